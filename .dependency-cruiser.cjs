@@ -1,0 +1,59 @@
+/**
+ * The one-way layers of DESIGN.md, checked in CI. A layer may import only the layers below it:
+ *   core <- topology <- latency <- storage | query <- api <- replication <- region <- control <- fabric <- index <- cli | testing
+ * with query and storage never importing each other, and query pure (no node:* modules).
+ */
+const layer = (name, allowed) => ({
+  name: `${name}-imports-only-${allowed.join('-') || 'itself'}`,
+  severity: 'error',
+  comment: `src/${name} may import only ${allowed.length ? allowed.map((a) => 'src/' + a).join(', ') : 'itself'} inside src/`,
+  from: { path: `^src/${name}/` },
+  to: { path: '^src/', pathNot: [`^src/${name}/`, ...allowed.map((a) => `^src/${a}/`)] },
+});
+
+module.exports = {
+  forbidden: [
+    layer('core', []),
+    layer('topology', ['core']),
+    layer('latency', ['core', 'topology']),
+    layer('storage', ['core']),
+    layer('query', ['core']),
+    layer('api', ['core', 'topology', 'latency', 'storage', 'query']),
+    layer('replication', ['core', 'topology', 'latency', 'storage']),
+    layer('region', ['core', 'topology', 'latency', 'storage', 'query', 'api', 'replication']),
+    layer('control', ['core', 'topology', 'api']),
+    layer('fabric', ['core', 'topology', 'latency', 'storage', 'api', 'replication', 'region', 'control']),
+    {
+      name: 'query-is-pure',
+      severity: 'error',
+      comment: 'src/query runs anywhere: no Node built-ins, no fastify, no sqlite',
+      from: { path: '^src/query/' },
+      to: { dependencyTypes: ['core', 'npm', 'npm-dev', 'npm-optional', 'npm-peer'] },
+    },
+    {
+      name: 'only-storage-imports-sqlite',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/storage/' },
+      to: { path: 'node_modules/better-sqlite3' },
+    },
+    {
+      name: 'cli-and-testing-use-the-public-api',
+      severity: 'error',
+      comment: 'cli/ and testing/ go through src/index.ts only',
+      from: { path: '^src/(cli|testing)/' },
+      to: { path: '^src/', pathNot: ['^src/index\\.ts$', '^src/(cli|testing)/'] },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { extensions: ['.ts', '.js'] },
+  },
+};

@@ -1,0 +1,43 @@
+/** One PoP. Mirrors the GDN datacenter object's locationInfo (spec/gdn-api.md §3.1). */
+export interface RegionSpec {
+  name: string;
+  city: string;
+  /** ISO 3166-1 alpha-2 code, GDN's `countrycode`. */
+  country: string;
+  countryName: string;
+  lat: number;
+  lon: number;
+  /** 0 = any free port. */
+  port: number;
+}
+
+export type Distribution = 'normal' | 'uniform' | 'constant';
+
+export interface LinkProfile {
+  /** Median round trip. One-way delay is centred on rttMs / 2. */
+  rttMs: number;
+  /** Spread of each one-way delay: sd for 'normal', half-width for 'uniform', unused for 'constant'. */
+  jitterMs: number;
+  distribution: Distribution;
+  /** Probability in [0, 1) that one message on the link is lost. */
+  lossRate: number;
+  /** Where the figure comes from; estimates start with "estimate:", derived ones with "derived:". */
+  source: string;
+  /** True when the loader computed the figure from geography rather than reading it from the file. */
+  derived: boolean;
+}
+
+export interface Topology {
+  name: string;
+  /** File path, 'embedded default' or 'preset:<name>'. */
+  source: string;
+  /** Seed of the jitter RNG: the same seed replays the same delays. */
+  seed: number;
+  regions: RegionSpec[];
+  /** Port of the geo-routed global URL (0 = any free port). */
+  global: { port: number };
+  /** Client -> its own nearest PoP. */
+  access: LinkProfile;
+  /** Key `${a}|${b}` with a < b; every pair of regions is present after load. */
+  links: Record<string, LinkProfile>;
+}
