@@ -1,0 +1,54 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { gdnError } from '../core/errors.js';
+import { requestId } from '../core/ids.js';
+import { registerBodyParser } from './body.js';
+import { collectionRoutes } from './collection.js';
+import { CLIENT_REGION_HEADER, type ApiContext } from './context.js';
+import { datacenterRoutes } from './datacenter.js';
+import { documentRoutes } from './document.js';
+import { registerErrorHandler } from './error-handler.js';
+import { normalizeUrl } from './paths.js';
+import { versionRoutes } from './version.js';
+
+export interface AppOptions {
+  logger?: FastifyServerOptions['logger'];
+  https?: { key: string; cert: string } | undefined;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Builds one PoP's Fastify app without listening, so tests can drive it with inject(). */
+export function buildApp(ctx: ApiContext, opts: AppOptions = {}): FastifyInstance {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: ctx.bodyLimit,
+    rewriteUrl: (req) => normalizeUrl(req.url ?? '/').url,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    ...(opts.https ? { https: opts.https } : {}),
+  }) as unknown as FastifyInstance;
+
+  registerErrorHandler(app);
+  registerBodyParser(app);
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-gdn-region', ctx.region);
+    reply.header('x-gdn-requestid', requestId(ctx.region));
+    const client = req.headers[CLIENT_REGION_HEADER];
+    const delay = ctx.clientDelayMs(Array.isArray(client) ? client[0] : client);
+    if (delay > 0) await sleep(delay);
+  });
+
+  app.addHook('preHandler', async (req) => {
+    const fabric = (req.params as { fabric?: string } | undefined)?.fabric;
+    if (fabric !== undefined && !ctx.hasFabric(fabric)) throw gdnError('DATABASE_NOT_FOUND', `database not found: ${fabric}`);
+  });
+
+  app.register(datacenterRoutes(ctx));
+  app.register(versionRoutes(ctx));
+  app.register(collectionRoutes(ctx));
+  app.register(documentRoutes(ctx));
+  return app;
+}

@@ -1,0 +1,33 @@
+import type { Storage } from '../storage/index.js';
+
+/** What a region tells its API: the API never reaches into the region or fabric directly. */
+export interface DatacenterInfo {
+  name: string;
+  city: string;
+  country: string;
+  countryName: string;
+  lat: number;
+  lon: number;
+  host: string;
+  port: number;
+}
+
+export interface ApiContext {
+  /** The serving region's name, e.g. `gdn-us-east`. */
+  readonly region: string;
+  readonly storage: Storage;
+  readonly version: string;
+  /** Largest accepted request body in bytes; larger ones get 413. */
+  readonly bodyLimit: number;
+  /** Every region of the fabric, with the ports they are bound to now. */
+  datacenters(): DatacenterInfo[];
+  hasFabric(name: string): boolean;
+  /**
+   * The delay to inject before serving a request from a client at `clientRegion` (the
+   * x-gdn-client-region header; undefined means the client sits next to this PoP).
+   * Throws a GdnError for an unknown region.
+   */
+  clientDelayMs(clientRegion: string | undefined): number;
+}
+
+export const CLIENT_REGION_HEADER = 'x-gdn-client-region';

@@ -1,0 +1,39 @@
+/**
+ * Path normalisation (spec/gdn-api.md §1.2). Real clients send one resource under several paths:
+ * with or without `/_tenant/{t}`, with or without `/_fabric/{f}`, with or without `/_api`, with a
+ * trailing `/` or an empty `?`. Every form is rewritten to one canonical path before routing:
+ * `/_fabric/{f}/{resource...}` for fabric-scoped resources and `/{resource...}` for the absolute ones.
+ */
+const ABSOLUTE = new Set(['datacenter', '_open', 'apid', '_emu']);
+
+export interface NormalizedUrl {
+  url: string;
+  tenant: string | undefined;
+}
+
+export function normalizeUrl(raw: string): NormalizedUrl {
+  const q = raw.indexOf('?');
+  let path = q === -1 ? raw : raw.slice(0, q);
+  const query = q === -1 ? '' : raw.slice(q + 1);
+  path = path.replace(/\/{2,}/g, '/');
+  if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
+
+  let tenant: string | undefined;
+  const t = /^\/_tenant\/([^/]+)(\/.*)?$/.exec(path);
+  if (t) {
+    tenant = decodeURIComponent(t[1] as string);
+    path = t[2] ?? '/';
+  }
+  let fabric: string | undefined;
+  const f = /^\/_fabric\/([^/]+)(\/.*)?$/.exec(path);
+  if (f) {
+    fabric = f[1];
+    path = f[2] ?? '/';
+  }
+  if (path === '/_api') path = '/';
+  else if (path.startsWith('/_api/')) path = path.slice('/_api'.length);
+
+  const first = path.split('/')[1] ?? '';
+  const canonical = ABSOLUTE.has(first) ? path : `/_fabric/${fabric ?? '_system'}${path === '/' ? '' : path}`;
+  return { url: query ? `${canonical}?${query}` : canonical, tenant };
+}

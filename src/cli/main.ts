@@ -1,0 +1,31 @@
+import { Command, CommanderError } from 'commander';
+import { TopologyError, VERSION } from '../index.js';
+import { registerUp } from './up.js';
+
+export function buildProgram(): Command {
+  const program = new Command('fabric-emu')
+    .description('Local emulator of a geo-distributed data fabric (Macrometa GDN)')
+    .version(VERSION);
+  registerUp(program);
+  return program;
+}
+
+/** Exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad configuration. */
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram().exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 2);
+    if (e instanceof TopologyError) {
+      console.error(`fabric-emu: invalid topology: ${e.message}`);
+      process.exit(2);
+    }
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'EADDRINUSE') {
+      console.error(`fabric-emu: ${err.message}: a port in the topology is taken; set it to 0 for any free port`);
+      process.exit(2);
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,76 @@
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { DatacenterInfo } from '../api/context.js';
+import { buildControlApp } from '../control/server.js';
+import { createRegion, type Region } from '../region/region.js';
+import type { Topology } from '../topology/index.js';
+
+export interface FabricOptions {
+  topology: Topology;
+  /** Folder holding one SQLite file per region; undefined keeps every replica in memory. */
+  dataDir?: string | undefined;
+  latency?: boolean;
+  host?: string;
+  bodyLimit?: number;
+  logger?: FastifyServerOptions['logger'];
+}
+
+export interface Fabric {
+  readonly topology: Topology;
+  readonly regions: readonly Region[];
+  region(name: string): Region;
+  /** The global URL (emulator control under /_emu). */
+  globalUrl(): string;
+  close(): Promise<void>;
+}
+
+/** Creates every region of the topology and starts them listening, plus the global/control server. */
+export async function startFabric(opts: FabricOptions): Promise<Fabric> {
+  const host = opts.host ?? '127.0.0.1';
+  const { topology } = opts;
+  const regions: Region[] = [];
+  const datacenters = (): DatacenterInfo[] =>
+    regions.map((r) => ({ ...r.spec, host, port: r.port() }));
+  for (const spec of topology.regions) {
+    regions.push(
+      createRegion({
+        topology,
+        name: spec.name,
+        dataDir: opts.dataDir,
+        latency: opts.latency ?? true,
+        host,
+        bodyLimit: opts.bodyLimit,
+        logger: opts.logger,
+        datacenters,
+      }),
+    );
+  }
+  const control: FastifyInstance = buildControlApp({
+    regions: () => regions.map((r) => ({ name: r.name, url: r.url(), listening: r.listening() })),
+  });
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await control.close();
+    await Promise.all(regions.map((r) => r.close()));
+  };
+  try {
+    for (const r of regions) await r.listen();
+    await control.listen({ host, port: topology.global.port });
+  } catch (e) {
+    await close();
+    throw e;
+  }
+  const globalPort = (control.server.address() as { port: number }).port;
+  return {
+    topology,
+    regions,
+    region(name) {
+      const r = regions.find((x) => x.name === name);
+      if (!r) throw new Error(`unknown region '${name}'; known: ${regions.map((x) => x.name).join(', ')}`);
+      return r;
+    },
+    globalUrl: () => `http://${host}:${globalPort}`,
+    close,
+  };
+}

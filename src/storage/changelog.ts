@@ -1,0 +1,53 @@
+import type { Db } from './database.js';
+
+export type ChangeOp =
+  | 'insert'
+  | 'replace'
+  | 'update'
+  | 'remove'
+  | 'collection.create'
+  | 'collection.drop'
+  | 'collection.truncate'
+  | 'collection.properties';
+
+export interface ChangeEntry {
+  seq: number;
+  origin: string;
+  hlc: string;
+  op: ChangeOp;
+  fabric: string;
+  collection: string;
+  key: string | null;
+  payload: string | null;
+}
+
+/**
+ * Appends to the PoP's change log. Callers run inside the transaction of the write they record, so
+ * a write and its log entry commit or roll back together; local collections are never logged
+ * because they never leave their region.
+ */
+export class ChangeLog {
+  private readonly insertStmt;
+  private readonly sinceStmt;
+  private readonly lastStmt;
+
+  constructor(db: Db) {
+    this.insertStmt = db.prepare(
+      'INSERT INTO changes (origin, hlc, op, fabric, collection, key, payload) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.sinceStmt = db.prepare('SELECT * FROM changes WHERE seq > ? ORDER BY seq LIMIT ?');
+    this.lastStmt = db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM changes');
+  }
+
+  append(e: Omit<ChangeEntry, 'seq'>): void {
+    this.insertStmt.run(e.origin, e.hlc, e.op, e.fabric, e.collection, e.key, e.payload);
+  }
+
+  since(seq: number, limit: number): ChangeEntry[] {
+    return this.sinceStmt.all(seq, limit) as ChangeEntry[];
+  }
+
+  lastSeq(): number {
+    return (this.lastStmt.get() as { seq: number }).seq;
+  }
+}

@@ -1,0 +1,61 @@
+import type { Database } from 'better-sqlite3';
+
+/**
+ * The on-disk schema, versioned. Each entry upgrades from the version before it; a database is
+ * migrated forward on open and the version is kept in `PRAGMA user_version`, so an old data dir
+ * keeps working after an upgrade of fabric-emu.
+ */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE collections (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    fabric TEXT NOT NULL,
+    name TEXT NOT NULL,
+    type INTEGER NOT NULL,
+    is_local INTEGER NOT NULL,
+    props TEXT NOT NULL,
+    rev TEXT NOT NULL,
+    UNIQUE (fabric, name)
+  );
+  -- One table for all documents: rid keeps insertion order (GDN iterates in insertion order) and
+  -- a replace updates the row in place so a document keeps its position.
+  CREATE TABLE documents (
+    rid INTEGER PRIMARY KEY AUTOINCREMENT,
+    cid INTEGER NOT NULL,
+    key TEXT NOT NULL,
+    rev TEXT NOT NULL,
+    body TEXT NOT NULL,
+    UNIQUE (cid, key)
+  );
+  CREATE INDEX documents_scan ON documents (cid, rid);
+  -- The change log: every local write appends here in the same transaction as the write itself.
+  CREATE TABLE changes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    origin TEXT NOT NULL,
+    hlc TEXT NOT NULL,
+    op TEXT NOT NULL,
+    fabric TEXT NOT NULL,
+    collection TEXT NOT NULL,
+    key TEXT,
+    payload TEXT
+  );
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export function migrate(db: Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > SCHEMA_VERSION) {
+    throw new Error(
+      `data dir schema version ${current} is newer than this fabric-emu supports (${SCHEMA_VERSION}); upgrade fabric-emu or use another --data-dir`,
+    );
+  }
+  for (let v = current; v < SCHEMA_VERSION; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v] as string);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}

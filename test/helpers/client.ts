@@ -1,0 +1,94 @@
+import type { FastifyInstance } from 'fastify';
+import { createRegion, defaultTopology, type Region, type Topology } from '../../src/index.js';
+
+export interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | number | undefined>;
+  /** The parsed JSON body, or undefined for an empty one. */
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  text: string;
+}
+
+export interface RequestOptions {
+  query?: Record<string, string | number | boolean>;
+  headers?: Record<string, string>;
+  /** A raw body sent as is (for malformed or oversized bodies). */
+  raw?: string;
+}
+
+/**
+ * The one way route tests talk to a PoP. Paths are relative to the fabric (`/_api/collection`)
+ * unless they start with `/_` or `/datacenter`; when authentication arrives, only this file changes.
+ */
+export class TestClient {
+  constructor(
+    readonly app: FastifyInstance,
+    readonly fabric = '_system',
+  ) {}
+
+  private path(p: string): string {
+    return p.startsWith('/_fabric') || p.startsWith('/_tenant') || p.startsWith('/datacenter') || p.startsWith('/_emu')
+      ? p
+      : `/_fabric/${this.fabric}${p}`;
+  }
+
+  async request(method: string, p: string, body?: unknown, opts: RequestOptions = {}): Promise<Reply> {
+    const qs = opts.query
+      ? '?' + new URLSearchParams(Object.entries(opts.query).map(([k, v]): [string, string] => [k, String(v)])).toString()
+      : '';
+    const payload = opts.raw ?? (body === undefined ? undefined : JSON.stringify(body));
+    const res = await this.app.inject({
+      method: method as 'GET',
+      url: this.path(p) + qs,
+      headers: { 'content-type': 'application/json', ...opts.headers },
+      ...(payload === undefined ? {} : { payload }),
+    });
+    let parsed: unknown;
+    try {
+      parsed = res.body === '' ? undefined : JSON.parse(res.body);
+    } catch {
+      parsed = undefined;
+    }
+    return { status: res.statusCode, headers: res.headers, body: parsed, text: res.body };
+  }
+
+  get(p: string, opts?: RequestOptions) {
+    return this.request('GET', p, undefined, opts);
+  }
+  head(p: string, opts?: RequestOptions) {
+    return this.request('HEAD', p, undefined, opts);
+  }
+  post(p: string, body?: unknown, opts?: RequestOptions) {
+    return this.request('POST', p, body, opts);
+  }
+  put(p: string, body?: unknown, opts?: RequestOptions) {
+    return this.request('PUT', p, body, opts);
+  }
+  patch(p: string, body?: unknown, opts?: RequestOptions) {
+    return this.request('PATCH', p, body, opts);
+  }
+  delete(p: string, body?: unknown, opts?: RequestOptions) {
+    return this.request('DELETE', p, body, opts);
+  }
+}
+
+export interface TestRegion {
+  region: Region;
+  client: TestClient;
+  close(): Promise<void>;
+}
+
+/** A single in-memory PoP of the default topology, latency off, not listening. */
+export async function testRegion(opts: { topology?: Topology; name?: string; bodyLimit?: number } = {}): Promise<TestRegion> {
+  const topology = opts.topology ?? defaultTopology();
+  const region = createRegion({
+    topology,
+    name: opts.name ?? topology.regions[0]!.name,
+    dataDir: undefined,
+    latency: false,
+    host: '127.0.0.1',
+    ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}),
+  });
+  await region.app.ready();
+  return { region, client: new TestClient(region.app), close: () => region.close() };
+}
