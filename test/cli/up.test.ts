@@ -1,0 +1,77 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, startUp } from '../helpers/cli.js';
+
+const TOPOLOGY = `
+name: cli-test
+global: { port: 0 }
+regions:
+  - { name: r-one, city: Ashburn, country: US, countryName: United States, lat: 39.04, lon: -77.49, port: 0 }
+  - { name: r-two, city: Frankfurt, country: DE, countryName: Germany, lat: 50.11, lon: 8.68, port: 0 }
+latency:
+  - { between: [r-one, r-two], rttMs: 90, jitterMs: 2, source: test }
+`;
+
+function workdir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'fabric-emu-cli-'));
+  writeFileSync(join(dir, 'regions.yaml'), TOPOLOGY);
+  return dir;
+}
+
+describe('fabric-emu up', () => {
+  it('serves, exits cleanly on SIGTERM and keeps data across restarts', async () => {
+    const dir = workdir();
+    const args = ['--config', 'regions.yaml', '--data-dir', 'data', '--no-latency'];
+    const first = await startUp(args, dir);
+    expect([...first.urls.keys()]).toEqual(['r-one', 'r-two', 'global']);
+    expect(first.stdout()).toContain('Ashburn');
+    const health = await fetch(`${first.globalUrl}/_emu/health`);
+    expect(health.status).toBe(200);
+    const one = first.urls.get('r-one')!;
+    const created = await fetch(`${one}/_fabric/_system/_api/collection`, { method: 'POST', body: JSON.stringify({ name: 'cities' }) });
+    expect(created.status).toBe(200);
+    const ins = await fetch(`${one}/_fabric/_system/_api/document/cities`, { method: 'POST', body: JSON.stringify({ _key: 'fra', name: 'Frankfurt' }) });
+    expect(ins.status).toBe(202);
+    const read = await fetch(`${one}/_fabric/_system/_api/document/cities/fra`);
+    expect(((await read.json()) as { name: string }).name).toBe('Frankfurt');
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toEqual({ code: 0, signal: null });
+
+    const second = await startUp(args, dir);
+    const again = await fetch(`${second.urls.get('r-one')}/_fabric/_system/_api/document/cities/fra`);
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as { name: string }).name).toBe('Frankfurt');
+    second.child.kill('SIGINT');
+    expect((await second.exited).code).toBe(0);
+  });
+
+  it('--ephemeral keeps nothing', async () => {
+    const dir = workdir();
+    const args = ['--config', 'regions.yaml', '--ephemeral', '--no-latency'];
+    const first = await startUp(args, dir);
+    const one = first.urls.get('r-one')!;
+    await fetch(`${one}/_fabric/_system/_api/collection`, { method: 'POST', body: JSON.stringify({ name: 'c' }) });
+    first.child.kill('SIGTERM');
+    await first.exited;
+    const second = await startUp(args, dir);
+    expect((await fetch(`${second.urls.get('r-one')}/_fabric/_system/_api/collection/c`)).status).toBe(404);
+    second.child.kill('SIGTERM');
+    await second.exited;
+  });
+
+  it('names the file, line and key of a bad topology and exits 2', async () => {
+    const dir = workdir();
+    writeFileSync(join(dir, 'bad.yaml'), TOPOLOGY.replace('lon: 8.68', 'lon: 8.68, colour: red'));
+    const r = await runCli(['up', '--config', 'bad.yaml'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad\.yaml:6:\d+: regions\[1\]\.colour/);
+  });
+
+  it('refuses an unknown preset with the known ones', async () => {
+    const r = await runCli(['up', '--preset', 'nowhere']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('seed-4');
+  });
+});
