@@ -20,8 +20,8 @@ module.exports = {
     layer('query', ['core']),
     layer('api', ['core', 'topology', 'latency', 'storage', 'query']),
     layer('replication', ['core', 'topology', 'latency', 'storage']),
-    layer('region', ['core', 'topology', 'latency', 'storage', 'query', 'api', 'replication']),
-    layer('control', ['core', 'topology', 'api']),
+    layer('region', ['core', 'topology', 'latency', 'storage', 'query', 'api', 'replication', 'control']),
+    layer('control', ['core', 'topology', 'api', 'replication']),
     layer('fabric', ['core', 'topology', 'latency', 'storage', 'api', 'replication', 'region', 'control']),
     {
       name: 'query-is-pure',

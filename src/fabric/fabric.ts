@@ -1,8 +1,10 @@
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { DatacenterInfo } from '../api/context.js';
 import { buildControlApp } from '../control/server.js';
+import type { FabricControl } from '../control/types.js';
 import { createRegion, type Region } from '../region/region.js';
 import type { Topology } from '../topology/index.js';
+import { localControl } from './local-control.js';
 
 export interface FabricOptions {
   topology: Topology;
@@ -12,9 +14,11 @@ export interface FabricOptions {
   host?: string;
   bodyLimit?: number;
   logger?: FastifyServerOptions['logger'];
+  warn?: (msg: string) => void;
 }
 
-export interface Fabric {
+/** A running fabric: every PoP, their replication links and the control verbs of FabricControl. */
+export interface Fabric extends FabricControl {
   readonly topology: Topology;
   readonly regions: readonly Region[];
   region(name: string): Region;
@@ -28,8 +32,7 @@ export async function startFabric(opts: FabricOptions): Promise<Fabric> {
   const host = opts.host ?? '127.0.0.1';
   const { topology } = opts;
   const regions: Region[] = [];
-  const datacenters = (): DatacenterInfo[] =>
-    regions.map((r) => ({ ...r.spec, host, port: r.port() }));
+  const datacenters = (): DatacenterInfo[] => regions.map((r) => ({ ...r.spec, host, port: r.port() }));
   for (const spec of topology.regions) {
     regions.push(
       createRegion({
@@ -38,36 +41,37 @@ export async function startFabric(opts: FabricOptions): Promise<Fabric> {
         dataDir: opts.dataDir,
         latency: opts.latency ?? true,
         host,
-        bodyLimit: opts.bodyLimit,
-        logger: opts.logger,
         datacenters,
+        ...(opts.bodyLimit !== undefined ? { bodyLimit: opts.bodyLimit } : {}),
+        ...(opts.logger !== undefined ? { logger: opts.logger } : {}),
+        ...(opts.warn !== undefined ? { warn: opts.warn } : {}),
       }),
     );
   }
-  const control: FastifyInstance = buildControlApp({
-    regions: () => regions.map((r) => ({ name: r.name, url: r.url(), listening: r.listening() })),
-  });
+  const control = localControl(regions);
+  const server: FastifyInstance = buildControlApp(control);
   let closed = false;
   const close = async () => {
     if (closed) return;
     closed = true;
-    await control.close();
+    await server.close();
     await Promise.all(regions.map((r) => r.close()));
   };
   try {
     for (const r of regions) await r.listen();
-    await control.listen({ host, port: topology.global.port });
+    await server.listen({ host, port: topology.global.port });
   } catch (e) {
     await close();
     throw e;
   }
-  const globalPort = (control.server.address() as { port: number }).port;
+  const globalPort = (server.server.address() as { port: number }).port;
   return {
+    ...control,
     topology,
     regions,
     region(name) {
       const r = regions.find((x) => x.name === name);
-      if (!r) throw new Error(`unknown region '${name}'; known: ${regions.map((x) => x.name).join(', ')}`);
+      if (!r) throw new RangeError(`unknown region '${name}'; known: ${regions.map((x) => x.name).join(', ')}`);
       return r;
     },
     globalUrl: () => `http://${host}:${globalPort}`,

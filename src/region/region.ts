@@ -6,6 +6,7 @@ import { gdnError } from '../core/errors.js';
 import { createRng } from '../core/rng.js';
 import { VERSION } from '../core/version.js';
 import { sampleRtt } from '../latency/sampler.js';
+import { Replicator, REPLICATION_PATH } from '../replication/index.js';
 import { openStorage, type Storage } from '../storage/index.js';
 import { linkProfile, type RegionSpec, type Topology } from '../topology/index.js';
 
@@ -19,23 +20,33 @@ export interface RegionOptions {
   /** false turns every injected delay off (`--no-latency`). */
   latency: boolean;
   host: string;
+  /** Overrides the topology's port (e.g. the port a parent process picked for this region). */
+  port?: number;
   bodyLimit?: number;
   logger?: FastifyServerOptions['logger'];
-  /** All regions of the fabric with their bound ports; a lone region describes only itself. */
+  /** All regions of the fabric with their ports; by default the topology's ports. */
   datacenters?: () => DatacenterInfo[];
+  warn?: (msg: string) => void;
 }
 
-/** One PoP: its replica and its Fastify app, built but not yet listening. */
+export type RegionState = 'created' | 'serving' | 'killed' | 'closed';
+
+/** One PoP: its replica, its replication links and its Fastify app. */
 export interface Region {
   readonly name: string;
   readonly spec: RegionSpec;
-  readonly app: FastifyInstance;
   readonly storage: Storage;
-  /** The bound port once listening, else the configured one. */
+  readonly replicator: Replicator;
+  /** The current app; a restart builds a new one. Built (not listening) from creation on. */
+  readonly app: FastifyInstance;
+  state(): RegionState;
   port(): number;
   url(): string;
   listening(): boolean;
+  /** Starts serving and replicating; after a kill, restarts on the same port with the same data. */
   listen(): Promise<number>;
+  /** Stops serving and replicating at once; the replica stays for a restart. */
+  kill(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -50,15 +61,32 @@ export function createRegion(opts: RegionOptions): Region {
   if (!spec) throw new Error(`region '${name}' is not in topology '${topology.name}'`);
   const storage = openStorage({ path: regionDatabasePath(opts.dataDir, name), region: name, regionOrdinal: ordinal });
   const rng = createRng(topology.seed).fork(`client:${name}`);
+  const warn = opts.warn ?? ((msg: string) => console.warn(`[${name}] ${msg}`));
   let boundPort: number | undefined;
+  let state: RegionState = 'created';
 
-  const self = (): DatacenterInfo => ({ ...spec, host: opts.host, port: boundPort ?? spec.port });
+  const configuredPort = opts.port ?? spec.port;
+  const datacenters = (): DatacenterInfo[] =>
+    opts.datacenters?.() ?? topology.regions.map((r) => ({ ...r, host: opts.host, port: r.name === name ? (boundPort ?? configuredPort) : r.port }));
+
+  const replicator = new Replicator({
+    self: name,
+    topology,
+    storage,
+    latency: opts.latency,
+    warn,
+    peerUrl: (peer) => {
+      const dc = datacenters().find((d) => d.name === peer);
+      return dc && dc.port !== 0 ? `ws://${dc.host}:${dc.port}${REPLICATION_PATH}` : undefined;
+    },
+  });
+
   const ctx: ApiContext = {
     region: name,
     storage,
     version: VERSION,
     bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
-    datacenters: () => opts.datacenters?.() ?? [self()],
+    datacenters,
     hasFabric: (f) => f === '_system',
     clientDelayMs: (client) => {
       if (!opts.latency) return 0;
@@ -69,25 +97,48 @@ export function createRegion(opts: RegionOptions): Region {
       return sampleRtt(linkProfile(topology, client, name), rng);
     },
   };
-  const app = buildApp(ctx, { logger: opts.logger });
-  app.addHook('onClose', async () => storage.close());
+  const build = () => buildApp(ctx, { logger: opts.logger });
+  let app = build();
 
   return {
     name,
     spec,
-    app,
     storage,
-    port: () => boundPort ?? spec.port,
-    url: () => `http://${opts.host}:${boundPort ?? spec.port}`,
-    listening: () => boundPort !== undefined && app.server.listening,
+    replicator,
+    get app() {
+      return app;
+    },
+    state: () => state,
+    port: () => boundPort ?? configuredPort,
+    url: () => `http://${opts.host}:${boundPort ?? configuredPort}`,
+    listening: () => state === 'serving' && app.server.listening,
     async listen() {
-      await app.listen({ host: opts.host, port: spec.port });
+      if (state === 'serving') return boundPort as number;
+      if (state === 'closed') throw new Error(`region ${name} is closed`);
+      if (state === 'killed') app = build();
+      replicator.attach(app.server);
+      await app.listen({ host: opts.host, port: boundPort ?? configuredPort });
       const addr = app.server.address();
-      boundPort = typeof addr === 'object' && addr ? addr.port : spec.port;
+      boundPort = typeof addr === 'object' && addr ? addr.port : configuredPort;
+      state = 'serving';
+      replicator.start();
       return boundPort;
     },
-    async close() {
+    async kill() {
+      if (state !== 'serving') return;
+      state = 'killed';
+      replicator.stop();
+      // Like a crashed process: open connections are cut, not drained.
+      app.server.closeAllConnections();
       await app.close();
+    },
+    async close() {
+      if (state === 'closed') return;
+      const appOpen = state !== 'killed';
+      state = 'closed';
+      replicator.stop();
+      if (appOpen) await app.close();
+      storage.close();
     },
   };
 }

@@ -39,8 +39,15 @@ export class ChangeLog {
     this.lastStmt = db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM changes');
   }
 
+  /**
+   * Told of every append. It may run inside a transaction that later rolls back, so listeners only
+   * schedule work that re-reads the log (replication's pump), never trust the entry itself.
+   */
+  onAppend: (() => void) | undefined;
+
   append(e: Omit<ChangeEntry, 'seq'>): void {
     this.insertStmt.run(e.origin, e.hlc, e.op, e.fabric, e.collection, e.key, e.payload);
+    this.onAppend?.();
   }
 
   since(seq: number, limit: number): ChangeEntry[] {

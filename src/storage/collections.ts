@@ -3,28 +3,11 @@ import { assertCollectionName } from '../core/names.js';
 import { formatHlc, type HlcClock } from '../core/hlc.js';
 import type { Db } from './database.js';
 import type { ChangeLog } from './changelog.js';
+import { purgeBelow } from './purge.js';
+import { clockOf } from './registers.js';
+import { DEFAULT_PROPS, parseCreateInput, DOCUMENT_COLLECTION, type CollectionProps, type CreateCollectionInput } from './collection-props.js';
 
-export const DOCUMENT_COLLECTION = 2;
-export const EDGE_COLLECTION = 3;
-
-export type KeyGeneratorType = 'traditional' | 'autoincrement' | 'padded' | 'uuid';
-
-export interface KeyOptions {
-  type: KeyGeneratorType;
-  allowUserKeys: boolean;
-  increment: number;
-  offset: number;
-  lastValue: number;
-}
-
-export interface CollectionProps {
-  waitForSync: boolean;
-  hasStream: boolean;
-  cacheEnabled: boolean;
-  isSystem: boolean;
-  strongConsistency: boolean;
-  keyOptions: KeyOptions;
-}
+export * from './collection-props.js';
 
 export interface Collection {
   id: number;
@@ -32,20 +15,14 @@ export interface Collection {
   name: string;
   type: number;
   isLocal: boolean;
+  /** false once dropped; the row stays so the drop's clock can win over older writes. */
+  live: boolean;
+  /** Clock of the existence register (last create or drop); '' when never created here. */
+  clock: string;
+  /** Newest drop or truncate: document changes older than this are void. */
+  floor: string;
   props: CollectionProps;
-}
-
-export interface CreateCollectionInput {
-  name: unknown;
-  type?: unknown;
-  isLocal?: unknown;
-  isSystem?: unknown;
-  stream?: unknown;
-  hasStream?: unknown;
-  waitForSync?: unknown;
-  cacheEnabled?: unknown;
-  strongConsistency?: unknown;
-  keyOptions?: unknown;
+  propsClock: string;
 }
 
 interface Row {
@@ -54,42 +31,20 @@ interface Row {
   name: string;
   type: number;
   is_local: number;
+  live: number;
+  clock: string;
+  floor: string;
   props: string;
+  props_clock: string;
 }
 
-const KEY_TYPES: readonly KeyGeneratorType[] = ['traditional', 'autoincrement', 'padded', 'uuid'];
-
-function bool(v: unknown, field: string, fallback: boolean): boolean {
-  if (v === undefined || v === null) return fallback;
-  if (typeof v === 'boolean') return v;
-  throw gdnError('BAD_PARAMETER', `'${field}' must be a boolean`);
-}
-
-function parseKeyOptions(raw: unknown): KeyOptions {
-  const o = (raw ?? {}) as Record<string, unknown>;
-  if (typeof o !== 'object' || Array.isArray(o)) throw gdnError('BAD_PARAMETER', "'keyOptions' must be an object");
-  const type = (o['type'] ?? 'traditional') as KeyGeneratorType;
-  if (!KEY_TYPES.includes(type)) throw gdnError('BAD_PARAMETER', `invalid key generator type '${String(type)}'`);
-  const num = (v: unknown, field: string, fallback: number): number => {
-    if (v === undefined) return fallback;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
-      throw gdnError('BAD_PARAMETER', `'keyOptions.${field}' must be a non-negative integer`);
-    }
-    return v;
-  };
-  return {
-    type,
-    allowUserKeys: bool(o['allowUserKeys'], 'keyOptions.allowUserKeys', true),
-    increment: Math.max(1, num(o['increment'], 'increment', 1)),
-    offset: num(o['offset'], 'offset', 0),
-    lastValue: 0,
-  };
-}
+/** What applying a replicated collection change did, for metrics. */
+export type DdlOutcome = 'applied' | 'ignored' | 'conflict';
 
 /** Collection metadata, cached in memory because every document request resolves one. */
 export class CollectionStore {
   private readonly cache = new Map<string, Collection>();
-  private readonly stmts;
+  private readonly s;
 
   constructor(
     private readonly db: Db,
@@ -97,17 +52,25 @@ export class CollectionStore {
     private readonly clock: HlcClock,
     private readonly origin: string,
   ) {
-    this.stmts = {
+    this.s = {
       insert: db.prepare(
-        'INSERT INTO collections (fabric, name, type, is_local, props, rev) VALUES (?, ?, ?, ?, ?, ?)',
+        'INSERT INTO collections (fabric, name, type, is_local, live, clock, floor, props, props_clock) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
+      save: db.prepare(
+        'UPDATE collections SET type = ?, is_local = ?, live = ?, clock = ?, floor = ?, props = ?, props_clock = ? WHERE id = ?',
+      ),
+      byName: db.prepare('SELECT * FROM collections WHERE fabric = ? AND name = ?'),
       all: db.prepare('SELECT * FROM collections ORDER BY id'),
-      drop: db.prepare('DELETE FROM collections WHERE id = ?'),
-      dropDocs: db.prepare('DELETE FROM documents WHERE cid = ?'),
-      count: db.prepare('SELECT COUNT(*) AS n FROM documents WHERE cid = ?'),
+      count: db.prepare('SELECT COUNT(*) AS n FROM documents WHERE cid = ? AND deleted = 0'),
       props: db.prepare('UPDATE collections SET props = ? WHERE id = ?'),
     };
-    for (const row of this.stmts.all.all() as Row[]) this.remember(row);
+    this.reload();
+  }
+
+  /** Re-reads every row, e.g. after a reset wiped the tables underneath. */
+  reload(): void {
+    this.cache.clear();
+    for (const row of this.s.all.all() as Row[]) this.remember(row);
   }
 
   private remember(row: Row): Collection {
@@ -117,14 +80,29 @@ export class CollectionStore {
       name: row.name,
       type: row.type,
       isLocal: row.is_local === 1,
+      live: row.live === 1,
+      clock: row.clock,
+      floor: row.floor,
       props: JSON.parse(row.props) as CollectionProps,
+      propsClock: row.props_clock,
     };
     this.cache.set(`${c.fabric}/${c.name}`, c);
     return c;
   }
 
+  private persist(c: Collection): void {
+    this.s.save.run(c.type, c.isLocal ? 1 : 0, c.live ? 1 : 0, c.clock, c.floor, JSON.stringify(c.props), c.propsClock, c.id);
+  }
+
+  private insertRow(fabric: string, name: string, init: Omit<Collection, 'id' | 'fabric' | 'name'>): Collection {
+    this.s.insert.run(fabric, name, init.type, init.isLocal ? 1 : 0, init.live ? 1 : 0, init.clock, init.floor, JSON.stringify(init.props), init.propsClock);
+    return this.remember(this.s.byName.get(fabric, name) as Row);
+  }
+
+  /** A live collection, or undefined. */
   get(fabric: string, name: string): Collection | undefined {
-    return this.cache.get(`${fabric}/${name}`);
+    const c = this.cache.get(`${fabric}/${name}`);
+    return c?.live ? c : undefined;
   }
 
   require(fabric: string, name: string): Collection {
@@ -135,107 +113,149 @@ export class CollectionStore {
 
   list(fabric: string, excludeSystem: boolean): Collection[] {
     return [...this.cache.values()]
-      .filter((c) => c.fabric === fabric && !(excludeSystem && c.props.isSystem))
+      .filter((c) => c.live && c.fabric === fabric && !(excludeSystem && c.props.isSystem))
       .sort((a, b) => a.id - b.id);
   }
 
+  count(c: Collection): number {
+    return (this.s.count.get(c.id) as { n: number }).n;
+  }
+
   create(fabric: string, input: CreateCollectionInput): Collection {
-    const isSystem = bool(input.isSystem, 'isSystem', false);
-    const name = assertCollectionName(input.name, isSystem);
-    const type = input.type ?? DOCUMENT_COLLECTION;
-    if (type !== DOCUMENT_COLLECTION && type !== EDGE_COLLECTION) {
-      throw gdnError('BAD_PARAMETER', "'type' must be 2 (document) or 3 (edge)");
-    }
-    const props: CollectionProps = {
-      waitForSync: bool(input.waitForSync, 'waitForSync', false),
-      hasStream: bool(input.stream ?? input.hasStream, 'stream', false),
-      cacheEnabled: bool(input.cacheEnabled, 'cacheEnabled', false),
-      isSystem,
-      strongConsistency: bool(input.strongConsistency, 'strongConsistency', false),
-      keyOptions: parseKeyOptions(input.keyOptions),
-    };
-    const isLocal = bool(input.isLocal, 'isLocal', false);
+    const { name, type, isLocal, props } = parseCreateInput(input, assertCollectionName);
     if (this.get(fabric, name)) throw gdnError('DUPLICATE_NAME', `duplicate name: ${name}`);
     const hlc = formatHlc(this.clock.now());
+    const clock = clockOf(hlc, this.origin);
     return this.db.transaction(() => {
-      const info = this.stmts.insert.run(fabric, name, type, isLocal ? 1 : 0, JSON.stringify(props), hlc);
-      if (!isLocal) {
-        this.log.append({
-          origin: this.origin,
-          hlc,
-          op: 'collection.create',
-          fabric,
-          collection: name,
-          key: null,
-          payload: JSON.stringify({ type, props }),
-        });
+      const prev = this.cache.get(`${fabric}/${name}`);
+      let c: Collection;
+      if (prev) {
+        Object.assign(prev, { type, isLocal, live: true, clock, props, propsClock: clock });
+        this.persist(prev);
+        c = prev;
+      } else {
+        c = this.insertRow(fabric, name, { type, isLocal, live: true, clock, floor: '', props, propsClock: clock });
       }
-      return this.remember({
-        id: Number(info.lastInsertRowid),
-        fabric,
-        name,
-        type,
-        is_local: isLocal ? 1 : 0,
-        props: JSON.stringify(props),
-      });
+      if (!isLocal) this.append(c, hlc, 'collection.create', JSON.stringify({ type, props }));
+      return c;
     })();
   }
 
   drop(fabric: string, name: string): Collection {
     const c = this.require(fabric, name);
+    const hlc = formatHlc(this.clock.now());
     this.db.transaction(() => {
-      this.stmts.dropDocs.run(c.id);
-      this.stmts.drop.run(c.id);
-      this.logDdl(c, 'collection.drop', null);
+      this.applyDropAt(c, clockOf(hlc, this.origin));
+      if (!c.isLocal) this.append(c, hlc, 'collection.drop', null);
     })();
-    this.cache.delete(`${fabric}/${name}`);
     return c;
   }
 
   truncate(fabric: string, name: string): Collection {
     const c = this.require(fabric, name);
+    const hlc = formatHlc(this.clock.now());
     this.db.transaction(() => {
-      this.stmts.dropDocs.run(c.id);
-      this.logDdl(c, 'collection.truncate', null);
+      this.applyFloor(c, clockOf(hlc, this.origin));
+      if (!c.isLocal) this.append(c, hlc, 'collection.truncate', null);
     })();
     return c;
-  }
-
-  count(c: Collection): number {
-    return (this.stmts.count.get(c.id) as { n: number }).n;
   }
 
   updateProperties(fabric: string, name: string, patch: Record<string, unknown>): Collection {
     const c = this.require(fabric, name);
+    const bool = (k: string, cur: boolean) => {
+      const v = patch[k];
+      if (v === undefined || v === null) return cur;
+      if (typeof v !== 'boolean') throw gdnError('BAD_PARAMETER', `'${k}' must be a boolean`);
+      return v;
+    };
     const props: CollectionProps = {
       ...c.props,
-      waitForSync: bool(patch['waitForSync'], 'waitForSync', c.props.waitForSync),
-      hasStream: bool(patch['hasStream'], 'hasStream', c.props.hasStream),
-      cacheEnabled: bool(patch['cacheEnabled'], 'cacheEnabled', c.props.cacheEnabled),
+      waitForSync: bool('waitForSync', c.props.waitForSync),
+      hasStream: bool('hasStream', c.props.hasStream),
+      cacheEnabled: bool('cacheEnabled', c.props.cacheEnabled),
     };
-    this.saveProps(c, props, true);
+    const hlc = formatHlc(this.clock.now());
+    this.db.transaction(() => {
+      c.props = props;
+      c.propsClock = clockOf(hlc, this.origin);
+      this.persist(c);
+      if (!c.isLocal) this.append(c, hlc, 'collection.properties', JSON.stringify(props));
+    })();
     return c;
   }
 
-  /** Persists props; `replicate` is false for the key generator's counter, which is per region. */
-  saveProps(c: Collection, props: CollectionProps, replicate: boolean): void {
-    this.db.transaction(() => {
-      this.stmts.props.run(JSON.stringify(props), c.id);
-      if (replicate) this.logDdl(c, 'collection.properties', JSON.stringify(props));
-    })();
-    c.props = props;
+  /** The key generator's counter: per region, never replicated. */
+  saveKeyCounter(c: Collection, lastValue: number): void {
+    c.props = { ...c.props, keyOptions: { ...c.props.keyOptions, lastValue } };
+    this.s.props.run(JSON.stringify(c.props), c.id);
   }
 
-  private logDdl(c: Collection, op: 'collection.drop' | 'collection.truncate' | 'collection.properties', payload: string | null): void {
-    if (c.isLocal) return;
-    this.log.append({
-      origin: this.origin,
-      hlc: formatHlc(this.clock.now()),
-      op,
-      fabric: c.fabric,
-      collection: c.name,
-      key: null,
-      payload,
-    });
+  // ---- replicated changes (called inside the applier's transaction) ----
+
+  /** The collection a replicated document change belongs to, created hidden if unknown here. */
+  forReplica(fabric: string, name: string): Collection {
+    return (
+      this.cache.get(`${fabric}/${name}`) ??
+      this.insertRow(fabric, name, { type: DOCUMENT_COLLECTION, isLocal: false, live: false, clock: '', floor: '', props: DEFAULT_PROPS, propsClock: '' })
+    );
+  }
+
+  applyCreate(fabric: string, name: string, clock: string, payload: { type: number; props: CollectionProps }): DdlOutcome {
+    const c = this.forReplica(fabric, name);
+    if (c.isLocal) return 'conflict';
+    if (clock <= c.clock) return 'ignored';
+    c.live = true;
+    c.clock = clock;
+    if (clock > c.propsClock) {
+      c.type = payload.type;
+      c.props = { ...payload.props, keyOptions: { ...payload.props.keyOptions, lastValue: c.props.keyOptions.lastValue } };
+      c.propsClock = clock;
+    }
+    this.persist(c);
+    return 'applied';
+  }
+
+  applyDrop(fabric: string, name: string, clock: string): DdlOutcome {
+    const c = this.forReplica(fabric, name);
+    if (c.isLocal) return 'conflict';
+    this.applyDropAt(c, clock);
+    return 'applied';
+  }
+
+  applyTruncate(fabric: string, name: string, clock: string): DdlOutcome {
+    const c = this.forReplica(fabric, name);
+    if (c.isLocal) return 'conflict';
+    this.applyFloor(c, clock);
+    return 'applied';
+  }
+
+  applyProperties(fabric: string, name: string, clock: string, props: CollectionProps): DdlOutcome {
+    const c = this.forReplica(fabric, name);
+    if (c.isLocal) return 'conflict';
+    if (clock <= c.propsClock) return 'ignored';
+    c.props = { ...props, keyOptions: { ...props.keyOptions, lastValue: c.props.keyOptions.lastValue } };
+    c.propsClock = clock;
+    this.persist(c);
+    return 'applied';
+  }
+
+  /** A drop is a truncate plus the existence register going false, if it is the newer write. */
+  private applyDropAt(c: Collection, clock: string): void {
+    if (clock > c.clock) {
+      c.live = false;
+      c.clock = clock;
+    }
+    this.applyFloor(c, clock);
+  }
+
+  private applyFloor(c: Collection, clock: string): void {
+    if (clock > c.floor) c.floor = clock;
+    this.persist(c);
+    purgeBelow(this.db, c.id, clock);
+  }
+
+  private append(c: Collection, hlc: string, op: 'collection.create' | 'collection.drop' | 'collection.truncate' | 'collection.properties', payload: string | null): void {
+    this.log.append({ origin: this.origin, hlc, op, fabric: c.fabric, collection: c.name, key: null, payload });
   }
 }

@@ -5,6 +5,7 @@ import type { Db } from './database.js';
 import type { ChangeLog, ChangeOp } from './changelog.js';
 import { EDGE_COLLECTION, type Collection, type CollectionStore } from './collections.js';
 import { nextKey } from './keys.js';
+import { applyWrite, clockOf, newestClock, revisionOf, type Meta, type RegisterState, type RegisterWrite } from './registers.js';
 
 export type Doc = Record<string, unknown>;
 export type OverwriteMode = 'conflict' | 'replace' | 'update' | 'ignore';
@@ -27,9 +28,14 @@ export interface WriteResult {
   old?: Doc;
 }
 
+/** What applying a replicated document change did, for metrics. */
+export type ApplyOutcome = 'applied' | 'superseded' | 'discarded';
+
 interface Row {
+  deleted: number;
   rev: string;
   body: string;
+  meta: string;
 }
 
 /** Attributes the server owns; a client's values for them are ignored (or, for _key, checked). */
@@ -60,9 +66,20 @@ function mergeValue(old: unknown, patch: unknown, keepNull: boolean, mergeObject
   return keepNull ? patch : withoutNulls(patch);
 }
 
+function userAttributes(doc: Doc): Doc {
+  const out: Doc = {};
+  for (const [k, v] of Object.entries(doc)) if (!SYSTEM.has(k)) out[k] = v;
+  return out;
+}
+
+function stateOf(row: Row): RegisterState {
+  return { deleted: row.deleted === 1, meta: JSON.parse(row.meta) as Meta, body: userAttributes(JSON.parse(row.body) as Doc) };
+}
+
 /**
- * The single write path for documents: the REST API and C8QL both come through here, so keys,
- * revisions, edge checks and the change log behave the same whoever writes.
+ * The single write path for documents: the REST API, C8QL and replication all come through here,
+ * so keys, revisions, edge checks, the register merge and the change log behave the same whoever
+ * writes. Deleted documents stay as tombstones so that an older concurrent write cannot revive them.
  */
 export class DocumentStore {
   private readonly s;
@@ -76,17 +93,19 @@ export class DocumentStore {
     private readonly regionOrdinal: number,
   ) {
     this.s = {
-      get: db.prepare('SELECT rev, body FROM documents WHERE cid = ? AND key = ?'),
-      insert: db.prepare('INSERT INTO documents (cid, key, rev, body) VALUES (?, ?, ?, ?)'),
-      update: db.prepare('UPDATE documents SET rev = ?, body = ? WHERE cid = ? AND key = ?'),
-      remove: db.prepare('DELETE FROM documents WHERE cid = ? AND key = ?'),
-      scan: db.prepare('SELECT body FROM documents WHERE cid = ? ORDER BY rid').pluck(),
+      row: db.prepare('SELECT deleted, rev, body, meta FROM documents WHERE cid = ? AND key = ?'),
+      live: db.prepare('SELECT rev, body FROM documents WHERE cid = ? AND key = ? AND deleted = 0'),
+      upsert: db.prepare(
+        'INSERT INTO documents (cid, key, deleted, rev, body, meta) VALUES (?, ?, ?, ?, ?, ?) ' +
+          'ON CONFLICT (cid, key) DO UPDATE SET deleted = excluded.deleted, rev = excluded.rev, body = excluded.body, meta = excluded.meta',
+      ),
+      scan: db.prepare('SELECT body FROM documents WHERE cid = ? AND deleted = 0 ORDER BY rid').pluck(),
     };
   }
 
   /** The stored JSON text, so a GET can answer without parsing and re-serialising. */
-  getRaw(c: Collection, key: string): Row | undefined {
-    return this.s.get.get(c.id, key) as Row | undefined;
+  getRaw(c: Collection, key: string): { rev: string; body: string } | undefined {
+    return this.s.live.get(c.id, key) as { rev: string; body: string } | undefined;
   }
 
   get(c: Collection, key: string): Doc | undefined {
@@ -101,8 +120,8 @@ export class DocumentStore {
   insert(c: Collection, input: unknown, opts: WriteOptions = {}): WriteResult {
     if (!isPlainObject(input)) throw gdnError('DOCUMENT_TYPE_INVALID');
     return this.db.transaction((): WriteResult => {
-      let key: string;
       const hlc = this.clock.now();
+      let key: string;
       if (input['_key'] !== undefined) {
         if (!c.props.keyOptions.allowUserKeys) throw gdnError('DOCUMENT_KEY_UNEXPECTED');
         if (!isValidKey(input['_key'])) throw gdnError('DOCUMENT_KEY_BAD');
@@ -110,8 +129,8 @@ export class DocumentStore {
       } else {
         key = nextKey(c, hlc, this.regionOrdinal, this.collections);
       }
-      const existing = this.getRaw(c, key);
-      if (existing) {
+      const row = this.s.row.get(c.id, key) as Row | undefined;
+      if (row && row.deleted === 0) {
         const mode = opts.overwriteMode ?? 'conflict';
         if (mode === 'conflict') {
           throw gdnError(
@@ -120,29 +139,21 @@ export class DocumentStore {
             { _key: key },
           );
         }
-        if (mode === 'ignore') return { _id: `${c.name}/${key}`, _key: key, _rev: existing.rev };
+        if (mode === 'ignore') return { _id: `${c.name}/${key}`, _key: key, _rev: row.rev };
         if (mode === 'update') return this.update(c, key, input, { ...opts, ifMatch: undefined });
         return this.replace(c, key, input, { ...opts, ifMatch: undefined, ignoreRevs: true });
       }
-      const rev = formatHlc(hlc);
-      const doc = this.compose(c, key, rev, input);
-      const body = JSON.stringify(doc);
-      this.s.insert.run(c.id, key, rev, body);
-      this.record(c, 'insert', rev, key, body);
-      return { _id: doc['_id'] as string, _key: key, _rev: rev, new: doc };
+      const doc = this.write(c, key, row ? stateOf(row) : undefined, formatHlc(hlc), 'insert', { kind: 'put', body: userAttributes(input) });
+      return { _id: doc['_id'] as string, _key: key, _rev: doc['_rev'] as string, new: doc };
     })();
   }
 
   replace(c: Collection, key: string, input: unknown, opts: WriteOptions = {}): WriteResult {
     if (!isPlainObject(input)) throw gdnError('DOCUMENT_TYPE_INVALID');
     return this.db.transaction((): WriteResult => {
-      const old = this.requireMatching(c, key, input, opts);
-      const rev = formatHlc(this.clock.now());
-      const doc = this.compose(c, key, rev, input);
-      const body = JSON.stringify(doc);
-      this.s.update.run(rev, body, c.id, key);
-      this.record(c, 'replace', rev, key, body);
-      return { _id: doc['_id'] as string, _key: key, _rev: rev, _oldRev: old['_rev'] as string, new: doc, old };
+      const { row, old } = this.requireMatching(c, key, input, opts);
+      const doc = this.write(c, key, stateOf(row), formatHlc(this.clock.now()), 'replace', { kind: 'put', body: userAttributes(input) });
+      return { _id: doc['_id'] as string, _key: key, _rev: doc['_rev'] as string, _oldRev: row.rev, new: doc, old };
     })();
   }
 
@@ -151,37 +162,25 @@ export class DocumentStore {
     const keepNull = opts.keepNull ?? true;
     const mergeObjects = opts.mergeObjects ?? true;
     return this.db.transaction((): WriteResult => {
-      const old = this.requireMatching(c, key, patch, opts);
-      const rev = formatHlc(this.clock.now());
-      const doc: Doc = { ...old, _rev: rev };
-      // The change carries the resulting top-level values, so a replica applies registers, not a diff.
+      const { row, old } = this.requireMatching(c, key, patch, opts);
+      // The change carries resulting top-level values, so a replica sets registers, not a diff.
       const set: Doc = {};
       const unset: string[] = [];
       for (const [k, v] of Object.entries(patch)) {
         if (SYSTEM.has(k)) continue;
-        if (v === null && !keepNull) {
-          delete doc[k];
-          unset.push(k);
-        } else {
-          doc[k] = mergeValue(old[k], v, keepNull, mergeObjects);
-          set[k] = doc[k];
-        }
+        if (v === null && !keepNull) unset.push(k);
+        else set[k] = mergeValue(old[k], v, keepNull, mergeObjects);
       }
-      if (c.type === EDGE_COLLECTION) this.checkEdge(doc);
-      const body = JSON.stringify(doc);
-      this.s.update.run(rev, body, c.id, key);
-      this.record(c, 'update', rev, key, JSON.stringify({ set, unset }));
-      return { _id: doc['_id'] as string, _key: key, _rev: rev, _oldRev: old['_rev'] as string, new: doc, old };
+      const doc = this.write(c, key, stateOf(row), formatHlc(this.clock.now()), 'update', { kind: 'patch', set, unset });
+      return { _id: doc['_id'] as string, _key: key, _rev: doc['_rev'] as string, _oldRev: row.rev, new: doc, old };
     })();
   }
 
   remove(c: Collection, key: string, opts: WriteOptions = {}, body?: unknown): WriteResult {
     return this.db.transaction((): WriteResult => {
-      const old = this.requireMatching(c, key, isPlainObject(body) ? body : {}, opts);
-      this.s.remove.run(c.id, key);
-      const rev = formatHlc(this.clock.now());
-      this.record(c, 'remove', rev, key, null);
-      return { _id: old['_id'] as string, _key: key, _rev: old['_rev'] as string, old };
+      const { row, old } = this.requireMatching(c, key, isPlainObject(body) ? body : {}, opts);
+      this.write(c, key, stateOf(row), formatHlc(this.clock.now()), 'remove', { kind: 'delete' });
+      return { _id: old['_id'] as string, _key: key, _rev: row.rev, old };
     })();
   }
 
@@ -190,26 +189,44 @@ export class DocumentStore {
     return this.db.transaction(fn)();
   }
 
-  private requireMatching(c: Collection, key: string, body: Doc, opts: WriteOptions): Doc {
-    if (!isValidKey(key)) throw gdnError('DOCUMENT_KEY_BAD');
-    const row = this.getRaw(c, key);
-    if (!row) throw gdnError('DOCUMENT_NOT_FOUND');
-    const wanted = opts.ifMatch ?? (opts.ignoreRevs === false ? body['_rev'] : undefined);
-    if (wanted !== undefined && wanted !== row.rev) {
-      throw new GdnError('PRECONDITION_FAILED', undefined, {
-        _id: `${c.name}/${key}`,
-        _key: key,
-        _rev: row.rev,
-      });
-    }
-    return JSON.parse(row.body) as Doc;
+  /** Applies a change replicated from another region (called inside the applier's transaction). */
+  applyRemote(c: Collection, key: string, clock: string, w: RegisterWrite): ApplyOutcome {
+    if (clock < c.floor) return 'discarded';
+    const row = this.s.row.get(c.id, key) as Row | undefined;
+    const prev = row ? stateOf(row) : undefined;
+    const next = applyWrite(prev, clock, w);
+    if (next) this.store(c, key, next);
+    return prev && newestClock(prev.meta) > clock ? 'superseded' : 'applied';
   }
 
-  private compose(c: Collection, key: string, rev: string, input: Doc): Doc {
-    const doc: Doc = { _key: key, _id: `${c.name}/${key}`, _rev: rev };
-    for (const [k, v] of Object.entries(input)) if (!SYSTEM.has(k)) doc[k] = v;
-    if (c.type === EDGE_COLLECTION) this.checkEdge(doc);
+  private write(c: Collection, key: string, prev: RegisterState | undefined, hlc: string, op: ChangeOp, w: RegisterWrite): Doc {
+    // A local write's clock is newer than every register here, so it always takes effect.
+    const next = applyWrite(prev, clockOf(hlc, this.origin), w) as RegisterState;
+    const doc = this.store(c, key, next);
+    if (c.type === EDGE_COLLECTION && !next.deleted) this.checkEdge(doc);
+    if (!c.isLocal) {
+      const payload = w.kind === 'put' ? JSON.stringify(w.body) : w.kind === 'patch' ? JSON.stringify({ set: w.set, unset: w.unset }) : null;
+      this.log.append({ origin: this.origin, hlc, op, fabric: c.fabric, collection: c.name, key, payload });
+    }
     return doc;
+  }
+
+  private store(c: Collection, key: string, state: RegisterState): Doc {
+    const rev = revisionOf(state.meta);
+    const doc: Doc = { _key: key, _id: `${c.name}/${key}`, _rev: rev, ...state.body };
+    this.s.upsert.run(c.id, key, state.deleted ? 1 : 0, rev, JSON.stringify(doc), JSON.stringify(state.meta));
+    return doc;
+  }
+
+  private requireMatching(c: Collection, key: string, body: Doc, opts: WriteOptions): { row: Row; old: Doc } {
+    if (!isValidKey(key)) throw gdnError('DOCUMENT_KEY_BAD');
+    const row = this.s.row.get(c.id, key) as Row | undefined;
+    if (!row || row.deleted === 1) throw gdnError('DOCUMENT_NOT_FOUND');
+    const wanted = opts.ifMatch ?? (opts.ignoreRevs === false ? body['_rev'] : undefined);
+    if (wanted !== undefined && wanted !== row.rev) {
+      throw new GdnError('PRECONDITION_FAILED', undefined, { _id: `${c.name}/${key}`, _key: key, _rev: row.rev });
+    }
+    return { row, old: JSON.parse(row.body) as Doc };
   }
 
   private checkEdge(doc: Doc): void {
@@ -219,10 +236,5 @@ export class DocumentStore {
         throw gdnError('INVALID_EDGE_ATTRIBUTE', `edge attribute missing or invalid: ${attr}`);
       }
     }
-  }
-
-  private record(c: Collection, op: ChangeOp, rev: string, key: string, payload: string | null): void {
-    if (c.isLocal) return;
-    this.log.append({ origin: this.origin, hlc: rev, op, fabric: c.fabric, collection: c.name, key, payload });
   }
 }

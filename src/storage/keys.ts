@@ -13,7 +13,7 @@ export function nextKey(c: Collection, hlc: Hlc, regionOrdinal: number, store: C
   switch (ko.type) {
     case 'autoincrement': {
       const value = ko.lastValue === 0 ? Math.max(ko.offset, 1) : ko.lastValue + ko.increment;
-      store.saveProps(c, { ...c.props, keyOptions: { ...ko, lastValue: value } }, false);
+      store.saveKeyCounter(c, value);
       return String(value);
     }
     case 'padded':

@@ -8,27 +8,34 @@ import type { Database } from 'better-sqlite3';
 const MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  -- A collection row is kept after a drop (live = 0) so the drop's clock can win over older writes.
+  -- clock: the existence register; floor: the newest drop/truncate, below which changes are void.
   CREATE TABLE collections (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     fabric TEXT NOT NULL,
     name TEXT NOT NULL,
     type INTEGER NOT NULL,
     is_local INTEGER NOT NULL,
+    live INTEGER NOT NULL,
+    clock TEXT NOT NULL,
+    floor TEXT NOT NULL DEFAULT '',
     props TEXT NOT NULL,
-    rev TEXT NOT NULL,
+    props_clock TEXT NOT NULL,
     UNIQUE (fabric, name)
   );
-  -- One table for all documents: rid keeps insertion order (GDN iterates in insertion order) and
-  -- a replace updates the row in place so a document keeps its position.
+  -- rid keeps insertion order (GDN iterates in insertion order) and a replace updates the row in
+  -- place. Deleted documents stay as tombstones (deleted = 1) with their register clocks in meta.
   CREATE TABLE documents (
     rid INTEGER PRIMARY KEY AUTOINCREMENT,
     cid INTEGER NOT NULL,
     key TEXT NOT NULL,
+    deleted INTEGER NOT NULL,
     rev TEXT NOT NULL,
     body TEXT NOT NULL,
+    meta TEXT NOT NULL,
     UNIQUE (cid, key)
   );
-  CREATE INDEX documents_scan ON documents (cid, rid);
+  CREATE INDEX documents_scan ON documents (cid, rid) WHERE deleted = 0;
   -- The change log: every local write appends here in the same transaction as the write itself.
   CREATE TABLE changes (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -40,6 +47,8 @@ const MIGRATIONS: readonly string[] = [
     key TEXT,
     payload TEXT
   );
+  -- The version vector: the last change applied from each origin, updated with the apply itself.
+  CREATE TABLE applied (origin TEXT PRIMARY KEY, seq INTEGER NOT NULL);
   `,
 ];
 

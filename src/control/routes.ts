@@ -1,0 +1,75 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import { gdnError } from '../core/errors.js';
+import type { FabricControl } from './types.js';
+
+const LinkBody = z.strictObject({
+  cut: z.boolean().optional(),
+  rttMs: z.number().nonnegative().optional(),
+  jitterMs: z.number().nonnegative().optional(),
+  lossRate: z.number().min(0).lt(1).optional(),
+  clear: z.boolean().optional(),
+  bidirectional: z.boolean().optional(),
+});
+const PartitionBody = z.strictObject({ groups: z.array(z.array(z.string().min(1)).min(1)).min(1) });
+const WaitBody = z.strictObject({ timeoutMs: z.number().int().positive().max(600_000).optional() }).optional();
+
+function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  const r = schema.safeParse(body ?? undefined);
+  if (!r.success) throw gdnError('BAD_PARAMETER', r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+  return r.data;
+}
+
+/** The emulator's control API on the global port: the same verbs as the CLI and the Fabric object. */
+export function controlRoutes(control: FabricControl): FastifyPluginAsync {
+  const known = async (name: string) => {
+    const names = (await control.status()).regions.map((r) => r.name);
+    if (!names.includes(name)) throw gdnError('NOT_FOUND', `unknown region '${name}'; known: ${names.join(', ')}`);
+  };
+  return async (app) => {
+    app.get('/_emu/health', async (_req, reply) => {
+      const regions = control.health();
+      const ok = regions.every((r) => r.listening);
+      return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', regions });
+    });
+    app.get('/_emu/status', async () => control.status());
+    app.get('/_emu/metrics', async (_req, reply) => reply.type('text/plain; version=0.0.4').send(await control.metrics()));
+    app.put<{ Params: { from: string; to: string } }>('/_emu/links/:from/:to', async (req) => {
+      const { bidirectional, ...change } = parse(LinkBody, req.body ?? {});
+      await known(req.params.from);
+      await known(req.params.to);
+      if (req.params.from === req.params.to) throw gdnError('BAD_PARAMETER', 'a link joins two different regions');
+      await control.setLink(req.params.from, req.params.to, change, { bidirectional: bidirectional ?? true });
+      return { ok: true };
+    });
+    app.post('/_emu/partition', async (req) => {
+      const { groups } = parse(PartitionBody, req.body);
+      for (const r of groups.flat()) await known(r);
+      await control.partition(groups);
+      return { ok: true };
+    });
+    app.post('/_emu/heal', async () => {
+      await control.heal();
+      return { ok: true };
+    });
+    app.post<{ Params: { name: string } }>('/_emu/regions/:name/kill', async (req) => {
+      await known(req.params.name);
+      await control.kill(req.params.name);
+      return { ok: true };
+    });
+    app.post<{ Params: { name: string } }>('/_emu/regions/:name/restart', async (req) => {
+      await known(req.params.name);
+      await control.restart(req.params.name);
+      return { ok: true };
+    });
+    app.post('/_emu/reset', async () => {
+      await control.reset();
+      return { ok: true };
+    });
+    app.post('/_emu/wait', async (req) => {
+      const body = parse(WaitBody, req.body);
+      await control.waitForReplication(body?.timeoutMs ? { timeoutMs: body.timeoutMs } : {});
+      return { ok: true };
+    });
+  };
+}

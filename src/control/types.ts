@@ -1,0 +1,56 @@
+import type { LinkSettings, LinkState } from '../replication/index.js';
+
+export type RegionRunState = 'created' | 'serving' | 'killed' | 'closed';
+
+export interface LinkStatus {
+  from: string;
+  to: string;
+  state: LinkState | 'unknown';
+  cut: boolean;
+  rttMs: number;
+  jitterMs: number;
+  lossRate: number;
+  /** Last change of `from` sent on the link, acknowledged by `to`, and applied at `to`. */
+  shipped: number;
+  acked: number;
+  applied: number | null;
+  /** Changes of `from` not yet applied at `to`. */
+  queueDepth: number;
+  lagP50Ms: number | null;
+  lagP99Ms: number | null;
+}
+
+export interface FabricStatus {
+  regions: { name: string; url: string; state: RegionRunState; lastSeq: number | null }[];
+  links: LinkStatus[];
+}
+
+/** Partial link settings; `clear: true` first drops every override of the link (back to the topology). */
+export interface LinkChange extends Partial<LinkSettings> {
+  clear?: boolean;
+}
+
+/** What the /_emu API, the CLI and the Fabric object can do to a running fabric. */
+export interface FabricControl {
+  status(): Promise<FabricStatus>;
+  setLink(from: string, to: string, change: LinkChange, opts?: { bidirectional?: boolean }): Promise<void>;
+  partition(groups: string[][]): Promise<void>;
+  heal(): Promise<void>;
+  kill(region: string): Promise<void>;
+  restart(region: string): Promise<void>;
+  reset(): Promise<void>;
+  waitForReplication(opts?: { timeoutMs?: number }): Promise<void>;
+  metrics(): Promise<string>;
+  health(): { name: string; url: string; listening: boolean }[];
+}
+
+/** Every ordered pair of regions that sit in different groups; unlisted regions form one more group. */
+export function partitionCuts(all: readonly string[], groups: string[][]): Set<string> {
+  const groupOf = new Map<string, number>();
+  groups.forEach((g, i) => g.forEach((r) => groupOf.set(r, i)));
+  const cuts = new Set<string>();
+  for (const a of all) for (const b of all) {
+    if (a !== b && (groupOf.get(a) ?? -1) !== (groupOf.get(b) ?? -1)) cuts.add(`${a}>${b}`);
+  }
+  return cuts;
+}

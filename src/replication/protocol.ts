@@ -1,0 +1,75 @@
+import { z } from 'zod';
+
+/**
+ * The replication wire protocol between PoPs: JSON text frames over one WebSocket per directed
+ * link, validated with zod on receipt. A frame that fails validation, or carries another protocol
+ * version, is refused with a log line and never applied.
+ *
+ *   sender → receiver: hello {from, to}; changes {entries, sentAt, readAt}
+ *   receiver → sender: welcome {applied} (where to resume); ack {seq}; refuse {reason}
+ */
+export const PROTOCOL_VERSION = 1;
+export const REPLICATION_PATH = '/_emu/replication';
+
+const v = z.literal(PROTOCOL_VERSION);
+const region = z.string().min(1).max(63);
+
+export const ChangeEntrySchema = z.strictObject({
+  seq: z.number().int().positive(),
+  origin: region,
+  hlc: z.string().min(1),
+  op: z.enum([
+    'insert',
+    'replace',
+    'update',
+    'remove',
+    'collection.create',
+    'collection.drop',
+    'collection.truncate',
+    'collection.properties',
+  ]),
+  fabric: z.string().min(1),
+  collection: z.string().min(1),
+  key: z.string().nullable(),
+  payload: z.string().nullable(),
+});
+
+export const SenderFrame = z.discriminatedUnion('t', [
+  z.strictObject({ v, t: z.literal('hello'), from: region, to: region }),
+  z.strictObject({
+    v,
+    t: z.literal('changes'),
+    sentAt: z.number(),
+    readAt: z.number(),
+    entries: z.array(ChangeEntrySchema).min(1),
+  }),
+]);
+
+export const ReceiverFrame = z.discriminatedUnion('t', [
+  z.strictObject({ v, t: z.literal('welcome'), applied: z.number().int().nonnegative() }),
+  z.strictObject({ v, t: z.literal('ack'), seq: z.number().int().nonnegative() }),
+  z.strictObject({ v, t: z.literal('refuse'), reason: z.string() }),
+]);
+
+export type SenderFrame = z.infer<typeof SenderFrame>;
+export type ReceiverFrame = z.infer<typeof ReceiverFrame>;
+
+/** Parses a frame; returns an error text instead of throwing, for the caller to log and refuse. */
+export function decode<T>(schema: z.ZodType<T>, raw: string): { ok: true; frame: T } | { ok: false; error: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    return { ok: false, error: 'frame is not JSON' };
+  }
+  if (typeof json === 'object' && json !== null && 'v' in json && (json as { v: unknown }).v !== PROTOCOL_VERSION) {
+    return { ok: false, error: `unsupported protocol version ${JSON.stringify((json as { v: unknown }).v)} (this PoP speaks ${PROTOCOL_VERSION})` };
+  }
+  const r = schema.safeParse(json);
+  if (!r.success) return { ok: false, error: r.error.issues.map((i) => `${i.path.join('.') || '(frame)'}: ${i.message}`).join('; ') };
+  return { ok: true, frame: r.data };
+}
+
+export function encode(frame: SenderFrame | ReceiverFrame): string {
+  return JSON.stringify(frame);
+}

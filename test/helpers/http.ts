@@ -1,0 +1,30 @@
+/** Small fetch helpers for tests against PoPs on real ports. */
+export async function call(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const res = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+export const get = (url: string) => call('GET', url);
+export const post = (url: string, body?: unknown) => call('POST', url, body);
+export const put = (url: string, body?: unknown) => call('PUT', url, body);
+export const patch = (url: string, body?: unknown) => call('PATCH', url, body);
+export const del = (url: string, body?: unknown) => call('DELETE', url, body);
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Polls until `check` passes or the deadline passes; returns the elapsed ms. */
+export async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<number> {
+  const start = performance.now();
+  for (;;) {
+    if (await check()) return performance.now() - start;
+    if (performance.now() - start > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await sleep(2);
+  }
+}

@@ -1,0 +1,70 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startFabric, type Fabric } from '../../src/index.js';
+import { del, eventually, get, patch, post, put } from '../helpers/http.js';
+import { testTopology } from '../helpers/topology.js';
+
+let fabric: Fabric | undefined;
+afterEach(async () => {
+  await fabric?.close();
+  fabric = undefined;
+});
+
+const doc = (f: Fabric, region: string, key: string) => `${f.region(region).url()}/_fabric/_system/_api/document/c/${key}`;
+
+describe('replication between PoPs', () => {
+  it('replicates collection DDL and every kind of document write to every PoP', async () => {
+    fabric = await startFabric({ topology: testTopology({ regions: 3 }), latency: false });
+    const east = fabric.region('r-east').url();
+    expect((await post(`${east}/_api/collection`, { name: 'c' })).status).toBe(200);
+    await post(`${east}/_api/document/c`, [{ _key: 'a', v: 1 }, { _key: 'b', v: 1 }, { _key: 'gone' }]);
+    await put(`${east}/_api/document/c/a`, { v: 2 });
+    await patch(`${east}/_api/document/c/b`, { w: 3 });
+    await del(`${east}/_api/document/c/gone`);
+    await fabric.waitForReplication();
+    for (const r of ['r-eu', 'r-ap']) {
+      expect((await get(doc(fabric, r, 'a'))).body).toMatchObject({ v: 2 });
+      expect((await get(doc(fabric, r, 'b'))).body).toMatchObject({ v: 1, w: 3 });
+      expect((await get(doc(fabric, r, 'gone'))).status).toBe(404);
+      expect((await get(`${fabric.region(r).url()}/_api/collection/c/count`)).body.count).toBe(2);
+    }
+    const revAtEast = (await get(doc(fabric, 'r-east', 'a'))).body._rev;
+    expect((await get(doc(fabric, 'r-ap', 'a'))).body._rev).toBe(revAtEast);
+    await put(`${east}/_api/collection/c/truncate`);
+    await fabric.waitForReplication();
+    expect((await get(`${fabric.region('r-eu').url()}/_api/collection/c/count`)).body.count).toBe(0);
+    await del(`${east}/_api/collection/c`);
+    await fabric.waitForReplication();
+    expect((await get(`${fabric.region('r-ap').url()}/_api/collection/c`)).status).toBe(404);
+  });
+
+  it('never replicates isLocal collections', async () => {
+    fabric = await startFabric({ topology: testTopology(), latency: false });
+    const east = fabric.region('r-east').url();
+    await post(`${east}/_api/collection`, { name: 'mine', isLocal: true });
+    await post(`${east}/_api/document/mine`, { _key: 'k' });
+    await post(`${east}/_api/collection`, { name: 'shared' });
+    await fabric.waitForReplication();
+    const eu = fabric.region('r-eu').url();
+    expect((await get(`${eu}/_api/collection/shared`)).status).toBe(200);
+    expect((await get(`${eu}/_api/collection/mine`)).status).toBe(404);
+  });
+
+  it('a write is invisible at a peer until the one-way latency has passed, then visible; the lag shows in status', async () => {
+    fabric = await startFabric({ topology: testTopology({ linkMs: 2000, accessMs: 0 }), latency: true });
+    const east = fabric.region('r-east').url();
+    await post(`${east}/_api/collection`, { name: 'c' });
+    await fabric.waitForReplication();
+    const start = performance.now();
+    await post(`${east}/_api/document/c`, { _key: 'late' });
+    const written = performance.now() - start;
+    // One-way delay is 1000 ms; a read right after the write comes long before that.
+    expect((await get(doc(fabric, 'r-eu', 'late'))).status).toBe(404);
+    const visibleAfter = written + (await eventually(async () => (await get(doc(fabric!, 'r-eu', 'late'))).status === 200));
+    expect(visibleAfter).toBeGreaterThanOrEqual(999);
+    const status = await fabric.status();
+    const link = status.links.find((l) => l.from === 'r-east' && l.to === 'r-eu')!;
+    expect(link.lagP50Ms).toBeGreaterThanOrEqual(999);
+    expect(link).toMatchObject({ state: 'open', rttMs: 2000, queueDepth: 0 });
+    expect(link.applied).toBe(link.acked);
+  });
+});
