@@ -1,0 +1,46 @@
+import { isObject, toNumber } from '../types.js';
+import { def, typeMismatch, type FnDef } from './context.js';
+
+const EARTH_RADIUS_M = 6371000;
+
+function haversine(lat1: number, lon1: number, lat2: number, lon2: number): number {
+  const rad = Math.PI / 180;
+  const dLat = (lat2 - lat1) * rad;
+  const dLon = (lon2 - lon1) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dLon / 2) ** 2;
+  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+/** [lon, lat] of a GeoJSON Point or a coordinate pair; null otherwise. */
+function pointOf(v: unknown): [number, number] | null {
+  const c = isObject(v) && v.type === 'Point' ? v.coordinates : v;
+  if (Array.isArray(c) && c.length >= 2 && typeof c[0] === 'number' && typeof c[1] === 'number') return [c[0], c[1]];
+  return null;
+}
+
+function isPosition(v: unknown): boolean {
+  return Array.isArray(v) && v.length >= 2 && v.every((x) => typeof x === 'number');
+}
+
+function geometry(type: string, check: (v: unknown) => boolean, wrap = (v: unknown): unknown => v): FnDef {
+  return def(1, 1, (ctx, a, name) => (check(a[0]) ? { type, coordinates: wrap(a[0]) } : typeMismatch(ctx, name)));
+}
+
+const positions = (v: unknown): boolean => Array.isArray(v) && v.length > 0 && v.every(isPosition);
+
+export const GEO_FUNCTIONS: Record<string, FnDef> = {
+  DISTANCE: def(4, 4, (_c, a) => haversine(toNumber(a[0]), toNumber(a[1]), toNumber(a[2]), toNumber(a[3]))),
+  GEO_DISTANCE: def(2, 3, (ctx, a, name) => {
+    const p = pointOf(a[0]);
+    const q = pointOf(a[1]);
+    if (p === null || q === null) return typeMismatch(ctx, name);
+    return haversine(p[1], p[0], q[1], q[0]);
+  }),
+  GEO_POINT: def(2, 2, (ctx, a, name) => (typeof a[0] === 'number' && typeof a[1] === 'number'
+    ? { type: 'Point', coordinates: [a[0], a[1]] } : typeMismatch(ctx, name))),
+  GEO_MULTIPOINT: geometry('MultiPoint', positions),
+  GEO_LINESTRING: geometry('LineString', positions),
+  GEO_MULTILINESTRING: geometry('MultiLineString', (v) => Array.isArray(v) && v.length > 0 && v.every(positions)),
+  GEO_POLYGON: geometry('Polygon', (v) => positions(v) || (Array.isArray(v) && v.length > 0 && v.every(positions)),
+    (v) => (Array.isArray(v) && isPosition(v[0]) ? [v] : v)),
+};

@@ -1,0 +1,24 @@
+import type { Expr, Pos, Query } from './ast.js';
+import type { Token } from './tokens.js';
+
+/** The parser state the expression helpers (parser-expr.ts) use; implemented by the Parser class. */
+export interface ParserApi {
+  readonly current: Token;
+  readonly warnings: { code: number; message: string }[];
+  lookahead(n: number): Token;
+  advance(): Token;
+  op(op: string, t?: Token): boolean;
+  kw(kw: string, t?: Token): boolean;
+  expect(op: string): Token;
+  at(t?: Token): Pos;
+  isStatementStart(t: Token): boolean;
+  /** Runs `f` with IN allowed again (inside brackets IN is an operator even in a modification operand). */
+  withIn<T>(f: () => T): T;
+  /** Adjusts and returns the `[* ...]` nesting depth (CURRENT is only valid inside). */
+  expansionDepth(delta: number): number;
+  /** Runs `f` one nesting level deeper, enforcing the depth limit. */
+  nest<T>(f: () => T): T;
+  parseExpr(): Expr;
+  parseSubqueryBody(): Query;
+  unexpected(t?: Token): never;
+}
