@@ -200,8 +200,10 @@ export class DocumentStore {
   }
 
   private write(c: Collection, key: string, prev: RegisterState | undefined, hlc: string, op: ChangeOp, w: RegisterWrite): Doc {
-    // A local write's clock is newer than every register here, so it always takes effect.
-    const next = applyWrite(prev, clockOf(hlc, this.origin), w) as RegisterState;
+    // A local write's clock is newer than every register here, so it takes effect unless it
+    // touches no register at all (a PATCH with an empty body), which leaves the document as it is.
+    const next = applyWrite(prev, clockOf(hlc, this.origin), w);
+    if (!next) return { _key: key, _id: `${c.name}/${key}`, _rev: revisionOf(prev!.meta), ...prev!.body };
     const doc = this.store(c, key, next);
     if (c.type === EDGE_COLLECTION && !next.deleted) this.checkEdge(doc);
     if (!c.isLocal) {
