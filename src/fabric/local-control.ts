@@ -1,4 +1,5 @@
-import { partitionCuts, type FabricControl, type FabricStatus, type LinkChange, type LinkStatus } from '../control/types.js';
+import { combineStatus, undrainedLinks, type RegionReport } from '../control/status.js';
+import { partitionCuts, type FabricControl, type FabricStatus, type LinkChange } from '../control/types.js';
 import { renderPrometheus, replicationFamilies } from '../control/metrics.js';
 import type { LinkSettings } from '../replication/index.js';
 import type { Region } from '../region/region.js';
@@ -22,36 +23,10 @@ export function localControl(regions: readonly Region[]): FabricControl {
     if (!r) throw new RangeError(`unknown region '${name}'; known: ${regions.map((x) => x.name).join(', ')}`);
     return r;
   };
-  const live = () => new Set(regions.filter((r) => r.state() === 'serving').map((r) => r.name));
 
-  const status = async (): Promise<FabricStatus> => {
-    const statuses = new Map(regions.map((r) => [r.name, r.replicator.status()]));
-    const links: LinkStatus[] = [];
-    for (const r of regions) {
-      for (const o of statuses.get(r.name)!.outgoing) {
-        const inc = statuses.get(o.to)?.incoming.find((i) => i.from === r.name);
-        links.push({
-          from: r.name,
-          to: o.to,
-          state: r.state() === 'serving' ? o.state : 'down',
-          cut: o.settings.cut,
-          rttMs: o.profile.rttMs,
-          jitterMs: o.profile.jitterMs,
-          lossRate: o.profile.lossRate,
-          shipped: o.shipped,
-          acked: o.acked,
-          applied: inc?.applied ?? null,
-          queueDepth: Math.max(0, o.lastSeq - (inc?.applied ?? o.acked)),
-          lagP50Ms: inc?.lagP50Ms ?? null,
-          lagP99Ms: inc?.lagP99Ms ?? null,
-        });
-      }
-    }
-    return {
-      regions: regions.map((r) => ({ name: r.name, url: r.url(), state: r.state(), lastSeq: statuses.get(r.name)!.lastSeq })),
-      links,
-    };
-  };
+  const reports = (): RegionReport[] =>
+    regions.map((r) => ({ name: r.name, url: r.url(), state: r.state(), replication: r.replicator.status() }));
+  const status = async (): Promise<FabricStatus> => combineStatus(reports());
 
   const setLink = async (from: string, to: string, change: LinkChange, opts: { bidirectional?: boolean } = {}) => {
     const pairs: [string, string][] = opts.bidirectional === false ? [[from, to]] : [[from, to], [to, from]];
@@ -92,12 +67,9 @@ export function localControl(regions: readonly Region[]): FabricControl {
     async waitForReplication(opts = {}) {
       const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
       for (;;) {
-        const alive = live();
-        if (regions.every((r) => !alive.has(r.name) || r.replicator.drained(alive))) return;
-        if (Date.now() > deadline) {
-          const behind = (await status()).links.filter((l) => alive.has(l.from) && alive.has(l.to) && !l.cut && l.queueDepth > 0);
-          throw new Error(`replication did not drain in ${opts.timeoutMs ?? 30_000} ms; behind: ${behind.map((l) => `${l.from}→${l.to} (${l.queueDepth})`).join(', ') || 'links not connected'}`);
-        }
+        const behind = undrainedLinks(reports());
+        if (behind.length === 0) return;
+        if (Date.now() > deadline) throw new Error(`replication did not drain in ${opts.timeoutMs ?? 30_000} ms; behind: ${behind.join(', ')}`);
         await sleep(5);
       }
     },

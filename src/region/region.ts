@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { buildApp } from '../api/app.js';
+import { regionControlRoutes } from '../control/region-routes.js';
 import type { ApiContext, DatacenterInfo } from '../api/context.js';
 import { gdnError } from '../core/errors.js';
 import { createRng } from '../core/rng.js';
@@ -97,7 +98,20 @@ export function createRegion(opts: RegionOptions): Region {
       return sampleRtt(linkProfile(topology, client, name), rng);
     },
   };
-  const build = () => buildApp(ctx, { logger: opts.logger });
+  const build = () => {
+    const a = buildApp(ctx, { logger: opts.logger });
+    a.register(
+      regionControlRoutes({
+        name,
+        state: () => state,
+        replication: () => replicator.status(),
+        setLink: (peer, settings) => replicator.setLink(peer, settings),
+        setReplication: (running) => (running ? replicator.start() : replicator.stop()),
+        reset: () => storage.reset(),
+      }),
+    );
+    return a;
+  };
   let app = build();
 
   return {

@@ -141,15 +141,4 @@ export class Replicator {
       })),
     };
   }
-
-  /**
-   * True when every uncut link to a live peer has been acknowledged up to the last local change.
-   * A link to a live peer that is still connecting is not drained.
-   */
-  drained(livePeers: ReadonlySet<string>): boolean {
-    const last = this.o.storage.changes.lastSeq();
-    return [...this.outgoing.entries()].every(
-      ([peer, l]) => l.settings.cut || !livePeers.has(peer) || (l.state === 'open' && l.acked >= last),
-    );
-  }
 }

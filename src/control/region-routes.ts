@@ -1,0 +1,51 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import { gdnError } from '../core/errors.js';
+import type { LinkSettings, ReplicationStatus } from '../replication/index.js';
+import { replicationFamilies, type MetricFamily } from './metrics.js';
+import type { RegionRunState } from './types.js';
+
+/** What one PoP exposes so that a fabric in another process can steer it. */
+export interface RegionControlTarget {
+  name: string;
+  state(): RegionRunState;
+  replication(): ReplicationStatus;
+  setLink(peer: string, settings: LinkSettings): void;
+  setReplication(running: boolean): void;
+  /** Wipes the replica; only while replication is stopped on every region of the fabric. */
+  reset(): void;
+}
+
+const Settings = z.strictObject({
+  cut: z.boolean(),
+  rttMs: z.number().nonnegative().optional(),
+  jitterMs: z.number().nonnegative().optional(),
+  lossRate: z.number().min(0).lt(1).optional(),
+});
+
+/** Per-PoP control under /_emu/region: used by `fabric-emu up --processes` to reach each child. */
+export function regionControlRoutes(target: RegionControlTarget): FastifyPluginAsync {
+  return async (app) => {
+    app.get('/_emu/region/status', async () => ({ name: target.name, state: target.state(), replication: target.replication() }));
+    app.get('/_emu/region/metrics', async (): Promise<MetricFamily[]> => replicationFamilies(target.replication()));
+    app.put<{ Params: { peer: string } }>('/_emu/region/links/:peer', async (req) => {
+      const r = Settings.safeParse(req.body);
+      if (!r.success) throw gdnError('BAD_PARAMETER', r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+      try {
+        target.setLink(req.params.peer, r.data);
+      } catch (e) {
+        throw gdnError('NOT_FOUND', (e as Error).message);
+      }
+      return { ok: true };
+    });
+    app.post<{ Body: { running?: unknown } }>('/_emu/region/replication', async (req) => {
+      if (typeof req.body?.running !== 'boolean') throw gdnError('BAD_PARAMETER', "expecting {\"running\": true|false}");
+      target.setReplication(req.body.running);
+      return { ok: true };
+    });
+    app.post('/_emu/region/reset', async () => {
+      target.reset();
+      return { ok: true };
+    });
+  };
+}
