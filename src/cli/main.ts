@@ -1,5 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { TopologyError, VERSION } from '../index.js';
+import { ControlError } from './client.js';
+import { registerControl } from './control.js';
+import { registerRegion } from './region.js';
+import { registerStatus } from './status.js';
 import { registerUp } from './up.js';
 
 export function buildProgram(): Command {
@@ -7,6 +11,9 @@ export function buildProgram(): Command {
     .description('Local emulator of a geo-distributed data fabric (Macrometa GDN)')
     .version(VERSION);
   registerUp(program);
+  registerRegion(program);
+  registerStatus(program);
+  registerControl(program);
   return program;
 }
 
@@ -20,6 +27,10 @@ export async function main(argv: string[]): Promise<void> {
     if (e instanceof TopologyError) {
       console.error(`fabric-emu: invalid topology: ${e.message}`);
       process.exit(2);
+    }
+    if (e instanceof ControlError) {
+      console.error(`fabric-emu: ${e.message}`);
+      process.exit(1);
     }
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'EADDRINUSE') {

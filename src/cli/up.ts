@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { startFabric, type Fabric } from '../index.js';
+import { startFabric, startProcessFabric, type Topology } from '../index.js';
+import { onShutdown } from './shutdown.js';
+import { table } from './table.js';
 import { resolveTopology, type TopologyFlags } from './topology.js';
 
 interface UpFlags extends TopologyFlags {
@@ -8,25 +10,31 @@ interface UpFlags extends TopologyFlags {
   ephemeral?: boolean;
   latency: boolean;
   host: string;
+  processes?: boolean;
 }
 
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+interface Started {
+  topology: Topology;
+  urls: [name: string, url: string][];
+  globalUrl: string;
 }
 
-function describe(f: Fabric, flags: UpFlags, dataDir: string | undefined): string {
+function describe(f: Started, flags: UpFlags, dataDir: string | undefined): string {
   const rows = [['REGION', 'CITY', 'URL']];
-  for (const r of f.regions) rows.push([r.name, `${r.spec.city}, ${r.spec.country}`, r.url()]);
-  rows.push(['global', '(emulator control)', f.globalUrl()]);
+  for (const [name, url] of f.urls) {
+    const spec = f.topology.regions.find((r) => r.name === name)!;
+    rows.push([name, `${spec.city}, ${spec.country}`, url]);
+  }
+  rows.push(['global', '(emulator control)', f.globalUrl]);
   return [
-    `fabric-emu: topology '${f.topology.name}' (${f.topology.source}), ${f.regions.length} regions`,
+    `fabric-emu: topology '${f.topology.name}' (${f.topology.source}), ${f.urls.length} regions${flags.processes ? ', one process each' : ''}`,
     table(rows),
     `data:    ${dataDir ?? 'in memory (--ephemeral): nothing is kept after exit'}`,
     `latency: ${flags.latency ? `on (client access ${f.topology.access.rttMs} ms RTT; header x-gdn-client-region picks the client's region)` : 'off (--no-latency)'}`,
+    'replication: every region to every other, asynchronously; `fabric-emu status` shows the links',
     'auth:    not enforced yet: requests need no credentials',
-    `health:  ${f.globalUrl()}/_emu/health`,
-    `fabric-emu ready: ${f.globalUrl()}`,
+    `health:  ${f.globalUrl}/_emu/health`,
+    `fabric-emu ready: ${f.globalUrl}`,
   ].join('\n');
 }
 
@@ -40,25 +48,19 @@ export function registerUp(program: Command): void {
     .option('--ephemeral', 'keep all data in memory; nothing survives exit')
     .option('--no-latency', 'inject no client or replication delays')
     .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--processes', 'run each PoP in its own child process (so one can be killed with SIGKILL)')
     .action(async (flags: UpFlags) => {
       const topology = resolveTopology(flags);
       const dataDir = flags.ephemeral ? undefined : resolve(flags.dataDir);
-      const fabric = await startFabric({ topology, dataDir, latency: flags.latency, host: flags.host });
-      console.log(describe(fabric, flags, dataDir));
-      let stopping = false;
-      const stop = (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        console.log(`fabric-emu: ${signal}: finishing in-flight requests and closing databases`);
-        fabric.close().then(
-          () => process.exit(0),
-          (e: unknown) => {
-            console.error('fabric-emu: error while stopping:', e);
-            process.exit(1);
-          },
-        );
-      };
-      process.on('SIGINT', () => stop('SIGINT'));
-      process.on('SIGTERM', () => stop('SIGTERM'));
+      if (flags.processes) {
+        if (!dataDir) throw new Error('--processes needs a data dir: a killed process keeps its data only on disk (drop --ephemeral)');
+        const f = await startProcessFabric({ topology, dataDir, latency: flags.latency, host: flags.host });
+        console.log(describe({ topology, urls: topology.regions.map((r) => [r.name, f.regionUrl(r.name)]), globalUrl: f.globalUrl() }, flags, dataDir));
+        onShutdown(() => f.close());
+        return;
+      }
+      const f = await startFabric({ topology, dataDir, latency: flags.latency, host: flags.host });
+      console.log(describe({ topology, urls: f.regions.map((r) => [r.name, r.url()]), globalUrl: f.globalUrl() }, flags, dataDir));
+      onShutdown(() => f.close());
     });
 }

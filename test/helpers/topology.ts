@@ -1,7 +1,7 @@
 import { parseTopology, type Topology } from '../../src/index.js';
 
 /** A small two-or-more-region topology on free ports, with exact (jitter-free) delays. */
-export function testTopology(opts: { accessMs?: number; linkMs?: number; regions?: number } = {}): Topology {
+export function testTopology(opts: { accessMs?: number; linkMs?: number; jitterMs?: number; regions?: number } = {}): Topology {
   const cities = [
     ['r-east', 'Ashburn', 'US', 'United States', 39.04, -77.49],
     ['r-eu', 'Frankfurt', 'DE', 'Germany', 50.11, 8.68],
@@ -14,7 +14,7 @@ export function testTopology(opts: { accessMs?: number; linkMs?: number; regions
   const links: string[] = [];
   for (let i = 0; i < cities.length; i++)
     for (let j = i + 1; j < cities.length; j++)
-      links.push(`  - { between: [${cities[i]![0]}, ${cities[j]![0]}], rttMs: ${opts.linkMs ?? 100}, jitterMs: 0, distribution: constant, source: test }`);
+      links.push(`  - { between: [${cities[i]![0]}, ${cities[j]![0]}], rttMs: ${opts.linkMs ?? 100}, jitterMs: ${opts.jitterMs ?? 0}, distribution: ${opts.jitterMs ? 'uniform' : 'constant'}, source: test }`);
   return parseTopology(
     `name: test\nglobal: { port: 0 }\naccess: { rttMs: ${opts.accessMs ?? 10}, jitterMs: 0, distribution: constant, source: test }\nregions:\n${regions}\nlatency:\n${links.join('\n')}\n`,
     'test-topology.yaml',

@@ -1,0 +1,58 @@
+import { resolve } from 'node:path';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { createRegion, type DatacenterInfo } from '../index.js';
+import { onShutdown } from './shutdown.js';
+import { resolveTopology, type TopologyFlags } from './topology.js';
+
+interface RegionFlags extends TopologyFlags {
+  dataDir: string;
+  ephemeral?: boolean;
+  latency: boolean;
+  host: string;
+  ports?: Record<string, number>;
+}
+
+function portMap(v: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const part of v.split(',').filter(Boolean)) {
+    const [name, port] = part.split('=');
+    const n = Number(port);
+    if (!name || !Number.isInteger(n) || n <= 0 || n > 65535) throw new InvalidArgumentError(`expected name=port pairs, got '${part}'`);
+    out[name] = n;
+  }
+  return out;
+}
+
+export function registerRegion(program: Command): void {
+  program
+    .command('region <name>')
+    .description('run one PoP of the topology alone, replicating with its peers at their ports')
+    .option('-c, --config <file>', 'topology file (default: ./regions.yaml, else the embedded default)')
+    .option('-p, --preset <name>', 'a built-in topology instead of a file')
+    .option('-d, --data-dir <dir>', 'where the PoP keeps its SQLite replica', '.fabric-emu')
+    .option('--ephemeral', 'keep the data in memory')
+    .option('--no-latency', 'inject no delays')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--ports <name=port,...>', "peers' ports, overriding the topology's", portMap)
+    .addOption(new Option('--topology-json <file>', 'resolved topology from a parent process').hideHelp())
+    .action(async (name: string, flags: RegionFlags) => {
+      const topology = resolveTopology(flags);
+      if (!topology.regions.some((r) => r.name === name)) {
+        throw new InvalidArgumentError(`region '${name}' is not in the topology; known: ${topology.regions.map((r) => r.name).join(', ')}`);
+      }
+      const ports = flags.ports ?? {};
+      const datacenters = (): DatacenterInfo[] => topology.regions.map((r) => ({ ...r, host: flags.host, port: ports[r.name] ?? r.port }));
+      const region = createRegion({
+        topology,
+        name,
+        dataDir: flags.ephemeral ? undefined : resolve(flags.dataDir),
+        latency: flags.latency,
+        host: flags.host,
+        datacenters,
+        ...(ports[name] ? { port: ports[name] } : {}),
+      });
+      await region.listen();
+      console.log(`fabric-emu region ${name} ready: ${region.url()}`);
+      onShutdown(() => region.close());
+    });
+}
