@@ -1,0 +1,61 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, startUp } from '../helpers/cli.js';
+import { get, post } from '../helpers/http.js';
+
+const TOPOLOGY = `
+name: cli-control
+global: { port: 0 }
+access: { rttMs: 0, jitterMs: 0, distribution: constant, source: test }
+regions:
+  - { name: r-one, city: Ashburn, country: US, countryName: United States, lat: 39.04, lon: -77.49, port: 0 }
+  - { name: r-two, city: Frankfurt, country: DE, countryName: Germany, lat: 50.11, lon: 8.68, port: 0 }
+latency:
+  - { between: [r-one, r-two], rttMs: 20, jitterMs: 0, distribution: constant, source: test }
+`;
+
+describe('control commands against a running fabric', () => {
+  it('status, partition, heal, wait, kill and restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fabric-emu-cli-'));
+    writeFileSync(join(dir, 'regions.yaml'), TOPOLOGY);
+    const up = await startUp(['--ephemeral'], dir);
+    const url = ['--url', up.globalUrl];
+    const one = up.urls.get('r-one')!;
+    const two = up.urls.get('r-two')!;
+    try {
+      await post(`${one}/_api/collection`, { name: 'c' });
+      expect((await runCli(['wait', ...url])).code).toBe(0);
+      const status = await runCli(['status', ...url]);
+      expect(status.code).toBe(0);
+      expect(status.stdout).toMatch(/r-one\s+r-two\s+open\s+20\s+1\s+1\s+1\s+0/);
+
+      expect((await runCli(['partition', 'r-one', 'r-two', ...url])).code).toBe(0);
+      await post(`${one}/_api/document/c`, { _key: 'p' });
+      const json = JSON.parse((await runCli(['status', '--json', ...url])).stdout);
+      expect(json.links.find((l: { from: string }) => l.from === 'r-one')).toMatchObject({ cut: true, queueDepth: 1 });
+      expect((await runCli(['heal', ...url])).code).toBe(0);
+      expect((await runCli(['wait', '--timeout', '10000', ...url])).code).toBe(0);
+      expect((await get(`${two}/_api/document/c/p`)).status).toBe(200);
+
+      expect((await runCli(['kill', 'r-two', ...url])).code).toBe(0);
+      expect((await runCli(['status', ...url])).stdout).toMatch(/r-two\s+killed/);
+      expect((await runCli(['restart', 'r-two', ...url])).code).toBe(0);
+      expect((await get(`${two}/_api/document/c/p`)).status).toBe(200);
+
+      const bad = await runCli(['kill', 'mars', ...url]);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toContain("unknown region 'mars'");
+    } finally {
+      up.child.kill('SIGTERM');
+      await up.exited;
+    }
+  });
+
+  it('says clearly when no fabric is running', async () => {
+    const r = await runCli(['status', '--url', 'http://127.0.0.1:1']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('cannot reach a fabric');
+  });
+});
