@@ -4,10 +4,14 @@ import { requestId } from '../core/ids.js';
 import { registerBodyParser } from './body.js';
 import { collectionRoutes } from './collection.js';
 import { CLIENT_REGION_HEADER, type ApiContext } from './context.js';
+import { cursorRoutes } from './cursor.js';
+import { CursorStore } from './cursor-store.js';
 import { datacenterRoutes } from './datacenter.js';
 import { documentRoutes } from './document.js';
 import { registerErrorHandler } from './error-handler.js';
+import { indexRoutes } from './indexes.js';
 import { normalizeUrl } from './paths.js';
+import { queryRoutes } from './query.js';
 import { versionRoutes } from './version.js';
 
 export interface AppOptions {
@@ -50,5 +54,10 @@ export function buildApp(ctx: ApiContext, opts: AppOptions = {}): FastifyInstanc
   app.register(versionRoutes(ctx));
   app.register(collectionRoutes(ctx));
   app.register(documentRoutes(ctx));
+  // One cursor store per app: a killed PoP loses its open cursors, as a crashed server would.
+  const cursors = new CursorStore();
+  app.register(cursorRoutes(ctx, cursors));
+  app.register(queryRoutes(ctx));
+  app.register(indexRoutes(ctx));
   return app;
 }

@@ -27,6 +27,8 @@ export const ChangeEntrySchema = z.strictObject({
     'collection.drop',
     'collection.truncate',
     'collection.properties',
+    'index.create',
+    'index.drop',
   ]),
   fabric: z.string().min(1),
   collection: z.string().min(1),

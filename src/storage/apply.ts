@@ -3,6 +3,7 @@ import type { Db } from './database.js';
 import type { ChangeEntry } from './changelog.js';
 import type { CollectionProps, CollectionStore } from './collections.js';
 import type { ApplyOutcome, DocumentStore } from './documents.js';
+import type { IndexDef, IndexStore } from './indexes.js';
 import { clockOf, type Body } from './registers.js';
 
 export interface ApplyStats {
@@ -39,6 +40,7 @@ export class Applier {
     private readonly collections: CollectionStore,
     private readonly documents: DocumentStore,
     private readonly clock: HlcClock,
+    private readonly indexes: IndexStore,
   ) {
     this.s = {
       get: db.prepare('SELECT seq FROM applied WHERE origin = ?').pluck(),
@@ -92,6 +94,10 @@ export class Applier {
         return ddl(this.collections.applyTruncate(fabric, name, clock));
       case 'collection.properties':
         return ddl(this.collections.applyProperties(fabric, name, clock, payload as CollectionProps));
+      case 'index.create':
+        return ddl(this.indexes.applyCreate(fabric, name, clock, payload as IndexDef));
+      case 'index.drop':
+        return e.key === null ? 'discarded' : ddl(this.indexes.applyDrop(fabric, name, clock, e.key));
       default: {
         const c = this.collections.forReplica(fabric, name);
         if (c.isLocal || e.key === null) return 'discarded';

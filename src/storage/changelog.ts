@@ -8,7 +8,9 @@ export type ChangeOp =
   | 'collection.create'
   | 'collection.drop'
   | 'collection.truncate'
-  | 'collection.properties';
+  | 'collection.properties'
+  | 'index.create'
+  | 'index.drop';
 
 export interface ChangeEntry {
   seq: number;

@@ -21,6 +21,8 @@ export interface Collection {
   clock: string;
   /** Newest drop or truncate: document changes older than this are void. */
   floor: string;
+  /** Newest drop alone: index definitions older than this are void. */
+  dropped: string;
   props: CollectionProps;
   propsClock: string;
 }
@@ -34,6 +36,7 @@ interface Row {
   live: number;
   clock: string;
   floor: string;
+  dropped: string;
   props: string;
   props_clock: string;
 }
@@ -54,10 +57,10 @@ export class CollectionStore {
   ) {
     this.s = {
       insert: db.prepare(
-        'INSERT INTO collections (fabric, name, type, is_local, live, clock, floor, props, props_clock) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO collections (fabric, name, type, is_local, live, clock, floor, dropped, props, props_clock) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       save: db.prepare(
-        'UPDATE collections SET type = ?, is_local = ?, live = ?, clock = ?, floor = ?, props = ?, props_clock = ? WHERE id = ?',
+        'UPDATE collections SET type = ?, is_local = ?, live = ?, clock = ?, floor = ?, dropped = ?, props = ?, props_clock = ? WHERE id = ?',
       ),
       byName: db.prepare('SELECT * FROM collections WHERE fabric = ? AND name = ?'),
       all: db.prepare('SELECT * FROM collections ORDER BY id'),
@@ -83,6 +86,7 @@ export class CollectionStore {
       live: row.live === 1,
       clock: row.clock,
       floor: row.floor,
+      dropped: row.dropped,
       props: JSON.parse(row.props) as CollectionProps,
       propsClock: row.props_clock,
     };
@@ -91,11 +95,11 @@ export class CollectionStore {
   }
 
   private persist(c: Collection): void {
-    this.s.save.run(c.type, c.isLocal ? 1 : 0, c.live ? 1 : 0, c.clock, c.floor, JSON.stringify(c.props), c.propsClock, c.id);
+    this.s.save.run(c.type, c.isLocal ? 1 : 0, c.live ? 1 : 0, c.clock, c.floor, c.dropped, JSON.stringify(c.props), c.propsClock, c.id);
   }
 
   private insertRow(fabric: string, name: string, init: Omit<Collection, 'id' | 'fabric' | 'name'>): Collection {
-    this.s.insert.run(fabric, name, init.type, init.isLocal ? 1 : 0, init.live ? 1 : 0, init.clock, init.floor, JSON.stringify(init.props), init.propsClock);
+    this.s.insert.run(fabric, name, init.type, init.isLocal ? 1 : 0, init.live ? 1 : 0, init.clock, init.floor, init.dropped, JSON.stringify(init.props), init.propsClock);
     return this.remember(this.s.byName.get(fabric, name) as Row);
   }
 
@@ -103,6 +107,12 @@ export class CollectionStore {
   get(fabric: string, name: string): Collection | undefined {
     const c = this.cache.get(`${fabric}/${name}`);
     return c?.live ? c : undefined;
+  }
+
+  /** By row id, live or not (index definitions refer to collections by id). */
+  byId(id: number): Collection | undefined {
+    for (const c of this.cache.values()) if (c.id === id) return c;
+    return undefined;
   }
 
   require(fabric: string, name: string): Collection {
@@ -134,7 +144,7 @@ export class CollectionStore {
         this.persist(prev);
         c = prev;
       } else {
-        c = this.insertRow(fabric, name, { type, isLocal, live: true, clock, floor: '', props, propsClock: clock });
+        c = this.insertRow(fabric, name, { type, isLocal, live: true, clock, floor: '', dropped: '', props, propsClock: clock });
       }
       if (!isLocal) this.append(c, hlc, 'collection.create', JSON.stringify({ type, props }));
       return c;
@@ -197,7 +207,7 @@ export class CollectionStore {
   forReplica(fabric: string, name: string): Collection {
     return (
       this.cache.get(`${fabric}/${name}`) ??
-      this.insertRow(fabric, name, { type: DOCUMENT_COLLECTION, isLocal: false, live: false, clock: '', floor: '', props: DEFAULT_PROPS, propsClock: '' })
+      this.insertRow(fabric, name, { type: DOCUMENT_COLLECTION, isLocal: false, live: false, clock: '', floor: '', dropped: '', props: DEFAULT_PROPS, propsClock: '' })
     );
   }
 
@@ -240,13 +250,21 @@ export class CollectionStore {
     return 'applied';
   }
 
+  /**
+   * Told of every drop (local or replicated), inside its transaction, so the index store can void
+   * the collection's index definitions older than the drop.
+   */
+  onDrop: ((c: Collection) => void) | undefined;
+
   /** A drop is a truncate plus the existence register going false, if it is the newer write. */
   private applyDropAt(c: Collection, clock: string): void {
     if (clock > c.clock) {
       c.live = false;
       c.clock = clock;
     }
+    if (clock > c.dropped) c.dropped = clock;
     this.applyFloor(c, clock);
+    this.onDrop?.(c);
   }
 
   private applyFloor(c: Collection, clock: string): void {

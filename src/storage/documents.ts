@@ -4,6 +4,7 @@ import { isValidKey } from '../core/names.js';
 import type { Db } from './database.js';
 import type { ChangeLog, ChangeOp } from './changelog.js';
 import { EDGE_COLLECTION, type Collection, type CollectionStore } from './collections.js';
+import type { IndexStore } from './indexes.js';
 import { nextKey } from './keys.js';
 import { applyWrite, clockOf, newestClock, revisionOf, type Meta, type RegisterState, type RegisterWrite } from './registers.js';
 
@@ -91,6 +92,7 @@ export class DocumentStore {
     private readonly clock: HlcClock,
     private readonly origin: string,
     private readonly regionOrdinal: number,
+    private readonly indexes: IndexStore,
   ) {
     this.s = {
       row: db.prepare('SELECT deleted, rev, body, meta FROM documents WHERE cid = ? AND key = ?'),
@@ -195,7 +197,10 @@ export class DocumentStore {
     const row = this.s.row.get(c.id, key) as Row | undefined;
     const prev = row ? stateOf(row) : undefined;
     const next = applyWrite(prev, clock, w);
-    if (next) this.store(c, key, next);
+    const doc = next ? this.store(c, key, next) : undefined;
+    // A unique index is only checked at local write time: a replicated write may violate it. Both
+    // documents stay stored and visible (spec/replication.md); the apply counts as a conflict.
+    if (doc && !next?.deleted && this.indexes.violatesUnique(c, key, doc)) return 'superseded';
     return prev && newestClock(prev.meta) > clock ? 'superseded' : 'applied';
   }
 
@@ -204,6 +209,7 @@ export class DocumentStore {
     // touches no register at all (a PATCH with an empty body), which leaves the document as it is.
     const next = applyWrite(prev, clockOf(hlc, this.origin), w);
     if (!next) return { _key: key, _id: `${c.name}/${key}`, _rev: revisionOf(prev!.meta), ...prev!.body };
+    if (!next.deleted) this.indexes.checkUnique(c, key, { _key: key, _id: `${c.name}/${key}`, ...next.body });
     const doc = this.store(c, key, next);
     if (c.type === EDGE_COLLECTION && !next.deleted) this.checkEdge(doc);
     if (!c.isLocal) {

@@ -1,14 +1,19 @@
+import { isGdnError } from '../core/errors.js';
 import { HlcClock } from '../core/hlc.js';
 import { ChangeLog } from './changelog.js';
 import { CollectionStore } from './collections.js';
 import { openDatabase, type Db } from './database.js';
 import { DocumentStore } from './documents.js';
 import { Applier } from './apply.js';
+import { IndexStore } from './indexes.js';
+import { DocumentScanner } from './pushdown.js';
 
 export * from './collections.js';
 export * from './documents.js';
 export * from './changelog.js';
 export * from './apply.js';
+export * from './indexes.js';
+export * from './pushdown.js';
 export { clockOf, applyWrite, type RegisterState, type RegisterWrite, type Meta } from './registers.js';
 export { SCHEMA_VERSION } from './migrations.js';
 
@@ -27,7 +32,14 @@ export interface Storage {
   readonly changes: ChangeLog;
   readonly collections: CollectionStore;
   readonly documents: DocumentStore;
+  readonly indexes: IndexStore;
+  readonly scanner: DocumentScanner;
   readonly applier: Applier;
+  /**
+   * Removes the documents whose ttl index says they expired by `nowMs`, through the normal remove
+   * path so the deletions replicate; returns how many it removed.
+   */
+  sweepExpired(nowMs?: number): number;
   /** Wipes every collection, document, change and version-vector entry (the emulator's reset). */
   reset(): void;
   close(): void;
@@ -38,18 +50,37 @@ export function openStorage(opts: StorageOptions): Storage {
   const clock = opts.clock ?? new HlcClock();
   const changes = new ChangeLog(db);
   const collections = new CollectionStore(db, changes, clock, opts.region);
-  const documents = new DocumentStore(db, collections, changes, clock, opts.region, opts.regionOrdinal);
-  const applier = new Applier(db, collections, documents, clock);
+  const indexes = new IndexStore(db, collections, changes, clock, opts.region, opts.regionOrdinal);
+  const documents = new DocumentStore(db, collections, changes, clock, opts.region, opts.regionOrdinal, indexes);
+  const applier = new Applier(db, collections, documents, clock, indexes);
   return {
     db,
     applier,
+    indexes,
+    scanner: new DocumentScanner(db),
+    sweepExpired: (nowMs = Date.now()) =>
+      db.transaction(() => {
+        let removed = 0;
+        for (const { collection, key } of indexes.expired(nowMs)) {
+          try {
+            documents.remove(collection, key);
+            removed++;
+          } catch (e) {
+            if (!isGdnError(e) || e.errorName !== 'DOCUMENT_NOT_FOUND') throw e;
+          }
+        }
+        return removed;
+      })(),
     reset: () => {
       db.transaction(() => {
-        for (const t of ['documents', 'collections', 'changes', 'applied']) db.prepare(`DELETE FROM ${t}`).run();
+        const sqlIndexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'docidx_%'").pluck().all() as string[];
+        for (const name of sqlIndexes) db.exec(`DROP INDEX ${name}`);
+        for (const t of ['documents', 'collections', 'indexes', 'changes', 'applied']) db.prepare(`DELETE FROM ${t}`).run();
         // Sequence numbers restart too, so peers' version vectors (also wiped) line up again.
-        db.prepare("DELETE FROM sqlite_sequence WHERE name IN ('documents', 'collections', 'changes')").run();
+        db.prepare("DELETE FROM sqlite_sequence WHERE name IN ('documents', 'collections', 'indexes', 'changes')").run();
       })();
       collections.reload();
+      indexes.reload();
     },
     clock,
     changes,

@@ -9,7 +9,8 @@ const MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   -- A collection row is kept after a drop (live = 0) so the drop's clock can win over older writes.
-  -- clock: the existence register; floor: the newest drop/truncate, below which changes are void.
+  -- clock: the existence register; floor: the newest drop/truncate, below which changes are void;
+  -- dropped: the newest drop alone, below which index definitions are void (a truncate keeps them).
   CREATE TABLE collections (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     fabric TEXT NOT NULL,
@@ -19,6 +20,7 @@ const MIGRATIONS: readonly string[] = [
     live INTEGER NOT NULL,
     clock TEXT NOT NULL,
     floor TEXT NOT NULL DEFAULT '',
+    dropped TEXT NOT NULL DEFAULT '',
     props TEXT NOT NULL,
     props_clock TEXT NOT NULL,
     UNIQUE (fabric, name)
@@ -46,6 +48,18 @@ const MIGRATIONS: readonly string[] = [
     collection TEXT NOT NULL,
     key TEXT,
     payload TEXT
+  );
+  -- User index definitions, one register per (collection, name): a dropped index stays (live = 0)
+  -- so the drop's clock can win over an older create arriving later. def is the JSON definition;
+  -- persistent/hash/skiplist/ttl ones also get a partial SQLite expression index on documents.
+  CREATE TABLE indexes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    cid INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    live INTEGER NOT NULL,
+    clock TEXT NOT NULL,
+    def TEXT NOT NULL,
+    UNIQUE (cid, name)
   );
   -- The version vector: the last change applied from each origin, updated with the apply itself.
   CREATE TABLE applied (origin TEXT PRIMARY KEY, seq INTEGER NOT NULL);

@@ -59,29 +59,38 @@ export interface Outcome {
   detail: string;
 }
 
-export function runCase(c: Case): Outcome {
-  let res;
-  try {
-    res = executeQuery(c.query, c.bindVars, new MemorySource());
-  } catch (e) {
-    if (!isGdnError(e)) return { pass: false, detail: `non-GdnError thrown: ${String(e)}` };
+/** What running a case gave: its result and warning codes, or the errorNum it failed with. */
+export type Run = { result: unknown[]; warnings: number[] } | { errorNum: number; message: string };
+
+/** Judges a run of a case by the comparison rules of spec/c8ql.md §5.2. */
+export function judge(c: Case, run: Run): Outcome {
+  if ('errorNum' in run) {
     if (c.errorNum !== undefined) {
-      return { pass: e.errorNum === c.errorNum, detail: `expected error ${c.errorNum}, got ${e.errorNum}: ${e.message}` };
+      return { pass: run.errorNum === c.errorNum, detail: `expected error ${c.errorNum}, got ${run.errorNum}: ${run.message}` };
     }
-    return { pass: false, detail: `unexpected error ${e.errorNum}: ${e.message}` };
+    return { pass: false, detail: `unexpected error ${run.errorNum}: ${run.message}` };
   }
-  if (c.errorNum !== undefined) return { pass: false, detail: `expected error ${c.errorNum}, got result ${JSON.stringify(res.result)}` };
+  if (c.errorNum !== undefined) return { pass: false, detail: `expected error ${c.errorNum}, got result ${JSON.stringify(run.result)}` };
   const expected = c.expected ?? [];
   let ok: boolean;
   if (c.file === 'unordered-cases.jsonl') {
-    const single = expected.length === 1 && Array.isArray(expected[0]) && res.result.length === 1 && Array.isArray(res.result[0]);
-    ok = single ? multisetEqual(res.result[0] as unknown[], expected[0] as unknown[]) : multisetEqual(res.result, expected);
+    const single = expected.length === 1 && Array.isArray(expected[0]) && run.result.length === 1 && Array.isArray(run.result[0]);
+    ok = single ? multisetEqual(run.result[0] as unknown[], expected[0] as unknown[]) : multisetEqual(run.result, expected);
   } else {
-    ok = deepEqual(res.result, expected);
+    ok = deepEqual(run.result, expected);
   }
-  if (!ok) return { pass: false, detail: `expected ${JSON.stringify(expected)}, got ${JSON.stringify(res.result)}` };
-  const codes = res.warnings.map((w) => w.code);
-  const missing = (c.warnings ?? []).filter((w) => !codes.includes(w));
-  if (missing.length > 0) return { pass: false, detail: `missing warnings ${missing.join(',')}, got ${codes.join(',')}` };
+  if (!ok) return { pass: false, detail: `expected ${JSON.stringify(expected)}, got ${JSON.stringify(run.result)}` };
+  const missing = (c.warnings ?? []).filter((w) => !run.warnings.includes(w));
+  if (missing.length > 0) return { pass: false, detail: `missing warnings ${missing.join(',')}, got ${run.warnings.join(',')}` };
   return { pass: true, detail: '' };
+}
+
+export function runCase(c: Case): Outcome {
+  try {
+    const res = executeQuery(c.query, c.bindVars, new MemorySource());
+    return judge(c, { result: res.result, warnings: res.warnings.map((w) => w.code) });
+  } catch (e) {
+    if (!isGdnError(e)) return { pass: false, detail: `non-GdnError thrown: ${String(e)}` };
+    return judge(c, { errorNum: e.errorNum, message: e.message });
+  }
 }

@@ -1,0 +1,61 @@
+import { GdnError, isGdnError } from '../core/errors.js';
+import type { Document, QueryDataSource, ScanResult, ScanSpec, WriteOptions, WriteResult } from '../query/index.js';
+import type { Collection, Storage, WriteOptions as StoreWriteOptions, WriteResult as StoreWriteResult } from '../storage/index.js';
+
+export interface QuerySourceOptions {
+  /** false makes scan() decline, so the engine filters, sorts and limits everything itself. */
+  pushdown?: boolean;
+}
+
+/** The engine expects CONFLICT (409) for a `_rev` mismatch inside a query, not the REST 412. */
+function revConflicts<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (isGdnError(e) && e.errorName === 'PRECONDITION_FAILED') throw new GdnError('CONFLICT', 'conflict, _rev values do not match', e.extra as Record<string, unknown>);
+    throw e;
+  }
+}
+
+function storeOptions(o: WriteOptions): StoreWriteOptions {
+  return {
+    keepNull: o.keepNull,
+    mergeObjects: o.mergeObjects,
+    ignoreRevs: true,
+    ifMatch: o.ignoreRevs ? undefined : o.expectedRev,
+  };
+}
+
+function result(r: StoreWriteResult): WriteResult {
+  return { new: r.new ?? null, old: r.old ?? null };
+}
+
+/**
+ * The C8QL engine's view of one fabric of a PoP. Every write goes through the DocumentStore, so
+ * query writes hit the change log and replicate exactly like REST writes; the caller runs the
+ * whole query in one storage transaction so an error rolls every write back.
+ */
+export function querySource(storage: Storage, fabric: string, options: QuerySourceOptions = {}): QueryDataSource {
+  const { collections, documents, scanner } = storage;
+  const coll = (name: string): Collection => collections.require(fabric, name);
+  const source: QueryDataSource = {
+    hasCollection: (name) => collections.get(fabric, name) !== undefined,
+    collections: () => collections.list(fabric, false).map((c) => c.name),
+    documents: (name) => scanner.all(coll(name)),
+    getDocument: (name, key) => (documents.get(coll(name), key) as Document | undefined) ?? null,
+    insert: (name, doc, o) =>
+      result(revConflicts(() => documents.insert(coll(name), doc, { ...storeOptions(o), overwriteMode: o.overwrite ? 'replace' : 'conflict' }))),
+    update: (name, key, patch, o) => result(revConflicts(() => documents.update(coll(name), key, patch, storeOptions(o)))),
+    replace: (name, key, doc, o) => result(revConflicts(() => documents.replace(coll(name), key, doc, storeOptions(o)))),
+    remove: (name, key, o) => result(revConflicts(() => documents.remove(coll(name), key, storeOptions(o)))),
+  };
+  if (options.pushdown !== false) {
+    source.scan = (name: string, spec: ScanSpec): ScanResult | null => {
+      const r = scanner.scan(coll(name), { conditions: spec.filters, order: spec.sort, offset: spec.offset, limit: spec.limit });
+      if (r === null) return null;
+      const sortApplied = r.exact && r.sorted;
+      return { documents: r.documents, filtersApplied: r.exact, sortApplied, limitApplied: sortApplied && r.limited };
+    };
+  }
+  return source;
+}

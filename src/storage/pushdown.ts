@@ -1,0 +1,252 @@
+import type { Statement } from 'better-sqlite3';
+import type { Collection } from './collections.js';
+import type { Db } from './database.js';
+import { extractExpr, jsonPath, liveRows, typeExpr } from './json-sql.js';
+
+/**
+ * Reads documents with comparisons on their JSON attributes compiled into SQL, keeping the
+ * comparison semantics of C8QL (spec/c8ql.md §2.1, §6): a missing attribute is null; values of
+ * different types never compare equal and order null < bool < number < string < array < object;
+ * strings order by a collation SQLite does not have. SQLite's own semantics differ on every one of
+ * these points (json_extract gives 1 for true, NULL for null and missing, TEXT for containers), so
+ * each condition carries a json_type guard. A condition SQL cannot express exactly is compiled to
+ * a superset and the result says so (`exact: false`), for the caller to re-check.
+ *
+ * The SQL repeats `cid = <literal> AND deleted = 0` and `json_extract(body, '<literal path>')`
+ * exactly as the partial expression indexes of indexes.ts spell them, so SQLite uses them.
+ */
+export type ScanOp = '==' | '!=' | '<' | '<=' | '>' | '>=' | 'IN';
+
+export interface JsonCondition {
+  readonly path: readonly string[];
+  readonly op: ScanOp;
+  readonly value: unknown;
+}
+
+export interface JsonOrder {
+  readonly path: readonly string[];
+  readonly ascending: boolean;
+}
+
+/** A conjunction of conditions, then an order, then offset/limit (`limit: null` = unbounded). */
+export interface JsonScanRequest {
+  readonly conditions: readonly JsonCondition[];
+  readonly order: readonly JsonOrder[];
+  readonly offset: number;
+  readonly limit: number | null;
+}
+
+/** Which parts were applied exactly; documents keep insertion order unless `sorted`. */
+export interface JsonScanResult {
+  readonly documents: Iterable<Doc>;
+  readonly exact: boolean;
+  readonly sorted: boolean;
+  readonly limited: boolean;
+}
+
+type Doc = Record<string, unknown>;
+
+interface Cond {
+  sql: string;
+  params: unknown[];
+  exact: boolean;
+}
+
+const CHUNK = 1000;
+const MAX_IN = 500;
+const TYPES_BY_RANK = [['null'], ['true', 'false'], ['integer', 'real'], ['text'], ['array'], ['object']];
+const SUPERSET: Cond = { sql: '1', params: [], exact: false };
+const NONE: Cond = { sql: '0', params: [], exact: true };
+const RANK_CASE = (jt: string): string =>
+  `CASE ${jt} WHEN 'null' THEN 0 WHEN 'true' THEN 1 WHEN 'false' THEN 1 WHEN 'integer' THEN 2 WHEN 'real' THEN 2 WHEN 'text' THEN 3 WHEN 'array' THEN 4 ELSE 5 END`;
+
+function rank(v: unknown): number {
+  if (v === null || v === undefined) return 0;
+  if (typeof v === 'boolean') return 1;
+  if (typeof v === 'number') return 2;
+  if (typeof v === 'string') return 3;
+  return Array.isArray(v) ? 4 : 5;
+}
+
+const quoted = (types: string[]): string => types.map((t) => `'${t}'`).join(', ');
+
+function readPath(doc: Doc, path: readonly string[]): unknown {
+  let cur: unknown = doc;
+  for (const p of path) cur = typeof cur === 'object' && cur !== null && !Array.isArray(cur) && Object.hasOwn(cur, p) ? (cur as Doc)[p] : null;
+  return cur ?? null;
+}
+
+function equality(je: string, jt: string, v: unknown): Cond {
+  switch (rank(v)) {
+    case 0: return { sql: `${jt} = 'null'`, params: [], exact: true };
+    case 1: return { sql: `${jt} = '${String(v)}'`, params: [], exact: true };
+    case 2: return { sql: `${je} = ? AND ${jt} IN ('integer', 'real')`, params: [v], exact: true };
+    case 3: return { sql: `${je} = ? AND ${jt} = 'text'`, params: [v], exact: true };
+    default: return { sql: `${jt} = '${Array.isArray(v) ? 'array' : 'object'}'`, params: [], exact: false };
+  }
+}
+
+function range(je: string, jt: string, op: '<' | '<=' | '>' | '>=', v: unknown): Cond {
+  const r = rank(v);
+  const below = op === '<' || op === '<=';
+  const inclusive = op === '<=' || op === '>=';
+  // Numbers against a number: SQLite orders TEXT (strings, and containers as JSON text) above
+  // every number and NULL nowhere, which is AQL's order once booleans are excluded; index-friendly.
+  if (r === 2 && !below) return { sql: `${je} ${op} ? AND ${jt} NOT IN ('true', 'false')`, params: [v], exact: true };
+  const others = TYPES_BY_RANK.filter((_, i) => (below ? i < r : i > r)).flat();
+  const parts: string[] = others.length > 0 ? [`${jt} IN (${quoted(others)})`] : [];
+  const params: unknown[] = [];
+  let exact = true;
+  if (r === 0) {
+    if (inclusive) parts.push(`${jt} = 'null'`);
+  } else if (r === 1 || r === 2) {
+    parts.push(`${jt} IN (${quoted(TYPES_BY_RANK[r] as string[])}) AND ${je} ${op} ?`);
+    params.push(r === 1 ? Number(v) : v);
+  } else {
+    // Strings order by ICU collation, containers element-wise: keep the whole type, re-check later.
+    parts.push(`${jt} = '${(TYPES_BY_RANK[r] as string[])[0]}'`);
+    exact = false;
+  }
+  return parts.length === 0 ? NONE : { sql: parts.map((p) => `(${p})`).join(' OR '), params, exact };
+}
+
+function membership(je: string, jt: string, list: unknown): Cond {
+  if (!Array.isArray(list)) return NONE;
+  if (list.length > MAX_IN) return SUPERSET;
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  let exact = true;
+  const byRank = (r: number) => list.filter((x) => rank(x) === r);
+  if (byRank(0).length > 0) parts.push(`${jt} = 'null'`);
+  const bools = [...new Set(byRank(1).map(String))];
+  if (bools.length > 0) parts.push(`${jt} IN (${quoted(bools)})`);
+  for (const [r, types] of [[2, "'integer', 'real'"], [3, "'text'"]] as const) {
+    const xs = byRank(r);
+    if (xs.length === 0) continue;
+    parts.push(`${je} IN (${xs.map(() => '?').join(', ')}) AND ${jt} IN (${types})`);
+    params.push(...xs);
+  }
+  for (const r of [4, 5]) {
+    if (byRank(r).length === 0) continue;
+    parts.push(`${jt} = '${(TYPES_BY_RANK[r] as string[])[0]}'`);
+    exact = false;
+  }
+  return parts.length === 0 ? NONE : { sql: parts.map((p) => `(${p})`).join(' OR '), params, exact };
+}
+
+/** `_key` lives in its own indexed column and is always a string. */
+function keyCondition(op: ScanOp, v: unknown): Cond | null {
+  if (op === '==') return typeof v === 'string' ? { sql: 'key = ?', params: [v], exact: true } : NONE;
+  if (op === 'IN') {
+    if (!Array.isArray(v)) return NONE;
+    const keys = v.filter((x): x is string => typeof x === 'string');
+    if (keys.length === 0) return NONE;
+    return keys.length > MAX_IN ? SUPERSET : { sql: `key IN (${keys.map(() => '?').join(', ')})`, params: keys, exact: true };
+  }
+  return null;
+}
+
+/**
+ * `boundedBelow`: the conjunction also holds `> number` or `>= number` on this path, which
+ * already excludes null, booleans and numbers below; a `<`/`<=` number then only has to exclude
+ * TEXT, which plain SQL `<` does, so the pair becomes one index range.
+ */
+function compile(c: JsonCondition, boundedBelow: boolean): Cond | null {
+  if (c.path.length === 1 && c.path[0] === '_key') {
+    const k = keyCondition(c.op, c.value);
+    if (k) return k;
+  }
+  const path = jsonPath(c.path);
+  if (path === null) return null;
+  const je = extractExpr(path);
+  const jt = typeExpr(path);
+  if (boundedBelow && (c.op === '<' || c.op === '<=') && rank(c.value) === 2) return { sql: `${je} ${c.op} ?`, params: [c.value], exact: true };
+  switch (c.op) {
+    case '==': return equality(je, jt, c.value);
+    case '!=': {
+      const eq = equality(je, jt, c.value);
+      return eq.exact ? { sql: `NOT (${eq.sql})`, params: eq.params, exact: true } : SUPERSET;
+    }
+    case 'IN': return membership(je, jt, c.value);
+    default: return range(je, jt, c.op, c.value);
+  }
+}
+
+/** Push-down reads over one PoP's documents table. */
+export class DocumentScanner {
+  private readonly statements = new Map<string, Statement>();
+
+  constructor(private readonly db: Db) {}
+
+  /** Every live document of a collection in insertion order, read in chunks so no statement stays open. */
+  all(c: Collection): Iterable<Doc> {
+    return this.chunks(c.id, '1', []);
+  }
+
+  /** Null when a path cannot be expressed in SQL; the caller then reads `all()` itself. */
+  scan(c: Collection, req: JsonScanRequest): JsonScanResult | null {
+    const conds: Cond[] = [];
+    const lowerBounded = new Set(req.conditions
+      .filter((x) => (x.op === '>' || x.op === '>=') && rank(x.value) === 2)
+      .map((x) => JSON.stringify(x.path)));
+    for (const cond of req.conditions) {
+      const compiled = compile(cond, lowerBounded.has(JSON.stringify(cond.path)));
+      if (compiled === null) return null;
+      conds.push(compiled);
+    }
+    const where = conds.length === 0 ? '1' : conds.map((x) => `(${x.sql})`).join(' AND ');
+    const params = conds.flatMap((x) => x.params);
+    const exact = conds.every((x) => x.exact);
+    const window = req.limit === null ? -1 : req.offset + req.limit;
+    const paths = req.order.map((o) => jsonPath(o.path));
+    if (exact && req.order.length > 0 && paths.every((p) => p !== null)) {
+      const keys = req.order.map((o, i) => {
+        const dir = o.ascending ? 'ASC' : 'DESC';
+        return `${RANK_CASE(typeExpr(paths[i] as string))} ${dir}, ${extractExpr(paths[i] as string)} ${dir}`;
+      });
+      const sql = `SELECT body FROM documents WHERE ${liveRows(c.id)} AND ${where} ORDER BY ${keys.join(', ')}, rid LIMIT ?`;
+      const docs = (this.stmt(sql).pluck().all(...params, window) as string[]).map((b) => JSON.parse(b) as Doc);
+      // SQL orders within strings and containers differently from AQL; if none is among the rows
+      // taken, every row outside the window sorts after them in AQL too, so the window is right.
+      const orderSafe = docs.every((d) => req.order.every((o) => rank(readPath(d, o.path)) <= 2));
+      if (orderSafe) return { documents: docs.slice(req.offset), exact, sorted: true, limited: true };
+    }
+    if (exact && req.order.length === 0 && (req.limit !== null || req.offset > 0)) {
+      const sql = `SELECT body FROM documents WHERE ${liveRows(c.id)} AND ${where} ORDER BY rid LIMIT ? OFFSET ?`;
+      const docs = (this.stmt(sql).pluck().all(...params, window === -1 ? -1 : req.limit, req.offset) as string[]).map((b) => JSON.parse(b) as Doc);
+      return { documents: docs, exact, sorted: true, limited: true };
+    }
+    return { documents: conds.length === 0 ? this.chunks(c.id, where, params) : this.matching(c.id, where, params), exact, sorted: req.order.length === 0, limited: false };
+  }
+
+  /**
+   * Filtered rows in insertion order. ORDER BY rid in SQL would make the planner walk
+   * documents_scan in rid order instead of using an attribute index, so the order is restored here.
+   */
+  private matching(cid: number, where: string, params: unknown[]): Doc[] {
+    const rows = this.stmt(`SELECT rid, body FROM documents WHERE ${liveRows(cid)} AND ${where}`).all(...params) as { rid: number; body: string }[];
+    rows.sort((a, b) => a.rid - b.rid);
+    return rows.map((r) => JSON.parse(r.body) as Doc);
+  }
+
+  private *chunks(cid: number, where: string, params: unknown[]): Generator<Doc> {
+    const stmt = this.stmt(`SELECT rid, body FROM documents WHERE ${liveRows(cid)} AND ${where} AND rid > ? ORDER BY rid LIMIT ${CHUNK}`);
+    let last = 0;
+    for (;;) {
+      const rows = stmt.all(...params, last) as { rid: number; body: string }[];
+      for (const r of rows) yield JSON.parse(r.body) as Doc;
+      if (rows.length < CHUNK) return;
+      last = (rows[rows.length - 1] as { rid: number }).rid;
+    }
+  }
+
+  private stmt(sql: string): Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      if (this.statements.size > 500) this.statements.clear();
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+}
