@@ -44,8 +44,12 @@ export interface Region {
   port(): number;
   url(): string;
   listening(): boolean;
-  /** Starts serving and replicating; after a kill, restarts on the same port with the same data. */
-  listen(): Promise<number>;
+  /**
+   * Starts serving and (unless `replicate` is false) replicating; after a kill, restarts on the
+   * same port with the same data. A fabric starts replication once every PoP listens, so that
+   * links do not storm peers that are not up yet.
+   */
+  listen(opts?: { replicate?: boolean }): Promise<number>;
   /** Stops serving and replicating at once; the replica stays for a restart. */
   kill(): Promise<void>;
   close(): Promise<void>;
@@ -126,7 +130,7 @@ export function createRegion(opts: RegionOptions): Region {
     port: () => boundPort ?? configuredPort,
     url: () => `http://${opts.host}:${boundPort ?? configuredPort}`,
     listening: () => state === 'serving' && app.server.listening,
-    async listen() {
+    async listen(o = {}) {
       if (state === 'serving') return boundPort as number;
       if (state === 'closed') throw new Error(`region ${name} is closed`);
       if (state === 'killed') app = build();
@@ -135,7 +139,7 @@ export function createRegion(opts: RegionOptions): Region {
       const addr = app.server.address();
       boundPort = typeof addr === 'object' && addr ? addr.port : configuredPort;
       state = 'serving';
-      replicator.start();
+      if (o.replicate !== false) replicator.start();
       return boundPort;
     },
     async kill() {

@@ -44,6 +44,7 @@ export class IncomingConnection {
   private origin: string | undefined;
   private readonly queue: Pending[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
   private closed = false;
 
   constructor(
@@ -63,6 +64,7 @@ export class IncomingConnection {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.timer);
+    clearImmediate(this.immediate);
     this.queue.length = 0;
     if (this.origin && this.o.state(this.origin).connection === this) this.o.state(this.origin).connection = undefined;
     this.ws.terminate();
@@ -97,13 +99,18 @@ export class IncomingConnection {
     if (this.queue.length === 1) this.schedule();
   }
 
+  /**
+   * Timers fire up to a millisecond or so late, which would bias every observed lag upward; so a
+   * timer wakes us shortly before readAt and the last stretch is waited out on immediates.
+   */
   private schedule(): void {
     const head = this.queue[0];
     if (!head || this.closed) return;
     const wait = head.readAt - epochNow();
     clearTimeout(this.timer);
-    if (wait <= 0) this.timer = setTimeout(() => this.deliver(), 0);
-    else this.timer = setTimeout(() => this.deliver(), wait);
+    clearImmediate(this.immediate);
+    if (wait > 1) this.timer = setTimeout(() => this.deliver(), wait - 1);
+    else this.immediate = setImmediate(() => this.deliver());
   }
 
   private deliver(): void {
