@@ -12,6 +12,7 @@ import { registerErrorHandler } from './error-handler.js';
 import { indexRoutes } from './indexes.js';
 import { normalizeUrl } from './paths.js';
 import { queryRoutes } from './query.js';
+import { restqlRoutes } from './restql.js';
 import { versionRoutes } from './version.js';
 
 export interface AppOptions {
@@ -59,5 +60,6 @@ export function buildApp(ctx: ApiContext, opts: AppOptions = {}): FastifyInstanc
   app.register(cursorRoutes(ctx, cursors));
   app.register(queryRoutes(ctx));
   app.register(indexRoutes(ctx));
+  app.register(restqlRoutes(ctx, cursors));
   return app;
 }

@@ -65,6 +65,7 @@ export const ERRORS = {
   QUERY_ACCESS_AFTER_MODIFICATION: spec(1579, 400, 'access after data-modification'),
   CURSOR_NOT_FOUND: spec(1600, 404, 'cursor not found'),
   USER_NOT_FOUND: spec(1703, 404, 'user not found'),
+  RESTQL_NOT_FOUND: spec(404, 404, 'saved query not found'),
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorName = keyof typeof ERRORS;

@@ -29,9 +29,12 @@ export const ChangeEntrySchema = z.strictObject({
     'collection.properties',
     'index.create',
     'index.drop',
+    'restql.save',
+    'restql.delete',
   ]),
   fabric: z.string().min(1),
-  collection: z.string().min(1),
+  // Empty for changes that belong to no collection (saved queries).
+  collection: z.string(),
   key: z.string().nullable(),
   payload: z.string().nullable(),
 });

@@ -1,10 +1,11 @@
 import { parseHlc, type HlcClock } from '../core/hlc.js';
-import type { Db } from './database.js';
+import { atomic, type Db } from './database.js';
 import type { ChangeEntry } from './changelog.js';
 import type { CollectionProps, CollectionStore } from './collections.js';
 import type { ApplyOutcome, DocumentStore } from './documents.js';
 import type { IndexDef, IndexStore } from './indexes.js';
 import { clockOf, type Body } from './registers.js';
+import type { RestqlStore, SavedQueryInput } from './restql.js';
 
 export interface ApplyStats {
   applied: number;
@@ -41,6 +42,7 @@ export class Applier {
     private readonly documents: DocumentStore,
     private readonly clock: HlcClock,
     private readonly indexes: IndexStore,
+    private readonly restql: RestqlStore,
   ) {
     this.s = {
       get: db.prepare('SELECT seq FROM applied WHERE origin = ?').pluck(),
@@ -60,7 +62,7 @@ export class Applier {
   }
 
   applyBatch(origin: string, entries: readonly ChangeEntry[]): ApplyStats {
-    return this.db.transaction((): ApplyStats => {
+    return atomic(this.db, (): ApplyStats => {
       let seq = this.appliedSeq(origin);
       const stats: ApplyStats = { applied: 0, superseded: 0, discarded: 0, duplicates: 0, lastSeq: seq };
       for (const e of entries) {
@@ -78,7 +80,7 @@ export class Applier {
       this.s.set.run(origin, seq);
       stats.lastSeq = seq;
       return stats;
-    })();
+    });
   }
 
   private applyOne(e: ChangeEntry): ApplyOutcome {
@@ -96,6 +98,10 @@ export class Applier {
         return ddl(this.collections.applyProperties(fabric, name, clock, payload as CollectionProps));
       case 'index.create':
         return ddl(this.indexes.applyCreate(fabric, name, clock, payload as IndexDef));
+      case 'restql.save':
+      case 'restql.delete':
+        if (e.key === null) return 'discarded';
+        return this.restql.applyRemote(fabric, e.key, clock, e.op === 'restql.save' ? (payload as SavedQueryInput) : null) ? 'applied' : 'superseded';
       case 'index.drop':
         return e.key === null ? 'discarded' : ddl(this.indexes.applyDrop(fabric, name, clock, e.key));
       default: {

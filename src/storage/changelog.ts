@@ -10,7 +10,9 @@ export type ChangeOp =
   | 'collection.truncate'
   | 'collection.properties'
   | 'index.create'
-  | 'index.drop';
+  | 'index.drop'
+  | 'restql.save'
+  | 'restql.delete';
 
 export interface ChangeEntry {
   seq: number;

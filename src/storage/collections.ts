@@ -1,7 +1,7 @@
 import { gdnError } from '../core/errors.js';
 import { assertCollectionName } from '../core/names.js';
 import { formatHlc, type HlcClock } from '../core/hlc.js';
-import type { Db } from './database.js';
+import { atomic, type Db } from './database.js';
 import type { ChangeLog } from './changelog.js';
 import { purgeBelow } from './purge.js';
 import { clockOf } from './registers.js';
@@ -136,7 +136,7 @@ export class CollectionStore {
     if (this.get(fabric, name)) throw gdnError('DUPLICATE_NAME', `duplicate name: ${name}`);
     const hlc = formatHlc(this.clock.now());
     const clock = clockOf(hlc, this.origin);
-    return this.db.transaction(() => {
+    return atomic(this.db, () => {
       const prev = this.cache.get(`${fabric}/${name}`);
       let c: Collection;
       if (prev) {
@@ -148,26 +148,26 @@ export class CollectionStore {
       }
       if (!isLocal) this.append(c, hlc, 'collection.create', JSON.stringify({ type, props }));
       return c;
-    })();
+    });
   }
 
   drop(fabric: string, name: string): Collection {
     const c = this.require(fabric, name);
     const hlc = formatHlc(this.clock.now());
-    this.db.transaction(() => {
+    atomic(this.db, () => {
       this.applyDropAt(c, clockOf(hlc, this.origin));
       if (!c.isLocal) this.append(c, hlc, 'collection.drop', null);
-    })();
+    });
     return c;
   }
 
   truncate(fabric: string, name: string): Collection {
     const c = this.require(fabric, name);
     const hlc = formatHlc(this.clock.now());
-    this.db.transaction(() => {
+    atomic(this.db, () => {
       this.applyFloor(c, clockOf(hlc, this.origin));
       if (!c.isLocal) this.append(c, hlc, 'collection.truncate', null);
-    })();
+    });
     return c;
   }
 
@@ -186,12 +186,12 @@ export class CollectionStore {
       cacheEnabled: bool('cacheEnabled', c.props.cacheEnabled),
     };
     const hlc = formatHlc(this.clock.now());
-    this.db.transaction(() => {
+    atomic(this.db, () => {
       c.props = props;
       c.propsClock = clockOf(hlc, this.origin);
       this.persist(c);
       if (!c.isLocal) this.append(c, hlc, 'collection.properties', JSON.stringify(props));
-    })();
+    });
     return c;
   }
 

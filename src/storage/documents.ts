@@ -1,7 +1,7 @@
 import { gdnError, GdnError } from '../core/errors.js';
 import { formatHlc, type HlcClock } from '../core/hlc.js';
 import { isValidKey } from '../core/names.js';
-import type { Db } from './database.js';
+import { atomic, type Db } from './database.js';
 import type { ChangeLog, ChangeOp } from './changelog.js';
 import { EDGE_COLLECTION, type Collection, type CollectionStore } from './collections.js';
 import type { IndexStore } from './indexes.js';
@@ -121,7 +121,7 @@ export class DocumentStore {
 
   insert(c: Collection, input: unknown, opts: WriteOptions = {}): WriteResult {
     if (!isPlainObject(input)) throw gdnError('DOCUMENT_TYPE_INVALID');
-    return this.db.transaction((): WriteResult => {
+    return atomic(this.db, (): WriteResult => {
       const hlc = this.clock.now();
       let key: string;
       if (input['_key'] !== undefined) {
@@ -147,23 +147,23 @@ export class DocumentStore {
       }
       const doc = this.write(c, key, row ? stateOf(row) : undefined, formatHlc(hlc), 'insert', { kind: 'put', body: userAttributes(input) });
       return { _id: doc['_id'] as string, _key: key, _rev: doc['_rev'] as string, new: doc };
-    })();
+    });
   }
 
   replace(c: Collection, key: string, input: unknown, opts: WriteOptions = {}): WriteResult {
     if (!isPlainObject(input)) throw gdnError('DOCUMENT_TYPE_INVALID');
-    return this.db.transaction((): WriteResult => {
+    return atomic(this.db, (): WriteResult => {
       const { row, old } = this.requireMatching(c, key, input, opts);
       const doc = this.write(c, key, stateOf(row), formatHlc(this.clock.now()), 'replace', { kind: 'put', body: userAttributes(input) });
       return { _id: doc['_id'] as string, _key: key, _rev: doc['_rev'] as string, _oldRev: row.rev, new: doc, old };
-    })();
+    });
   }
 
   update(c: Collection, key: string, patch: unknown, opts: WriteOptions = {}): WriteResult {
     if (!isPlainObject(patch)) throw gdnError('DOCUMENT_TYPE_INVALID');
     const keepNull = opts.keepNull ?? true;
     const mergeObjects = opts.mergeObjects ?? true;
-    return this.db.transaction((): WriteResult => {
+    return atomic(this.db, (): WriteResult => {
       const { row, old } = this.requireMatching(c, key, patch, opts);
       // The change carries resulting top-level values, so a replica sets registers, not a diff.
       const set: Doc = {};
@@ -175,20 +175,20 @@ export class DocumentStore {
       }
       const doc = this.write(c, key, stateOf(row), formatHlc(this.clock.now()), 'update', { kind: 'patch', set, unset });
       return { _id: doc['_id'] as string, _key: key, _rev: doc['_rev'] as string, _oldRev: row.rev, new: doc, old };
-    })();
+    });
   }
 
   remove(c: Collection, key: string, opts: WriteOptions = {}, body?: unknown): WriteResult {
-    return this.db.transaction((): WriteResult => {
+    return atomic(this.db, (): WriteResult => {
       const { row, old } = this.requireMatching(c, key, isPlainObject(body) ? body : {}, opts);
       this.write(c, key, stateOf(row), formatHlc(this.clock.now()), 'remove', { kind: 'delete' });
       return { _id: old['_id'] as string, _key: key, _rev: row.rev, old };
-    })();
+    });
   }
 
   /** Runs `fn` in one transaction: a request's writes commit together with their log entries. */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    return atomic(this.db, fn);
   }
 
   /** Applies a change replicated from another region (called inside the applier's transaction). */

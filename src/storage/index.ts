@@ -2,11 +2,12 @@ import { isGdnError } from '../core/errors.js';
 import { HlcClock } from '../core/hlc.js';
 import { ChangeLog } from './changelog.js';
 import { CollectionStore } from './collections.js';
-import { openDatabase, type Db } from './database.js';
+import { atomic, openDatabase, type Db } from './database.js';
 import { DocumentStore } from './documents.js';
 import { Applier } from './apply.js';
 import { IndexStore } from './indexes.js';
 import { DocumentScanner } from './pushdown.js';
+import { RestqlStore } from './restql.js';
 
 export * from './collections.js';
 export * from './documents.js';
@@ -14,6 +15,7 @@ export * from './changelog.js';
 export * from './apply.js';
 export * from './indexes.js';
 export * from './pushdown.js';
+export * from './restql.js';
 export { clockOf, applyWrite, type RegisterState, type RegisterWrite, type Meta } from './registers.js';
 export { SCHEMA_VERSION } from './migrations.js';
 
@@ -35,6 +37,7 @@ export interface Storage {
   readonly indexes: IndexStore;
   readonly scanner: DocumentScanner;
   readonly applier: Applier;
+  readonly restql: RestqlStore;
   /**
    * Removes the documents whose ttl index says they expired by `nowMs`, through the normal remove
    * path so the deletions replicate; returns how many it removed.
@@ -52,14 +55,16 @@ export function openStorage(opts: StorageOptions): Storage {
   const collections = new CollectionStore(db, changes, clock, opts.region);
   const indexes = new IndexStore(db, collections, changes, clock, opts.region, opts.regionOrdinal);
   const documents = new DocumentStore(db, collections, changes, clock, opts.region, opts.regionOrdinal, indexes);
-  const applier = new Applier(db, collections, documents, clock, indexes);
+  const restql = new RestqlStore(db, changes, clock, opts.region);
+  const applier = new Applier(db, collections, documents, clock, indexes, restql);
   return {
     db,
     applier,
     indexes,
+    restql,
     scanner: new DocumentScanner(db),
     sweepExpired: (nowMs = Date.now()) =>
-      db.transaction(() => {
+      atomic(db, () => {
         let removed = 0;
         for (const { collection, key } of indexes.expired(nowMs)) {
           try {
@@ -70,15 +75,15 @@ export function openStorage(opts: StorageOptions): Storage {
           }
         }
         return removed;
-      })(),
+      }),
     reset: () => {
-      db.transaction(() => {
+      atomic(db, () => {
         const sqlIndexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'docidx_%'").pluck().all() as string[];
         for (const name of sqlIndexes) db.exec(`DROP INDEX ${name}`);
-        for (const t of ['documents', 'collections', 'indexes', 'changes', 'applied']) db.prepare(`DELETE FROM ${t}`).run();
+        for (const t of ['documents', 'collections', 'indexes', 'changes', 'applied', 'restql']) db.prepare(`DELETE FROM ${t}`).run();
         // Sequence numbers restart too, so peers' version vectors (also wiped) line up again.
         db.prepare("DELETE FROM sqlite_sequence WHERE name IN ('documents', 'collections', 'indexes', 'changes')").run();
-      })();
+      });
       collections.reload();
       indexes.reload();
     },

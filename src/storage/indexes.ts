@@ -4,7 +4,7 @@ import { formatHlc, type HlcClock } from '../core/hlc.js';
 import { generatedKey } from '../core/ids.js';
 import type { ChangeLog } from './changelog.js';
 import type { Collection, CollectionStore, DdlOutcome } from './collections.js';
-import type { Db } from './database.js';
+import { atomic, type Db } from './database.js';
 import { hasSqlIndex, parseIndexInput, sameIndex, type IndexDef, type IndexInput } from './index-def.js';
 import { extractExpr, fieldPath, jsonPath, liveRows, typeExpr } from './json-sql.js';
 import { clockOf } from './registers.js';
@@ -122,11 +122,11 @@ export class IndexStore {
       throw gdnError('BAD_PARAMETER', 'there can only be one ttl index per collection');
     }
     const stamp = formatHlc(hlc);
-    this.db.transaction(() => {
+    atomic(this.db, () => {
       if (def.unique) this.checkExisting(c, def);
       this.put(c.id, def, true, clockOf(stamp, this.origin));
       if (!c.isLocal) this.append(c, stamp, 'index.create', def.name, JSON.stringify(def));
-    })();
+    });
     return { def, created: true };
   }
 
@@ -134,10 +134,10 @@ export class IndexStore {
     const def = this.find(c, idOrName);
     if (!def) throw gdnError('INDEX_NOT_FOUND');
     const stamp = formatHlc(this.clock.now());
-    this.db.transaction(() => {
+    atomic(this.db, () => {
       this.put(c.id, def, false, clockOf(stamp, this.origin));
       if (!c.isLocal) this.append(c, stamp, 'index.drop', def.name, null);
-    })();
+    });
     return def;
   }
 

@@ -27,8 +27,10 @@ const MIGRATIONS: readonly string[] = [
   );
   -- rid keeps insertion order (GDN iterates in insertion order) and a replace updates the row in
   -- place. Deleted documents stay as tombstones (deleted = 1) with their register clocks in meta.
+  -- No AUTOINCREMENT: it costs a write to sqlite_sequence per insert, and reusing the rid of a
+  -- purged last row still sorts after every remaining one.
   CREATE TABLE documents (
-    rid INTEGER PRIMARY KEY AUTOINCREMENT,
+    rid INTEGER PRIMARY KEY,
     cid INTEGER NOT NULL,
     key TEXT NOT NULL,
     deleted INTEGER NOT NULL,
@@ -39,8 +41,9 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX documents_scan ON documents (cid, rid) WHERE deleted = 0;
   -- The change log: every local write appends here in the same transaction as the write itself.
+  -- seq needs no AUTOINCREMENT: entries are only ever removed all at once, by a reset.
   CREATE TABLE changes (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    seq INTEGER PRIMARY KEY,
     origin TEXT NOT NULL,
     hlc TEXT NOT NULL,
     op TEXT NOT NULL,
@@ -60,6 +63,16 @@ const MIGRATIONS: readonly string[] = [
     clock TEXT NOT NULL,
     def TEXT NOT NULL,
     UNIQUE (cid, name)
+  );
+  -- RESTQL saved queries: one register per (fabric, name); a deleted one stays with live = 0.
+  CREATE TABLE restql (
+    fabric TEXT NOT NULL,
+    name TEXT NOT NULL,
+    live INTEGER NOT NULL,
+    value TEXT NOT NULL,
+    parameter TEXT NOT NULL,
+    clock TEXT NOT NULL,
+    PRIMARY KEY (fabric, name)
   );
   -- The version vector: the last change applied from each origin, updated with the apply itself.
   CREATE TABLE applied (origin TEXT PRIMARY KEY, seq INTEGER NOT NULL);

@@ -1,0 +1,121 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import { gdnError } from '../core/errors.js';
+import { validateQuery } from '../query/index.js';
+import type { SavedQuery } from '../storage/index.js';
+import type { ApiContext } from './context.js';
+import type { CursorPage, CursorStore } from './cursor-store.js';
+import { runQuery } from './query-run.js';
+
+const DEFAULT_BATCH = 100;
+const MAX_BATCH = 1000;
+const TTL_MS = 30_000;
+
+const Parameter = z.record(z.string(), z.unknown());
+const CreateBody = z.object({
+  query: z.object({ name: z.string().min(1), value: z.string(), parameter: Parameter.optional(), type: z.string().optional() }),
+});
+const UpdateBody = z.object({
+  query: z.object({ value: z.string(), parameter: Parameter.optional(), type: z.string().optional() }),
+});
+const ExecuteBody = z
+  .object({ bindVars: Parameter.optional(), batchSize: z.number().int().positive().max(MAX_BATCH).optional() })
+  .optional();
+const ImportBody = z.object({
+  queries: z.array(z.object({ name: z.string().min(1), value: z.string(), parameter: Parameter.optional(), type: z.string().optional() })),
+  details: z.boolean().optional(),
+});
+
+function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
+  const r = schema.safeParse(body);
+  if (!r.success) {
+    throw gdnError('BAD_PARAMETER', `${what}: ${r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`);
+  }
+  return r.data;
+}
+
+/** Only C8QL saved queries exist in fabric-emu; GDN's SQL flavour is refused, not faked. */
+function checkType(type: string | undefined): void {
+  if (type !== undefined && type.toLowerCase() !== 'c8ql') {
+    throw gdnError('BAD_PARAMETER', `saved query type '${type}' is not supported by fabric-emu; only 'c8ql' is`);
+  }
+}
+
+function checkQuery(value: string): void {
+  validateQuery(value);
+}
+
+function describe(q: SavedQuery): Record<string, unknown> {
+  return { userid: 'root', tenant: '_mm', fabric: q.fabric, name: q.name, value: q.value, parameter: q.parameter, type: q.type, _key: `root.${q.fabric}.${q.name}` };
+}
+
+/** RESTQL ids are integers on the wire (spec §7), unlike C8QL cursor ids. */
+function page(p: CursorPage, code: number): Record<string, unknown> {
+  const out: Record<string, unknown> = { error: false, code, result: p.result, hasMore: p.hasMore, cached: false, extra: p.extra };
+  if (p.id !== undefined) out['id'] = Number(p.id);
+  return out;
+}
+
+/** RESTQL (spec/gdn-api.md §7): saved C8QL queries, replicated to every PoP, executed by name. */
+export function restqlRoutes(ctx: ApiContext, cursors: CursorStore): FastifyPluginAsync {
+  const store = ctx.storage.restql;
+  type P = { Params: { fabric: string; name: string } };
+  return async (app) => {
+    app.post<P>('/_fabric/:fabric/restql', async (req) => {
+      const { query } = parse(CreateBody, req.body, 'expecting {"query": {"name", "value", "parameter"}}');
+      checkType(query.type);
+      checkQuery(query.value);
+      return { error: false, code: 200, result: describe(store.create(req.params.fabric, query.name, { value: query.value, parameter: query.parameter ?? {} })) };
+    });
+
+    const list = async (req: { params: { fabric: string } }) => ({ error: false, code: 200, result: store.list(req.params.fabric).map(describe) });
+    app.get<P>('/_fabric/:fabric/restql/user', list);
+    app.get<P>('/_fabric/:fabric/restql', list);
+
+    app.put<P>('/_fabric/:fabric/restql/:name', async (req) => {
+      const { query } = parse(UpdateBody, req.body, 'expecting {"query": {"value", "parameter"}}');
+      checkType(query.type);
+      checkQuery(query.value);
+      const prev = store.require(req.params.fabric, req.params.name);
+      const saved = store.update(req.params.fabric, req.params.name, { value: query.value, parameter: query.parameter ?? prev.parameter });
+      return { error: false, code: 200, result: describe(saved) };
+    });
+
+    app.delete<P>('/_fabric/:fabric/restql/:name', async (req) => {
+      store.remove(req.params.fabric, req.params.name);
+      return { error: false, code: 200, result: [] };
+    });
+
+    app.post<P>('/_fabric/:fabric/restql/execute/:name', async (req, reply) => {
+      const body = parse(ExecuteBody, req.body ?? undefined, 'expecting {"bindVars": {...}, "batchSize": n}');
+      const saved = store.require(req.params.fabric, req.params.name);
+      // Saved parameter values are defaults; the caller's bindVars win.
+      const bindVars = { ...saved.parameter, ...body?.bindVars };
+      const outcome = runQuery(ctx.storage, req.params.fabric, saved.value, bindVars);
+      const first = cursors.open({ rows: outcome.result, batchSize: body?.batchSize ?? DEFAULT_BATCH, ttlMs: TTL_MS, count: false, extra: outcome.extra });
+      return reply.code(201).send(page(first, 201));
+    });
+
+    app.put<{ Params: { fabric: string; id: string } }>('/_fabric/:fabric/restql/fetch/:id', async (req) => page(cursors.next(req.params.id), 200));
+
+    app.post<{ Params: { fabric: string } }>('/_fabric/:fabric/restql/import', async (req) => {
+      const { queries, details } = parse(ImportBody, req.body, 'expecting {"queries": [{"name", "value", "parameter"}]}');
+      let created = 0;
+      const errors: { name: string; errorNum: number; errorMessage: string }[] = [];
+      for (const q of queries) {
+        try {
+          checkType(q.type);
+          checkQuery(q.value);
+          store.create(req.params.fabric, q.name, { value: q.value, parameter: q.parameter ?? {} });
+          created++;
+        } catch (e) {
+          const err = e as { errorNum?: number; message: string };
+          errors.push({ name: q.name, errorNum: err.errorNum ?? 4, errorMessage: err.message });
+        }
+      }
+      const result: Record<string, unknown> = { created, errors: errors.length };
+      if (details) result['details'] = { errors };
+      return { error: false, code: 200, result };
+    });
+  };
+}
