@@ -46,6 +46,11 @@ export function buildApp(ctx: ApiContext, opts: AppOptions = {}): FastifyInstanc
     if (delay > 0) await sleep(delay);
   });
 
+  // Writes share a group commit (storage/group-commit.ts): answer only once they are committed.
+  app.addHook('onSend', async () => {
+    await ctx.storage.group.flush();
+  });
+
   app.addHook('preHandler', async (req) => {
     const fabric = (req.params as { fabric?: string } | undefined)?.fabric;
     if (fabric !== undefined && !ctx.hasFabric(fabric)) throw gdnError('DATABASE_NOT_FOUND', `database not found: ${fabric}`);

@@ -74,7 +74,7 @@ function keyOf(c: Collection, item: unknown): string {
 }
 
 export function documentRoutes(ctx: ApiContext): FastifyPluginAsync {
-  const { collections, documents } = ctx.storage;
+  const { collections, documents, group } = ctx.storage;
 
   const collectionOf = (req: Req): Collection => {
     const name = req.params.collection ?? stringParam(req.query, 'collection');
@@ -97,7 +97,7 @@ export function documentRoutes(ctx: ApiContext): FastifyPluginAsync {
   const batch = (req: Req, reply: FastifyReply, c: Collection, items: unknown[], one: (item: unknown) => WriteResult, codes: [number, number]) => {
     const o = responseOptions(req.query);
     const errors: GdnError[] = [];
-    const out = documents.transaction(() =>
+    const out = group.run(() =>
       items.map((item) => {
         try {
           return metadata(one(item), o);
@@ -125,13 +125,14 @@ export function documentRoutes(ctx: ApiContext): FastifyPluginAsync {
     if (Array.isArray(req.body)) {
       return batch(req, reply, c, req.body, (d) => documents.insert(c, d, opts), [201, 202]);
     }
-    const r = documents.insert(c, req.body, opts);
+    const r = group.run(() => documents.insert(c, req.body, opts));
     return sendOne(req, reply, c, r, status(req, c, 201, 202));
   };
 
   const withKey = (op: 'replace' | 'update') => async (req: Req, reply: FastifyReply) => {
     const { c, key } = single(req);
-    const r = documents[op](c, key, req.body, writeOptions(req));
+    const opts = writeOptions(req);
+    const r = group.run(() => documents[op](c, key, req.body, opts));
     return sendOne(req, reply, c, r, status(req, c, 201, 202));
   };
 
@@ -170,7 +171,8 @@ export function documentRoutes(ctx: ApiContext): FastifyPluginAsync {
 
     app.delete('/_fabric/:fabric/document/:collection/:key', async (req: Req, reply) => {
       const { c, key } = single(req);
-      const r = documents.remove(c, key, writeOptions(req));
+      const opts = writeOptions(req);
+      const r = group.run(() => documents.remove(c, key, opts));
       return sendOne(req, reply, c, r, status(req, c, 200, 202));
     });
 

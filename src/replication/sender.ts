@@ -190,6 +190,10 @@ export class OutgoingLink {
   private pump(): void {
     const ws = this.ws;
     if (!ws || !this.handshaken || this.settings.cut || ws.readyState !== WebSocket.OPEN) return;
+    if (this.o.log.uncommitted()) {
+      this.schedulePump();
+      return;
+    }
     if (ws.bufferedAmount > MAX_BUFFERED) {
       setTimeout(() => this.schedulePump(), 5);
       return;

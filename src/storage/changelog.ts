@@ -35,7 +35,7 @@ export class ChangeLog {
   private readonly sinceStmt;
   private readonly lastStmt;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.insertStmt = db.prepare(
       'INSERT INTO changes (origin, hlc, op, fabric, collection, key, payload) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
@@ -52,6 +52,14 @@ export class ChangeLog {
   append(e: Omit<ChangeEntry, 'seq'>): void {
     this.insertStmt.run(e.origin, e.hlc, e.op, e.fabric, e.collection, e.key, e.payload);
     this.onAppend?.();
+  }
+
+  /**
+   * True while a transaction is open on the database: entries read now might still roll back, so
+   * replication waits rather than ship them.
+   */
+  uncommitted(): boolean {
+    return this.db.inTransaction;
   }
 
   since(seq: number, limit: number): ChangeEntry[] {

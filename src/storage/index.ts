@@ -8,6 +8,7 @@ import { Applier } from './apply.js';
 import { IndexStore } from './indexes.js';
 import { DocumentScanner } from './pushdown.js';
 import { RestqlStore } from './restql.js';
+import { GroupCommit } from './group-commit.js';
 
 export * from './collections.js';
 export * from './documents.js';
@@ -16,6 +17,7 @@ export * from './apply.js';
 export * from './indexes.js';
 export * from './pushdown.js';
 export * from './restql.js';
+export { GroupCommit } from './group-commit.js';
 export { clockOf, applyWrite, type RegisterState, type RegisterWrite, type Meta } from './registers.js';
 export { SCHEMA_VERSION } from './migrations.js';
 
@@ -38,6 +40,8 @@ export interface Storage {
   readonly scanner: DocumentScanner;
   readonly applier: Applier;
   readonly restql: RestqlStore;
+  /** Shares one transaction among the writes of one event-loop turn; see GroupCommit. */
+  readonly group: GroupCommit;
   /**
    * Removes the documents whose ttl index says they expired by `nowMs`, through the normal remove
    * path so the deletions replicate; returns how many it removed.
@@ -56,12 +60,14 @@ export function openStorage(opts: StorageOptions): Storage {
   const indexes = new IndexStore(db, collections, changes, clock, opts.region, opts.regionOrdinal);
   const documents = new DocumentStore(db, collections, changes, clock, opts.region, opts.regionOrdinal, indexes);
   const restql = new RestqlStore(db, changes, clock, opts.region);
+  const group = new GroupCommit(db);
   const applier = new Applier(db, collections, documents, clock, indexes, restql);
   return {
     db,
     applier,
     indexes,
     restql,
+    group,
     scanner: new DocumentScanner(db),
     sweepExpired: (nowMs = Date.now()) =>
       atomic(db, () => {
@@ -92,7 +98,9 @@ export function openStorage(opts: StorageOptions): Storage {
     collections,
     documents,
     close: () => {
-      if (db.open) db.close();
+      if (!db.open) return;
+      group.commitNow();
+      db.close();
     },
   };
 }

@@ -65,3 +65,31 @@ describe('storage', () => {
     expect(s.changes.lastSeq()).toBe(before);
   });
 });
+
+describe('group commit', () => {
+  it('writes of one event-loop turn commit together; a failed write rolls back alone; flush waits for the commit', async () => {
+    const s = open();
+    const c = s.collections.create('_system', { name: 'c' });
+    s.group.run(() => s.documents.insert(c, { _key: 'a' }));
+    expect(() => s.group.run(() => s.documents.insert(c, { _key: 'a' }))).toThrow(GdnError);
+    s.group.run(() => s.documents.insert(c, { _key: 'b' }));
+    expect(s.group.open()).toBe(true);
+    expect(s.changes.uncommitted()).toBe(true);
+    await s.group.flush();
+    expect(s.group.open()).toBe(false);
+    expect(s.db.inTransaction).toBe(false);
+    expect(s.collections.count(c)).toBe(2);
+    expect(s.changes.since(0, 100).filter((e) => e.op === 'insert').map((e) => e.key)).toEqual(['a', 'b']);
+  });
+
+  it('commits what is pending before the database closes', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'fabric-emu-storage-')), 'r1.sqlite');
+    const a = open(path);
+    const c = a.collections.create('_system', { name: 'c' });
+    a.group.run(() => a.documents.insert(c, { _key: 'pending' }));
+    a.close();
+    const b = open(path);
+    expect(b.documents.get(b.collections.require('_system', 'c'), 'pending')).toBeDefined();
+    b.close();
+  });
+});
