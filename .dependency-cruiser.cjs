@@ -1,6 +1,7 @@
 /**
  * The one-way layers of DESIGN.md, checked in CI. A layer may import only the layers below it:
- *   core <- topology <- latency <- storage | query <- api <- replication <- region <- control <- fabric <- index <- cli | testing
+ *   core <- topology <- latency <- storage | query <- api <- replication <- control <- region <- fabric <- index <- cli | testing
+ * fixtures/ and edge/ are clients of a running fabric over HTTP, beside the fabric, not above it.
  * with query and storage never importing each other, and query pure (no node:* modules).
  */
 const layer = (name, allowed) => ({
@@ -23,6 +24,9 @@ module.exports = {
     layer('region', ['core', 'topology', 'latency', 'storage', 'query', 'api', 'replication', 'control']),
     layer('control', ['core', 'topology', 'api', 'replication']),
     layer('fabric', ['core', 'topology', 'latency', 'storage', 'api', 'replication', 'region', 'control']),
+    // Clients of a running fabric: they speak its HTTP API, never reach into its internals.
+    layer('fixtures', ['core', 'topology']),
+    layer('edge', []),
     {
       name: 'query-is-pure',
       severity: 'error',

@@ -17,3 +17,25 @@ export {
 } from './topology/index.js';
 export { VERSION } from './core/version.js';
 export { GdnError, ERRORS } from './core/errors.js';
+export {
+  FixtureError,
+  FixtureLoadError,
+  loadFixture,
+  readManifest,
+  type Fixture,
+  type LoadOptions,
+  type LoadProgress,
+  type LoadSummary,
+  type Manifest,
+} from './fixtures/index.js';
+export {
+  DEFAULT_TIMEOUT_MS,
+  EdgeFabricError,
+  HandlerError,
+  invokeHandler,
+  startDevServer,
+  type DevOptions,
+  type DevServer,
+  type InvokeOptions,
+  type InvokeResult,
+} from './edge/index.js';

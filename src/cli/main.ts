@@ -1,7 +1,11 @@
 import { Command, CommanderError } from 'commander';
-import { TopologyError, VERSION } from '../index.js';
+import { EdgeFabricError, FixtureError, FixtureLoadError, HandlerError, TopologyError, VERSION } from '../index.js';
 import { ControlError } from './client.js';
 import { registerControl } from './control.js';
+import { registerDev } from './dev.js';
+import { UsageError } from './errors.js';
+import { registerInvoke } from './invoke.js';
+import { registerLoad } from './load.js';
 import { registerRegion } from './region.js';
 import { registerStatus } from './status.js';
 import { registerUp } from './up.js';
@@ -14,6 +18,9 @@ export function buildProgram(): Command {
   registerRegion(program);
   registerStatus(program);
   registerControl(program);
+  registerLoad(program);
+  registerInvoke(program);
+  registerDev(program);
   return program;
 }
 
@@ -28,7 +35,15 @@ export async function main(argv: string[]): Promise<void> {
       console.error(`fabric-emu: invalid topology: ${e.message}`);
       process.exit(2);
     }
-    if (e instanceof ControlError) {
+    if (e instanceof FixtureError) {
+      console.error(`fabric-emu: invalid fixture: ${e.message}`);
+      process.exit(2);
+    }
+    if (e instanceof UsageError) {
+      console.error(`fabric-emu: ${e.message}`);
+      process.exit(2);
+    }
+    if (e instanceof ControlError || e instanceof FixtureLoadError || e instanceof HandlerError || e instanceof EdgeFabricError) {
       console.error(`fabric-emu: ${e.message}`);
       process.exit(1);
     }

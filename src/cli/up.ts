@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { startFabric, startProcessFabric, type Topology } from '../index.js';
+import { readManifest, startFabric, startProcessFabric, type Topology } from '../index.js';
+import { UsageError } from './errors.js';
+import { loadWithProgress, summaryLine } from './load.js';
 import { onShutdown } from './shutdown.js';
 import { table } from './table.js';
 import { resolveTopology, type TopologyFlags } from './topology.js';
@@ -11,6 +13,8 @@ interface UpFlags extends TopologyFlags {
   latency: boolean;
   host: string;
   processes?: boolean;
+  fixture?: string;
+  clientRegion?: string;
 }
 
 interface Started {
@@ -31,11 +35,25 @@ function describe(f: Started, flags: UpFlags, dataDir: string | undefined): stri
     table(rows),
     `data:    ${dataDir ?? 'in memory (--ephemeral): nothing is kept after exit'}`,
     `latency: ${flags.latency ? `on (client access ${f.topology.access.rttMs} ms RTT; header x-gdn-client-region picks the client's region)` : 'off (--no-latency)'}`,
+    `global:  ${f.globalUrl} routes every GDN request to the live PoP nearest the client (x-gdn-client-region, x-gdn-client-location, else ${flags.clientRegion ?? f.topology.regions[0]!.name})`,
     'replication: every region to every other, asynchronously; `fabric-emu status` shows the links',
     'auth:    not enforced yet: requests need no credentials',
     `health:  ${f.globalUrl}/_emu/health`,
-    `fabric-emu ready: ${f.globalUrl}`,
   ].join('\n');
+}
+
+/** Loads the --fixture (if any), then says ready: a test that waits for the ready line sees the data. */
+async function ready(globalUrl: string, flags: UpFlags, close: () => Promise<void>): Promise<void> {
+  if (flags.fixture) {
+    try {
+      console.log(summaryLine(await loadWithProgress(flags.fixture, globalUrl, undefined)));
+    } catch (e) {
+      await close();
+      throw e;
+    }
+  }
+  console.log(`fabric-emu ready: ${globalUrl}`);
+  onShutdown(close);
 }
 
 export function registerUp(program: Command): void {
@@ -49,18 +67,26 @@ export function registerUp(program: Command): void {
     .option('--no-latency', 'inject no client or replication delays')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--processes', 'run each PoP in its own child process (so one can be killed with SIGKILL)')
+    .option('--fixture <dir>', 'load this fixture (docs/fixtures.md) once the PoPs serve, before saying ready')
+    .option('--client-region <name>', 'where a client of the global URL is when its request does not say (default: the first region)')
     .action(async (flags: UpFlags) => {
       const topology = resolveTopology(flags);
+      const names = topology.regions.map((r) => r.name);
+      if (flags.clientRegion !== undefined && !names.includes(flags.clientRegion)) {
+        throw new UsageError(`--client-region: unknown region '${flags.clientRegion}'; known: ${names.join(', ')}`);
+      }
+      // A bad manifest fails here, before any PoP starts.
+      if (flags.fixture) readManifest(flags.fixture);
       const dataDir = flags.ephemeral ? undefined : resolve(flags.dataDir);
       if (flags.processes) {
         if (!dataDir) throw new Error('--processes needs a data dir: a killed process keeps its data only on disk (drop --ephemeral)');
-        const f = await startProcessFabric({ topology, dataDir, latency: flags.latency, host: flags.host });
+        const f = await startProcessFabric({ topology, dataDir, latency: flags.latency, host: flags.host, clientRegion: flags.clientRegion });
         console.log(describe({ topology, urls: topology.regions.map((r) => [r.name, f.regionUrl(r.name)]), globalUrl: f.globalUrl() }, flags, dataDir));
-        onShutdown(() => f.close());
+        await ready(f.globalUrl(), flags, () => f.close());
         return;
       }
-      const f = await startFabric({ topology, dataDir, latency: flags.latency, host: flags.host });
+      const f = await startFabric({ topology, dataDir, latency: flags.latency, host: flags.host, clientRegion: flags.clientRegion });
       console.log(describe({ topology, urls: f.regions.map((r) => [r.name, r.url()]), globalUrl: f.globalUrl() }, flags, dataDir));
-      onShutdown(() => f.close());
+      await ready(f.globalUrl(), flags, () => f.close());
     });
 }

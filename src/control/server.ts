@@ -1,14 +1,42 @@
+import { createServer, type IncomingMessage } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerBodyParser } from '../api/body.js';
 import { registerErrorHandler } from '../api/error-handler.js';
+import { GlobalForwarder } from './forward.js';
+import { routeRoutes } from './route-routes.js';
+import type { GlobalRouting } from './route-table.js';
 import { controlRoutes } from './routes.js';
 import type { FabricControl } from './types.js';
 
-/** The fabric-wide server on the global port: emulator control under /_emu. */
-export function buildControlApp(control: FabricControl): FastifyInstance {
-  const app = Fastify({ logger: false, return503OnClosing: true, forceCloseConnections: 'idle' });
+function isControl(req: IncomingMessage): boolean {
+  const path = (req.url ?? '/').split('?')[0]!;
+  return path === '/_emu' || path.startsWith('/_emu/');
+}
+
+/**
+ * The fabric-wide server on the global port: emulator control under /_emu, and every other request
+ * forwarded to the live PoP nearest the client (the geo-routed global URL). The split happens before
+ * Fastify so that forwarded bodies stream through untouched.
+ */
+export function buildControlApp(control: FabricControl, routing: GlobalRouting): FastifyInstance {
+  const forwarder = new GlobalForwarder(routing);
+  const app = Fastify({
+    logger: false,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    serverFactory: (handler) => {
+      const server = createServer((req, res) => (isControl(req) ? handler(req, res) : forwarder.handle(req, res)));
+      server.on('upgrade', (req, socket, head) => {
+        if (isControl(req)) socket.destroy();
+        else forwarder.upgrade(req, socket, head);
+      });
+      return server;
+    },
+  }) as unknown as FastifyInstance;
   registerErrorHandler(app);
   registerBodyParser(app);
   app.register(controlRoutes(control));
+  app.register(routeRoutes(routing));
+  app.addHook('onClose', async () => forwarder.close());
   return app;
 }

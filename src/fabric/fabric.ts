@@ -4,6 +4,7 @@ import { buildControlApp } from '../control/server.js';
 import type { FabricControl } from '../control/types.js';
 import { createRegion, type Region } from '../region/region.js';
 import type { Topology } from '../topology/index.js';
+import { checkClientRegion } from './client-region.js';
 import { localControl } from './local-control.js';
 
 export interface FabricOptions {
@@ -15,6 +16,8 @@ export interface FabricOptions {
   bodyLimit?: number;
   logger?: FastifyServerOptions['logger'];
   warn?: (msg: string) => void;
+  /** Where a client of the global URL is when its request does not say (a region name); default the first region. */
+  clientRegion?: string | undefined;
 }
 
 /** A running fabric: every PoP, their replication links and the control verbs of FabricControl. */
@@ -22,7 +25,7 @@ export interface Fabric extends FabricControl {
   readonly topology: Topology;
   readonly regions: readonly Region[];
   region(name: string): Region;
-  /** The global URL (emulator control under /_emu). */
+  /** The global URL: emulator control under /_emu, every other request routed to the nearest live PoP. */
   globalUrl(): string;
   close(): Promise<void>;
 }
@@ -31,6 +34,7 @@ export interface Fabric extends FabricControl {
 export async function startFabric(opts: FabricOptions): Promise<Fabric> {
   const host = opts.host ?? '127.0.0.1';
   const { topology } = opts;
+  checkClientRegion(topology, opts.clientRegion);
   const regions: Region[] = [];
   const datacenters = (): DatacenterInfo[] => regions.map((r) => ({ ...r.spec, host, port: r.port() }));
   for (const spec of topology.regions) {
@@ -49,7 +53,11 @@ export async function startFabric(opts: FabricOptions): Promise<Fabric> {
     );
   }
   const control = localControl(regions);
-  const server: FastifyInstance = buildControlApp(control);
+  const server: FastifyInstance = buildControlApp(control, {
+    topology,
+    clientRegion: opts.clientRegion,
+    targets: () => regions.map((r) => ({ name: r.name, url: r.url(), live: r.listening() })),
+  });
   let closed = false;
   const close = async () => {
     if (closed) return;
@@ -58,7 +66,8 @@ export async function startFabric(opts: FabricOptions): Promise<Fabric> {
     await Promise.all(regions.map((r) => r.close()));
   };
   try {
-    for (const r of regions) await r.listen();
+    for (const r of regions) await r.listen({ replicate: false });
+    for (const r of regions) r.replicator.start();
     await server.listen({ host, port: topology.global.port });
   } catch (e) {
     await close();

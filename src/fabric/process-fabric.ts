@@ -9,6 +9,7 @@ import { partitionCuts, type FabricControl, type LinkChange } from '../control/t
 import type { LinkSettings, ReplicationStatus } from '../replication/index.js';
 import type { Topology } from '../topology/index.js';
 import { ChildRegion } from './child-region.js';
+import { checkClientRegion } from './client-region.js';
 import { applyChange } from './local-control.js';
 import { freePort } from './ports.js';
 
@@ -19,6 +20,8 @@ export interface ProcessFabricOptions {
   latency?: boolean;
   host?: string;
   log?: (line: string) => void;
+  /** Where a client of the global URL is when its request does not say (a region name); default the first region. */
+  clientRegion?: string | undefined;
 }
 
 export interface ProcessFabric extends FabricControl {
@@ -62,6 +65,7 @@ function topologyArgs(t: Topology, dataDir: string): string[] {
  */
 export async function startProcessFabric(opts: ProcessFabricOptions): Promise<ProcessFabric> {
   const { topology } = opts;
+  checkClientRegion(topology, opts.clientRegion);
   const host = opts.host ?? '127.0.0.1';
   const log = opts.log ?? ((line: string) => console.error(line));
   const ports: Record<string, number> = {};
@@ -157,7 +161,11 @@ export async function startProcessFabric(opts: ProcessFabricOptions): Promise<Pr
     health: () => names.map((n) => ({ name: n, url: child(n).url(), listening: child(n).isReady() })),
   };
 
-  const server: FastifyInstance = buildControlApp(control);
+  const server: FastifyInstance = buildControlApp(control, {
+    topology,
+    clientRegion: opts.clientRegion,
+    targets: () => names.map((n) => ({ name: n, url: child(n).url(), live: child(n).isReady() })),
+  });
   const close = async () => {
     await server.close();
     await Promise.all([...children.values()].map((c) => c.stop()));

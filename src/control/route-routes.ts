@@ -1,0 +1,24 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { gdnError } from '../core/errors.js';
+import { NO_POP_ERRNUM, noPop } from './forward.js';
+import { CLIENT_REGION, decideRoute, parseLocation, type ClientPlace, type GlobalRouting } from './route-table.js';
+
+/**
+ * `GET /_emu/route?clientRegion=NAME | ?location=lat,lon`: the PoP the global URL would pick for
+ * such a client right now. `fabric-emu invoke` and `dev` use it to hand a handler its nearest PoP.
+ */
+export function routeRoutes(routing: GlobalRouting): FastifyPluginAsync {
+  return async (app) => {
+    app.get<{ Querystring: { clientRegion?: string; location?: string } }>('/_emu/route', async (req, reply) => {
+      const { clientRegion, location } = req.query;
+      if (clientRegion !== undefined && location !== undefined) throw gdnError('BAD_PARAMETER', 'give either clientRegion or location, not both');
+      const place: ClientPlace =
+        location !== undefined
+          ? { location: parseLocation(location, 'location') }
+          : { region: clientRegion ?? routing.clientRegion ?? routing.topology.regions[0]!.name };
+      const d = decideRoute(routing, place);
+      if (!d) return reply.code(503).send({ error: true, code: 503, errorNum: NO_POP_ERRNUM, errorMessage: noPop(routing) });
+      return { region: d.target.name, url: d.target.url, clientRegion: d.clientRegion, header: { [CLIENT_REGION]: d.clientRegion } };
+    });
+  };
+}

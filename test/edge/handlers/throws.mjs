@@ -1,0 +1,3 @@
+export async function handler() {
+  throw new Error('boom from a broken handler');
+}
