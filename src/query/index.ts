@@ -92,7 +92,7 @@ function invalidBind(name: string): GdnError {
 }
 
 /** 1550/1551/1552/1553/1208 checks, in ArangoDB's order (missing before undeclared). */
-function checkBindVars(q: Query, info: QueryInfo, bindVars: unknown): Record<string, unknown> {
+function checkBindVars(bindAttributes: ReadonlySet<string>, info: QueryInfo, bindVars: unknown): Record<string, unknown> {
   if (bindVars === undefined || bindVars === null) bindVars = {};
   if (typeof bindVars !== 'object' || Array.isArray(bindVars)) throw new GdnError('QUERY_BIND_PARAMETERS_INVALID');
   const bind = bindVars as Record<string, unknown>;
@@ -112,7 +112,7 @@ function checkBindVars(q: Query, info: QueryInfo, bindVars: unknown): Record<str
     if (typeof v !== 'string') throw invalidBind(name);
     checkCollectionName(v);
   }
-  for (const name of bindAttributeNames(q)) {
+  for (const name of bindAttributes) {
     const v = bind[name];
     const ok = (typeof v === 'string' && v !== '')
       || (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string' && x !== ''));
@@ -128,10 +128,40 @@ interface Prepared {
   warnings: QueryWarning[];
 }
 
-function prepare(text: string, bindVars: unknown, source: QueryDataSource | null): Prepared {
+interface Analyzed {
+  query: Query;
+  info: QueryInfo;
+  /** Bind parameters used as attribute names (`doc.@attr`), which must hold strings. */
+  bindAttributes: ReadonlySet<string>;
+  warnings: readonly QueryWarning[];
+}
+
+/**
+ * Parsed and analysed queries by text. Applications run the same few query texts over and over
+ * with different bind values, and parsing costs more than an indexed lookup; the AST is never
+ * modified by execution, so one can be shared. Least recently used entries go first.
+ */
+const analyzedCache = new Map<string, Analyzed>();
+const CACHE_SIZE = 256;
+
+function analyzed(text: string): Analyzed {
+  const hit = analyzedCache.get(text);
+  if (hit) {
+    analyzedCache.delete(text);
+    analyzedCache.set(text, hit);
+    return hit;
+  }
   const parsed = parseQuery(text);
-  const info = analyzeQuery(parsed.query);
-  const bind = checkBindVars(parsed.query, info, bindVars);
+  const entry = { query: parsed.query, info: analyzeQuery(parsed.query), bindAttributes: bindAttributeNames(parsed.query), warnings: [...parsed.warnings] };
+  analyzedCache.set(text, entry);
+  if (analyzedCache.size > CACHE_SIZE) analyzedCache.delete(analyzedCache.keys().next().value as string);
+  return entry;
+}
+
+function prepare(text: string, bindVars: unknown, source: QueryDataSource | null): Prepared {
+  const parsed = analyzed(text);
+  const info = parsed.info;
+  const bind = checkBindVars(parsed.bindAttributes, info, bindVars);
   const names = [...info.collections, ...info.bindVars.filter((n) => n.startsWith('@')).map((n) => bind[n] as string)];
   for (const name of names) {
     if (source === null || !source.hasCollection(name)) {
