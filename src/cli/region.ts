@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { createRegion, type DatacenterInfo } from '../index.js';
+import { UsageError } from './errors.js';
 import { onShutdown } from './shutdown.js';
 import { resolveTopology, type TopologyFlags } from './topology.js';
 
@@ -38,7 +39,7 @@ export function registerRegion(program: Command): void {
     .action(async (name: string, flags: RegionFlags) => {
       const topology = resolveTopology(flags);
       if (!topology.regions.some((r) => r.name === name)) {
-        throw new InvalidArgumentError(`region '${name}' is not in the topology; known: ${topology.regions.map((r) => r.name).join(', ')}`);
+        throw new UsageError(`region '${name}' is not in the topology; known: ${topology.regions.map((r) => r.name).join(', ')}`);
       }
       const ports = flags.ports ?? {};
       const datacenters = (): DatacenterInfo[] => topology.regions.map((r) => ({ ...r, host: flags.host, port: ports[r.name] ?? r.port }));

@@ -1,13 +1,13 @@
 import { Agent, request, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { GdnError } from '../core/errors.js';
+import { ERRORS, GdnError } from '../core/errors.js';
 import { CLIENT_REGION, clientPlace, decideRoute, type GlobalRouting, type RouteDecision } from './route-table.js';
 
 /** Headers that describe one hop (RFC 9110 §7.6.1), not the message: never copied across. */
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'te', 'trailer', 'upgrade'];
 
-/** GDN has no errorNum for "no server"; 503 follows the registry's habit of reusing the status (404, 405, 413). */
-export const NO_POP_ERRNUM = 503;
+/** GDN has no errorNum for "no server"; the registry reuses the HTTP status, as for 404, 405 and 413. */
+export const NO_POP_ERRNUM = ERRORS.SERVICE_UNAVAILABLE.errorNum;
 
 function envelope(res: ServerResponse, status: number, errorNum: number, message: string): void {
   const body = JSON.stringify({ error: true, code: status, errorNum, errorMessage: message });

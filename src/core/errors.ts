@@ -22,6 +22,7 @@ export const ERRORS = {
   REQUEST_TOO_LARGE: spec(413, 413, 'request entity too large'),
   INTERNAL: spec(4, 500, 'internal error'),
   SHUTTING_DOWN: spec(30, 503, 'shutdown in progress'),
+  SERVICE_UNAVAILABLE: spec(503, 503, 'service unavailable'),
   CORRUPTED_JSON: spec(600, 400, 'invalid JSON object'),
   CONFLICT: spec(1200, 409, 'conflict'),
   PRECONDITION_FAILED: spec(1200, 412, 'precondition failed'),
