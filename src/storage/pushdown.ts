@@ -175,6 +175,7 @@ function compile(c: JsonCondition, boundedBelow: boolean): Cond | null {
 /** Push-down reads over one PoP's documents table. */
 export class DocumentScanner {
   private readonly statements = new Map<string, Statement>();
+  private readonly shapes = new Map<string, { where: string; exact: boolean; recipe: ('none' | 'value' | 'number')[] }>();
 
   constructor(private readonly db: Db) {}
 
@@ -185,18 +186,9 @@ export class DocumentScanner {
 
   /** Null when a path cannot be expressed in SQL; the caller then reads `all()` itself. */
   scan(c: Collection, req: JsonScanRequest): JsonScanResult | null {
-    const conds: Cond[] = [];
-    const lowerBounded = new Set(req.conditions
-      .filter((x) => (x.op === '>' || x.op === '>=') && rank(x.value) === 2)
-      .map((x) => JSON.stringify(x.path)));
-    for (const cond of req.conditions) {
-      const compiled = compile(cond, lowerBounded.has(JSON.stringify(cond.path)));
-      if (compiled === null) return null;
-      conds.push(compiled);
-    }
-    const where = conds.length === 0 ? '1' : conds.map((x) => `(${x.sql})`).join(' AND ');
-    const params = conds.flatMap((x) => x.params);
-    const exact = conds.every((x) => x.exact);
+    const compiled = this.where(req.conditions);
+    if (compiled === null) return null;
+    const { where, params, exact } = compiled;
     const window = req.limit === null ? -1 : req.offset + req.limit;
     const paths = req.order.map((o) => jsonPath(o.path));
     if (exact && req.order.length > 0 && paths.every((p) => p !== null)) {
@@ -216,7 +208,47 @@ export class DocumentScanner {
       const docs = (this.stmt(sql).pluck().all(...params, window === -1 ? -1 : req.limit, req.offset) as string[]).map((b) => JSON.parse(b) as Doc);
       return { documents: docs, exact, sorted: true, limited: true };
     }
-    return { documents: conds.length === 0 ? this.chunks(c.id, where, params) : this.matching(c.id, where, params), exact, sorted: req.order.length === 0, limited: false };
+    return { documents: req.conditions.length === 0 ? this.chunks(c.id, where, params) : this.matching(c.id, where, params), exact, sorted: req.order.length === 0, limited: false };
+  }
+
+  /**
+   * The WHERE clause of a conjunction. Applications repeat the same query shapes with other values,
+   * so the SQL of a shape (paths, operators and value types) is compiled once and cached with a
+   * recipe that rebuilds the parameters from the new values. IN lists and container values vary
+   * the SQL itself and are compiled every time.
+   */
+  private where(conditions: readonly JsonCondition[]): { where: string; params: unknown[]; exact: boolean } | null {
+    let key: string | undefined = '';
+    for (const x of conditions) {
+      const r = rank(x.value);
+      if (x.op === 'IN' || r > 3) {
+        key = undefined;
+        break;
+      }
+      key += `${JSON.stringify(x.path)}${x.op}${r === 1 ? String(x.value) : r};`;
+    }
+    const cached = key === undefined ? undefined : this.shapes.get(key);
+    if (cached) {
+      const params = cached.recipe.flatMap((how, i) => (how === 'none' ? [] : how === 'value' ? [conditions[i]!.value] : [Number(conditions[i]!.value)]));
+      return { where: cached.where, params, exact: cached.exact };
+    }
+    const conds: Cond[] = [];
+    const lowerBounded = new Set(conditions
+      .filter((x) => (x.op === '>' || x.op === '>=') && rank(x.value) === 2)
+      .map((x) => JSON.stringify(x.path)));
+    for (const cond of conditions) {
+      const one = compile(cond, lowerBounded.has(JSON.stringify(cond.path)));
+      if (one === null) return null;
+      conds.push(one);
+    }
+    const where = conds.length === 0 ? '1' : conds.map((x) => `(${x.sql})`).join(' AND ');
+    const exact = conds.every((x) => x.exact);
+    if (key !== undefined && conds.every((x) => x.params.length <= 1)) {
+      if (this.shapes.size > 1000) this.shapes.clear();
+      const recipe = conds.map((x, i) => (x.params.length === 0 ? 'none' : x.params[0] === conditions[i]!.value ? 'value' : 'number') as 'none' | 'value' | 'number');
+      this.shapes.set(key, { where, exact, recipe });
+    }
+    return { where, params: conds.flatMap((x) => x.params), exact };
   }
 
   /**
