@@ -1,5 +1,5 @@
 import { ERRORS, GdnError, type ErrorName } from '../core/errors.js';
-import { executeQuery, type QueryWarning } from '../query/index.js';
+import { executeQuery, type QueryDataSource, type QueryWarning } from '../query/index.js';
 import type { Storage } from '../storage/index.js';
 import { querySource, type QuerySourceOptions } from './query-source.js';
 
@@ -24,13 +24,25 @@ function warningError(w: QueryWarning): GdnError {
   return new GdnError(name, w.message);
 }
 
+/** Data sources hold no per-query state, so one per storage, fabric and push-down setting serves every query. */
+const sources = new WeakMap<Storage, Map<string, QueryDataSource>>();
+
+function sourceFor(storage: Storage, fabric: string, opts: QuerySourceOptions): QueryDataSource {
+  let byFabric = sources.get(storage);
+  if (!byFabric) sources.set(storage, (byFabric = new Map()));
+  const key = `${opts.pushdown !== false}/${fabric}`;
+  let source = byFabric.get(key);
+  if (!source) byFabric.set(key, (source = querySource(storage, fabric, { pushdown: opts.pushdown !== false })));
+  return source;
+}
+
 /**
  * Runs a C8QL query against one fabric of a PoP inside one storage transaction, so a failing
  * query (or failOnWarning) rolls back every write it made. Shared by cursors and RESTQL.
  */
 export function runQuery(storage: Storage, fabric: string, query: string, bindVars: Record<string, unknown> | undefined, opts: RunQueryOptions = {}): QueryOutcome {
   const started = performance.now();
-  const source = querySource(storage, fabric, opts);
+  const source = sourceFor(storage, fabric, opts);
   const execute = () => {
     const res = executeQuery(query, bindVars, source, {
       fullCount: opts.fullCount === true,

@@ -54,7 +54,8 @@ export function querySource(storage: Storage, fabric: string, options: QuerySour
       const r = scanner.scan(coll(name), { conditions: spec.filters, order: spec.sort, offset: spec.offset, limit: spec.limit });
       if (r === null) return null;
       const sortApplied = r.exact && r.sorted;
-      return { documents: r.documents, filtersApplied: r.exact, sortApplied, limitApplied: sortApplied && r.limited };
+      // Every document is parsed anew from SQLite for this scan, so the engine need not copy it.
+      return { documents: r.documents, filtersApplied: r.exact, sortApplied, limitApplied: sortApplied && r.limited, fresh: true };
     };
   }
   return source;

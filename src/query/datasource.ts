@@ -73,6 +73,11 @@ export interface ScanResult {
   readonly filtersApplied: boolean;
   readonly sortApplied: boolean;
   readonly limitApplied: boolean;
+  /**
+   * The documents are new objects that nobody else holds (e.g. freshly parsed from storage), so
+   * the engine may return them as results without copying them first.
+   */
+  readonly fresh?: boolean;
 }
 
 /** Options of INSERT/UPDATE/REPLACE/REMOVE, as given in the query's OPTIONS (defaults applied). */

@@ -1,7 +1,7 @@
 import { GdnError } from '../core/errors.js';
 import type { Expr, Query, Statement } from './ast.js';
 import { isModification } from './ast.js';
-import type { Document } from './datasource.js';
+import type { Document, ScanResult } from './datasource.js';
 import { bindCollectionName, callFunction, evaluate, installSubqueryRunner } from './evaluator.js';
 import { uniqueValues } from './functions/arrays.js';
 import { executeModification } from './modify.js';
@@ -150,10 +150,10 @@ function* forArray(rt: Runtime, rows: Rows, st: Extract<Statement, { type: 'for'
   }
 }
 
-function* forCollection(rt: Runtime, rows: Rows, st: Extract<Statement, { type: 'for' }>, plan: ScanPlan | null, fullCount: boolean): Rows {
+function* forCollection(rt: Runtime, rows: Rows, st: Extract<Statement, { type: 'for' }>, plan: ScanPlan | null, fullCount: boolean, prefetched?: ScanResult | null): Rows {
   const source = rt.requireSource();
   for (const row of rows) {
-    const scanned = plan && source.scan ? source.scan(plan.collection, plan.spec) : null;
+    const scanned = prefetched !== undefined ? prefetched : plan && source.scan ? source.scan(plan.collection, plan.spec) : null;
     const filtersApplied = scanned !== null && scanned.filtersApplied;
     const sortApplied = filtersApplied && (plan?.sort === null || (scanned?.sortApplied ?? false));
     const limitApplied = sortApplied && (scanned?.limitApplied ?? false);
@@ -176,12 +176,40 @@ function* forCollection(rt: Runtime, rows: Rows, st: Extract<Statement, { type: 
   }
 }
 
+/**
+ * `FOR d IN coll [FILTER …] [SORT …] [LIMIT …] RETURN d`, the most common query of all: when the
+ * data source applied every FILTER, SORT and LIMIT itself, its documents are the result, with no
+ * rows to build or expressions to evaluate. The scan is handed back otherwise, so nothing runs twice.
+ */
+function directScan(rt: Runtime, list: Statement[], options: RunOptions): { result: unknown[] } | { plan: ScanPlan; scanned: ScanResult | null } | null {
+  const st = list[0];
+  if (st?.type !== 'for' || rt.modifies || options.fullCount || !rt.source?.scan) return null;
+  const coll = forSource(rt, st);
+  if (coll === null) return null;
+  const plan = planScan(rt, list, 0, coll, true, true);
+  const ret = list[1 + plan.consumed];
+  if (list.length !== plan.consumed + 2 || ret?.type !== 'return' || ret.distinct || ret.expr.type !== 'variable' || ret.expr.name !== st.variable) return null;
+  const scanned = rt.source.scan(plan.collection, plan.spec);
+  const complete = scanned !== null && scanned.filtersApplied && (plan.sort === null || scanned.sortApplied) && (plan.limit === null || scanned.limitApplied);
+  if (!complete) return { plan, scanned };
+  const result: unknown[] = [];
+  for (const doc of scanned.documents) {
+    rt.tick();
+    rt.stats.scannedIndex++;
+    result.push(doc);
+  }
+  if (scanned.fresh) rt.freshResult = result;
+  return { result };
+}
+
 /** Runs a statement list for one input row and returns the RETURN values. */
 export function runQuery(query: Query, rt: Runtime, outer: Row, options: RunOptions = { fullCount: false }): unknown[] {
   const list = query.statements;
   let rows: Rows = [outer];
   let leading = true;
   const lastLimit = list.map((s) => s.type).lastIndexOf('limit');
+  const direct = directScan(rt, list, options);
+  if (direct && 'result' in direct) return direct.result;
   for (let i = 0; i < list.length; i++) {
     const st = list[i] as Statement;
     switch (st.type) {
@@ -190,8 +218,9 @@ export function runQuery(query: Query, rt: Runtime, outer: Row, options: RunOpti
         if (coll === null) {
           rows = forArray(rt, rows, st);
         } else {
-          const plan = rt.source?.scan ? planScan(rt, list, i, coll, leading, !options.fullCount) : null;
-          rows = forCollection(rt, rows, st, plan, options.fullCount && i + (plan?.consumed ?? 0) >= lastLimit);
+          const reuse = i === 0 && direct !== null;
+          const plan = reuse ? direct.plan : rt.source?.scan ? planScan(rt, list, i, coll, leading, !options.fullCount) : null;
+          rows = forCollection(rt, rows, st, plan, options.fullCount && i + (plan?.consumed ?? 0) >= lastLimit, reuse ? direct.scanned : undefined);
           i += plan?.consumed ?? 0;
         }
         leading = false;

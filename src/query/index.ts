@@ -194,7 +194,7 @@ export function executeQuery(query: string, bindVars: Record<string, unknown> | 
   const rt = makeRuntime(p, source, options);
   const result = runQuery(p.query, rt, Object.create(null) as Row, { fullCount: options.fullCount === true });
   if (options.fullCount && rt.stats.fullCount === undefined) rt.stats.fullCount = result.length;
-  return { result: result.map(cloneValue), warnings: rt.warnings, stats: { ...rt.stats } };
+  return { result: result === rt.freshResult ? result : result.map(cloneValue), warnings: rt.warnings, stats: { ...rt.stats } };
 }
 
 function describe(st: Statement): PlanNode {

@@ -41,6 +41,8 @@ export class Runtime {
   readonly stats: QueryStats = { writesExecuted: 0, writesIgnored: 0, scannedFull: 0, scannedIndex: 0, filtered: 0 };
   private steps = 0;
   private readonly deadline: number;
+  /** A result array made only of objects nobody else holds (see ScanResult.fresh): no copy needed. */
+  freshResult: unknown[] | null = null;
   readonly fn: FnContext;
 
   constructor(
