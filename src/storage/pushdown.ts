@@ -175,7 +175,7 @@ function compile(c: JsonCondition, boundedBelow: boolean): Cond | null {
 /** Push-down reads over one PoP's documents table. */
 export class DocumentScanner {
   private readonly statements = new Map<string, Statement>();
-  private readonly shapes = new Map<string, { where: string; exact: boolean; recipe: ('none' | 'value' | 'number')[] }>();
+  private readonly shapes = new Map<string, { where: string; exact: boolean; recipe: ('none' | 'value' | 'number')[]; matching?: Map<number, Statement> }>();
 
   constructor(private readonly db: Db) {}
 
@@ -188,7 +188,7 @@ export class DocumentScanner {
   scan(c: Collection, req: JsonScanRequest): JsonScanResult | null {
     const compiled = this.where(req.conditions);
     if (compiled === null) return null;
-    const { where, params, exact } = compiled;
+    const { where, params, exact, shape } = compiled;
     const window = req.limit === null ? -1 : req.offset + req.limit;
     const paths = req.order.map((o) => jsonPath(o.path));
     if (exact && req.order.length > 0 && paths.every((p) => p !== null)) {
@@ -208,7 +208,14 @@ export class DocumentScanner {
       const docs = (this.stmt(sql).pluck().all(...params, window === -1 ? -1 : req.limit, req.offset) as string[]).map((b) => JSON.parse(b) as Doc);
       return { documents: docs, exact, sorted: true, limited: true };
     }
-    return { documents: req.conditions.length === 0 ? this.chunks(c.id, where, params) : this.matching(c.id, where, params), exact, sorted: req.order.length === 0, limited: false };
+    if (req.conditions.length === 0) return { documents: this.chunks(c.id, where, params), exact, sorted: req.order.length === 0, limited: false };
+    // The shape's statement is kept with it: building the SQL text and looking it up costs more than an indexed read.
+    let stmt = shape?.matching?.get(c.id);
+    if (!stmt) {
+      stmt = this.matchingStatement(c.id, where);
+      if (shape) (shape.matching ??= new Map()).set(c.id, stmt);
+    }
+    return { documents: this.matching(stmt, params), exact, sorted: req.order.length === 0, limited: false };
   }
 
   /**
@@ -217,7 +224,7 @@ export class DocumentScanner {
    * recipe that rebuilds the parameters from the new values. IN lists and container values vary
    * the SQL itself and are compiled every time.
    */
-  private where(conditions: readonly JsonCondition[]): { where: string; params: unknown[]; exact: boolean } | null {
+  private where(conditions: readonly JsonCondition[]): { where: string; params: unknown[]; exact: boolean; shape?: { matching?: Map<number, Statement> } } | null {
     let key: string | undefined = '';
     for (const x of conditions) {
       const r = rank(x.value);
@@ -225,12 +232,15 @@ export class DocumentScanner {
         key = undefined;
         break;
       }
-      key += `${JSON.stringify(x.path)}${x.op}${r === 1 ? String(x.value) : r};`;
+      key += `${x.path.join('\u0001')}\u0002${x.op}${r === 1 ? String(x.value) : r};`;
     }
     const cached = key === undefined ? undefined : this.shapes.get(key);
     if (cached) {
-      const params = cached.recipe.flatMap((how, i) => (how === 'none' ? [] : how === 'value' ? [conditions[i]!.value] : [Number(conditions[i]!.value)]));
-      return { where: cached.where, params, exact: cached.exact };
+      const params: unknown[] = [];
+      cached.recipe.forEach((how, i) => {
+        if (how !== 'none') params.push(how === 'value' ? conditions[i]!.value : Number(conditions[i]!.value));
+      });
+      return { where: cached.where, params, exact: cached.exact, shape: cached };
     }
     const conds: Cond[] = [];
     const lowerBounded = new Set(conditions
@@ -246,7 +256,9 @@ export class DocumentScanner {
     if (key !== undefined && conds.every((x) => x.params.length <= 1)) {
       if (this.shapes.size > 1000) this.shapes.clear();
       const recipe = conds.map((x, i) => (x.params.length === 0 ? 'none' : x.params[0] === conditions[i]!.value ? 'value' : 'number') as 'none' | 'value' | 'number');
-      this.shapes.set(key, { where, exact, recipe });
+      const shape: { where: string; exact: boolean; recipe: ('none' | 'value' | 'number')[]; matching?: Map<number, Statement> } = { where, exact, recipe };
+      this.shapes.set(key, shape);
+      return { where, params: conds.flatMap((x) => x.params), exact, shape };
     }
     return { where, params: conds.flatMap((x) => x.params), exact };
   }
@@ -255,8 +267,12 @@ export class DocumentScanner {
    * Filtered rows in insertion order. ORDER BY rid in SQL would make the planner walk
    * documents_scan in rid order instead of using an attribute index, so the order is restored here.
    */
-  private matching(cid: number, where: string, params: unknown[]): Doc[] {
-    const rows = this.stmt(`SELECT rid, body FROM documents WHERE ${liveRows(cid)} AND ${where}`).all(...params) as { rid: number; body: string }[];
+  private matchingStatement(cid: number, where: string): Statement {
+    return this.stmt(`SELECT rid, body FROM documents WHERE ${liveRows(cid)} AND ${where}`);
+  }
+
+  private matching(stmt: Statement, params: unknown[]): Doc[] {
+    const rows = stmt.all(...params) as { rid: number; body: string }[];
     rows.sort((a, b) => a.rid - b.rid);
     return rows.map((r) => JSON.parse(r.body) as Doc);
   }

@@ -99,3 +99,24 @@ describe('SQL push-down equivalence', () => {
     expect(withStrings).toMatchObject({ exact: true, sorted: false, limited: false });
   });
 });
+
+describe('push-down shape cache', () => {
+  it('the same query shape over two collections, and after an index appears, reads the right rows', async () => {
+    const t = await testRegion();
+    try {
+      for (const name of ['one', 'two']) {
+        await t.client.post('/_api/collection', { name });
+        await t.client.post(`/_api/document/${name}`, [{ k: 1, from: name }, { k: 2, from: name }]);
+      }
+      const q = (coll: string, k: unknown) => t.client.post('/_api/cursor', { query: 'FOR d IN @@c FILTER d.k == @k RETURN d.from', bindVars: { '@c': coll, k } });
+      expect((await q('one', 1)).body.result).toEqual(['one']);
+      expect((await q('two', 1)).body.result).toEqual(['two']);
+      expect((await q('two', '1')).body.result).toEqual([]);
+      await t.client.post('/_api/index', { type: 'persistent', fields: ['k'] }, { query: { collection: 'one' } });
+      expect((await q('one', 2)).body.result).toEqual(['one']);
+      expect((await q('two', 2)).body.result).toEqual(['two']);
+    } finally {
+      await t.close();
+    }
+  });
+});
