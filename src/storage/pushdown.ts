@@ -76,12 +76,19 @@ function readPath(doc: Doc, path: readonly string[]): unknown {
   return cur ?? null;
 }
 
-function equality(je: string, jt: string, v: unknown): Cond {
+function mayLookLikeContainer(v: unknown): boolean {
+  return typeof v === 'string' && (v.startsWith('[') || v.startsWith('{'));
+}
+
+/** `negatable`: the result will be wrapped in NOT, so it must never be NULL (a bare `je = ?` is, for a missing attribute). */
+function equality(je: string, jt: string, v: unknown, negatable = false): Cond {
   switch (rank(v)) {
     case 0: return { sql: `${jt} = 'null'`, params: [], exact: true };
     case 1: return { sql: `${jt} = '${String(v)}'`, params: [], exact: true };
     case 2: return { sql: `${je} = ? AND ${jt} IN ('integer', 'real')`, params: [v], exact: true };
-    case 3: return { sql: `${je} = ? AND ${jt} = 'text'`, params: [v], exact: true };
+    // json_extract gives arrays and objects as JSON text, so only a string that could be such
+    // text needs the type guard; any other string can only equal a JSON string.
+    case 3: return { sql: negatable || mayLookLikeContainer(v) ? `${je} = ? AND ${jt} = 'text'` : `${je} = ?`, params: [v], exact: true };
     default: return { sql: `${jt} = '${Array.isArray(v) ? 'array' : 'object'}'`, params: [], exact: false };
   }
 }
@@ -164,7 +171,7 @@ function compile(c: JsonCondition, boundedBelow: boolean): Cond | null {
   switch (c.op) {
     case '==': return equality(je, jt, c.value);
     case '!=': {
-      const eq = equality(je, jt, c.value);
+      const eq = equality(je, jt, c.value, true);
       return eq.exact ? { sql: `NOT (${eq.sql})`, params: eq.params, exact: true } : SUPERSET;
     }
     case 'IN': return membership(je, jt, c.value);
@@ -232,7 +239,7 @@ export class DocumentScanner {
         key = undefined;
         break;
       }
-      key += `${x.path.join('\u0001')}\u0002${x.op}${r === 1 ? String(x.value) : r};`;
+      key += `${x.path.join('\u0001')}\u0002${x.op}${r === 1 ? String(x.value) : mayLookLikeContainer(x.value) ? 'c' : r};`;
     }
     const cached = key === undefined ? undefined : this.shapes.get(key);
     if (cached) {
