@@ -37,6 +37,7 @@ export const ChangeEntrySchema = z.strictObject({
   collection: z.string(),
   key: z.string().nullable(),
   payload: z.string().nullable(),
+  at: z.number(),
 });
 
 export const SenderFrame = z.discriminatedUnion('t', [

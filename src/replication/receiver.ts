@@ -1,5 +1,4 @@
 import type WebSocket from 'ws';
-import { parseHlc } from '../core/hlc.js';
 import { ReplicationGapError, type ApplyStats, type Applier, type ChangeEntry } from '../storage/index.js';
 import { epochNow } from './clock.js';
 import { decode, encode, PROTOCOL_VERSION, SenderFrame } from './protocol.js';
@@ -127,8 +126,7 @@ export class IncomingConnection {
       }
       const now = epochNow();
       for (const e of entries) {
-        const h = parseHlc(e.hlc);
-        if (h) st.lag.record(Math.max(0, now - h.physical));
+        st.lag.record(Math.max(0, now - e.at));
       }
       st.counters.applied += stats.applied;
       st.counters.superseded += stats.superseded;

@@ -23,6 +23,8 @@ export interface ChangeEntry {
   collection: string;
   key: string | null;
   payload: string | null;
+  /** When the write happened, in epoch milliseconds with a fraction. */
+  at: number;
 }
 
 /**
@@ -37,7 +39,7 @@ export class ChangeLog {
 
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare(
-      'INSERT INTO changes (origin, hlc, op, fabric, collection, key, payload) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO changes (origin, hlc, op, fabric, collection, key, payload, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.sinceStmt = db.prepare('SELECT * FROM changes WHERE seq > ? ORDER BY seq LIMIT ?');
     this.lastStmt = db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM changes');
@@ -49,8 +51,8 @@ export class ChangeLog {
    */
   onAppend: (() => void) | undefined;
 
-  append(e: Omit<ChangeEntry, 'seq'>): void {
-    this.insertStmt.run(e.origin, e.hlc, e.op, e.fabric, e.collection, e.key, e.payload);
+  append(e: Omit<ChangeEntry, 'seq' | 'at'>): void {
+    this.insertStmt.run(e.origin, e.hlc, e.op, e.fabric, e.collection, e.key, e.payload, performance.timeOrigin + performance.now());
     this.onAppend?.();
   }
 

@@ -50,7 +50,9 @@ const MIGRATIONS: readonly string[] = [
     fabric TEXT NOT NULL,
     collection TEXT NOT NULL,
     key TEXT,
-    payload TEXT
+    payload TEXT,
+    -- Wall-clock ms (sub-millisecond) of the write, for replication lag; the HLC keeps only whole ms.
+    at REAL NOT NULL
   );
   -- User index definitions, one register per (collection, name): a dropped index stays (live = 0)
   -- so the drop's clock can win over an older create arriving later. def is the JSON definition;

@@ -126,7 +126,7 @@ describe('the replication protocol refuses bad frames', () => {
   it('never applies a frame with another protocol version, a malformed one or one before hello', async () => {
     const f = await started(2);
     const url = `${f.region('r-eu').url().replace('http', 'ws')}/_emu/replication`;
-    const entry = { seq: 1, origin: 'r-east', hlc: '_0zzzzzzzz0000', op: 'insert', fabric: '_system', collection: 'c', key: 'evil', payload: '{}' };
+    const entry = { seq: 1, origin: 'r-east', hlc: '_0zzzzzzzz0000', op: 'insert', fabric: '_system', collection: 'c', key: 'evil', payload: '{}', at: 0 };
     const v2 = await exchange(url, [JSON.stringify({ v: 2, t: 'hello', from: 'r-east', to: 'r-eu' })]);
     expect(JSON.parse(v2[0]!)).toMatchObject({ t: 'refuse' });
     expect(JSON.parse(v2[0]!).reason).toMatch(/protocol version 2/);
