@@ -5,6 +5,7 @@ import { generatedKey } from '../core/ids.js';
 import type { ChangeLog } from './changelog.js';
 import type { Collection, CollectionStore, DdlOutcome } from './collections.js';
 import { atomic, type Db } from './database.js';
+import { StatementCache } from './statements.js';
 import { hasSqlIndex, parseIndexInput, sameIndex, type IndexDef, type IndexInput } from './index-def.js';
 import { extractExpr, fieldPath, jsonPath, liveRows, typeExpr } from './json-sql.js';
 import { clockOf } from './registers.js';
@@ -56,7 +57,7 @@ function canonical(v: unknown): string {
  */
 export class IndexStore {
   private readonly entries = new Map<number, Map<string, Entry>>();
-  private readonly statements = new Map<string, Statement>();
+  private readonly statements: StatementCache;
   private readonly s;
 
   constructor(
@@ -67,6 +68,7 @@ export class IndexStore {
     private readonly origin: string,
     private readonly regionOrdinal: number,
   ) {
+    this.statements = new StatementCache(db);
     this.s = {
       all: db.prepare('SELECT * FROM indexes ORDER BY seq'),
       kill: db.prepare('UPDATE indexes SET live = 0 WHERE seq = ?'),
@@ -247,13 +249,7 @@ export class IndexStore {
   // ---- internals ----
 
   private stmt(sql: string): Statement {
-    let s = this.statements.get(sql);
-    if (!s) {
-      if (this.statements.size > 500) this.statements.clear();
-      s = this.db.prepare(sql);
-      this.statements.set(sql, s);
-    }
-    return s;
+    return this.statements.get(sql);
   }
 
   private put(cid: number, def: IndexDef, live: boolean, clock: string): void {

@@ -2,6 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Collection } from './collections.js';
 import type { Db } from './database.js';
 import { extractExpr, jsonPath, liveRows, typeExpr } from './json-sql.js';
+import { StatementCache } from './statements.js';
 
 /**
  * Reads documents with comparisons on their JSON attributes compiled into SQL, keeping the
@@ -181,10 +182,12 @@ function compile(c: JsonCondition, boundedBelow: boolean): Cond | null {
 
 /** Push-down reads over one PoP's documents table. */
 export class DocumentScanner {
-  private readonly statements = new Map<string, Statement>();
+  private readonly statements: StatementCache;
   private readonly shapes = new Map<string, { where: string; exact: boolean; recipe: ('none' | 'value' | 'number')[]; matching?: Map<number, Statement> }>();
 
-  constructor(private readonly db: Db) {}
+  constructor(db: Db) {
+    this.statements = new StatementCache(db);
+  }
 
   /** Every live document of a collection in insertion order, read in chunks so no statement stays open. */
   all(c: Collection): Iterable<Doc> {
@@ -296,12 +299,6 @@ export class DocumentScanner {
   }
 
   private stmt(sql: string): Statement {
-    let s = this.statements.get(sql);
-    if (!s) {
-      if (this.statements.size > 500) this.statements.clear();
-      s = this.db.prepare(sql);
-      this.statements.set(sql, s);
-    }
-    return s;
+    return this.statements.get(sql);
   }
 }
