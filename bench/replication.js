@@ -1,10 +1,10 @@
 /**
  * Replication: delay of a steady write stream with latency off, observed lag on a 50 ms one-way
  * link, and bulk throughput per link. Lag is apply time minus commit time, as /_emu/status reports
- * it; commit times are HLC milliseconds, so each figure carries up to 1 ms of rounding upward.
+ * it, from each write's wall time (sub-millisecond) to the end of its apply at the peer.
  */
 import { parseTopology, startFabric } from '../dist/index.js';
-import { envInt, progress, tempDir } from './support.js';
+import { envInt, median, progress, tempDir } from './support.js';
 
 const REGIONS = [
   ['b-east', 39.04, -77.49],
@@ -60,14 +60,26 @@ export async function run() {
   const rows = [];
   const seconds = envInt('BENCH_REPL_SECONDS', 4);
 
-  progress(`steady 1,000 writes/s for ${seconds} s, latency off, 1 → 3 peers`);
-  const steady = await withFabric(0, false, async (fabric, origin) => {
-    await steadyWrites(origin, 1000, seconds);
-    await fabric.waitForReplication({ timeoutMs: 60_000 });
-    return lagFrom(await fabric.status(), origin.name);
-  });
-  rows.push({ metric: 'delay p50, 1,000 writes/s, latency off', value: steady.p50.toFixed(2), unit: 'ms', note: 'worst of 3 links' });
-  rows.push({ metric: 'delay p99, 1,000 writes/s, latency off', value: steady.p99.toFixed(2), unit: 'ms', note: `target <= 5 ms: ${steady.p99 <= 5 ? 'PASS' : 'BELOW TARGET'}` });
+  // The delay of a steady stream is at the mercy of stalls of the shared machine, so it is measured
+  // in several fresh fabrics and the median round is reported with the range.
+  const rounds = envInt('BENCH_REPL_ROUNDS', 3);
+  const steadyRounds = [];
+  for (let r = 0; r < rounds; r++) {
+    progress(`steady 1,000 writes/s for ${seconds} s, latency off, 1 → 3 peers (round ${r + 1}/${rounds})`);
+    steadyRounds.push(
+      await withFabric(0, false, async (fabric, origin) => {
+        await steadyWrites(origin, 1000, seconds);
+        await fabric.waitForReplication({ timeoutMs: 60_000 });
+        return lagFrom(await fabric.status(), origin.name);
+      }),
+    );
+  }
+  const p50s = steadyRounds.map((x) => x.p50);
+  const p99s = steadyRounds.map((x) => x.p99);
+  const range = (xs) => `rounds ${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)}`;
+  const steady = { p50: median(p50s), p99: median(p99s) };
+  rows.push({ metric: 'delay p50, 1,000 writes/s, latency off', value: steady.p50.toFixed(2), unit: 'ms', note: `worst of 3 links, median of ${rounds}; ${range(p50s)}` });
+  rows.push({ metric: 'delay p99, 1,000 writes/s, latency off', value: steady.p99.toFixed(2), unit: 'ms', note: `target <= 5 ms: ${steady.p99 <= 5 ? 'PASS' : 'BELOW TARGET'}; ${range(p99s)}` });
 
   progress('200 writes/s for 3 s over 50 ms one-way links');
   const slow = await withFabric(100, true, async (fabric, origin) => {
