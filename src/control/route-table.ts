@@ -1,3 +1,4 @@
+import { CLIENT_REGION_HEADER } from '../api/context.js';
 import { gdnError } from '../core/errors.js';
 import { nearestRegion, type LatLon, type Topology } from '../topology/index.js';
 
@@ -17,7 +18,8 @@ export interface GlobalRouting {
   targets(): RouteTarget[];
 }
 
-export const CLIENT_REGION = 'x-gdn-client-region';
+/** The header the PoPs read too (api/context.ts): one name, one place. */
+export const CLIENT_REGION = CLIENT_REGION_HEADER;
 export const CLIENT_LOCATION = 'x-gdn-client-location';
 
 /** Where a client is: a region of the topology, or a point on the map. */

@@ -7,7 +7,6 @@ import { gdnError } from './errors.js';
  */
 const COLLECTION_NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
 const DOCUMENT_KEY = /^[A-Za-z0-9_\-:.@()+,=;$!*'%]{1,254}$/;
-const FABRIC_NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
 
 export function assertCollectionName(name: unknown, allowSystem = false): string {
   if (typeof name !== 'string' || !COLLECTION_NAME.test(name) || (!allowSystem && name.startsWith('_'))) {
@@ -20,11 +19,4 @@ export function isValidKey(key: unknown): key is string {
   return typeof key === 'string' && DOCUMENT_KEY.test(key);
 }
 
-export function assertKey(key: unknown): string {
-  if (!isValidKey(key)) throw gdnError('DOCUMENT_KEY_BAD');
-  return key;
-}
 
-export function isValidFabricName(name: string): boolean {
-  return FABRIC_NAME.test(name);
-}

@@ -103,15 +103,6 @@ export function toNumber(v: unknown): number {
   }
 }
 
-/** Like toNumber but reports whether the value was really numeric (needed by a few functions). */
-export function toNumberOrNull(v: unknown): number | null {
-  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
-  if (typeof v === 'string' && NUMERIC.test(v)) {
-    const n = Number(v);
-    return Number.isFinite(n) ? n : null;
-  }
-  return null;
-}
 
 export function numberToString(n: number): string {
   if (Object.is(n, -0)) return '0';

@@ -1,6 +1,6 @@
 import type WebSocket from 'ws';
 import { ReplicationGapError, type ApplyStats, type Applier, type ChangeEntry } from '../storage/index.js';
-import { epochNow } from './clock.js';
+import { epochNow } from '../core/time.js';
 import { decode, encode, PROTOCOL_VERSION, SenderFrame } from './protocol.js';
 import { LagStats } from './stats.js';
 

@@ -3,7 +3,7 @@ import type { Rng } from '../core/rng.js';
 import { sampleLoss, sampleOneWay } from '../latency/sampler.js';
 import type { ChangeLog } from '../storage/index.js';
 import type { LinkProfile } from '../topology/index.js';
-import { epochNow } from './clock.js';
+import { epochNow } from '../core/time.js';
 import { DEFAULT_LINK_SETTINGS, effectiveProfile, type LinkSettings } from './link-settings.js';
 import { decode, encode, PROTOCOL_VERSION, ReceiverFrame } from './protocol.js';
 
@@ -55,7 +55,6 @@ export class OutgoingLink {
   private attempts = 0;
   private pumpQueued = false;
   private retryTimer: NodeJS.Timeout | undefined;
-  private readonly waiters = new Set<() => void>();
 
   constructor(private readonly o: SenderOptions) {}
 
@@ -107,20 +106,6 @@ export class OutgoingLink {
     };
   }
 
-  /** Resolves when the peer has acknowledged `seq` (or the link stops). */
-  whenAcked(seq: number): Promise<void> {
-    if (this.acked >= seq) return Promise.resolve();
-    return new Promise((resolve) => {
-      const check = () => {
-        if (this.acked >= seq || this.state === 'stopped') {
-          this.waiters.delete(check);
-          resolve();
-        }
-      };
-      this.waiters.add(check);
-    });
-  }
-
   private connect(): void {
     if (this.state === 'stopped') return;
     const url = this.o.url();
@@ -162,19 +147,13 @@ export class OutgoingLink {
       this.handshaken = true;
       this.attempts = 0;
       this.state = this.settings.cut ? 'cut' : 'open';
-      this.notifyWaiters();
       this.schedulePump();
     } else if (f.t === 'ack') {
       if (f.seq > this.acked) this.acked = f.seq;
-      this.notifyWaiters();
     } else {
       this.o.warn(`replication ${this.o.self}→${this.o.peer}: peer refused the link: ${f.reason}`);
       ws.close(1008, 'refused');
     }
-  }
-
-  private notifyWaiters(): void {
-    for (const w of [...this.waiters]) w();
   }
 
   private oneWayDelay(): number {

@@ -1,3 +1,4 @@
+import { epochNow } from '../core/time.js';
 import type { Db } from './database.js';
 
 export type ChangeOp =
@@ -52,7 +53,7 @@ export class ChangeLog {
   onAppend: (() => void) | undefined;
 
   append(e: Omit<ChangeEntry, 'seq' | 'at'>): void {
-    this.insertStmt.run(e.origin, e.hlc, e.op, e.fabric, e.collection, e.key, e.payload, performance.timeOrigin + performance.now());
+    this.insertStmt.run(e.origin, e.hlc, e.op, e.fabric, e.collection, e.key, e.payload, epochNow());
     this.onAppend?.();
   }
 

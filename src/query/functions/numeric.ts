@@ -1,6 +1,6 @@
 import { GdnError } from '../../core/errors.js';
 import { compareValues, numberOrNull, toNumber, truthy } from '../types.js';
-import { arg, arrayExpected, def, typeMismatch, type FnContext, type FnDef } from './context.js';
+import { arrayExpected, def, typeMismatch, type FnContext, type FnDef } from './context.js';
 
 function math1(f: (x: number) => number): FnDef {
   return def(1, 1, (_c, a) => numberOrNull(f(toNumber(a[0]))));
@@ -146,6 +146,3 @@ export const NUMERIC_FUNCTIONS: Record<string, FnDef> = {
   STDDEV_SAMPLE: aggregate((xs) => { const v = variance(xs, true); return v === null ? null : Math.sqrt(v); }),
 };
 
-export function argNumber(a: unknown[], i: number): number {
-  return toNumber(arg(a, i));
-}
