@@ -1,3 +1,4 @@
+import type { ExecuteResult, ExplainResult } from '../query/index.js';
 import type { Storage } from '../storage/index.js';
 
 /** What a region tells its API: the API never reaches into the region or fabric directly. */
@@ -12,6 +13,13 @@ export interface DatacenterInfo {
   port: number;
 }
 
+export interface QueryRunOptions {
+  fullCount?: boolean;
+  /** Turn the first warning into an error (and roll every write of the query back). */
+  failOnWarning?: boolean;
+  maxWarningCount?: number;
+}
+
 export interface ApiContext {
   /** The serving region's name, e.g. `gdn-us-east`. */
   readonly region: string;
@@ -22,6 +30,9 @@ export interface ApiContext {
   /** Every region of the fabric, with the ports they are bound to now. */
   datacenters(): DatacenterInfo[];
   hasFabric(name: string): boolean;
+  /** Runs a C8QL query against a fabric of this PoP; a query that writes runs as one storage write. */
+  runQuery(fabric: string, query: string, bindVars: Record<string, unknown> | undefined, opts?: QueryRunOptions): ExecuteResult;
+  explainQuery(fabric: string, query: string, bindVars: Record<string, unknown> | undefined): ExplainResult;
   /**
    * The delay to inject before serving a request from a client at `clientRegion` (the
    * x-gdn-client-region header; undefined means the client sits next to this PoP).

@@ -3,12 +3,14 @@ import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { buildApp } from '../api/app.js';
 import { regionControlRoutes } from '../control/region-routes.js';
 import type { ApiContext, DatacenterInfo } from '../api/context.js';
+import { FabricClock, type Clock } from '../core/clock.js';
 import { gdnError } from '../core/errors.js';
 import { createRng } from '../core/rng.js';
 import { VERSION } from '../core/version.js';
 import { sampleRtt } from '../latency/sampler.js';
 import { Replicator, REPLICATION_PATH } from '../replication/index.js';
 import { openStorage, type Storage } from '../storage/index.js';
+import { queryRunner } from './query-runner.js';
 import { linkProfile, type RegionSpec, type Topology } from '../topology/index.js';
 
 export const DEFAULT_BODY_LIMIT = 32 * 1024 * 1024;
@@ -28,6 +30,8 @@ export interface RegionOptions {
   /** All regions of the fabric with their ports; by default the topology's ports. */
   datacenters?: () => DatacenterInfo[];
   warn?: (msg: string) => void;
+  /** The fabric's clock; by default a clock of its own, in real time. */
+  clock?: Clock;
 }
 
 export type RegionState = 'created' | 'serving' | 'killed' | 'closed';
@@ -64,7 +68,9 @@ export function createRegion(opts: RegionOptions): Region {
   const ordinal = topology.regions.findIndex((r) => r.name === name);
   const spec = topology.regions[ordinal];
   if (!spec) throw new Error(`region '${name}' is not in topology '${topology.name}'`);
-  const storage = openStorage({ path: regionDatabasePath(opts.dataDir, name), region: name, regionOrdinal: ordinal });
+  const clock = opts.clock ?? new FabricClock();
+  const storage = openStorage({ path: regionDatabasePath(opts.dataDir, name), region: name, regionOrdinal: ordinal, clock });
+  const queries = queryRunner(storage);
   const rng = createRng(topology.seed).fork(`client:${name}`);
   const warn = opts.warn ?? ((msg: string) => console.warn(`[${name}] ${msg}`));
   let boundPort: number | undefined;
@@ -93,6 +99,8 @@ export function createRegion(opts: RegionOptions): Region {
     bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
     datacenters,
     hasFabric: (f) => f === '_system',
+    runQuery: (fabric, query, bindVars, o) => queries.run(fabric, query, bindVars, o),
+    explainQuery: (fabric, query, bindVars) => queries.explain(fabric, query, bindVars),
     clientDelayMs: (client) => {
       if (!opts.latency) return 0;
       if (client === undefined || client === name) return sampleRtt(topology.access, rng);

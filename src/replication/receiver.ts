@@ -1,5 +1,5 @@
 import type WebSocket from 'ws';
-import { ReplicationGapError, type ApplyStats, type Applier, type ChangeEntry } from '../storage/index.js';
+import { ReplicationGapError, type ApplyStats, type ChangeEntry, type Storage } from '../storage/index.js';
 import { epochNow } from '../core/time.js';
 import { decode, encode, PROTOCOL_VERSION, SenderFrame } from './protocol.js';
 import { LagStats } from './stats.js';
@@ -27,16 +27,16 @@ interface Pending {
 export interface ReceiverOptions {
   self: string;
   peers: ReadonlySet<string>;
-  applier: Applier;
+  storage: Pick<Storage, 'applier' | 'write' | 'whenCommitted'>;
   state: (origin: string) => IncomingState;
-  /** Called after a batch committed, e.g. to record metrics. */
+  /** Called after a batch was applied, e.g. to record metrics. */
   onApplied: (origin: string, stats: ApplyStats) => void;
   warn: (msg: string) => void;
 }
 
 /**
  * The receiving end of one directed link. Frames wait until their readAt, in arrival order, then
- * apply in one transaction each and are acknowledged. Frames still waiting when the connection
+ * apply as one storage write each and are acknowledged once that write has committed. Frames still waiting when the connection
  * drops are forgotten: the sender resumes from this region's version vector on reconnect.
  */
 export class IncomingConnection {
@@ -69,6 +69,10 @@ export class IncomingConnection {
     this.ws.terminate();
   }
 
+  private send(frame: Parameters<typeof encode>[0]): void {
+    if (!this.closed && this.ws.readyState === this.ws.OPEN) this.ws.send(encode(frame));
+  }
+
   private refuse(reason: string): void {
     this.o.warn(`replication ${this.origin ?? '?'}→${this.o.self}: refused: ${reason}`);
     if (this.origin) this.o.state(this.origin).counters.refusedFrames++;
@@ -89,7 +93,8 @@ export class IncomingConnection {
       // A reconnecting sender replaces its old connection; the old one's queue is dropped.
       if (st.connection && st.connection !== this) st.connection.close();
       st.connection = this;
-      this.ws.send(encode({ v: PROTOCOL_VERSION, t: 'welcome', applied: this.o.applier.appliedSeq(f.from) }));
+      // The version vector as committed: a batch applied but not yet committed could still roll back.
+      this.o.storage.whenCommitted(() => this.send({ v: PROTOCOL_VERSION, t: 'welcome', applied: this.o.storage.applier.appliedSeq(f.from) }));
       return;
     }
     if (!this.origin) return this.refuse('changes before hello');
@@ -119,7 +124,7 @@ export class IncomingConnection {
       const { entries } = this.queue.shift()!;
       let stats: ApplyStats;
       try {
-        stats = this.o.applier.applyBatch(origin, entries);
+        stats = this.o.storage.write(() => this.o.storage.applier.applyBatch(origin, entries));
       } catch (e) {
         if (e instanceof ReplicationGapError) return this.refuse(e.message);
         throw e;
@@ -133,7 +138,9 @@ export class IncomingConnection {
       st.counters.discarded += stats.discarded;
       st.counters.duplicates += stats.duplicates;
       this.o.onApplied(origin, stats);
-      this.ws.send(encode({ v: PROTOCOL_VERSION, t: 'ack', seq: stats.lastSeq }));
+      this.o.storage.whenCommitted((err) => {
+        if (err === undefined) this.send({ v: PROTOCOL_VERSION, t: 'ack', seq: stats.lastSeq });
+      });
     }
     this.schedule();
   }

@@ -71,7 +71,8 @@ export class Replicator {
       );
       this.incoming.set(peer, new IncomingState());
     }
-    o.storage.changes.onAppend = () => this.notify();
+    // The write path says when a commit made new entries shippable (the log shows committed ones only).
+    o.storage.onCommit(() => this.notify());
   }
 
   /** Takes WebSocket upgrades on the replication path of the PoP's HTTP server. */
@@ -86,7 +87,7 @@ export class Replicator {
         new IncomingConnection(ws, {
           self: this.o.self,
           peers: this.peers,
-          applier: this.o.storage.applier,
+          storage: this.o.storage,
           state: (origin) => this.incoming.get(origin) as IncomingState,
           onApplied: (origin, stats) => this.o.onApplied?.(origin, stats),
           warn: this.o.warn,

@@ -78,7 +78,7 @@ export class OutgoingLink {
     this.schedulePump();
   }
 
-  /** Called after a local commit: ship what is new on the next tick, batching this tick's writes. */
+  /** Called after a local commit: ship what is new on the next tick. The log shows only committed entries. */
   schedulePump(): void {
     if (this.pumpQueued) return;
     this.pumpQueued = true;
@@ -169,10 +169,6 @@ export class OutgoingLink {
   private pump(): void {
     const ws = this.ws;
     if (!ws || !this.handshaken || this.settings.cut || ws.readyState !== WebSocket.OPEN) return;
-    if (this.o.log.uncommitted()) {
-      this.schedulePump();
-      return;
-    }
     if (ws.bufferedAmount > MAX_BUFFERED) {
       setTimeout(() => this.schedulePump(), 5);
       return;

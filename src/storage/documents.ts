@@ -1,12 +1,14 @@
 import { gdnError, GdnError } from '../core/errors.js';
 import { formatHlc, type HlcClock } from '../core/hlc.js';
 import { isValidKey } from '../core/names.js';
-import { atomic, type Db } from './database.js';
+import type { Db } from './database.js';
 import type { ChangeLog, ChangeOp } from './changelog.js';
 import { EDGE_COLLECTION, type Collection, type CollectionStore } from './collections.js';
 import type { IndexStore } from './indexes.js';
 import { nextKey } from './keys.js';
-import { applyWrite, clockOf, newestClock, revisionOf, type Meta, type RegisterState, type RegisterWrite } from './registers.js';
+import { clockOf, newer } from './clocks.js';
+import { applyWrite, newestClock, revisionOf, type Meta, type RegisterState, type RegisterWrite } from './registers.js';
+import type { WritePath } from './write-path.js';
 
 export type Doc = Record<string, unknown>;
 export type OverwriteMode = 'conflict' | 'replace' | 'update' | 'ignore';
@@ -78,15 +80,17 @@ function stateOf(row: Row): RegisterState {
 }
 
 /**
- * The single write path for documents: the REST API, C8QL and replication all come through here,
- * so keys, revisions, edge checks, the register merge and the change log behave the same whoever
- * writes. Deleted documents stay as tombstones so that an older concurrent write cannot revive them.
+ * Every document change goes through here (inside storage.write): the REST API, C8QL and
+ * replication alike, so keys, revisions, edge checks, the register merge and the change log behave
+ * the same whoever writes. Deleted documents stay as tombstones so that an older concurrent write
+ * cannot revive them.
  */
 export class DocumentStore {
   private readonly s;
 
   constructor(
-    private readonly db: Db,
+    db: Db,
+    private readonly w: WritePath,
     private readonly collections: CollectionStore,
     private readonly log: ChangeLog,
     private readonly clock: HlcClock,
@@ -121,7 +125,7 @@ export class DocumentStore {
 
   insert(c: Collection, input: unknown, opts: WriteOptions = {}): WriteResult {
     if (!isPlainObject(input)) throw gdnError('DOCUMENT_TYPE_INVALID');
-    return atomic(this.db, (): WriteResult => {
+    return this.w.atomic((): WriteResult => {
       const hlc = this.clock.now();
       let key: string;
       if (input['_key'] !== undefined) {
@@ -152,7 +156,7 @@ export class DocumentStore {
 
   replace(c: Collection, key: string, input: unknown, opts: WriteOptions = {}): WriteResult {
     if (!isPlainObject(input)) throw gdnError('DOCUMENT_TYPE_INVALID');
-    return atomic(this.db, (): WriteResult => {
+    return this.w.atomic((): WriteResult => {
       const { row, old } = this.requireMatching(c, key, input, opts);
       const doc = this.write(c, key, stateOf(row), formatHlc(this.clock.now()), 'replace', { kind: 'put', body: userAttributes(input) });
       return { _id: doc['_id'] as string, _key: key, _rev: doc['_rev'] as string, _oldRev: row.rev, new: doc, old };
@@ -163,7 +167,7 @@ export class DocumentStore {
     if (!isPlainObject(patch)) throw gdnError('DOCUMENT_TYPE_INVALID');
     const keepNull = opts.keepNull ?? true;
     const mergeObjects = opts.mergeObjects ?? true;
-    return atomic(this.db, (): WriteResult => {
+    return this.w.atomic((): WriteResult => {
       const { row, old } = this.requireMatching(c, key, patch, opts);
       // The change carries resulting top-level values, so a replica sets registers, not a diff.
       const set: Doc = {};
@@ -179,21 +183,17 @@ export class DocumentStore {
   }
 
   remove(c: Collection, key: string, opts: WriteOptions = {}, body?: unknown): WriteResult {
-    return atomic(this.db, (): WriteResult => {
+    return this.w.atomic((): WriteResult => {
       const { row, old } = this.requireMatching(c, key, isPlainObject(body) ? body : {}, opts);
       this.write(c, key, stateOf(row), formatHlc(this.clock.now()), 'remove', { kind: 'delete' });
       return { _id: old['_id'] as string, _key: key, _rev: row.rev, old };
     });
   }
 
-  /** Runs `fn` in one transaction: a request's writes commit together with their log entries. */
-  transaction<T>(fn: () => T): T {
-    return atomic(this.db, fn);
-  }
-
-  /** Applies a change replicated from another region (called inside the applier's transaction). */
+  /** Applies a change replicated from another region (called inside the applier's write). */
   applyRemote(c: Collection, key: string, clock: string, w: RegisterWrite): ApplyOutcome {
-    if (clock < c.floor) return 'discarded';
+    this.w.assertWriting();
+    if (newer(c.floor, clock)) return 'discarded';
     const row = this.s.row.get(c.id, key) as Row | undefined;
     const prev = row ? stateOf(row) : undefined;
     const next = applyWrite(prev, clock, w);
@@ -201,7 +201,7 @@ export class DocumentStore {
     // A unique index is only checked at local write time: a replicated write may violate it. Both
     // documents stay stored and visible (spec/replication.md); the apply counts as a conflict.
     if (doc && !next?.deleted && this.indexes.violatesUnique(c, key, doc)) return 'superseded';
-    return prev && newestClock(prev.meta) > clock ? 'superseded' : 'applied';
+    return prev && newer(newestClock(prev.meta), clock) ? 'superseded' : 'applied';
   }
 
   private write(c: Collection, key: string, prev: RegisterState | undefined, hlc: string, op: ChangeOp, w: RegisterWrite): Doc {

@@ -4,11 +4,12 @@ import { formatHlc, type HlcClock } from '../core/hlc.js';
 import { generatedKey } from '../core/ids.js';
 import type { ChangeLog } from './changelog.js';
 import type { Collection, CollectionStore, DdlOutcome } from './collections.js';
-import { atomic, type Db } from './database.js';
+import type { Db } from './database.js';
 import { StatementCache } from './statements.js';
 import { hasSqlIndex, parseIndexInput, sameIndex, type IndexDef, type IndexInput } from './index-def.js';
 import { extractExpr, fieldPath, jsonPath, liveRows, typeExpr } from './json-sql.js';
-import { clockOf } from './registers.js';
+import { clockOf, newer } from './clocks.js';
+import type { WritePath } from './write-path.js';
 
 export * from './index-def.js';
 
@@ -62,6 +63,7 @@ export class IndexStore {
 
   constructor(
     private readonly db: Db,
+    private readonly w: WritePath,
     private readonly collections: CollectionStore,
     private readonly log: ChangeLog,
     private readonly clock: HlcClock,
@@ -97,7 +99,7 @@ export class IndexStore {
   }
 
   private valid(c: Collection, e: Entry): boolean {
-    return e.live && e.clock > c.dropped;
+    return e.live && newer(e.clock, c.dropped);
   }
 
   /** The live user indexes of a collection, in creation order here. */
@@ -124,7 +126,7 @@ export class IndexStore {
       throw gdnError('BAD_PARAMETER', 'there can only be one ttl index per collection');
     }
     const stamp = formatHlc(hlc);
-    atomic(this.db, () => {
+    this.w.atomic(() => {
       if (def.unique) this.checkExisting(c, def);
       this.put(c.id, def, true, clockOf(stamp, this.origin));
       if (!c.isLocal) this.append(c, stamp, 'index.create', def.name, JSON.stringify(def));
@@ -136,7 +138,7 @@ export class IndexStore {
     const def = this.find(c, idOrName);
     if (!def) throw gdnError('INDEX_NOT_FOUND');
     const stamp = formatHlc(this.clock.now());
-    atomic(this.db, () => {
+    this.w.atomic(() => {
       this.put(c.id, def, false, clockOf(stamp, this.origin));
       if (!c.isLocal) this.append(c, stamp, 'index.drop', def.name, null);
     });
@@ -149,7 +151,7 @@ export class IndexStore {
     const c = this.collections.forReplica(fabric, collection);
     if (c.isLocal) return 'conflict';
     const prev = this.entries.get(c.id)?.get(def.name);
-    if (clock <= c.dropped || (prev && clock <= prev.clock)) return 'ignored';
+    if (!newer(clock, c.dropped) || (prev && !newer(clock, prev.clock))) return 'ignored';
     this.put(c.id, def, true, clock);
     return 'applied';
   }
@@ -158,7 +160,7 @@ export class IndexStore {
     const c = this.collections.forReplica(fabric, collection);
     if (c.isLocal) return 'conflict';
     const prev = this.entries.get(c.id)?.get(name);
-    if (prev && clock <= prev.clock) return 'ignored';
+    if (prev && !newer(clock, prev.clock)) return 'ignored';
     // A drop that overtakes its create still leaves a tombstone, so the create loses when it comes.
     this.put(c.id, prev?.def ?? { id: '', name, type: 'persistent', fields: [], unique: false, sparse: false, deduplicate: false }, false, clock);
     return 'applied';
@@ -253,6 +255,7 @@ export class IndexStore {
   }
 
   private put(cid: number, def: IndexDef, live: boolean, clock: string): void {
+    this.w.touchCaches();
     const prev = this.entries.get(cid)?.get(def.name);
     const { seq } = this.s.upsert.get(cid, def.name, live ? 1 : 0, clock, JSON.stringify(def)) as { seq: number };
     const sqlName = `docidx_${seq}`;
@@ -291,8 +294,9 @@ export class IndexStore {
 
   /** A collection drop voids its older definitions; their SQLite indexes go too. */
   private voidBefore(c: Collection): void {
+    this.w.touchCaches();
     for (const e of this.entries.get(c.id)?.values() ?? []) {
-      if (!e.live || e.clock > c.dropped) continue;
+      if (!e.live || newer(e.clock, c.dropped)) continue;
       this.db.exec(`DROP INDEX IF EXISTS docidx_${e.seq}`);
       this.s.kill.run(e.seq);
       e.live = false;

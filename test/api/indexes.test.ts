@@ -92,6 +92,7 @@ describe('indexes', () => {
     ]);
     const before = t.region.storage.changes.lastSeq();
     expect(t.region.storage.sweepExpired()).toBe(2);
+    await t.region.storage.committed();
     const keys = (await client.post('/_api/cursor', { query: 'FOR d IN c SORT d._key RETURN d._key' })).body.result;
     expect(keys).toEqual(['flag', 'future', 'none', 'text']);
     const ops = t.region.storage.changes.since(before, 10).map((e) => e.op);
@@ -117,7 +118,7 @@ describe('indexes', () => {
   it('equality filters on an indexed attribute use the SQLite index', () => {
     const s = t.region.storage;
     const c = s.collections.require('_system', 'c');
-    s.indexes.ensure(c, { type: 'persistent', fields: ['a'] });
+    s.write(() => s.indexes.ensure(c, { type: 'persistent', fields: ['a'] }));
     const plan = s.db.prepare(`EXPLAIN QUERY PLAN SELECT body FROM documents WHERE cid = ${c.id} AND deleted = 0 AND (json_extract(body, '$."a"') = ? AND IFNULL(json_type(body, '$."a"'), 'null') IN ('integer', 'real'))`).all(1) as { detail: string }[];
     expect(plan.map((p) => p.detail).join(' ')).toMatch(/USING INDEX docidx_/);
   });
