@@ -1,13 +1,13 @@
 /**
  * The one ordering of last-writer-wins clocks (spec/replication.md "Conflicts"). Every register in
- * storage (document attributes and existence, collections, index definitions, RESTQL definitions)
- * is stamped with a clock `<hlc>|<origin>` and a write takes effect on a
+ * storage (document attributes and existence, collections, index definitions, RESTQL definitions,
+ * document positions) is stamped with a clock `<hlc>|<origin>` and a write takes effect on a
  * register only when its clock is newer. The HLC part is fixed-width and sorts like the clock
  * (core/hlc.ts), the origin region name breaks ties, so two writes never compare equal; '' is
  * "never written" and sorts below every clock.
  *
  * Clocks compare as plain strings, so SQL over them (SQLite's BINARY collation on these ASCII
- * texts) orders them the same way: purge.ts relies on it.
+ * texts) orders them the same way: purge.ts and the `ord` column rely on it.
  */
 export type WriteClock = string;
 

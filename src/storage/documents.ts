@@ -84,6 +84,11 @@ function stateOf(row: Row): RegisterState {
  * replication alike, so keys, revisions, edge checks, the register merge and the change log behave
  * the same whoever writes. Deleted documents stay as tombstones so that an older concurrent write
  * cannot revive them.
+ *
+ * A collection iterates in `ord` order: the clock of each document's last insert or replace (its
+ * `b` register, see registers.ts). That clock is converged state, so every replica iterates in the
+ * same order; for local writes it is insertion order. A PATCH keeps the position, a replace moves
+ * the document to the end, as a re-insert would.
  */
 export class DocumentStore {
   private readonly s;
@@ -102,10 +107,10 @@ export class DocumentStore {
       row: db.prepare('SELECT deleted, rev, body, meta FROM documents WHERE cid = ? AND key = ?'),
       live: db.prepare('SELECT rev, body FROM documents WHERE cid = ? AND key = ? AND deleted = 0'),
       upsert: db.prepare(
-        'INSERT INTO documents (cid, key, deleted, rev, body, meta) VALUES (?, ?, ?, ?, ?, ?) ' +
-          'ON CONFLICT (cid, key) DO UPDATE SET deleted = excluded.deleted, rev = excluded.rev, body = excluded.body, meta = excluded.meta',
+        'INSERT INTO documents (cid, key, deleted, rev, body, meta, ord) VALUES (?, ?, ?, ?, ?, ?, ?) ' +
+          'ON CONFLICT (cid, key) DO UPDATE SET deleted = excluded.deleted, rev = excluded.rev, body = excluded.body, meta = excluded.meta, ord = excluded.ord',
       ),
-      scan: db.prepare('SELECT body FROM documents WHERE cid = ? AND deleted = 0 ORDER BY rid').pluck(),
+      scan: db.prepare('SELECT body FROM documents WHERE cid = ? AND deleted = 0 ORDER BY ord').pluck(),
     };
   }
 
@@ -222,7 +227,7 @@ export class DocumentStore {
   private store(c: Collection, key: string, state: RegisterState): Doc {
     const rev = revisionOf(state.meta);
     const doc: Doc = { _key: key, _id: `${c.name}/${key}`, _rev: rev, ...state.body };
-    this.s.upsert.run(c.id, key, state.deleted ? 1 : 0, rev, JSON.stringify(doc), JSON.stringify(state.meta));
+    this.s.upsert.run(c.id, key, state.deleted ? 1 : 0, rev, JSON.stringify(doc), JSON.stringify(state.meta), state.meta.b);
     return doc;
   }
 

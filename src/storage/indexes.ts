@@ -213,7 +213,7 @@ export class IndexStore {
   /** A unique index cannot be created over documents that already violate it. */
   private checkExisting(c: Collection, def: IndexDef): void {
     const seen = new Set<string>();
-    const rows = this.stmt(`SELECT key, body FROM documents WHERE ${liveRows(c.id)} ORDER BY rid`).iterate() as Iterable<{ key: string; body: string }>;
+    const rows = this.stmt(`SELECT key, body FROM documents WHERE ${liveRows(c.id)} ORDER BY ord`).iterate() as Iterable<{ key: string; body: string }>;
     for (const row of rows) {
       const values = def.fields.map((f) => valueAt(JSON.parse(row.body) as Doc, f));
       if (def.sparse && values.some((v) => v === null)) continue;
@@ -272,7 +272,7 @@ export class IndexStore {
   }
 
   /**
-   * Without statistics SQLite guesses that `cid = ?` on documents_scan matches 10 rows and so
+   * Without statistics SQLite guesses that `cid = ?` on documents_order matches 10 rows and so
    * prefers it to a range over an attribute index. All collections share one table, so a cid
    * matches far more rows than that: fixed statistics (collections large, attribute indexes
    * selective) make the planner take the attribute index. Real ANALYZE statistics would go stale
@@ -281,7 +281,7 @@ export class IndexStore {
   private tunePlanner(): void {
     this.db.exec('ANALYZE sqlite_schema');
     const names = this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'documents' AND name LIKE 'docidx%'").pluck().all() as string[];
-    const rows: [string, string][] = [['documents_scan', '1000000 100000 1'], ['sqlite_autoindex_documents_1', '1000000 100000 1']];
+    const rows: [string, string][] = [['documents_order', '1000000 100000 1'], ['sqlite_autoindex_documents_1', '1000000 100000 1']];
     for (const n of names) {
       const columns = (this.db.pragma(`index_info(${n})`) as unknown[]).length;
       rows.push([n, `1000000 2${' 1'.repeat(Math.max(0, columns - 1))}`]);

@@ -19,7 +19,7 @@ export function purgeBelow(db: Db, cid: number, clock: string): void {
   db.prepare("DELETE FROM documents WHERE cid = ? AND json_extract(meta, '$.a') IS NULL AND json_extract(meta, '$.b') < ?").run(cid, clock);
   const rows = db.prepare('SELECT key, deleted, body, meta FROM documents WHERE cid = ?').all(cid) as Row[];
   const del = db.prepare('DELETE FROM documents WHERE cid = ? AND key = ?');
-  const upd = db.prepare('UPDATE documents SET deleted = ?, rev = ?, body = ?, meta = ? WHERE cid = ? AND key = ?');
+  const upd = db.prepare('UPDATE documents SET deleted = ?, rev = ?, body = ?, meta = ?, ord = ? WHERE cid = ? AND key = ?');
   for (const row of rows) {
     const meta = JSON.parse(row.meta) as Meta;
     if (newer(clock, newestClock(meta))) {
@@ -30,6 +30,6 @@ export function purgeBelow(db: Db, cid: number, clock: string): void {
     const next = applyWrite({ deleted: row.deleted === 1, meta, body }, clock, { kind: 'delete' });
     if (!next) continue;
     const rev = revisionOf(next.meta);
-    upd.run(1, rev, JSON.stringify({ _key, _id, _rev: rev, ...next.body }), JSON.stringify(next.meta), cid, row.key);
+    upd.run(1, rev, JSON.stringify({ _key, _id, _rev: rev, ...next.body }), JSON.stringify(next.meta), next.meta.b, cid, row.key);
   }
 }

@@ -15,7 +15,7 @@ describe('clock order', () => {
     expect(newer(sorted[3]!, sorted[2]!)).toBe(true);
   });
 
-  it('SQLite orders clocks the same way (purges compare them in SQL)', () => {
+  it('SQLite orders clocks the same way (purges and the ord column compare them in SQL)', () => {
     const s = openReplica();
     const clocks = ['', clockOf(hlc(9, 3), 'gdn-us-east'), clockOf(hlc(9, 3), 'gdn-us-east-2'), clockOf(hlc(10, 0), 'a'), clockOf(hlc(9, 40), 'z')];
     const sql = s.db.prepare('SELECT ? < ?').pluck();
