@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import { gdnError } from '../core/errors.js';
+import { gdnError, type GdnError } from '../core/errors.js';
 import { formatHlc, type HlcClock } from '../core/hlc.js';
 import { generatedKey } from '../core/ids.js';
 import type { ChangeLog } from './changelog.js';
@@ -48,6 +48,15 @@ function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   if (isObject(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`;
   return JSON.stringify(v);
+}
+
+/** 1210, naming the document that already holds the value, as ArangoDB does: in the message and as `_key`. */
+function violation(def: IndexDef, existingKey: string): GdnError {
+  return gdnError(
+    'UNIQUE_CONSTRAINT_VIOLATED',
+    `unique constraint violated - in index ${def.name} of type ${def.type} over '${def.fields.join(', ')}'; conflicting key: ${existingKey}`,
+    { _key: existingKey },
+  );
 }
 
 /**
@@ -173,13 +182,7 @@ export class IndexStore {
     for (const def of this.list(c)) {
       if (!def.unique) continue;
       const other = this.conflicting(c, def, key, doc);
-      if (other !== undefined) {
-        throw gdnError(
-          'UNIQUE_CONSTRAINT_VIOLATED',
-          `unique constraint violated - in index ${def.name} of type ${def.type} over '${def.fields.join(', ')}'; conflicting key: ${other}`,
-          { _key: other },
-        );
-      }
+      if (other !== undefined) throw violation(def, other);
     }
   }
 
@@ -212,16 +215,15 @@ export class IndexStore {
 
   /** A unique index cannot be created over documents that already violate it. */
   private checkExisting(c: Collection, def: IndexDef): void {
-    const seen = new Set<string>();
+    const seen = new Map<string, string>();
     const rows = this.stmt(`SELECT key, body FROM documents WHERE ${liveRows(c.id)} ORDER BY ord`).iterate() as Iterable<{ key: string; body: string }>;
     for (const row of rows) {
       const values = def.fields.map((f) => valueAt(JSON.parse(row.body) as Doc, f));
       if (def.sparse && values.some((v) => v === null)) continue;
       const k = values.map(canonical).join('\u0000');
-      if (seen.has(k)) {
-        throw gdnError('UNIQUE_CONSTRAINT_VIOLATED', `unique constraint violated - in index ${def.name} of type ${def.type} over '${def.fields.join(', ')}'; conflicting key: ${row.key}`);
-      }
-      seen.add(k);
+      const other = seen.get(k);
+      if (other !== undefined) throw violation(def, other);
+      seen.set(k, row.key);
     }
   }
 
