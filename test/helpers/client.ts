@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { createRegion, defaultTopology, type Clock, type Region, type Topology } from '../../src/index.js';
+import { defaultTopology, type Clock, type Topology } from '../../src/index.js';
+import { createRegion, type Region } from '../../src/region/region.js';
 
 export interface Reply {
   status: number;
