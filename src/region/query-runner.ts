@@ -108,6 +108,7 @@ export function queryRunner(storage: Storage, options: QuerySourceOptions = {}):
         const res = executeQuery(query, bindVars, source, {
           fullCount: opts.fullCount === true,
           database: fabric,
+          now: () => storage.clock.now(),
           ...(opts.maxWarningCount === undefined ? {} : { limits: { maxWarnings: opts.maxWarningCount } }),
         });
         const first = res.warnings[0];
