@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { gdnError } from '../core/errors.js';
-import { validateQuery } from '../query/index.js';
+import { declaredBindVars, validateQuery } from '../query/index.js';
 import type { SavedQuery } from '../storage/index.js';
 import type { ApiContext } from './context.js';
 import type { CursorPage, CursorStore } from './cursor-store.js';
@@ -89,8 +89,11 @@ export function restqlRoutes(ctx: ApiContext, cursors: CursorStore): FastifyPlug
     app.post<P>('/_fabric/:fabric/restql/execute/:name', async (req, reply) => {
       const body = parse(ExecuteBody, req.body ?? undefined, 'expecting {"bindVars": {...}, "batchSize": n}');
       const saved = store.require(req.params.fabric, req.params.name);
-      // Saved parameter values are defaults; the caller's bindVars win.
-      const bindVars = { ...saved.parameter, ...body?.bindVars };
+      // Saved parameter values are defaults for the names the query declares; the caller's bindVars
+      // win. A default for a name the query does not use is dropped, or the run would fail with 1552.
+      const declared = declaredBindVars(saved.value);
+      const defaults = Object.fromEntries(Object.entries(saved.parameter).filter(([name]) => declared.includes(name)));
+      const bindVars = { ...defaults, ...body?.bindVars };
       const outcome = runQuery(ctx.storage, req.params.fabric, saved.value, bindVars);
       const first = cursors.open({ rows: outcome.result, batchSize: body?.batchSize ?? DEFAULT_BATCH, ttlMs: TTL_MS, count: false, extra: outcome.extra });
       return reply.code(201).send(page(first, 201));
