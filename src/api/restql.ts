@@ -68,9 +68,7 @@ export function restqlRoutes(ctx: ApiContext, cursors: CursorStore): FastifyPlug
       return { error: false, code: 200, result: describe(store.create(req.params.fabric, query.name, { value: query.value, parameter: query.parameter ?? {} })) };
     });
 
-    const list = async (req: { params: { fabric: string } }) => ({ error: false, code: 200, result: store.list(req.params.fabric).map(describe) });
-    app.get<P>('/_fabric/:fabric/restql/user', list);
-    app.get<P>('/_fabric/:fabric/restql', list);
+    app.get<P>('/_fabric/:fabric/restql/user', async (req) => ({ error: false, code: 200, result: store.list(req.params.fabric).map(describe) }));
 
     app.put<P>('/_fabric/:fabric/restql/:name', async (req) => {
       const { query } = parse(UpdateBody, req.body, 'expecting {"query": {"value", "parameter"}}');

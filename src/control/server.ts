@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerBodyParser } from '../api/body.js';
+import { registerEndpoints } from '../api/endpoints.js';
 import { registerErrorHandler } from '../api/error-handler.js';
 import { GlobalForwarder } from './forward.js';
 import { routeRoutes } from './route-routes.js';
@@ -34,6 +35,7 @@ export function buildControlApp(control: FabricControl, routing: GlobalRouting):
     },
   }) as unknown as FastifyInstance;
   registerErrorHandler(app);
+  registerEndpoints(app, []);
   registerBodyParser(app);
   app.register(controlRoutes(control));
   app.register(routeRoutes(routing));
