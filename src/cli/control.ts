@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { DEFAULT_URL, emu } from './client.js';
+import { emu } from './client.js';
+import { fabricUrl, withFabricOptions, type FabricFlags } from './run-file.js';
 
 function number(v: string): number {
   const n = Number(v);
@@ -7,8 +8,7 @@ function number(v: string): number {
   return n;
 }
 
-interface LinkFlags {
-  url: string;
+interface LinkFlags extends FabricFlags {
   rtt?: number;
   jitter?: number;
   loss?: number;
@@ -19,7 +19,7 @@ interface LinkFlags {
 
 /** The fault-control verbs; each is one call to the /_emu API of a running fabric. */
 export function registerControl(program: Command): void {
-  const withUrl = (c: Command) => c.option('--url <url>', 'global URL of the fabric', DEFAULT_URL);
+  const withUrl = withFabricOptions;
   const ok = () => console.log('ok');
 
   withUrl(program.command('link <from> <to>').description('slow, cut or restore the link between two regions (both directions unless --one-way)'))
@@ -37,44 +37,44 @@ export function registerControl(program: Command): void {
       if (o.loss !== undefined) body['lossRate'] = o.loss;
       if (o.cut !== undefined) body['cut'] = o.cut;
       if (o.clear) body['clear'] = true;
-      await emu(o.url, 'PUT', `/_emu/links/${encodeURIComponent(from)}/${encodeURIComponent(to)}`, body);
+      await emu(fabricUrl(o), 'PUT', `/_emu/links/${encodeURIComponent(from)}/${encodeURIComponent(to)}`, body);
       ok();
     });
 
   withUrl(program.command('partition <groups...>').description('cut every link between groups, e.g. "gdn-us-east,gdn-us-west gdn-eu-central"; unlisted regions form one more group'))
-    .action(async (groups: string[], o: { url: string }) => {
-      await emu(o.url, 'POST', '/_emu/partition', { groups: groups.map((g) => g.split(',').filter(Boolean)) });
+    .action(async (groups: string[], o: FabricFlags) => {
+      await emu(fabricUrl(o), 'POST', '/_emu/partition', { groups: groups.map((g) => g.split(',').filter(Boolean)) });
       ok();
     });
 
-  withUrl(program.command('heal').description('restore every cut link')).action(async (o: { url: string }) => {
-    await emu(o.url, 'POST', '/_emu/heal');
+  withUrl(program.command('heal').description('restore every cut link')).action(async (o: FabricFlags) => {
+    await emu(fabricUrl(o), 'POST', '/_emu/heal');
     ok();
   });
 
-  withUrl(program.command('kill <region>').description('stop a PoP serving and replicating at once; its data stays')).action(async (region: string, o: { url: string }) => {
-    await emu(o.url, 'POST', `/_emu/regions/${encodeURIComponent(region)}/kill`);
+  withUrl(program.command('kill <region>').description('stop a PoP serving and replicating at once; its data stays')).action(async (region: string, o: FabricFlags) => {
+    await emu(fabricUrl(o), 'POST', `/_emu/regions/${encodeURIComponent(region)}/kill`);
     ok();
   });
 
-  withUrl(program.command('restart <region>').description('start a killed PoP again on its port, with its data')).action(async (region: string, o: { url: string }) => {
-    await emu(o.url, 'POST', `/_emu/regions/${encodeURIComponent(region)}/restart`);
+  withUrl(program.command('restart <region>').description('start a killed PoP again on its port, with its data')).action(async (region: string, o: FabricFlags) => {
+    await emu(fabricUrl(o), 'POST', `/_emu/regions/${encodeURIComponent(region)}/restart`);
     ok();
   });
 
-  withUrl(program.command('reset').description('delete all data in every region')).action(async (o: { url: string }) => {
-    await emu(o.url, 'POST', '/_emu/reset');
+  withUrl(program.command('reset').description('delete all data in every region')).action(async (o: FabricFlags) => {
+    await emu(fabricUrl(o), 'POST', '/_emu/reset');
     ok();
   });
 
   withUrl(program.command('wait').description('return once every live link has delivered everything'))
     .option('--timeout <ms>', 'give up after this long', number, 30_000)
-    .action(async (o: { url: string; timeout: number }) => {
-      await emu(o.url, 'POST', '/_emu/wait', { timeoutMs: o.timeout });
+    .action(async (o: FabricFlags & { timeout: number }) => {
+      await emu(fabricUrl(o), 'POST', '/_emu/wait', { timeoutMs: o.timeout });
       ok();
     });
 
-  withUrl(program.command('metrics').description('Prometheus metrics of the fabric')).action(async (o: { url: string }) => {
-    process.stdout.write(await emu<string>(o.url, 'GET', '/_emu/metrics'));
+  withUrl(program.command('metrics').description('Prometheus metrics of the fabric')).action(async (o: FabricFlags) => {
+    process.stdout.write(await emu<string>(fabricUrl(o), 'GET', '/_emu/metrics'));
   });
 }

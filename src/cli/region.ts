@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { createRegion, type DatacenterInfo } from '../index.js';
-import { UsageError } from './errors.js';
+import { StartError, UsageError } from './errors.js';
 import { onShutdown } from './shutdown.js';
 import { resolveTopology, type TopologyFlags } from './topology.js';
 
@@ -52,7 +52,13 @@ export function registerRegion(program: Command): void {
         datacenters,
         ...(ports[name] ? { port: ports[name] } : {}),
       });
-      await region.listen();
+      try {
+        await region.listen();
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+        await region.close();
+        throw new StartError(`cannot start: region ${name} needs port ${ports[name] ?? region.spec.port} on ${flags.host}, which another program is using`);
+      }
       console.log(`fabric-emu region ${name} ready: ${region.url()}`);
       onShutdown(() => region.close());
     });
