@@ -11,6 +11,7 @@ import { documentRoutes } from './document.js';
 import { registerEndpoints } from './endpoints.js';
 import { registerErrorHandler } from './error-handler.js';
 import { GDN_ENDPOINTS } from './gdn-endpoints.js';
+import { guardProblem } from './host-guard.js';
 import { indexRoutes } from './indexes.js';
 import { normalizeUrl } from './paths.js';
 import { queryRoutes } from './query.js';
@@ -36,6 +37,12 @@ export function buildApp(ctx: ApiContext, opts: AppOptions = {}): FastifyInstanc
   registerErrorHandler(app);
   registerEndpoints(app, GDN_ENDPOINTS);
   registerBodyParser(app);
+
+  // First of all: a foreign Host or a cross-site write goes no further (host-guard.ts).
+  app.addHook('onRequest', async (req) => {
+    const refused = guardProblem(req.method, req.headers, ctx.allowedHosts);
+    if (refused) throw refused;
+  });
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-gdn-region', ctx.region);

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { readManifest, startFabric, startProcessFabric, type Topology } from '../index.js';
+import { allowedHostsFromEnv, readManifest, startFabric, startProcessFabric, type Topology } from '../index.js';
 import { StartError, UsageError } from './errors.js';
 import { Leftovers } from './leftovers.js';
 import { loadWithProgress, summaryLine } from './load.js';
@@ -19,6 +19,7 @@ interface UpFlags extends TopologyFlags {
   processes?: boolean;
   fixture?: string;
   clientRegion?: string;
+  allowHost: string[];
 }
 
 interface Started {
@@ -48,7 +49,7 @@ function describe(f: Started, flags: UpFlags, dataDir: string | undefined): stri
 }
 
 async function start(topology: Topology, flags: UpFlags, dataDir: string | undefined): Promise<Started> {
-  const common = { topology, latency: flags.latency, host: flags.host, clientRegion: flags.clientRegion };
+  const common = { topology, latency: flags.latency, host: flags.host, clientRegion: flags.clientRegion, ...allowed(flags) };
   if (flags.processes) {
     const f = await startProcessFabric({ ...common, dataDir: dataDir! });
     return { topology, urls: topology.regions.map((r) => [r.name, f.regionUrl(r.name)]), globalUrl: f.globalUrl(), close: () => f.close() };
@@ -115,6 +116,14 @@ async function up(topology: Topology, flags: UpFlags): Promise<void> {
   console.log(`fabric-emu ready: ${started.globalUrl}`);
 }
 
+/** `--allow-host` adds to FABRIC_EMU_ALLOWED_HOSTS; `*` answers any host. */
+export function allowed(flags: { allowHost: string[] }): { allowedHosts?: true | string[] } {
+  if (flags.allowHost.length === 0) return {};
+  if (flags.allowHost.includes('*')) return { allowedHosts: true };
+  const env = allowedHostsFromEnv();
+  return { allowedHosts: env === true ? true : [...env, ...flags.allowHost] };
+}
+
 export function registerUp(program: Command): void {
   program
     .command('up')
@@ -127,6 +136,7 @@ export function registerUp(program: Command): void {
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--processes', 'run each PoP in its own child process (so one can be killed with SIGKILL)')
     .option('--fixture <dir>', 'load this fixture (docs/fixtures.md) once the PoPs serve, before saying ready')
+    .option('--allow-host <host>', "a Host name the PoPs answer besides loopback ones ('.example.com' for a domain, '*' for any); repeatable", (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--client-region <name>', 'where a client of the global URL is when its request does not say (default: the first region)')
     .action(async (flags: UpFlags) => {
       const topology = resolveTopology(flags);
