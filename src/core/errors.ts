@@ -23,6 +23,7 @@ export const ERRORS = {
   INTERNAL: spec(4, 500, 'internal error'),
   NOT_IMPLEMENTED: spec(9, 501, 'not implemented'),
   SHUTTING_DOWN: spec(30, 503, 'shutdown in progress'),
+  RESOURCE_LIMIT: spec(32, 503, 'resource limit exceeded'),
   SERVICE_UNAVAILABLE: spec(503, 503, 'service unavailable'),
   CORRUPTED_JSON: spec(600, 400, 'invalid JSON object'),
   CONFLICT: spec(1200, 409, 'conflict'),
