@@ -1,15 +1,14 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GdnError } from '../../src/core/errors.js';
 import { openStorage, SCHEMA_VERSION } from '../../src/storage/index.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const open = (path?: string) => openStorage({ path, region: 'r1', regionOrdinal: 0 });
 
 describe('storage', () => {
   it('persists to a file with the schema version recorded, and reopens with the data', () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'fabric-emu-storage-')), 'r1.sqlite');
+    const path = join(tempDir('storage'), 'r1.sqlite');
     const a = open(path);
     const c = a.collections.create('_system', { name: 'c' });
     a.documents.insert(c, { _key: 'k', v: 1 });
@@ -22,7 +21,7 @@ describe('storage', () => {
   });
 
   it('refuses a data dir written by a newer schema instead of corrupting it', () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'fabric-emu-storage-')), 'r1.sqlite');
+    const path = join(tempDir('storage'), 'r1.sqlite');
     const a = open(path);
     a.db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     a.close();
@@ -83,7 +82,7 @@ describe('group commit', () => {
   });
 
   it('commits what is pending before the database closes', () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'fabric-emu-storage-')), 'r1.sqlite');
+    const path = join(tempDir('storage'), 'r1.sqlite');
     const a = open(path);
     const c = a.collections.create('_system', { name: 'c' });
     a.group.run(() => a.documents.insert(c, { _key: 'pending' }));
