@@ -30,8 +30,7 @@ use_addon() {
   local cached
   cached=$(addon_cache "$1")
   if [ ! -f "$cached" ]; then
-    PATH="$1/bin:$PATH" npm_config_nodedir="$1" npm_config_build_from_source=true npm_config_jobs=max \
-      npm rebuild better-sqlite3 >/dev/null
+    PATH="$1/bin:$PATH" npm_config_nodedir="$1" JOBS=max npm rebuild better-sqlite3 >/dev/null
     mkdir -p "$(dirname "$cached")"
     cp "$ADDON" "$cached"
   fi
