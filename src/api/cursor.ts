@@ -58,6 +58,7 @@ export function cursorRoutes(ctx: ApiContext, cursors: CursorStore): FastifyPlug
       const options = rawOptions as Body;
       const maxWarnings = options['maxWarningCount'];
       const out = runQuery(ctx.storage, req.params.fabric, query, body['bindVars'] as Record<string, unknown> | undefined, {
+        now: () => ctx.clock.now(),
         fullCount: optBool(options, 'fullCount', 'options.') ?? false,
         failOnWarning: optBool(options, 'failOnWarning', 'options.') ?? false,
         ...(typeof maxWarnings === 'number' && Number.isInteger(maxWarnings) && maxWarnings >= 0 ? { maxWarningCount: maxWarnings } : {}),

@@ -4,9 +4,6 @@ import { EDGE_COLLECTION, INDEX_TYPES, type Collection, type IndexDef } from '..
 import type { ApiContext } from './context.js';
 import { stringParam, type Query } from './params.js';
 
-/** How often a PoP removes documents its ttl indexes say expired (ArangoDB: every 30 s). */
-export const TTL_SWEEP_MS = 1000;
-
 type Obj = Record<string, unknown>;
 
 function builtIn(c: Collection): Obj[] {
@@ -47,19 +44,6 @@ export function indexRoutes(ctx: ApiContext): FastifyPluginAsync {
   };
 
   return async (app) => {
-    let timer: NodeJS.Timeout | undefined;
-    app.addHook('onReady', async () => {
-      timer = setInterval(() => {
-        try {
-          ctx.storage.sweepExpired();
-        } catch (err) {
-          app.log.error({ err }, 'ttl sweep failed');
-        }
-      }, TTL_SWEEP_MS);
-      timer.unref();
-    });
-    app.addHook('onClose', async () => clearInterval(timer));
-
     app.get<{ Params: { fabric: string }; Querystring: Query }>('/_fabric/:fabric/index', async (req) => {
       const c = collectionParam(req.params.fabric, req.query);
       const list = [...builtIn(c), ...indexes.list(c).map((d) => indexObject(c, d))];

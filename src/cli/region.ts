@@ -11,6 +11,7 @@ interface RegionFlags extends TopologyFlags {
   latency: boolean;
   host: string;
   ports?: Record<string, number>;
+  holdReplication?: boolean;
 }
 
 function portMap(v: string): Record<string, number> {
@@ -36,6 +37,7 @@ export function registerRegion(program: Command): void {
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--ports <name=port,...>', "peers' ports, overriding the topology's", portMap)
     .addOption(new Option('--topology-json <file>', 'resolved topology from a parent process').hideHelp())
+    .addOption(new Option('--hold-replication', 'wait for a parent process to start replication').hideHelp())
     .action(async (name: string, flags: RegionFlags) => {
       const topology = resolveTopology(flags);
       if (!topology.regions.some((r) => r.name === name)) {
@@ -52,7 +54,7 @@ export function registerRegion(program: Command): void {
         datacenters,
         ...(ports[name] ? { port: ports[name] } : {}),
       });
-      await region.listen();
+      await region.listen({ replicate: !flags.holdReplication });
       console.log(`fabric-emu region ${name} ready: ${region.url()}`);
       onShutdown(() => region.close());
     });

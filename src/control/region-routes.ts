@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
+import type { ClockState } from '../core/clock.js';
 import { gdnError } from '../core/errors.js';
 import type { LinkSettings, ReplicationStatus } from '../replication/index.js';
 import { replicationFamilies, type MetricFamily } from './metrics.js';
@@ -12,9 +13,13 @@ export interface RegionControlTarget {
   replication(): ReplicationStatus;
   setLink(peer: string, settings: LinkSettings): void;
   setReplication(running: boolean): void;
-  /** Wipes the replica; only while replication is stopped on every region of the fabric. */
+  /** Wipes the replica and link statistics; only while replication is stopped on every region of the fabric. */
   reset(): void;
+  /** Takes the fabric's clock state (advance, freeze, resume reach every PoP this way). */
+  setClock(s: ClockState): void;
 }
+
+const ClockBody = z.strictObject({ now: z.number(), offsetMs: z.number(), frozen: z.boolean() });
 
 const Settings = z.strictObject({
   cut: z.boolean(),
@@ -41,6 +46,12 @@ export function regionControlRoutes(target: RegionControlTarget): FastifyPluginA
     app.post<{ Body: { running?: unknown } }>('/_emu/region/replication', async (req) => {
       if (typeof req.body?.running !== 'boolean') throw gdnError('BAD_PARAMETER', "expecting {\"running\": true|false}");
       target.setReplication(req.body.running);
+      return { ok: true };
+    });
+    app.put('/_emu/region/clock', async (req) => {
+      const r = ClockBody.safeParse(req.body);
+      if (!r.success) throw gdnError('BAD_PARAMETER', r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+      target.setClock(r.data);
       return { ok: true };
     });
     app.post('/_emu/region/reset', async () => {

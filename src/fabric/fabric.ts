@@ -1,11 +1,13 @@
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { DatacenterInfo } from '../api/context.js';
+import { FabricClock } from '../core/clock.js';
+import { fabricControl } from '../control/fabric-control.js';
 import { buildControlApp } from '../control/server.js';
 import type { FabricControl } from '../control/types.js';
 import { createRegion, type Region } from '../region/region.js';
 import type { Topology } from '../topology/index.js';
 import { checkClientRegion } from './client-region.js';
-import { localControl } from './local-control.js';
+import { localAgent } from './local-agent.js';
 
 export interface FabricOptions {
   topology: Topology;
@@ -18,6 +20,8 @@ export interface FabricOptions {
   warn?: (msg: string) => void;
   /** Where a client of the global URL is when its request does not say (a region name); default the first region. */
   clientRegion?: string | undefined;
+  /** The fabric's clock; by default real time, advanced or frozen through `fabric.clock()`. */
+  clock?: FabricClock;
 }
 
 /** A running fabric: every PoP, their replication links and the control verbs of FabricControl. */
@@ -35,6 +39,7 @@ export async function startFabric(opts: FabricOptions): Promise<Fabric> {
   const host = opts.host ?? '127.0.0.1';
   const { topology } = opts;
   checkClientRegion(topology, opts.clientRegion);
+  const clock = opts.clock ?? new FabricClock();
   const regions: Region[] = [];
   const datacenters = (): DatacenterInfo[] => regions.map((r) => ({ ...r.spec, host, port: r.port() }));
   for (const spec of topology.regions) {
@@ -46,13 +51,17 @@ export async function startFabric(opts: FabricOptions): Promise<Fabric> {
         latency: opts.latency ?? true,
         host,
         datacenters,
+        clock,
         ...(opts.bodyLimit !== undefined ? { bodyLimit: opts.bodyLimit } : {}),
         ...(opts.logger !== undefined ? { logger: opts.logger } : {}),
         ...(opts.warn !== undefined ? { warn: opts.warn } : {}),
       }),
     );
   }
-  const control = localControl(regions);
+  const control = fabricControl(
+    regions.map((r) => localAgent(r, clock)),
+    clock,
+  );
   const server: FastifyInstance = buildControlApp(control, {
     topology,
     clientRegion: opts.clientRegion,
@@ -63,19 +72,20 @@ export async function startFabric(opts: FabricOptions): Promise<Fabric> {
     if (closed) return;
     closed = true;
     await server.close();
-    await Promise.all(regions.map((r) => r.close()));
+    await control.close();
+    clock.stop();
   };
   try {
-    for (const r of regions) await r.listen({ replicate: false });
-    for (const r of regions) r.replicator.start();
+    await control.start();
     await server.listen({ host, port: topology.global.port });
   } catch (e) {
     await close();
     throw e;
   }
   const globalPort = (server.server.address() as { port: number }).port;
+  const { start: _start, close: _close, ...verbs } = control;
   return {
-    ...control,
+    ...verbs,
     topology,
     regions,
     region(name) {

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FabricClock } from '../../src/index.js';
 import { testRegion, type TestClient, type TestRegion } from '../helpers/client.js';
 
 let t: TestRegion;
@@ -98,11 +99,21 @@ describe('indexes', () => {
     expect(ops).toEqual(['remove', 'remove']);
   });
 
-  it('the periodic sweep runs on its own', async () => {
-    await client.post('/_api/index', { type: 'ttl', fields: ['at'], expireAfter: 1 }, q);
-    await client.post('/_api/document/c', { _key: 'k', at: 1 });
-    for (let i = 0; i < 100 && (await client.get('/_api/document/c/k')).status === 200; i++) await new Promise((r) => setTimeout(r, 50));
-    expect((await client.get('/_api/document/c/k')).status).toBe(404);
+  it('the periodic sweep runs on its own, on the clock', async () => {
+    const clock = new FabricClock();
+    const own = await testRegion({ clock });
+    try {
+      await own.client.post('/_api/collection', { name: 'c' });
+      await own.client.post('/_api/index', { type: 'ttl', fields: ['at'], expireAfter: 60 }, q);
+      await own.client.post('/_api/document/c', { _key: 'k', at: Math.floor(clock.now() / 1000) });
+      clock.advance(30_000);
+      expect((await own.client.get('/_api/document/c/k')).status).toBe(200);
+      clock.advance(31_000);
+      expect((await own.client.get('/_api/document/c/k')).status).toBe(404);
+    } finally {
+      await own.close();
+      clock.stop();
+    }
   });
 
   it('dropping a collection drops its indexes; a re-created collection starts with none', async () => {

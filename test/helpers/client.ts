@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { createRegion, defaultTopology, type Region, type Topology } from '../../src/index.js';
+import { createRegion, defaultTopology, type Clock, type Region, type Topology } from '../../src/index.js';
 
 export interface Reply {
   status: number;
@@ -79,7 +79,7 @@ export interface TestRegion {
 }
 
 /** A single in-memory PoP of the default topology, latency off, not listening. */
-export async function testRegion(opts: { topology?: Topology; name?: string; bodyLimit?: number } = {}): Promise<TestRegion> {
+export async function testRegion(opts: { topology?: Topology; name?: string; bodyLimit?: number; clock?: Clock } = {}): Promise<TestRegion> {
   const topology = opts.topology ?? defaultTopology();
   const region = createRegion({
     topology,
@@ -88,6 +88,7 @@ export async function testRegion(opts: { topology?: Topology; name?: string; bod
     latency: false,
     host: '127.0.0.1',
     ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}),
+    ...(opts.clock ? { clock: opts.clock } : {}),
   });
   await region.app.ready();
   return { region, client: new TestClient(region.app), close: () => region.close() };
