@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -79,6 +79,12 @@ describe('the packed tarball', () => {
 });
 
 describe('the build', () => {
+  it('leaves no output in dist/ whose source in src/ is gone', () => {
+    const outputs = (readdirSync(join(ROOT, 'dist'), { recursive: true }) as string[]).filter((f) => /\.(js|js\.map|d\.ts)$/.test(f));
+    expect(outputs.length).toBeGreaterThan(0);
+    expect(outputs.filter((f) => !existsSync(join(ROOT, 'src', f.replace(/\.(js|js\.map|d\.ts)$/, '.ts'))))).toEqual([]);
+  });
+
   it('on a built tree rebuilds nothing (npx fabric-emu runs the prepare script of a clone)', () => {
     const out = execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'tsconfig.build.json', '--dry', '--verbose'], { cwd: ROOT, encoding: 'utf8' });
     expect(out, 'dist/ is older than src/: run npm run build').toMatch(/is up to date/);
