@@ -1,6 +1,6 @@
 import type { Clock } from '../core/clock.js';
 import { isGdnError } from '../core/errors.js';
-import { formatHlc, HlcClock } from '../core/hlc.js';
+import { formatHlc, HlcClock, parseHlc } from '../core/hlc.js';
 import { ChangeLog } from './changelog.js';
 import { CollectionStore } from './collections.js';
 import { openDatabase, type Db } from './database.js';
@@ -87,6 +87,9 @@ export function openStorage(opts: StorageOptions): Storage {
   const documents = new DocumentStore(db, w, collections, changes, hlc, opts.region, opts.regionOrdinal, indexes);
   const restql = new RestqlStore(db, w, changes, hlc, opts.region);
   const applier = new Applier(db, w, collections, documents, hlc, indexes, restql);
+  // The clock never goes back across a restart either: resume after this replica's last own change.
+  const lastOwn = parseHlc((db.prepare('SELECT hlc FROM changes ORDER BY seq DESC LIMIT 1').pluck().get() as string | undefined) ?? '');
+  if (lastOwn) hlc.observe(lastOwn);
   const epochStmt = { get: db.prepare("SELECT value FROM meta WHERE key = 'epoch'").pluck(), set: db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('epoch', ?)") };
   // An epoch is the HLC of the moment its log began: unique per region, and replayable in a simulation.
   const freshEpoch = () => formatHlc(hlc.now());
