@@ -1,6 +1,6 @@
 /**
  * The one-way layers of DESIGN.md, checked in CI. A layer may import only the layers below it:
- *   core <- topology <- latency <- storage | query <- api <- replication <- control <- region <- fabric <- index <- cli | testing
+ *   core <- topology <- latency <- storage | query <- auth <- api <- replication <- control <- region <- fabric <- index <- cli | testing
  * fixtures/ and edge/ are clients of a running fabric over HTTP, beside the fabric, not above it.
  * with query and storage never importing each other, and query pure (no node:* modules).
  */
@@ -19,11 +19,12 @@ module.exports = {
     layer('latency', ['core', 'topology']),
     layer('storage', ['core']),
     layer('query', ['core']),
-    layer('api', ['core', 'topology', 'latency', 'storage', 'query']),
+    layer('auth', ['core', 'topology', 'storage']),
+    layer('api', ['core', 'topology', 'latency', 'storage', 'query', 'auth']),
     layer('replication', ['core', 'topology', 'latency', 'storage']),
-    layer('region', ['core', 'topology', 'latency', 'storage', 'query', 'api', 'replication', 'control']),
+    layer('region', ['core', 'topology', 'latency', 'storage', 'query', 'auth', 'api', 'replication', 'control']),
     layer('control', ['core', 'topology', 'api', 'replication']),
-    layer('fabric', ['core', 'topology', 'latency', 'storage', 'api', 'replication', 'region', 'control']),
+    layer('fabric', ['core', 'topology', 'latency', 'storage', 'auth', 'api', 'replication', 'region', 'control']),
     // Clients of a running fabric: they speak its HTTP API, never reach into its internals.
     layer('fixtures', ['core', 'topology']),
     layer('edge', []),

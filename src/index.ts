@@ -3,6 +3,7 @@ export { startFabric, type Fabric, type FabricOptions } from './fabric/fabric.js
 export { startProcessFabric, type ProcessFabric, type ProcessFabricOptions } from './fabric/process-fabric.js';
 export { startRegion } from './region/server.js';
 export { fabricSecret, SECRET_ENV } from './fabric/secret.js';
+export { CredentialsError, DEV_ENV, devCredentials, type DevCredentials } from './auth/index.js';
 export { allowedHostsFromEnv, type AllowedHosts } from './api/host-guard.js';
 export type { RegionHandle, RegionServer, RegionServerOptions, RegionState } from './region/handle.js';
 export type { FabricControl, FabricStatus, LinkStatus, LinkChange, VerbResult, ClockAction } from './control/types.js';
@@ -17,6 +18,9 @@ export {
   type DatacenterInfo,
   type RegionSpec,
   type LinkProfile,
+  type TenantSpec,
+  type UserSpec,
+  type DevSpec,
 } from './topology/index.js';
 export { VERSION } from './core/version.js';
 export { FabricClock, ManualClock, type Clock, type ClockState, type Timer } from './core/clock.js';

@@ -14,7 +14,7 @@ export async function handler(event) {
   if (!base) throw new Error('GDN_URL is not set: the GDN API host, e.g. https://api-gdn.paas.macrometa.io');
   const api = `${base}/_tenant/${process.env.GDN_TENANT ?? '_mm'}/_fabric/${process.env.GDN_FABRIC ?? '_system'}/_api`;
   const headers = { 'content-type': 'application/json' };
-  // fabric-emu does not check credentials yet; real GDN needs an API key.
+  // GDN (and fabric-emu, unless started with --no-auth) needs an API key: `fabric-emu up` prints one.
   if (process.env.GDN_API_KEY) headers.authorization = `apikey ${process.env.GDN_API_KEY}`;
 
   let { answer, region } = await call(`${api}/restql/execute/showAddresses`, 'POST', headers, {});

@@ -1,7 +1,12 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { gdnError } from '../core/errors.js';
 import { requestId } from '../core/ids.js';
+import { registerAuth } from './auth-hook.js';
+import { authRoutes } from './auth-routes.js';
 import { registerBodyParser } from './body.js';
+import { fabricRoutes } from './fabrics.js';
+import { keyRoutes } from './keys.js';
+import { otpRoutes } from './otp.js';
+import { userRoutes } from './users.js';
 import { collectionRoutes } from './collection.js';
 import { CLIENT_REGION_HEADER, type ApiContext } from './context.js';
 import { cursorRoutes } from './cursor.js';
@@ -57,11 +62,13 @@ export function buildApp(ctx: ApiContext, opts: AppOptions = {}): FastifyInstanc
     await ctx.storage.committed();
   });
 
-  app.addHook('preHandler', async (req) => {
-    const fabric = (req.params as { fabric?: string } | undefined)?.fabric;
-    if (fabric !== undefined && !ctx.hasFabric(fabric)) throw gdnError('DATABASE_NOT_FOUND', `database not found: ${fabric}`);
-  });
+  registerAuth(app, ctx);
 
+  app.register(authRoutes(ctx));
+  app.register(userRoutes(ctx));
+  app.register(keyRoutes(ctx));
+  app.register(fabricRoutes(ctx));
+  app.register(otpRoutes(ctx));
   app.register(datacenterRoutes(ctx));
   app.register(versionRoutes(ctx));
   app.register(collectionRoutes(ctx));

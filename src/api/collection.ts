@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { gdnError } from '../core/errors.js';
+import { splitFabricKey } from '../core/scope.js';
 import type { Collection } from '../storage/index.js';
 import type { ApiContext } from './context.js';
 import { boolParam, type Query } from './params.js';
@@ -19,7 +20,7 @@ export function collectionObject(c: Collection): Record<string, unknown> {
     hasStream: c.props.hasStream,
     waitForSync: c.props.waitForSync,
     isSystem: c.props.isSystem,
-    globallyUniqueId: `h${c.fabric}/${c.id}`,
+    globallyUniqueId: `h${splitFabricKey(c.fabric)?.fabric ?? c.fabric}/${c.id}`,
     searchEnabled: false,
   };
 }
@@ -47,43 +48,45 @@ export function collectionRoutes(ctx: ApiContext): FastifyPluginAsync {
       if (typeof body !== 'object' || body === null || Array.isArray(body)) {
         throw gdnError('BAD_PARAMETER', 'expecting a JSON object with a collection name');
       }
-      return ok(collectionObject(write(() => collections.create(req.params.fabric, body as { name: unknown }))));
+      return ok(collectionObject(write(() => collections.create(req.gdn.key, body as { name: unknown }))));
     });
 
     app.get<P>('/_fabric/:fabric/collection', async (req) => {
       const exclude = boolParam(req.query, 'excludeSystem', false);
-      return ok({ result: collections.list(req.params.fabric, exclude).map(collectionObject) });
+      const visible = req.gdn.collectionAccess;
+      const list = collections.list(req.gdn.key, exclude).filter((c) => !visible || visible(c.name) !== 'none');
+      return ok({ result: list.map(collectionObject) });
     });
 
     app.get<P>('/_fabric/:fabric/collection/:name', async (req) =>
-      ok(collectionObject(collections.require(req.params.fabric, req.params.name))),
+      ok(collectionObject(collections.require(req.gdn.key, req.params.name))),
     );
 
     app.get<P>('/_fabric/:fabric/collection/:name/properties', async (req) =>
-      ok(propertiesObject(collections.require(req.params.fabric, req.params.name))),
+      ok(propertiesObject(collections.require(req.gdn.key, req.params.name))),
     );
 
     app.put<P & { Body: unknown }>('/_fabric/:fabric/collection/:name/properties', async (req) => {
       const body = (req.body ?? {}) as Record<string, unknown>;
       if (typeof body !== 'object' || Array.isArray(body)) throw gdnError('BAD_PARAMETER', 'expecting a JSON object');
-      return ok(propertiesObject(write(() => collections.updateProperties(req.params.fabric, req.params.name, body))));
+      return ok(propertiesObject(write(() => collections.updateProperties(req.gdn.key, req.params.name, body))));
     });
 
     app.get<P>('/_fabric/:fabric/collection/:name/count', async (req) => {
-      const c = collections.require(req.params.fabric, req.params.name);
+      const c = collections.require(req.gdn.key, req.params.name);
       return ok({ ...collectionObject(c), count: collections.count(c) });
     });
 
     app.put<P>('/_fabric/:fabric/collection/:name/truncate', async (req) =>
-      ok(collectionObject(write(() => collections.truncate(req.params.fabric, req.params.name)))),
+      ok(collectionObject(write(() => collections.truncate(req.gdn.key, req.params.name)))),
     );
 
     app.delete<P>('/_fabric/:fabric/collection/:name', async (req) => {
-      const c = collections.require(req.params.fabric, req.params.name);
+      const c = collections.require(req.gdn.key, req.params.name);
       if (c.props.isSystem && !boolParam(req.query, 'isSystem', false)) {
         throw gdnError('FORBIDDEN', 'system collections can only be dropped with isSystem=true');
       }
-      return ok({ id: String(write(() => collections.drop(req.params.fabric, req.params.name)).id) });
+      return ok({ id: String(write(() => collections.drop(req.gdn.key, req.params.name)).id) });
     });
   };
 }

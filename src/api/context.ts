@@ -1,7 +1,8 @@
+import type { AuthService } from '../auth/index.js';
 import type { Clock } from '../core/clock.js';
 import type { ExecuteResult, ExplainResult } from '../query/index.js';
 import type { AllowedHosts } from './host-guard.js';
-import type { Storage } from '../storage/index.js';
+import type { AccessLevel, Storage } from '../storage/index.js';
 import type { DatacenterInfo } from '../topology/index.js';
 
 export type { DatacenterInfo };
@@ -11,6 +12,10 @@ export interface QueryRunOptions {
   /** Turn the first warning into an error (and roll every write of the query back). */
   failOnWarning?: boolean;
   maxWarningCount?: number;
+  /** The plain fabric name the query runs in (CURRENT_DATABASE()); the storage key names the tenant too. */
+  database?: string;
+  /** The caller's level per collection: `none` hides it, `ro` refuses its writes. Absent: full access. */
+  access?: (collection: string) => AccessLevel;
 }
 
 /** What a region tells its API: the API never reaches into the region or fabric directly. */
@@ -27,10 +32,11 @@ export interface ApiContext {
   readonly bodyLimit: number;
   /** Every region of the fabric, with the ports they are bound to now. */
   datacenters(): DatacenterInfo[];
-  hasFabric(name: string): boolean;
-  /** Runs a C8QL query against a fabric of this PoP; a query that writes runs as one storage write. */
+  /** Users, keys, grants, fabrics and the tokens of this PoP. */
+  readonly auth: AuthService;
+  /** Runs a C8QL query against a fabric (`<tenant>/<fabric>`) of this PoP; a query that writes runs as one storage write. */
   runQuery(fabric: string, query: string, bindVars: Record<string, unknown> | undefined, opts?: QueryRunOptions): ExecuteResult;
-  explainQuery(fabric: string, query: string, bindVars: Record<string, unknown> | undefined): ExplainResult;
+  explainQuery(fabric: string, query: string, bindVars: Record<string, unknown> | undefined, access?: (collection: string) => AccessLevel): ExplainResult;
   /**
    * The delay to inject before serving a request from a client at `clientRegion` (the
    * x-gdn-client-region header; undefined means the client sits next to this PoP).

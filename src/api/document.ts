@@ -80,7 +80,7 @@ export function documentRoutes(ctx: ApiContext): FastifyPluginAsync {
   const collectionOf = (req: Req): Collection => {
     const name = req.params.collection ?? stringParam(req.query, 'collection');
     if (name === undefined) throw gdnError('COLLECTION_PARAMETER_MISSING');
-    return collections.require(req.params.fabric, name);
+    return collections.require(req.gdn.key, name);
   };
 
   const status = (req: Req, c: Collection, syncStatus: number, asyncStatus: number) =>
@@ -90,7 +90,7 @@ export function documentRoutes(ctx: ApiContext): FastifyPluginAsync {
     reply
       .code(code)
       .header('etag', `"${r._rev}"`)
-      .header('location', `/_fabric/${req.params.fabric}/_api/document/${c.name}/${encodeURIComponent(r._key)}`);
+      .header('location', `/_fabric/${req.gdn.fabric}/_api/document/${c.name}/${encodeURIComponent(r._key)}`);
     return metadata(r, responseOptions(req.query));
   };
 

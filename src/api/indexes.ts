@@ -45,7 +45,7 @@ export function indexRoutes(ctx: ApiContext): FastifyPluginAsync {
 
   return async (app) => {
     app.get<{ Params: { fabric: string }; Querystring: Query }>('/_fabric/:fabric/index', async (req) => {
-      const c = collectionParam(req.params.fabric, req.query);
+      const c = collectionParam(req.gdn.key, req.query);
       const list = [...builtIn(c), ...indexes.list(c).map((d) => indexObject(c, d))];
       return { error: false, code: 200, indexes: list, identifiers: Object.fromEntries(list.map((o) => [o['id'] as string, o])) };
     });
@@ -60,26 +60,26 @@ export function indexRoutes(ctx: ApiContext): FastifyPluginAsync {
     };
 
     app.post<{ Params: { fabric: string }; Querystring: Query; Body: unknown }>('/_fabric/:fabric/index', async (req, reply) => {
-      const r = create(req.params.fabric, req.query, req.body, undefined);
+      const r = create(req.gdn.key, req.query, req.body, undefined);
       return reply.code(r.code).send(r.body);
     });
 
     // One route per typed path GDN has (`POST /_api/index/persistent`, ...), so another type is 404.
     for (const t of [...INDEX_TYPES, 'general']) {
       app.post<{ Params: { fabric: string }; Querystring: Query; Body: unknown }>(`/_fabric/:fabric/index/${t}`, async (req, reply) => {
-        const r = create(req.params.fabric, req.query, req.body, t === 'general' ? undefined : t);
+        const r = create(req.gdn.key, req.query, req.body, t === 'general' ? undefined : t);
         return reply.code(r.code).send(r.body);
       });
     }
 
     type ById = { Params: { fabric: string; collection: string; id: string } };
     app.get<ById>('/_fabric/:fabric/index/:collection/:id', async (req) => {
-      const c = collections.require(req.params.fabric, req.params.collection);
+      const c = collections.require(req.gdn.key, req.params.collection);
       return { ...findAny(ctx, c, req.params.id).obj, error: false, code: 200 };
     });
 
     app.delete<ById>('/_fabric/:fabric/index/:collection/:id', async (req) => {
-      const c = collections.require(req.params.fabric, req.params.collection);
+      const c = collections.require(req.gdn.key, req.params.collection);
       const found = findAny(ctx, c, req.params.id);
       if (!found.def) throw gdnError('FORBIDDEN', `cannot drop the ${String(found.obj['name'])} index`);
       const id = found.def.id;

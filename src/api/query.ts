@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { gdnError } from '../core/errors.js';
 import { validateQuery } from '../query/index.js';
 import type { ApiContext } from './context.js';
@@ -20,11 +20,11 @@ export function queryRoutes(ctx: ApiContext): FastifyPluginAsync {
       return { error: false, code: 200, parsed: true, collections: v.collections, bindVars: v.bindVars, ast: [v.ast] };
     });
 
-    const explain = async (req: { params: { fabric: string }; body: unknown }) => {
+    const explain = async (req: FastifyRequest) => {
       const body = objectBody(req.body);
       const options = body['options'];
       const allPlans = typeof options === 'object' && options !== null && (options as Body)['allPlans'] === true;
-      const e = ctx.explainQuery(req.params.fabric, queryText(body), body['bindVars'] as Record<string, unknown> | undefined);
+      const e = ctx.explainQuery(req.gdn.key, queryText(body), body['bindVars'] as Record<string, unknown> | undefined, req.gdn.collectionAccess);
       const stats = { rulesExecuted: 0, rulesSkipped: 0, plansCreated: e.stats.plansCreated };
       return { error: false, code: 200, ...(allPlans ? { plans: [e.plan] } : { plan: e.plan }), warnings: e.warnings, stats, cacheable: false };
     };

@@ -3,7 +3,8 @@ import type { ApiContext } from './context.js';
 
 export function versionRoutes(ctx: ApiContext): FastifyPluginAsync {
   return async (app) => {
-    app.get('/_fabric/:fabric/version', async () => ({
+    // Public, as in GDN: clients (jsC8's version()) ask before they log in.
+    app.get('/_fabric/:fabric/version', { config: { auth: 'public' } }, async () => ({
       server: 'C8DB',
       license: 'Macrometa',
       version: ctx.version,

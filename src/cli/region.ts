@@ -14,6 +14,7 @@ interface RegionFlags extends TopologyFlags {
   ports?: Record<string, number>;
   holdReplication?: boolean;
   allowHost: string[];
+  auth: boolean;
 }
 
 function portMap(v: string): Record<string, number> {
@@ -36,6 +37,7 @@ export function registerRegion(program: Command): void {
     .option('-d, --data-dir <dir>', 'where the PoP keeps its SQLite replica', '.fabric-emu')
     .option('--ephemeral', 'keep the data in memory')
     .option('--no-latency', 'inject no delays')
+    .option('--no-auth', 'accept requests without credentials (throw-away runs only)')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--ports <name=port,...>', "peers' ports, overriding the topology's", portMap)
     .addOption(new Option('--topology-json <file>', 'resolved topology from a parent process').hideHelp())
@@ -60,11 +62,13 @@ export function registerRegion(program: Command): void {
         datacenters,
         ...(ports[name] ? { port: ports[name] } : {}),
         holdReplication: flags.holdReplication === true,
+        auth: flags.auth,
         ...allowed(flags),
       }).catch((e: unknown) => {
         if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
         throw new StartError(`cannot start: region ${name} needs port ${port} on ${flags.host}, which another program is using`);
       });
+      if (!flags.auth) console.error(`fabric-emu: AUTHENTICATION IS OFF (--no-auth): region ${name} answers anyone who can reach ${flags.host}`);
       console.log(`fabric-emu region ${name} ready: ${region.url()}`);
       onShutdown(() => region.close());
     });

@@ -40,6 +40,8 @@ export const ERRORS = {
   DOCUMENT_KEY_UNEXPECTED: spec(1222, 400, 'unexpected document key'),
   DOCUMENT_TYPE_INVALID: spec(1227, 400, 'invalid document type'),
   DATABASE_NOT_FOUND: spec(1228, 404, 'database not found'),
+  DATABASE_NAME_INVALID: spec(1229, 400, 'database name invalid'),
+  USE_SYSTEM_DATABASE: spec(1230, 403, 'operation only allowed in system database'),
   INVALID_EDGE_ATTRIBUTE: spec(1233, 400, 'edge attribute missing or invalid'),
   QUERY_KILLED: spec(1500, 410, 'query killed'),
   QUERY_PARSE: spec(1501, 400, 'syntax error'),
@@ -68,6 +70,9 @@ export const ERRORS = {
   QUERY_ACCESS_AFTER_MODIFICATION: spec(1579, 400, 'access after data-modification'),
   REPLICATION_TIMEOUT: spec(1457, 408, 'timeout waiting for replication'),
   CURSOR_NOT_FOUND: spec(1600, 404, 'cursor not found'),
+  INVALID_USER_NAME: spec(1700, 400, 'invalid user name'),
+  INVALID_PASSWORD: spec(1701, 400, 'invalid password'),
+  USER_DUPLICATE: spec(1702, 409, 'duplicate user'),
   USER_NOT_FOUND: spec(1703, 404, 'user not found'),
   RESTQL_NOT_FOUND: spec(404, 404, 'saved query not found'),
 } as const satisfies Record<string, ErrorSpec>;

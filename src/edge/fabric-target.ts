@@ -15,6 +15,8 @@ export interface EdgeTarget {
 export interface EdgeEnvOptions {
   fabric?: string;
   tenant?: string;
+  /** The API key handed to the handler as GDN_API_KEY (the dev key `up` prints); its tenant is GDN_TENANT unless given. */
+  apiKey?: string | undefined;
 }
 
 async function getJson(url: string): Promise<unknown> {
@@ -43,10 +45,17 @@ export async function fabricOrigins(globalUrl: string): Promise<string[]> {
   return [new URL(globalUrl).origin, ...status.regions.map((r) => new URL(r.url).origin)];
 }
 
+/** The tenant of `<tenant>.<keyid>.<secret>`: everything before its last two parts, as jsC8 reads it. */
+function keyTenant(key: string): string | undefined {
+  const parts = key.split('.');
+  return parts.length >= 3 ? parts.slice(0, -2).join('.') : undefined;
+}
+
 /**
- * What the handler finds in process.env (Lambda) or its env argument (Workers). No credentials:
- * fabric-emu does not enforce authentication yet, so GDN_API_KEY is left unset.
+ * What the handler finds in process.env (Lambda) or its env argument (Workers), as a deployed one
+ * would: where GDN is, and the API key to call it with (GDN_API_KEY, when one is given).
  */
 export function edgeEnv(t: EdgeTarget, o: EdgeEnvOptions = {}): Record<string, string> {
-  return { GDN_URL: t.url, GDN_REGION: t.region, GDN_FABRIC: o.fabric ?? '_system', GDN_TENANT: o.tenant ?? '_mm' };
+  const tenant = o.tenant ?? (o.apiKey ? keyTenant(o.apiKey) : undefined) ?? '_mm';
+  return { GDN_URL: t.url, GDN_REGION: t.region, GDN_FABRIC: o.fabric ?? '_system', GDN_TENANT: tenant, ...(o.apiKey ? { GDN_API_KEY: o.apiKey } : {}) };
 }

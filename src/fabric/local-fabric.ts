@@ -9,6 +9,7 @@ import { checkClientRegion } from './client-region.js';
 import type { Fabric, FabricOptions } from './types.js';
 import { localAgent } from './local-agent.js';
 import { fabricSecret } from './secret.js';
+import { devCredentials } from '../auth/index.js';
 
 /** A fabric whose PoPs run in this thread, with their internals in reach (tests and benchmarks). */
 export interface LocalFabric extends Fabric {
@@ -23,6 +24,9 @@ export async function launchFabric(opts: FabricOptions): Promise<LocalFabric> {
   checkClientRegion(topology, opts.clientRegion);
   const clock = opts.clock ?? new FabricClock();
   const secret = opts.secret ?? fabricSecret(opts.dataDir);
+  // Resolved once here too, so a bad dev key in regions.yaml or the environment fails the start.
+  const credentials = devCredentials(topology.dev, secret);
+  const auth = opts.auth !== false;
   const allowedHosts = resolveAllowedHosts(host, opts.allowedHosts);
   const regions: Region[] = [];
   const datacenters = (): DatacenterInfo[] => regions.map((r) => ({ ...r.spec, host, port: r.port() }));
@@ -38,6 +42,7 @@ export async function launchFabric(opts: FabricOptions): Promise<LocalFabric> {
         clock,
         secret,
         allowedHosts,
+        auth,
         ...(opts.bodyLimit !== undefined ? { bodyLimit: opts.bodyLimit } : {}),
         ...(opts.logger !== undefined ? { logger: opts.logger } : {}),
         ...(opts.warn !== undefined ? { warn: opts.warn } : {}),
@@ -81,6 +86,8 @@ export async function launchFabric(opts: FabricOptions): Promise<LocalFabric> {
       return r;
     },
     globalUrl: () => `http://${host}:${globalPort}`,
+    credentials,
+    auth,
     close,
   };
 }

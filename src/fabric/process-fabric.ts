@@ -11,6 +11,7 @@ import { ChildRegion } from './child-region.js';
 import { checkClientRegion } from './client-region.js';
 import { freePort } from './ports.js';
 import { fabricSecret } from './secret.js';
+import { devCredentials, type DevCredentials } from '../auth/index.js';
 
 export interface ProcessFabricOptions {
   topology: Topology;
@@ -23,10 +24,14 @@ export interface ProcessFabricOptions {
   clientRegion?: string | undefined;
   /** As FabricOptions.allowedHosts; the children get the same list. */
   allowedHosts?: true | readonly string[];
+  /** As FabricOptions.auth. */
+  auth?: boolean;
 }
 
 export interface ProcessFabric extends FabricControl {
   readonly topology: Topology;
+  readonly credentials: DevCredentials;
+  readonly auth: boolean;
   regionUrl(name: string): string;
   globalUrl(): string;
   close(): Promise<void>;
@@ -58,9 +63,11 @@ export async function startProcessFabric(opts: ProcessFabricOptions): Promise<Pr
   const args = topologyArgs(topology, opts.dataDir);
   // Made here before any child starts, so that all of them read the same one from the data dir.
   const secret = fabricSecret(opts.dataDir);
+  const credentials = devCredentials(topology.dev, secret);
+  const auth = opts.auth !== false;
   const allowedHosts = resolveAllowedHosts(host, opts.allowedHosts);
   const children = topology.regions.map(
-    (r) => new ChildRegion({ name: r.name, topologyArgs: args, dataDir: opts.dataDir, latency: opts.latency ?? true, host, ports, log, secret, allowedHosts }),
+    (r) => new ChildRegion({ name: r.name, topologyArgs: args, dataDir: opts.dataDir, latency: opts.latency ?? true, host, ports, log, secret, allowedHosts, auth }),
   );
   const clock = new FabricClock();
   const control = fabricControl(children, clock);
@@ -94,6 +101,8 @@ export async function startProcessFabric(opts: ProcessFabricOptions): Promise<Pr
     topology,
     regionUrl: (name) => child(name).url(),
     globalUrl: () => `http://${host}:${globalPort}`,
+    credentials,
+    auth,
     close,
   };
 }

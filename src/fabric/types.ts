@@ -1,4 +1,5 @@
 /* The public types of a fabric, kept free of any PoP internals (see region/handle.ts). */
+import type { DevCredentials } from '../auth/index.js';
 import type { FabricClock } from '../core/clock.js';
 import type { FabricControl } from '../control/types.js';
 import type { RegionHandle } from '../region/handle.js';
@@ -28,6 +29,11 @@ export interface FabricOptions {
    * and addresses; `true` answers any. By default FABRIC_EMU_ALLOWED_HOSTS and the bound host.
    */
   allowedHosts?: true | readonly string[];
+  /**
+   * false turns authentication off, for throw-away runs: every request then acts as the dev user.
+   * Default true: every GDN route needs `Authorization: bearer <jwt>` or `apikey <key>`.
+   */
+  auth?: boolean;
 }
 
 /** A running fabric: every PoP, their replication links and the control verbs of FabricControl. */
@@ -37,5 +43,9 @@ export interface Fabric extends FabricControl {
   region(name: string): RegionHandle;
   /** The global URL: emulator control under /_emu, every other request routed to the nearest live PoP. */
   globalUrl(): string;
+  /** The dev credentials: tenant, user, email, password and an API key, valid at every PoP. */
+  readonly credentials: DevCredentials;
+  /** Whether requests need credentials (false with `auth: false`). */
+  readonly auth: boolean;
   close(): Promise<void>;
 }

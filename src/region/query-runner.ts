@@ -13,24 +13,62 @@ import {
   type WriteOptions,
   type WriteResult,
 } from '../query/index.js';
-import type { Collection, Storage, WriteOptions as StoreWriteOptions, WriteResult as StoreWriteResult } from '../storage/index.js';
+import type { AccessLevel, Collection, Storage, WriteOptions as StoreWriteOptions, WriteResult as StoreWriteResult } from '../storage/index.js';
 
 export interface QuerySourceOptions {
   /** false makes scan() decline, so the engine filters, sorts and limits everything itself. */
   pushdown?: boolean;
 }
 
+/** The caller's level per collection (auth/access.ts). */
+export type CollectionAccess = (collection: string) => AccessLevel;
+
 export interface RunOptions {
   fullCount?: boolean;
   /** Turn the first warning into an error (and roll every write back). */
   failOnWarning?: boolean;
   maxWarningCount?: number;
+  /** The plain fabric name (CURRENT_DATABASE()); `fabric` itself is the storage key `<tenant>/<fabric>`. */
+  database?: string;
+  /** The caller's access: a `none` collection does not exist for the query, an `ro` one cannot be written. */
+  access?: CollectionAccess;
 }
 
 /** How a PoP runs C8QL over its replica; the API reaches it only through its ApiContext. */
 export interface QueryRunner {
   run(fabric: string, query: string, bindVars: Record<string, unknown> | undefined, opts?: RunOptions): ExecuteResult;
-  explain(fabric: string, query: string, bindVars: Record<string, unknown> | undefined): ExplainResult;
+  explain(fabric: string, query: string, bindVars: Record<string, unknown> | undefined, access?: CollectionAccess): ExplainResult;
+}
+
+/**
+ * A data source seen through the caller's access. Every way a query reaches a collection goes
+ * through the source (FOR, DOCUMENT(), bind collections, every modification), so checking here
+ * covers them all; a writing query runs as one storage write, so a refused write rolls back the
+ * query's earlier writes too.
+ */
+export function restrictedSource(inner: QueryDataSource, access: CollectionAccess): QueryDataSource {
+  const readable = (name: string) => access(name) !== 'none';
+  const read = (name: string) => {
+    if (!readable(name)) throw new GdnError('DATA_SOURCE_NOT_FOUND', `collection or view not found: ${name}`);
+  };
+  const writable = (name: string) => {
+    read(name);
+    if (access(name) !== 'rw') throw new GdnError('FORBIDDEN', `read-only access to collection '${name}': the query cannot write to it`);
+  };
+  const src: QueryDataSource = {
+    hasCollection: (name) => readable(name) && inner.hasCollection(name),
+    documents: (name) => (read(name), inner.documents(name)),
+    getDocument: (name, key) => (read(name), inner.getDocument(name, key)),
+    insert: (name, doc, o) => (writable(name), inner.insert(name, doc, o)),
+    update: (name, key, patch, o) => (writable(name), inner.update(name, key, patch, o)),
+    replace: (name, key, doc, o) => (writable(name), inner.replace(name, key, doc, o)),
+    remove: (name, key, o) => (writable(name), inner.remove(name, key, o)),
+  };
+  const collections = inner.collections;
+  if (collections) src.collections = () => collections().filter(readable);
+  const scan = inner.scan;
+  if (scan) src.scan = (name, spec) => (read(name), scan(name, spec));
+  return src;
 }
 
 /** The engine expects CONFLICT (409) for a `_rev` mismatch inside a query, not the REST 412. */
@@ -103,11 +141,11 @@ export function queryRunner(storage: Storage, options: QuerySourceOptions = {}):
   };
   return {
     run(fabric, query, bindVars, opts = {}) {
-      const source = sourceFor(fabric);
+      const source = opts.access ? restrictedSource(sourceFor(fabric), opts.access) : sourceFor(fabric);
       const execute = (): ExecuteResult => {
         const res = executeQuery(query, bindVars, source, {
           fullCount: opts.fullCount === true,
-          database: fabric,
+          database: opts.database ?? fabric,
           now: () => storage.clock.now(),
           ...(opts.maxWarningCount === undefined ? {} : { limits: { maxWarnings: opts.maxWarningCount } }),
         });
@@ -119,6 +157,6 @@ export function queryRunner(storage: Storage, options: QuerySourceOptions = {}):
       // write (a savepoint would dominate a point lookup).
       return queryWrites(query) ? storage.write(execute) : execute();
     },
-    explain: (fabric, query, bindVars) => explainQuery(query, bindVars, sourceFor(fabric)),
+    explain: (fabric, query, bindVars, access) => explainQuery(query, bindVars, access ? restrictedSource(sourceFor(fabric), access) : sourceFor(fabric)),
   };
 }

@@ -16,6 +16,7 @@ import { openStorage, type Storage } from '../storage/index.js';
 import { linkProfile, type Topology } from '../topology/index.js';
 import type { RegionHandle, RegionState } from './handle.js';
 import { queryRunner } from './query-runner.js';
+import { createAuth, fabricAuthConfig } from '../auth/index.js';
 
 export const DEFAULT_BODY_LIMIT = 32 * 1024 * 1024;
 
@@ -43,6 +44,8 @@ export interface RegionOptions {
   allowedHosts?: AllowedHosts;
   /** The fabric's secret: only PoPs holding it replicate with each other (fabric/secret.ts). */
   secret: string;
+  /** false turns authentication off (`--no-auth`): every request acts as the dev user. Default on. */
+  auth?: boolean;
   /**
    * What replication runs over; by default WebSocket to the peers' ports. The simulation passes an
    * in-memory network's endpoint.
@@ -80,8 +83,10 @@ export function createRegion(opts: RegionOptions): Region {
   const spec = topology.regions[ordinal];
   if (!spec) throw new Error(`region '${name}' is not in topology '${topology.name}'`);
   const clock = opts.clock ?? new FabricClock();
-  const storage = openStorage({ path: regionDatabasePath(opts.dataDir, name), region: name, regionOrdinal: ordinal, clock });
+  const authConfig = fabricAuthConfig(topology, opts.secret);
+  const storage = openStorage({ path: regionDatabasePath(opts.dataDir, name), region: name, regionOrdinal: ordinal, clock, legacyTenant: authConfig.dev.tenant });
   const queries = queryRunner(storage);
+  const auth = createAuth(storage.registry, authConfig, opts.secret, () => clock.now(), opts.auth !== false);
   const rng = createRng(topology.seed).fork(`client:${name}`);
   const warn = opts.warn ?? ((msg: string) => console.warn(`[${name}] ${msg}`));
   const allowedHosts = resolveAllowedHosts(opts.host, opts.allowedHosts);
@@ -128,9 +133,9 @@ export function createRegion(opts: RegionOptions): Region {
     version: VERSION,
     bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
     datacenters,
-    hasFabric: (f) => f === '_system',
+    auth,
     runQuery: (fabric, query, bindVars, o) => queries.run(fabric, query, bindVars, o),
-    explainQuery: (fabric, query, bindVars) => queries.explain(fabric, query, bindVars),
+    explainQuery: (fabric, query, bindVars, access) => queries.explain(fabric, query, bindVars, access),
     clientDelayMs: (client) => {
       if (!opts.latency) return 0;
       if (client === undefined || client === name) return sampleRtt(topology.access, rng);

@@ -23,6 +23,8 @@ export class IncomingState {
 
 interface Pending {
   readAt: number;
+  after: number;
+  through: number;
   entries: ChangeEntry[];
 }
 
@@ -127,12 +129,13 @@ export class IncomingConnection {
     if (!this.origin) return this.refuse('changes before the handshake');
     const now = this.o.clock.now();
     if (f.readAt > now + MAX_READ_AHEAD_MS) return this.refuse(`a frame asked to be read ${Math.round(f.readAt - now)} ms from now`);
+    if (f.through <= f.after) return this.refuse(`a frame covering changes after ${f.after} through ${f.through}`);
     for (const e of f.entries as ChangeEntry[]) {
       if (e.origin !== this.origin) return this.refuse(`a change of another origin on the ${this.origin} link`);
       const problem = entryProblem(e) ?? clockProblem(e, now);
       if (problem) return this.refuse(`change ${e.seq}: ${problem}`);
     }
-    this.queue.push({ readAt: f.readAt, entries: f.entries as ChangeEntry[] });
+    this.queue.push({ readAt: f.readAt, after: f.after, through: f.through, entries: f.entries as ChangeEntry[] });
     if (this.queue.length === 1) this.schedule();
   }
 
@@ -148,10 +151,10 @@ export class IncomingConnection {
     const origin = this.origin as string;
     const st = this.o.state(origin);
     while (!this.closed && this.queue.length > 0 && this.queue[0]!.readAt <= this.o.clock.now()) {
-      const { entries } = this.queue.shift()!;
+      const { entries, after, through } = this.queue.shift()!;
       let stats: ApplyStats;
       try {
-        stats = this.o.storage.write(() => this.o.storage.applier.applyBatch(origin, entries, this.claim!.epoch));
+        stats = this.o.storage.write(() => this.o.storage.applier.applyBatch(origin, entries, this.claim!.epoch, { after, through }));
       } catch (e) {
         if (e instanceof ReplicationGapError) return this.refuse(e.message);
         throw e;

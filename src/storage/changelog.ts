@@ -13,7 +13,23 @@ export type ChangeOp =
   | 'index.create'
   | 'index.drop'
   | 'restql.save'
-  | 'restql.delete';
+  | 'restql.delete'
+  | RegistryOp;
+
+/** Changes of the registry (registry.ts): `fabric` holds the tenant, `key` the record's id. */
+export type RegistryOp =
+  | 'user.put'
+  | 'user.patch'
+  | 'user.delete'
+  | 'apikey.put'
+  | 'apikey.patch'
+  | 'apikey.delete'
+  | 'grant.put'
+  | 'grant.patch'
+  | 'grant.delete'
+  | 'fabric.put'
+  | 'fabric.patch'
+  | 'fabric.delete';
 
 export interface ChangeEntry {
   seq: number;

@@ -255,6 +255,11 @@ export class CollectionStore {
     return 'applied';
   }
 
+  /** A geo-fabric dropped at `clock`: each of its collections is dropped at that clock too. */
+  dropFabric(fabric: string, clock: string): void {
+    for (const c of [...this.cache.values()]) if (c.fabric === fabric) this.applyDropAt(c, clock);
+  }
+
   /**
    * Told of every drop (local or replicated), inside its transaction, so the index store can void
    * the collection's index definitions older than the drop.

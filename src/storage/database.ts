@@ -1,12 +1,12 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { migrate } from './migrations.js';
+import { migrate, type MigrationContext } from './migrations.js';
 
 export type Db = Database.Database;
 
 /** Opens (or creates) one PoP's replica. `path` undefined means in-memory (ephemeral). */
-export function openDatabase(path: string | undefined): Db {
+export function openDatabase(path: string | undefined, ctx: MigrationContext): Db {
   if (path) mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path ?? ':memory:');
   // WAL lets readers proceed during a write. Without fsync (synchronous = OFF) a committed write
@@ -16,6 +16,6 @@ export function openDatabase(path: string | undefined): Db {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = OFF');
   db.pragma('foreign_keys = ON');
-  migrate(db);
+  migrate(db, ctx);
   return db;
 }

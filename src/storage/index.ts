@@ -8,6 +8,8 @@ import { DocumentStore } from './documents.js';
 import { Applier } from './apply.js';
 import { IndexStore } from './indexes.js';
 import { DocumentScanner } from './pushdown.js';
+import { FabricFloors } from './fabric-floors.js';
+import { RegistryStore } from './registry.js';
 import { RestqlStore } from './restql.js';
 import { WritePath } from './write-path.js';
 
@@ -18,6 +20,9 @@ export * from './apply.js';
 export * from './indexes.js';
 export * from './pushdown.js';
 export * from './restql.js';
+export * from './registry.js';
+export * from './registry-records.js';
+export type { FabricFloors } from './fabric-floors.js';
 export { applyWrite, type RegisterState, type RegisterWrite, type Meta } from './registers.js';
 export { clockOf, compareClocks, newer } from './clocks.js';
 export { SCHEMA_VERSION } from './migrations.js';
@@ -27,6 +32,8 @@ export interface StorageOptions {
   path: string | undefined;
   region: string;
   regionOrdinal: number;
+  /** The tenant an old data dir's fabric data is moved to by the migration that qualified storage keys (default `_mm`). */
+  legacyTenant?: string;
   /** The fabric's clock: HLC physical time, change log times, ttl expiry and the group commit's deferral. */
   clock: Clock;
 }
@@ -43,6 +50,9 @@ export interface Storage {
   readonly scanner: DocumentScanner;
   readonly applier: Applier;
   readonly restql: RestqlStore;
+  /** Users, API keys, grants and geo-fabrics of every tenant: replicated to every PoP. */
+  readonly registry: RegistryStore;
+  readonly floors: FabricFloors;
   /**
    * The one write path: runs `fn` as one write (its own savepoint) of the current group commit;
    * the stores refuse to change anything outside it. See WritePath.
@@ -70,7 +80,7 @@ export interface Storage {
 
 export function openStorage(opts: StorageOptions): Storage {
   const { clock } = opts;
-  const db = openDatabase(opts.path);
+  const db = openDatabase(opts.path, { legacyTenant: opts.legacyTenant ?? '_mm' });
   // The HLC counts whole milliseconds; the clock's fraction only orders change log times.
   const hlc = new HlcClock(() => Math.floor(clock.now()));
   const changes = new ChangeLog(db, clock);
@@ -86,7 +96,18 @@ export function openStorage(opts: StorageOptions): Storage {
   caches.push(collections, indexes);
   const documents = new DocumentStore(db, w, collections, changes, hlc, opts.region, opts.regionOrdinal, indexes);
   const restql = new RestqlStore(db, w, changes, hlc, opts.region);
-  const applier = new Applier(db, w, collections, documents, hlc, indexes, restql);
+  const registry = new RegistryStore(db, w, changes, hlc, opts.region);
+  const floors = new FabricFloors(db, w);
+  caches.push(registry, floors);
+  // A geo-fabric's drop removes its data here, whether the drop was made here or replicated.
+  registry.onWrite((e, clock, verb) => {
+    if (e.kind !== 'fabric' || verb !== 'delete') return;
+    const key = `${e.tenant}/${e.id}`;
+    floors.raise(key, clock);
+    collections.dropFabric(key, clock);
+    restql.dropFabric(key, clock);
+  });
+  const applier = new Applier(db, w, collections, documents, hlc, indexes, restql, registry, floors);
   // The clock never goes back across a restart either: resume after this replica's last own change.
   const lastOwn = parseHlc((db.prepare('SELECT hlc FROM changes ORDER BY seq DESC LIMIT 1').pluck().get() as string | undefined) ?? '');
   if (lastOwn) hlc.observe(lastOwn);
@@ -108,6 +129,8 @@ export function openStorage(opts: StorageOptions): Storage {
     documents,
     indexes,
     restql,
+    registry,
+    floors,
     applier,
     scanner: new DocumentScanner(db),
     write,
@@ -134,13 +157,15 @@ export function openStorage(opts: StorageOptions): Storage {
         w.touchCaches();
         const sqlIndexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'docidx_%'").pluck().all() as string[];
         for (const name of sqlIndexes) db.exec(`DROP INDEX ${name}`);
-        for (const t of ['documents', 'collections', 'indexes', 'changes', 'applied', 'restql']) db.prepare(`DELETE FROM ${t}`).run();
+        for (const t of ['documents', 'collections', 'indexes', 'changes', 'applied', 'restql', 'registry', 'fabric_floors']) db.prepare(`DELETE FROM ${t}`).run();
         epoch = freshEpoch();
         epochStmt.set.run(epoch);
         // Sequence numbers restart too, so peers' version vectors (also wiped) line up again.
         db.prepare("DELETE FROM sqlite_sequence WHERE name IN ('documents', 'collections', 'indexes', 'changes')").run();
         collections.reload();
         indexes.reload();
+        registry.reload();
+        floors.reload();
       });
       // At once: the log's seqs restart, and entries below the old high-water mark must not look committed.
       w.commitNow();

@@ -86,6 +86,56 @@ function crossCheck(data: TopologyFile): Problem[] {
       } else pairs.set(key, i);
     }
   });
+  return [...problems, ...tenantProblems(data)];
+}
+
+/** The tenant of an API key: everything before its last two '.'-separated parts (jsC8's reading). */
+function keyTenant(key: string): string {
+  return key.split('.').slice(0, -2).join('.');
+}
+
+function keyId(key: string): string {
+  return key.split('.').at(-2) ?? '';
+}
+
+/** Tenants, users and keys: unique where login and key lookup need them to be, keys of their own tenant. */
+function tenantProblems(data: TopologyFile): Problem[] {
+  const problems: Problem[] = [];
+  const tenants = new Map<string, number>();
+  const emails = new Map<string, string>();
+  const devTenant = data.dev?.tenant ?? '_mm';
+  if (data.dev?.apiKey !== undefined && keyTenant(data.dev.apiKey) !== devTenant) {
+    problems.push({ path: ['dev', 'apiKey'], reason: `the key's tenant is "${keyTenant(data.dev.apiKey)}" but the dev tenant is "${devTenant}"; a key reads <tenant>.<keyid>.<secret>` });
+  }
+  if (data.dev?.email !== undefined) emails.set(data.dev.email.toLowerCase(), 'dev.email');
+  data.tenants.forEach((t, i) => {
+    const other = tenants.get(t.name);
+    if (other !== undefined) problems.push({ path: ['tenants', i, 'name'], reason: `duplicate tenant "${t.name}" (also tenants[${other}])` });
+    else tenants.set(t.name, i);
+    const users = new Map<string, number>();
+    const keys = new Map<string, string>();
+    t.users.forEach((u, j) => {
+      const at = `tenants[${i}].users[${j}]`;
+      const dup = users.get(u.username);
+      if (dup !== undefined) problems.push({ path: ['tenants', i, 'users', j, 'username'], reason: `duplicate user "${u.username}" in tenant "${t.name}" (also users[${dup}])` });
+      else users.set(u.username, j);
+      if (u.email !== undefined) {
+        const owner = emails.get(u.email.toLowerCase());
+        if (owner !== undefined) problems.push({ path: ['tenants', i, 'users', j, 'email'], reason: `email "${u.email}" is also ${owner}: login by email must name one user` });
+        else emails.set(u.email.toLowerCase(), at);
+      }
+      if (u.apiKey !== undefined) {
+        if (keyTenant(u.apiKey) !== t.name) {
+          problems.push({ path: ['tenants', i, 'users', j, 'apiKey'], reason: `the key's tenant is "${keyTenant(u.apiKey)}", not "${t.name}"; a key reads <tenant>.<keyid>.<secret>` });
+        } else {
+          const id = keyId(u.apiKey);
+          const owner = keys.get(id);
+          if (owner !== undefined) problems.push({ path: ['tenants', i, 'users', j, 'apiKey'], reason: `key id "${id}" is also the key of ${owner}` });
+          else keys.set(id, at);
+        }
+      }
+    });
+  });
   return problems;
 }
 
@@ -124,5 +174,7 @@ function build(data: TopologyFile, file: string): Topology {
     global: { port: data.global.port },
     access: data.access ? profile(data.access) : { ...DEFAULT_ACCESS_PROFILE },
     links,
+    ...(data.dev ? { dev: { ...data.dev } } : {}),
+    tenants: data.tenants.map((t) => ({ name: t.name, users: t.users.map((u) => ({ ...u })) })),
   };
 }

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultTopology, loadFixture, startFabric, type Fabric } from '../../src/index.js';
 import { runCli } from '../helpers/cli.js';
-import { call, get } from '../helpers/http.js';
+import { call, get, useCredentials } from '../helpers/http.js';
 
 /**
  * The 2019 tutorial the project grew from, end to end: an address book in a global collection,
@@ -18,13 +18,14 @@ beforeAll(async () => {
   topology.regions = topology.regions.map((r) => ({ ...r, port: 0 }));
   topology.global = { port: 0 };
   fabric = await startFabric({ topology, latency: true });
-  await loadFixture(fileURLToPath(new URL('../../fixtures/address-book', import.meta.url)), { url: fabric.globalUrl(), region: 'gdn-us-east' });
+  useCredentials(fabric);
+  await loadFixture(fileURLToPath(new URL('../../fixtures/address-book', import.meta.url)), { url: fabric.globalUrl(), region: 'gdn-us-east', apiKey: fabric.credentials.apiKey });
 }, 60_000);
 afterAll(() => fabric.close());
 
 const PATH_FORMS = [
-  '/_tenant/demo_example.com/_fabric/_system/_api/restql',
-  '/_tenant/demo_example.com/_fabric/_system/restql',
+  '/_tenant/_mm/_fabric/_system/_api/restql',
+  '/_tenant/_mm/_fabric/_system/restql',
   '/_fabric/_system/_api/restql',
   '/_fabric/_system/restql',
 ];
@@ -57,7 +58,7 @@ describe('the seed tutorial', () => {
   });
 
   it.each(['gdn-us-west', 'gdn-us-east', 'gdn-eu-central', 'gdn-ap-west'])('the Lambda example invoked at %s reads the addresses from that PoP', async (region) => {
-    const r = await runCli(['invoke', 'examples/lambda-edge/index.mjs', '--at', region, '--url', fabric.globalUrl()], ROOT);
+    const r = await runCli(['invoke', 'examples/lambda-edge/index.mjs', '--at', region, '--url', fabric.globalUrl(), '--api-key', fabric.credentials.apiKey], ROOT);
     expect(r.code, r.stderr).toBe(0);
     const response = JSON.parse(r.stdout);
     expect(response.statusCode).toBe(200);

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFabric, type Fabric } from '../../src/index.js';
 import { BIN } from '../helpers/cli.js';
-import { eventually } from '../helpers/http.js';
+import { eventually, useCredentials } from '../helpers/http.js';
 import { testTopology } from '../helpers/topology.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -14,6 +14,7 @@ const handler = (name: string) => fileURLToPath(new URL(`./handlers/${name}`, im
 let fabric: Fabric;
 beforeAll(async () => {
   fabric = await startFabric({ topology: testTopology({ regions: 3 }), latency: false });
+  useCredentials(fabric);
 });
 afterAll(() => fabric.close());
 

@@ -17,7 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => fabric.close());
 
-const invoke = (file: string, ...args: string[]) => runCli(['invoke', file, '--url', fabric.globalUrl(), ...args], ROOT);
+const invoke = (file: string, ...args: string[]) => runCli(['invoke', file, '--url', fabric.globalUrl(), '--api-key', fabric.credentials.apiKey, ...args], ROOT);
 
 describe('fabric-emu invoke', () => {
   it('runs a Lambda-style handler at a region: GDN_URL is that PoP, the event an API Gateway GET /', async () => {
@@ -94,7 +94,7 @@ describe('fabric-emu invoke', () => {
 
   // Needs the RESTQL API (saved queries) of spec §7.
   it('runs both examples of the seed tutorial against the address book', async () => {
-    await loadFixture(here('../../fixtures/address-book'), { url: fabric.globalUrl() });
+    await loadFixture(here('../../fixtures/address-book'), { url: fabric.globalUrl(), apiKey: fabric.credentials.apiKey });
     const lambda = await invoke('examples/lambda-edge/index.mjs', '--at', 'r-ap');
     expect(lambda.stderr).not.toContain('threw');
     expect(lambda.code).toBe(0);

@@ -10,6 +10,8 @@ export interface Running {
   /** Region name → URL, as printed by `up`. */
   urls: Map<string, string>;
   globalUrl: string;
+  /** The dev API key `up` printed (undefined with --no-auth). */
+  apiKey: string | undefined;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
@@ -46,7 +48,8 @@ export function startUp(args: string[], cwd?: string, timeoutMs = 20_000): Promi
       clearTimeout(timer);
       const urls = new Map<string, string>();
       for (const m of out.matchAll(/^([a-z0-9-]+) {2,}.*\s(http:\/\/\S+)$/gm)) urls.set(m[1]!, m[2]!);
-      resolve({ child, stdout: () => out, stderr: () => err, urls, globalUrl: ready[1]!, exited });
+      const apiKey = /^api key: (\S+)$/m.exec(out)?.[1];
+      resolve({ child, stdout: () => out, stderr: () => err, urls, globalUrl: ready[1]!, apiKey, exited });
     });
     void exited.then(({ code }) => {
       clearTimeout(timer);

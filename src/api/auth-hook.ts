@@ -1,0 +1,128 @@
+import type { FastifyInstance } from 'fastify';
+import { canRead, canWrite, ADMIN_USER, type AuthService, type FabricView, type Principal } from '../auth/index.js';
+import { gdnError } from '../core/errors.js';
+import { fabricKey } from '../core/scope.js';
+import type { AccessLevel } from '../storage/index.js';
+import { needOf, type Need } from './access-policy.js';
+import type { ApiContext } from './context.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    gdn: RequestScope;
+  }
+  interface FastifyContextConfig {
+    /** `public`: the route answers without credentials (login, version, a certificate download). */
+    auth?: 'public';
+  }
+}
+
+/** Who a request acts as and, for a fabric route, which fabric of which tenant. */
+export interface RequestScope {
+  principal: Principal;
+  tenant: string;
+  /** The fabric named by the path (`_system` when none is). */
+  fabric: string;
+  /** `<tenant>/<fabric>`: the key storage files the fabric's data under. */
+  key: string;
+  view: FabricView | undefined;
+  /** The level of each collection for queries; undefined when the principal may do anything in the fabric. */
+  collectionAccess: ((collection: string) => AccessLevel) | undefined;
+}
+
+/** The tenant a `/_tenant/{t}/...` path names (paths.ts strips it before routing). */
+function pathTenant(url: string): string | undefined {
+  if (!url.startsWith('/_tenant/')) return undefined;
+  const end = url.indexOf('/', '/_tenant/'.length);
+  return decodeURIComponent(url.slice('/_tenant/'.length, end === -1 ? undefined : end).split('?')[0] as string);
+}
+
+/** Routes of the emulator itself on a PoP (`/_emu/region/*`): they check the fabric secret themselves. */
+function isInternal(url: string): boolean {
+  return url.startsWith('/_emu/');
+}
+
+function who(p: Principal): string {
+  return p.keyid !== undefined ? `API key '${p.keyid}'` : `user '${p.user}'`;
+}
+
+/**
+ * Authentication and access on every route (docs/auth.md). onRequest: credentials (401 errorNum 11
+ * without valid ones) and the `/_tenant/{t}` segment (403 when it names another tenant); it runs
+ * before the body is read, so an unauthenticated request costs no parsing. preHandler: the fabric
+ * (404/1228 when the tenant has none of that name or it is not held at this region) and what the
+ * route needs (access-policy.ts).
+ */
+export function registerAuth(app: FastifyInstance, ctx: ApiContext): void {
+  const auth: AuthService = ctx.auth;
+  app.decorateRequest('gdn', null as unknown as RequestScope);
+
+  app.addHook('onRequest', async (req) => {
+    if (req.routeOptions.config?.auth === 'public' || isInternal(req.url)) return;
+    const named = pathTenant(req.originalUrl);
+    let principal: Principal;
+    if (auth.enabled) {
+      const header = req.headers.authorization;
+      principal = await auth.authenticator.authenticate(Array.isArray(header) ? header[0] : header);
+      if (named !== undefined && named !== principal.tenant) {
+        throw gdnError('FORBIDDEN', `the path names tenant '${named}' but the credentials are of tenant '${principal.tenant}'`);
+      }
+    } else {
+      principal = auth.anonymous(named);
+    }
+    if (!auth.dir.hasTenant(principal.tenant)) throw gdnError('UNAUTHORIZED', `tenant '${principal.tenant}' does not exist here`);
+    const fabric = (req.params as { fabric?: string } | undefined)?.fabric ?? '_system';
+    req.gdn = { principal, tenant: principal.tenant, fabric, key: fabricKey(principal.tenant, fabric), view: undefined, collectionAccess: undefined };
+  });
+
+  app.addHook('preHandler', async (req) => {
+    const scope = req.gdn;
+    if (!scope) return;
+    const named = (req.params as { fabric?: string } | undefined)?.fabric;
+    if (named !== undefined) {
+      scope.fabric = named;
+      scope.key = fabricKey(scope.tenant, named);
+      scope.view = heldFabric(ctx, scope, named);
+    }
+    check(ctx, scope, needOf(req as Parameters<typeof needOf>[0]));
+  });
+}
+
+/** The fabric, if the tenant has it and this region holds it; else 404/1228 as GDN answers for a database it lacks. */
+function heldFabric(ctx: ApiContext, scope: RequestScope, name: string): FabricView {
+  const view = ctx.auth.dir.fabric(scope.tenant, name);
+  if (!view || ctx.auth.access.fabric(scope.principal, name) === 'none') throw gdnError('DATABASE_NOT_FOUND', `database not found: ${name}`);
+  if (!view.dcList.includes(ctx.region)) {
+    throw gdnError('DATABASE_NOT_FOUND', `database not found: ${name} is not held at ${ctx.region}: its dcList is ${view.dcList.join(', ')}; send the request to one of those regions`);
+  }
+  return view;
+}
+
+function check(ctx: ApiContext, scope: RequestScope, need: Need): void {
+  const { access } = ctx.auth;
+  const p = scope.principal;
+  switch (need.kind) {
+    case 'public':
+    case 'tenant':
+      return;
+    case 'fabric': {
+      const level = access.fabric(p, scope.fabric);
+      if (need.write && !canWrite(level)) throw gdnError('FORBIDDEN', `${who(p)} has ${level} access to fabric '${scope.fabric}': it cannot change it`);
+      scope.collectionAccess = p.user === ADMIN_USER && p.keyid === undefined ? undefined : (c) => access.collection(p, scope.fabric, c);
+      return;
+    }
+    case 'collection': {
+      scope.collectionAccess = (c) => access.collection(p, scope.fabric, c);
+      if (need.name === undefined) return;
+      const level = access.collection(p, scope.fabric, need.name);
+      if (!canRead(level)) throw gdnError('DATA_SOURCE_NOT_FOUND', `collection or view not found: ${need.name}`);
+      if (need.write && !canWrite(level)) throw gdnError('FORBIDDEN', `${who(p)} has read-only access to collection '${need.name}'`);
+      return;
+    }
+    case 'admin':
+      if (!access.isAdmin(p)) throw gdnError('FORBIDDEN', `${who(p)} cannot manage users, keys, grants or fabrics: that needs rw on the tenant's _system fabric`);
+      return;
+    case 'self':
+      if (need.user !== undefined && need.user !== p.user && !access.isAdmin(p)) throw gdnError('FORBIDDEN', `${who(p)} may only read its own user`);
+      return;
+  }
+}
