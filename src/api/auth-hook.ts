@@ -77,20 +77,22 @@ export function registerAuth(app: FastifyInstance, ctx: ApiContext): void {
   app.addHook('preHandler', async (req) => {
     const scope = req.gdn;
     if (!scope) return;
+    const need = needOf(req as Parameters<typeof needOf>[0]);
     const named = (req.params as { fabric?: string } | undefined)?.fabric;
     if (named !== undefined) {
       scope.fabric = named;
       scope.key = fabricKey(scope.tenant, named);
-      scope.view = heldFabric(ctx, scope, named);
+      // Users, keys and the fabric list live under `_system` only in the path: the caller's level there does not hide them.
+      scope.view = heldFabric(ctx, scope, named, need.kind === 'fabric' || need.kind === 'collection');
     }
-    check(ctx, scope, needOf(req as Parameters<typeof needOf>[0]));
+    check(ctx, scope, need);
   });
 }
 
 /** The fabric, if the tenant has it and this region holds it; else 404/1228 as GDN answers for a database it lacks. */
-function heldFabric(ctx: ApiContext, scope: RequestScope, name: string): FabricView {
+function heldFabric(ctx: ApiContext, scope: RequestScope, name: string, hideWithoutAccess: boolean): FabricView {
   const view = ctx.auth.dir.fabric(scope.tenant, name);
-  if (!view || ctx.auth.access.fabric(scope.principal, name) === 'none') throw gdnError('DATABASE_NOT_FOUND', `database not found: ${name}`);
+  if (!view || (hideWithoutAccess && ctx.auth.access.fabric(scope.principal, name) === 'none')) throw gdnError('DATABASE_NOT_FOUND', `database not found: ${name}`);
   if (!view.dcList.includes(ctx.region)) {
     throw gdnError('DATABASE_NOT_FOUND', `database not found: ${name} is not held at ${ctx.region}: its dcList is ${view.dcList.join(', ')}; send the request to one of those regions`);
   }

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { canRead, type FabricView } from '../auth/index.js';
 import { gdnError } from '../core/errors.js';
@@ -69,12 +69,12 @@ export function fabricRoutes(ctx: ApiContext): FastifyPluginAsync {
     return [...new Set(list)];
   };
 
-  const setMetadata = (req: Req, merge: boolean) => {
+  const setMetadata = (req: Req, reply: FastifyReply, merge: boolean) => {
     const { metadata } = parseBody(Metadata, req.body, 'expecting {"metadata": {...}}');
     const f = req.gdn.view as FabricView;
     const next = merge ? { ...f.metadata, ...metadata } : metadata;
     write(() => reg.patch('fabric', req.gdn.tenant, f.name, { metadata: next }));
-    return { error: false, code: 201, result: true };
+    return reply.code(201).send({ error: false, code: 201, result: true });
   };
 
   return async (app) => {
@@ -119,7 +119,7 @@ export function fabricRoutes(ctx: ApiContext): FastifyPluginAsync {
     const current = async (req: Req) => ({ error: false, code: 200, result: described(req.gdn.view as FabricView) });
     app.get('/_fabric/:fabric/database/current', current);
     app.get('/_fabric/:fabric/database/metadata', current);
-    app.put('/_fabric/:fabric/database/metadata', async (req: Req) => setMetadata(req, false));
-    app.patch('/_fabric/:fabric/database/metadata', async (req: Req) => setMetadata(req, true));
+    app.put('/_fabric/:fabric/database/metadata', async (req: Req, reply) => setMetadata(req, reply, false));
+    app.patch('/_fabric/:fabric/database/metadata', async (req: Req, reply) => setMetadata(req, reply, true));
   };
 }

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Principal } from '../auth/index.js';
 import { gdnError } from '../core/errors.js';
@@ -52,11 +52,11 @@ export function grantRoutes(
     principalOf(req);
     write(() => reg.put('grant', req.gdn.tenant, grantId(whoOf(req), scope), { level }));
   };
-  const clear = (req: Req, scope: GrantScope) => {
+  const clear = (req: Req, reply: FastifyReply, scope: GrantScope) => {
     principalOf(req);
     const id = grantId(whoOf(req), scope);
     if (reg.get('grant', req.gdn.tenant, id)) write(() => reg.remove('grant', req.gdn.tenant, id));
-    return { error: false, code: 202 };
+    return reply.code(202).send({ error: false, code: 202 });
   };
   const collections = (req: Req, p: Principal, fabric: string): Record<string, string> => {
     const out: Record<string, string> = {};
@@ -82,7 +82,7 @@ export function grantRoutes(
     set(req, { kind: 'db', fabric: db }, level);
     return { error: false, code: 200, result: level, [db]: level };
   });
-  app.delete(`${base}/database/:db`, async (req: Req) => clear(req, { kind: 'db', fabric: fabricParam(req) }));
+  app.delete(`${base}/database/:db`, async (req: Req, reply) => clear(req, reply, { kind: 'db', fabric: fabricParam(req) }));
 
   app.get(`${base}/database/:db/collection`, async (req: Req) => {
     const p = principalOf(req);
@@ -99,8 +99,8 @@ export function grantRoutes(
     set(req, { kind: 'coll', fabric: db, collection: coll }, level);
     return { error: false, code: 200, result: level, [`${db}/${coll}`]: level };
   });
-  app.delete(`${base}/database/:db/collection/:coll`, async (req: Req) =>
-    clear(req, { kind: 'coll', fabric: fabricParam(req), collection: named(req, 'coll', COLLECTION_OR_ALL, 'collection') }),
+  app.delete(`${base}/database/:db/collection/:coll`, async (req: Req, reply) =>
+    clear(req, reply, { kind: 'coll', fabric: fabricParam(req), collection: named(req, 'coll', COLLECTION_OR_ALL, 'collection') }),
   );
 
   app.get(`${base}/database/:db/stream`, async (req: Req) => {
@@ -125,8 +125,8 @@ export function grantRoutes(
     set(req, { kind: 'stream', fabric: db, stream }, level);
     return { error: false, code: 200, result: level, [`${db}/${stream}`]: level };
   });
-  app.delete(`${base}/database/:db/stream/:stream`, async (req: Req) =>
-    clear(req, { kind: 'stream', fabric: fabricParam(req), stream: named(req, 'stream', STREAM_OR_ALL, 'stream') }),
+  app.delete(`${base}/database/:db/stream/:stream`, async (req: Req, reply) =>
+    clear(req, reply, { kind: 'stream', fabric: fabricParam(req), stream: named(req, 'stream', STREAM_OR_ALL, 'stream') }),
   );
 }
 

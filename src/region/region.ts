@@ -16,7 +16,7 @@ import { openStorage, type Storage } from '../storage/index.js';
 import { linkProfile, type Topology } from '../topology/index.js';
 import type { RegionHandle, RegionState } from './handle.js';
 import { queryRunner } from './query-runner.js';
-import { createAuth, fabricAuthConfig } from '../auth/index.js';
+import { createAuth, fabricAuthConfig, type AuthService } from '../auth/index.js';
 
 export const DEFAULT_BODY_LIMIT = 32 * 1024 * 1024;
 
@@ -60,6 +60,8 @@ export interface Region extends RegionHandle {
   readonly storage: Storage;
   readonly replicator: Replicator;
   readonly clock: Clock;
+  /** Users, keys, grants and tokens as this PoP sees them. */
+  readonly auth: AuthService;
   /** The current app; a restart builds a new one. Built (not listening) from creation on. */
   readonly app: FastifyInstance;
   /**
@@ -176,6 +178,7 @@ export function createRegion(opts: RegionOptions): Region {
     storage,
     replicator,
     clock,
+    auth,
     get app() {
       return app;
     },
