@@ -65,7 +65,7 @@ describe('the run file: later commands find the running fabric without --url', (
   it('control commands take --data-dir; the file is removed on a clean exit, an ephemeral run leaves nothing', async () => {
     const dir = workdir();
     const running = await up(['--ephemeral', '--no-latency', '--data-dir', 'runs/a'], dir);
-    await fetch(`${running.urls.get('r-one')}/_api/collection`, { method: 'POST', body: JSON.stringify({ name: 'c' }) });
+    await fetch(`${running.urls.get('r-one')}/_api/collection`, { method: 'POST', headers: { authorization: `apikey ${running.apiKey}` }, body: JSON.stringify({ name: 'c' }) });
     expect((await runCli(['wait', '--data-dir', 'runs/a'], dir)).code).toBe(0);
     expect((await runCli(['kill', 'r-two', '--data-dir', 'runs/a'], dir)).code).toBe(0);
     expect((await runCli(['status', '--json', '-d', 'runs/a'], dir)).stdout).toContain('"killed"');

@@ -28,8 +28,8 @@ export function runCli(args: string[], cwd?: string): Promise<{ code: number | n
 }
 
 /** Spawns `fabric-emu up ...` and resolves once it prints its ready line. */
-export function startUp(args: string[], cwd?: string, timeoutMs = 20_000): Promise<Running> {
-  const child = spawn(process.execPath, [BIN, 'up', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startUp(args: string[], cwd?: string, timeoutMs = 20_000, env?: NodeJS.ProcessEnv): Promise<Running> {
+  const child = spawn(process.execPath, [BIN, 'up', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], ...(env ? { env } : {}) });
   let out = '';
   let err = '';
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
