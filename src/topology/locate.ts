@@ -42,13 +42,3 @@ export function locate(doc: Document, lineCounter: LineCounter, path: readonly P
   const { line, col } = lineCounter.linePos(offset);
   return { line, column: col, found };
 }
-
-/** `regions[1].port`; the root is `(root)`. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const segment of path) {
-    if (typeof segment === 'number') out += `[${segment}]`;
-    else out += out ? `.${String(segment)}` : String(segment);
-  }
-  return out || '(root)';
-}
