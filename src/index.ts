@@ -1,5 +1,6 @@
 /** The public API of fabric-emu: cli/ and testing/ use only what this file exports. */
 export { startFabric, type Fabric, type FabricOptions } from './fabric/fabric.js';
+export { FabricOptionsError } from './fabric/options.js';
 export { startProcessFabric, type ProcessFabric, type ProcessFabricOptions } from './fabric/process-fabric.js';
 export { createRegion, type Region, type RegionOptions } from './region/region.js';
 export type { FabricControl, FabricStatus, LinkStatus, LinkChange } from './control/types.js';

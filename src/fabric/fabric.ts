@@ -6,6 +6,7 @@ import { createRegion, type Region } from '../region/region.js';
 import type { Topology } from '../topology/index.js';
 import { checkClientRegion } from './client-region.js';
 import { localControl } from './local-control.js';
+import { FabricOptionsSchema, parseFabricOptions, type Same } from './options.js';
 
 export interface FabricOptions {
   topology: Topology;
@@ -20,6 +21,10 @@ export interface FabricOptions {
   clientRegion?: string | undefined;
 }
 
+/** Fails to compile when FabricOptions gains an option that startFabric() would refuse. */
+const optionsChecked: Same<keyof FabricOptions, keyof typeof FabricOptionsSchema.shape> = true;
+void optionsChecked;
+
 /** A running fabric: every PoP, their replication links and the control verbs of FabricControl. */
 export interface Fabric extends FabricControl {
   readonly topology: Topology;
@@ -31,7 +36,8 @@ export interface Fabric extends FabricControl {
 }
 
 /** Creates every region of the topology and starts them listening, plus the global/control server. */
-export async function startFabric(opts: FabricOptions): Promise<Fabric> {
+export async function startFabric(options: FabricOptions): Promise<Fabric> {
+  const opts = parseFabricOptions(options);
   const host = opts.host ?? '127.0.0.1';
   const { topology } = opts;
   checkClientRegion(topology, opts.clientRegion);
