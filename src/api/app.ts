@@ -9,7 +9,10 @@ import { CursorStore } from './cursor-store.js';
 import { datacenterRoutes } from './datacenter.js';
 import { documentRoutes } from './document.js';
 import { registerErrorHandler } from './error-handler.js';
+import { validatorCompiler } from './validation.js';
 import { indexRoutes } from './indexes.js';
+import { FabricParams } from './fields.js';
+import { registerOpenApi } from './openapi.js';
 import { normalizeUrl } from './paths.js';
 import { queryRoutes } from './query.js';
 import { restqlRoutes } from './restql.js';
@@ -37,6 +40,7 @@ export function buildApp(ctx: ApiContext, opts: AppOptions = {}): FastifyInstanc
 
   registerErrorHandler(app);
   registerBodyParser(app);
+  app.setValidatorCompiler(validatorCompiler);
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-gdn-region', ctx.region);
@@ -51,11 +55,13 @@ export function buildApp(ctx: ApiContext, opts: AppOptions = {}): FastifyInstanc
     await ctx.storage.group.flush();
   });
 
-  app.addHook('preHandler', async (req) => {
+  // Before validation, so that an unknown fabric answers 1228 whatever else is wrong with the request.
+  app.addHook('preValidation', async (req) => {
     const fabric = (req.params as { fabric?: string } | undefined)?.fabric;
     if (fabric !== undefined && !ctx.hasFabric(fabric)) throw gdnError('DATABASE_NOT_FOUND', `database not found: ${fabric}`);
   });
 
+  registerOpenApi(app, { title: `fabric-emu PoP ${ctx.region}`, path: '/_fabric/:fabric/openapi.json', schema: { params: FabricParams } });
   app.register(datacenterRoutes(ctx));
   app.register(versionRoutes(ctx));
   app.register(collectionRoutes(ctx));

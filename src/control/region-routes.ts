@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { gdnError } from '../core/errors.js';
 import type { LinkSettings, ReplicationStatus } from '../replication/index.js';
@@ -21,25 +21,24 @@ const Settings = z.strictObject({
   rttMs: z.number().nonnegative().optional(),
   jitterMs: z.number().nonnegative().optional(),
   lossRate: z.number().min(0).lt(1).optional(),
-});
+}).meta({ example: { cut: false, rttMs: 80, jitterMs: 4 } });
+
+const ReplicationBody = z.strictObject({ running: z.boolean() }).meta({ example: { running: true } });
 
 /** Per-PoP control under /_emu/region: used by `fabric-emu up --processes` to reach each child. */
-export function regionControlRoutes(target: RegionControlTarget): FastifyPluginAsync {
+export function regionControlRoutes(target: RegionControlTarget): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/_emu/region/status', async () => ({ name: target.name, state: target.state(), replication: target.replication() }));
     app.get('/_emu/region/metrics', async (): Promise<MetricFamily[]> => replicationFamilies(target.replication()));
-    app.put<{ Params: { peer: string } }>('/_emu/region/links/:peer', async (req) => {
-      const r = Settings.safeParse(req.body);
-      if (!r.success) throw gdnError('BAD_PARAMETER', r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    app.put('/_emu/region/links/:peer', { schema: { params: z.object({ peer: z.string() }), body: Settings } }, async (req) => {
       try {
-        target.setLink(req.params.peer, r.data);
+        target.setLink(req.params.peer, req.body);
       } catch (e) {
         throw gdnError('NOT_FOUND', (e as Error).message);
       }
       return { ok: true };
     });
-    app.post<{ Body: { running?: unknown } }>('/_emu/region/replication', async (req) => {
-      if (typeof req.body?.running !== 'boolean') throw gdnError('BAD_PARAMETER', "expecting {\"running\": true|false}");
+    app.post('/_emu/region/replication', { schema: { body: ReplicationBody } }, async (req) => {
       target.setReplication(req.body.running);
       return { ok: true };
     });

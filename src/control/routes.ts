@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { gdnError } from '../core/errors.js';
 import type { FabricControl } from './types.js';
@@ -11,17 +11,15 @@ const LinkBody = z.strictObject({
   clear: z.boolean().optional(),
   bidirectional: z.boolean().optional(),
 });
-const PartitionBody = z.strictObject({ groups: z.array(z.array(z.string().min(1)).min(1)).min(1) });
-const WaitBody = z.strictObject({ timeoutMs: z.number().int().positive().max(600_000).optional() }).optional();
-
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
-  const r = schema.safeParse(body ?? undefined);
-  if (!r.success) throw gdnError('BAD_PARAMETER', r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
-  return r.data;
-}
+const PartitionBody = z
+  .strictObject({ groups: z.array(z.array(z.string().min(1)).min(1)).min(1) })
+  .meta({ example: { groups: [['gdn-us-west'], ['gdn-us-east', 'gdn-eu-west']] } });
+const WaitBody = z.strictObject({ timeoutMs: z.number().int().positive().max(600_000).optional() }).nullish();
+const LinkParams = z.object({ from: z.string(), to: z.string() });
+const RegionParams = z.object({ name: z.string() });
 
 /** The emulator's control API on the global port: the same verbs as the CLI and the Fabric object. */
-export function controlRoutes(control: FabricControl): FastifyPluginAsync {
+export function controlRoutes(control: FabricControl): FastifyPluginAsyncZod {
   const known = async (name: string) => {
     const names = (await control.status()).regions.map((r) => r.name);
     if (!names.includes(name)) throw gdnError('NOT_FOUND', `unknown region '${name}'; known: ${names.join(', ')}`);
@@ -34,16 +32,16 @@ export function controlRoutes(control: FabricControl): FastifyPluginAsync {
     });
     app.get('/_emu/status', async () => control.status());
     app.get('/_emu/metrics', async (_req, reply) => reply.type('text/plain; version=0.0.4').send(await control.metrics()));
-    app.put<{ Params: { from: string; to: string } }>('/_emu/links/:from/:to', async (req) => {
-      const { bidirectional, ...change } = parse(LinkBody, req.body ?? {});
+    app.put('/_emu/links/:from/:to', { schema: { params: LinkParams, body: LinkBody.nullish() } }, async (req) => {
+      const { bidirectional, ...change } = req.body ?? {};
       await known(req.params.from);
       await known(req.params.to);
       if (req.params.from === req.params.to) throw gdnError('BAD_PARAMETER', 'a link joins two different regions');
       await control.setLink(req.params.from, req.params.to, change, { bidirectional: bidirectional ?? true });
       return { ok: true };
     });
-    app.post('/_emu/partition', async (req) => {
-      const { groups } = parse(PartitionBody, req.body);
+    app.post('/_emu/partition', { schema: { body: PartitionBody } }, async (req) => {
+      const { groups } = req.body;
       for (const r of groups.flat()) await known(r);
       await control.partition(groups);
       return { ok: true };
@@ -52,12 +50,13 @@ export function controlRoutes(control: FabricControl): FastifyPluginAsync {
       await control.heal();
       return { ok: true };
     });
-    app.post<{ Params: { name: string } }>('/_emu/regions/:name/kill', async (req) => {
+    const region = { schema: { params: RegionParams } };
+    app.post('/_emu/regions/:name/kill', region, async (req) => {
       await known(req.params.name);
       await control.kill(req.params.name);
       return { ok: true };
     });
-    app.post<{ Params: { name: string } }>('/_emu/regions/:name/restart', async (req) => {
+    app.post('/_emu/regions/:name/restart', region, async (req) => {
       await known(req.params.name);
       await control.restart(req.params.name);
       return { ok: true };
@@ -66,8 +65,8 @@ export function controlRoutes(control: FabricControl): FastifyPluginAsync {
       await control.reset();
       return { ok: true };
     });
-    app.post('/_emu/wait', async (req) => {
-      const body = parse(WaitBody, req.body);
+    app.post('/_emu/wait', { schema: { body: WaitBody } }, async (req) => {
+      const body = req.body;
       await control.waitForReplication(body?.timeoutMs ? { timeoutMs: body.timeoutMs } : {});
       return { ok: true };
     });

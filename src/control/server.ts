@@ -2,6 +2,8 @@ import { createServer, type IncomingMessage } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerBodyParser } from '../api/body.js';
 import { registerErrorHandler } from '../api/error-handler.js';
+import { registerOpenApi } from '../api/openapi.js';
+import { validatorCompiler } from '../api/validation.js';
 import { GlobalForwarder } from './forward.js';
 import { routeRoutes } from './route-routes.js';
 import type { GlobalRouting } from './route-table.js';
@@ -35,6 +37,8 @@ export function buildControlApp(control: FabricControl, routing: GlobalRouting):
   }) as unknown as FastifyInstance;
   registerErrorHandler(app);
   registerBodyParser(app);
+  app.setValidatorCompiler(validatorCompiler);
+  registerOpenApi(app, { title: 'fabric-emu control (global port)', path: '/_emu/openapi.json' });
   app.register(controlRoutes(control));
   app.register(routeRoutes(routing));
   app.addHook('onClose', async () => forwarder.close());

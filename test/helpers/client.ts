@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, RouteOptions } from 'fastify';
 import { createRegion, defaultTopology, type Region, type Topology } from '../../src/index.js';
 
 export interface Reply {
@@ -75,6 +75,8 @@ export class TestClient {
 export interface TestRegion {
   region: Region;
   client: TestClient;
+  /** Every route the PoP registered, as Fastify's onRoute hook saw it. */
+  routes: RouteOptions[];
   close(): Promise<void>;
 }
 
@@ -89,6 +91,8 @@ export async function testRegion(opts: { topology?: Topology; name?: string; bod
     host: '127.0.0.1',
     ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}),
   });
+  const routes: RouteOptions[] = [];
+  region.app.addHook('onRoute', (r) => void routes.push(r));
   await region.app.ready();
-  return { region, client: new TestClient(region.app), close: () => region.close() };
+  return { region, client: new TestClient(region.app), routes, close: () => region.close() };
 }
