@@ -2,9 +2,9 @@
 export { startFabric, type Fabric, type FabricOptions } from './fabric/fabric.js';
 export { FabricOptionsError } from './fabric/options.js';
 export { startProcessFabric, type ProcessFabric, type ProcessFabricOptions } from './fabric/process-fabric.js';
-export { createRegion, type Region, type RegionOptions } from './region/region.js';
-export type { FabricControl, FabricStatus, LinkStatus, LinkChange } from './control/types.js';
-export type { DatacenterInfo } from './api/context.js';
+export { startRegion } from './region/server.js';
+export type { RegionHandle, RegionServer, RegionServerOptions, RegionState } from './region/handle.js';
+export type { FabricControl, FabricStatus, LinkStatus, LinkChange, VerbResult, ClockAction } from './control/types.js';
 export {
   defaultTopology,
   loadTopologyFile,
@@ -13,10 +13,13 @@ export {
   PRESETS,
   TopologyError,
   type Topology,
+  type DatacenterInfo,
   type RegionSpec,
   type LinkProfile,
 } from './topology/index.js';
 export { VERSION } from './core/version.js';
+export { FabricClock, ManualClock, type Clock, type ClockState, type Timer } from './core/clock.js';
+export { parseDuration } from './core/duration.js';
 export { GdnError, ERRORS } from './core/errors.js';
 export {
   FixtureError,

@@ -23,10 +23,6 @@ export interface AppOptions {
   https?: { key: string; cert: string } | undefined;
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 /** Builds one PoP's Fastify app without listening, so tests can drive it with inject(). */
 export function buildApp(ctx: ApiContext, opts: AppOptions = {}): FastifyInstance {
   const app = Fastify({
@@ -44,10 +40,10 @@ export function buildApp(ctx: ApiContext, opts: AppOptions = {}): FastifyInstanc
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-gdn-region', ctx.region);
-    reply.header('x-gdn-requestid', requestId(ctx.region));
+    reply.header('x-gdn-requestid', requestId(ctx.region, ctx.clock.now()));
     const client = req.headers[CLIENT_REGION_HEADER];
     const delay = ctx.clientDelayMs(Array.isArray(client) ? client[0] : client);
-    if (delay > 0) await sleep(delay);
+    if (delay > 0) await ctx.clock.sleep(delay);
   });
 
   // Writes share a group commit (storage/group-commit.ts): answer only once they are committed.
@@ -67,7 +63,7 @@ export function buildApp(ctx: ApiContext, opts: AppOptions = {}): FastifyInstanc
   app.register(collectionRoutes(ctx));
   app.register(documentRoutes(ctx));
   // One cursor store per app: a killed PoP loses its open cursors, as a crashed server would.
-  const cursors = new CursorStore();
+  const cursors = new CursorStore(() => ctx.clock.now());
   app.register(cursorRoutes(ctx, cursors));
   app.register(queryRoutes(ctx));
   app.register(indexRoutes(ctx));

@@ -34,7 +34,7 @@ export class CursorStore {
   private readonly cursors = new Map<string, Cursor>();
   private nextId = 1;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(private readonly now: () => number) {}
 
   /** The first batch; the cursor is kept only if more remain. */
   open(init: CursorInit): CursorPage {

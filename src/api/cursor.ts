@@ -45,6 +45,7 @@ export function cursorRoutes(ctx: ApiContext, cursors: CursorStore): FastifyPlug
       const body = req.body;
       const options = body.options ?? {};
       const out = runQuery(ctx.storage, req.params.fabric, body.query, body.bindVars ?? undefined, {
+        now: () => ctx.clock.now(),
         fullCount: options.fullCount ?? false,
         failOnWarning: options.failOnWarning ?? false,
         ...(options.maxWarningCount == null ? {} : { maxWarningCount: options.maxWarningCount }),

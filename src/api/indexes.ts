@@ -6,9 +6,6 @@ import type { ApiContext } from './context.js';
 import { bodyBool, FabricParams, queryRequired } from './fields.js';
 import { answersWith } from './validation.js';
 
-/** How often a PoP removes documents its ttl indexes say expired (ArangoDB: every 30 s). */
-export const TTL_SWEEP_MS = 1000;
-
 type Obj = Record<string, unknown>;
 
 const CollectionQuery = z.object({ collection: answersWith('COLLECTION_PARAMETER_MISSING', queryRequired) });
@@ -61,19 +58,6 @@ export function indexRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
   const { collections, indexes } = ctx.storage;
 
   return async (app) => {
-    let timer: NodeJS.Timeout | undefined;
-    app.addHook('onReady', async () => {
-      timer = setInterval(() => {
-        try {
-          ctx.storage.sweepExpired();
-        } catch (err) {
-          app.log.error({ err }, 'ttl sweep failed');
-        }
-      }, TTL_SWEEP_MS);
-      timer.unref();
-    });
-    app.addHook('onClose', async () => clearInterval(timer));
-
     app.get('/_fabric/:fabric/index', { schema: { params: FabricParams, querystring: CollectionQuery } }, async (req) => {
       const c = collections.require(req.params.fabric, req.query.collection);
       const list = [...builtIn(c), ...indexes.list(c).map((d) => indexObject(c, d))];

@@ -8,6 +8,8 @@ export interface RunQueryOptions extends QuerySourceOptions {
   /** Turn the first warning into an error (and roll every write back). */
   failOnWarning?: boolean;
   maxWarningCount?: number;
+  /** The PoP's clock for DATE_NOW(). */
+  now?: () => number;
 }
 
 export interface QueryOutcome {
@@ -47,6 +49,7 @@ export function runQuery(storage: Storage, fabric: string, query: string, bindVa
     const res = executeQuery(query, bindVars, source, {
       fullCount: opts.fullCount === true,
       database: fabric,
+      ...(opts.now ? { now: opts.now } : {}),
       ...(opts.maxWarningCount === undefined ? {} : { limits: { maxWarnings: opts.maxWarningCount } }),
     });
     const first = res.warnings[0];

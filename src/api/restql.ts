@@ -88,7 +88,7 @@ export function restqlRoutes(ctx: ApiContext, cursors: CursorStore): FastifyPlug
       const saved = store.require(req.params.fabric, req.params.name);
       // Saved parameter values are defaults; the caller's bindVars win.
       const bindVars = { ...saved.parameter, ...body?.bindVars };
-      const outcome = runQuery(ctx.storage, req.params.fabric, saved.value, bindVars);
+      const outcome = runQuery(ctx.storage, req.params.fabric, saved.value, bindVars, { now: () => ctx.clock.now() });
       const first = cursors.open({ rows: outcome.result, batchSize: body?.batchSize ?? DEFAULT_BATCH, ttlMs: TTL_MS, count: false, extra: outcome.extra });
       return reply.code(201).send(page(first, 201));
     });

@@ -1,5 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
+import { parseDuration } from '../index.js';
 import { DEFAULT_URL, emu } from './client.js';
+import { UsageError } from './errors.js';
 
 function number(v: string): number {
   const n = Number(v);
@@ -53,13 +55,27 @@ export function registerControl(program: Command): void {
   });
 
   withUrl(program.command('kill <region>').description('stop a PoP serving and replicating at once; its data stays')).action(async (region: string, o: { url: string }) => {
-    await emu(o.url, 'POST', `/_emu/regions/${encodeURIComponent(region)}/kill`);
-    ok();
+    console.log((await emu<{ message: string }>(o.url, 'POST', `/_emu/regions/${encodeURIComponent(region)}/kill`)).message);
   });
 
   withUrl(program.command('restart <region>').description('start a killed PoP again on its port, with its data')).action(async (region: string, o: { url: string }) => {
-    await emu(o.url, 'POST', `/_emu/regions/${encodeURIComponent(region)}/restart`);
-    ok();
+    console.log((await emu<{ message: string }>(o.url, 'POST', `/_emu/regions/${encodeURIComponent(region)}/restart`)).message);
+  });
+
+  withUrl(
+    program
+      .command('clock [action] [duration]')
+      .description("show the fabric's clock, or 'advance DURATION' (e.g. 90s, 5m, 1h, 2d or ms), 'freeze' or 'resume' it on every PoP"),
+  ).action(async (action: string | undefined, duration: string | undefined, o: { url: string }) => {
+    let body: unknown;
+    if (action === 'advance') {
+      if (duration === undefined || parseDuration(duration) === undefined) throw new UsageError(`clock advance needs a duration such as 90s, 5m, 1h, 2d or a number of ms, got '${duration ?? ''}'`);
+      body = { advance: duration };
+    } else if (action === 'freeze' || action === 'resume') body = { [action]: true };
+    else if (action !== undefined && action !== 'show') throw new UsageError(`unknown clock action '${action}'; expected show, advance DURATION, freeze or resume`);
+    const s = await emu<{ now: number; offsetMs: number; frozen: boolean }>(o.url, body === undefined ? 'GET' : 'POST', '/_emu/clock', body);
+    const offset = s.offsetMs >= 0 ? `+${Math.round(s.offsetMs)}` : String(Math.round(s.offsetMs));
+    console.log(`${new Date(s.now).toISOString()} (${offset} ms from real time${s.frozen ? ', frozen' : ''})`);
   });
 
   withUrl(program.command('reset').description('delete all data in every region')).action(async (o: { url: string }) => {

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { createRegion, type DatacenterInfo } from '../index.js';
+import { startRegion, type DatacenterInfo } from '../index.js';
 import { UsageError } from './errors.js';
 import { onShutdown } from './shutdown.js';
 import { resolveTopology, type TopologyFlags } from './topology.js';
@@ -11,6 +11,7 @@ interface RegionFlags extends TopologyFlags {
   latency: boolean;
   host: string;
   ports?: Record<string, number>;
+  holdReplication?: boolean;
 }
 
 function portMap(v: string): Record<string, number> {
@@ -36,6 +37,7 @@ export function registerRegion(program: Command): void {
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--ports <name=port,...>', "peers' ports, overriding the topology's", portMap)
     .addOption(new Option('--topology-json <file>', 'resolved topology from a parent process').hideHelp())
+    .addOption(new Option('--hold-replication', 'wait for a parent process to start replication').hideHelp())
     .action(async (name: string, flags: RegionFlags) => {
       const topology = resolveTopology(flags);
       if (!topology.regions.some((r) => r.name === name)) {
@@ -43,7 +45,7 @@ export function registerRegion(program: Command): void {
       }
       const ports = flags.ports ?? {};
       const datacenters = (): DatacenterInfo[] => topology.regions.map((r) => ({ ...r, host: flags.host, port: ports[r.name] ?? r.port }));
-      const region = createRegion({
+      const region = await startRegion({
         topology,
         name,
         dataDir: flags.ephemeral ? undefined : resolve(flags.dataDir),
@@ -51,8 +53,8 @@ export function registerRegion(program: Command): void {
         host: flags.host,
         datacenters,
         ...(ports[name] ? { port: ports[name] } : {}),
+        holdReplication: flags.holdReplication === true,
       });
-      await region.listen();
       console.log(`fabric-emu region ${name} ready: ${region.url()}`);
       onShutdown(() => region.close());
     });

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { ClockState } from '../core/clock.js';
 import { gdnError } from '../core/errors.js';
 import type { LinkSettings, ReplicationStatus } from '../replication/index.js';
 import { replicationFamilies, type MetricFamily } from './metrics.js';
@@ -12,9 +13,13 @@ export interface RegionControlTarget {
   replication(): ReplicationStatus;
   setLink(peer: string, settings: LinkSettings): void;
   setReplication(running: boolean): void;
-  /** Wipes the replica; only while replication is stopped on every region of the fabric. */
+  /** Wipes the replica and link statistics; only while replication is stopped on every region of the fabric. */
   reset(): void;
+  /** Takes the fabric's clock state (advance, freeze, resume reach every PoP this way). */
+  setClock(s: ClockState): void;
 }
+
+const ClockBody = z.strictObject({ now: z.number(), offsetMs: z.number(), frozen: z.boolean() }).meta({ example: { now: 1764580000000, offsetMs: 0, frozen: false } });
 
 const Settings = z.strictObject({
   cut: z.boolean(),
@@ -40,6 +45,10 @@ export function regionControlRoutes(target: RegionControlTarget): FastifyPluginA
     });
     app.post('/_emu/region/replication', { schema: { body: ReplicationBody } }, async (req) => {
       target.setReplication(req.body.running);
+      return { ok: true };
+    });
+    app.put('/_emu/region/clock', { schema: { body: ClockBody } }, async (req) => {
+      target.setClock(req.body);
       return { ok: true };
     });
     app.post('/_emu/region/reset', async () => {

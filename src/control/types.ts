@@ -1,4 +1,6 @@
-import type { LinkSettings, LinkState } from '../replication/index.js';
+import type { ClockState } from '../core/clock.js';
+// Only the plain link types: the public .d.ts must not reach the replicator or storage.
+import type { LinkSettings, LinkState } from '../replication/link-settings.js';
 
 export type RegionRunState = 'created' | 'serving' | 'killed' | 'closed';
 
@@ -30,18 +32,31 @@ export interface LinkChange extends Partial<LinkSettings> {
   clear?: boolean;
 }
 
+/** What kill and restart did: `changed: false` says the region already was in that state. */
+export interface VerbResult {
+  changed: boolean;
+  state: RegionRunState;
+  message: string;
+}
+
+export type ClockAction = { advance: number } | { freeze: true } | { resume: true };
+
 /** What the /_emu API, the CLI and the Fabric object can do to a running fabric. */
 export interface FabricControl {
   status(): Promise<FabricStatus>;
   setLink(from: string, to: string, change: LinkChange, opts?: { bidirectional?: boolean }): Promise<void>;
+  /** Cuts every link between groups; a region may be in one group only. */
   partition(groups: string[][]): Promise<void>;
   heal(): Promise<void>;
-  kill(region: string): Promise<void>;
-  restart(region: string): Promise<void>;
+  kill(region: string): Promise<VerbResult>;
+  restart(region: string): Promise<VerbResult>;
   reset(): Promise<void>;
+  /** Resolves once every live, uncut link has delivered everything; a GdnError naming the pending links on timeout. */
   waitForReplication(opts?: { timeoutMs?: number }): Promise<void>;
   metrics(): Promise<string>;
   health(): { name: string; url: string; listening: boolean }[];
+  /** The fabric's clock: its state, or advanced (ms), frozen or resumed on every PoP. */
+  clock(action?: ClockAction): Promise<ClockState>;
 }
 
 /** Every ordered pair of regions that sit in different groups; unlisted regions form one more group. */

@@ -15,8 +15,8 @@ export function generatedKey(hlc: Hlc, regionOrdinal: number): string {
 
 let counter = 0;
 
-/** Request ids for x-gdn-requestid: region-scoped, unique within a process run. */
-export function requestId(region: string): string {
+/** Request ids for x-gdn-requestid: region-scoped, unique within a process run; `now` from the PoP's clock. */
+export function requestId(region: string, now: number): string {
   counter = (counter + 1) % Number.MAX_SAFE_INTEGER;
-  return `${region}-${Date.now().toString(36)}-${counter.toString(36)}`;
+  return `${region}-${Math.floor(now).toString(36)}-${counter.toString(36)}`;
 }

@@ -1,5 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { ClockState } from '../core/clock.js';
+import type { RegionAgent } from '../control/agent.js';
+import type { RegionRunState } from '../control/types.js';
+import type { LinkSettings, ReplicationStatus } from '../replication/index.js';
 
 /** src/fabric and dist/fabric are both two levels below the package root, beside bin/. */
 const BIN = fileURLToPath(new URL('../../bin/fabric-emu.js', import.meta.url));
@@ -16,26 +20,69 @@ export interface ChildRegionOptions {
   log: (line: string) => void;
 }
 
-/** One PoP in its own process (`fabric-emu region NAME`), so that it can be killed with SIGKILL. */
-export class ChildRegion {
+async function request<T>(method: string, url: string, body?: unknown): Promise<T> {
+  const res = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    signal: AbortSignal.timeout(5_000),
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${text}`);
+  return JSON.parse(text) as T;
+}
+
+/**
+ * One PoP in its own process (`fabric-emu region NAME`), so that it can be killed with SIGKILL. It
+ * starts with replication held until the parent has given it the link settings and the clock.
+ */
+export class ChildRegion implements RegionAgent {
   private child: ChildProcess | undefined;
   private ready = false;
+  private closed = false;
 
   constructor(readonly o: ChildRegionOptions) {}
+
+  get name(): string {
+    return this.o.name;
+  }
 
   alive(): boolean {
     return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  isReady(): boolean {
-    return this.ready && this.alive();
+  state(): RegionRunState {
+    if (this.closed) return 'closed';
+    if (this.ready && this.alive()) return 'serving';
+    return this.child ? 'killed' : 'created';
   }
 
   url(): string {
     return `http://${this.o.host}:${this.o.ports[this.o.name]}`;
   }
 
-  /** Spawns the process and resolves once it serves. */
+  async replication(): Promise<ReplicationStatus | undefined> {
+    if (this.state() !== 'serving') return undefined;
+    return (await request<{ replication: ReplicationStatus }>('GET', `${this.url()}/_emu/region/status`)).replication;
+  }
+
+  async setLink(peer: string, settings: LinkSettings): Promise<void> {
+    await request('PUT', `${this.url()}/_emu/region/links/${encodeURIComponent(peer)}`, settings);
+  }
+
+  async setReplication(running: boolean): Promise<void> {
+    await request('POST', `${this.url()}/_emu/region/replication`, { running });
+  }
+
+  async reset(): Promise<void> {
+    await request('POST', `${this.url()}/_emu/region/reset`);
+  }
+
+  async setClock(s: ClockState): Promise<void> {
+    await request('PUT', `${this.url()}/_emu/region/clock`, s);
+  }
+
+  /** Spawns the process and resolves once it serves (replication held). */
   start(timeoutMs = 30_000): Promise<void> {
     const args = [
       BIN,
@@ -48,6 +95,7 @@ export class ChildRegion {
       this.o.host,
       '--ports',
       Object.entries(this.o.ports).map(([n, p]) => `${n}=${p}`).join(','),
+      '--hold-replication',
       ...(this.o.latency ? [] : ['--no-latency']),
     ];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -83,8 +131,9 @@ export class ChildRegion {
     await this.signal('SIGKILL');
   }
 
-  async stop(): Promise<void> {
+  async close(): Promise<void> {
     await this.signal('SIGTERM');
+    this.closed = true;
   }
 
   private signal(sig: NodeJS.Signals): Promise<void> {

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { formatPath, describeIssues, type IssueText } from '../core/zod-issues.js';
-import { checkTopology, type Topology } from '../topology/index.js';
+import { FabricClock } from '../core/clock.js';
+import { checkTopology } from '../topology/index.js';
+import type { FabricOptions } from './types.js';
 
 /** startFabric() was called with options it cannot run with; `issues` has one entry per problem. */
 export class FabricOptionsError extends TypeError {
@@ -22,16 +24,19 @@ export const FabricOptionsSchema = z.strictObject({
   latency: z.boolean().optional(),
   host: z.string().min(1).optional(),
   bodyLimit: z.int().positive().optional(),
-  logger: z.unknown().optional(),
+  logger: z.boolean().optional(),
   warn: fn.optional(),
   clientRegion: z.string().min(1).optional(),
+  clock: z.custom<FabricClock>((v) => v instanceof FabricClock, 'expected a FabricClock').optional(),
 });
 
-/** True when A and B are the same type; fabric.ts uses it to keep this schema and FabricOptions in step. */
-export type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** Fails to compile when FabricOptions gains an option that startFabric() would refuse. */
+const optionsCovered: Same<keyof FabricOptions, keyof typeof FabricOptionsSchema.shape> = true;
+void optionsCovered;
 
 /** Validates startFabric()'s options at the entry point, the topology with the same rules as regions.yaml. */
-export function parseFabricOptions<T extends { topology: Topology }>(input: T): T {
+export function parseFabricOptions(input: FabricOptions): FabricOptions {
   if (typeof input !== 'object' || input === null) {
     throw new FabricOptionsError([{ path: [], key: formatPath([]), reason: 'expected an options object with at least { topology }', missing: false }]);
   }

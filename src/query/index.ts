@@ -2,6 +2,7 @@
  * Public API of the C8QL engine: parse, validate (POST /_api/query), explain and execute
  * (POST /_api/cursor) over any QueryDataSource.
  */
+import { systemClock } from '../core/clock.js';
 import { GdnError } from '../core/errors.js';
 import type { Query, Statement } from './ast.js';
 import type { QueryDataSource, ScanSpec } from './datasource.js';
@@ -26,6 +27,8 @@ export interface ExecuteOptions {
   user?: { name?: string | null; attributes?: Record<string, unknown>; apiKeyAttributes?: Record<string, unknown> };
   /** Value of CURRENT_DATABASE(). */
   database?: string;
+  /** The PoP's clock, read by DATE_NOW() (epoch ms); by default real time. */
+  now?: () => number;
 }
 
 export interface ExecuteResult {
@@ -180,6 +183,7 @@ function makeRuntime(p: Prepared, source: QueryDataSource | null, options: Execu
       apiKeyAttributes: options.user?.apiKeyAttributes ?? {},
     },
     database: options.database ?? '_system',
+    now: options.now ?? (() => systemClock.now()),
   }, (name, args) => callFunction(rt, name, args));
   for (const w of p.warnings) rt.warn(w.code, w.message);
   return rt;

@@ -1,3 +1,4 @@
+import { systemClock } from '../core/clock.js';
 import { GdnError } from '../core/errors.js';
 import type { QueryDataSource } from './datasource.js';
 import type { FnContext } from './functions/context.js';
@@ -50,15 +51,17 @@ export class Runtime {
     readonly source: QueryDataSource | null,
     readonly limits: ResourceLimits,
     readonly modifies: boolean,
-    fnExtras: Pick<FnContext, 'user' | 'database'>,
+    fnExtras: Pick<FnContext, 'user' | 'database' | 'now'>,
     call: (name: string, args: unknown[]) => unknown,
   ) {
-    this.deadline = Date.now() + limits.timeoutMs;
+    // The time limit is real time: a frozen or advanced fabric clock must not disable or trip it.
+    this.deadline = systemClock.now() + limits.timeoutMs;
     this.fn = {
       warn: (code, message) => this.warn(code, message),
       source,
       user: fnExtras.user,
       database: fnExtras.database,
+      now: fnExtras.now,
       maxArrayLength: limits.maxArrayLength,
       call,
     };
@@ -74,7 +77,7 @@ export class Runtime {
     if (this.steps > this.limits.maxSteps) {
       throw new GdnError('QUERY_KILLED', `query killed: it exceeded the limit of ${this.limits.maxSteps} processed rows/elements`);
     }
-    if ((this.steps & 0xfff) < n && Date.now() > this.deadline) {
+    if ((this.steps & 0xfff) < n && systemClock.now() > this.deadline) {
       throw new GdnError('QUERY_KILLED', `query killed: it exceeded the time limit of ${this.limits.timeoutMs} ms`);
     }
   }

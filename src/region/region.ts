@@ -1,17 +1,24 @@
+import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { buildApp } from '../api/app.js';
 import { regionControlRoutes } from '../control/region-routes.js';
 import type { ApiContext, DatacenterInfo } from '../api/context.js';
+import { FabricClock, type Clock } from '../core/clock.js';
 import { gdnError } from '../core/errors.js';
 import { createRng } from '../core/rng.js';
 import { VERSION } from '../core/version.js';
 import { sampleRtt } from '../latency/sampler.js';
-import { Replicator, REPLICATION_PATH } from '../replication/index.js';
+import { Replicator, REPLICATION_PATH, WsTransport, type Transport } from '../replication/index.js';
 import { openStorage, type Storage } from '../storage/index.js';
-import { linkProfile, type RegionSpec, type Topology } from '../topology/index.js';
+import { linkProfile, type Topology } from '../topology/index.js';
+import type { RegionHandle, RegionState } from './handle.js';
 
 export const DEFAULT_BODY_LIMIT = 32 * 1024 * 1024;
+
+/** How often a PoP removes documents its ttl indexes say expired (ArangoDB: every 30 s), in clock time. */
+export const TTL_SWEEP_MS = 1000;
 
 export interface RegionOptions {
   topology: Topology;
@@ -24,26 +31,28 @@ export interface RegionOptions {
   /** Overrides the topology's port (e.g. the port a parent process picked for this region). */
   port?: number;
   bodyLimit?: number;
-  logger?: FastifyServerOptions['logger'];
+  logger?: FastifyServerOptions['logger'] | undefined;
   /** All regions of the fabric with their ports; by default the topology's ports. */
   datacenters?: () => DatacenterInfo[];
   warn?: (msg: string) => void;
+  /** The fabric's clock; by default a clock of its own, in real time. */
+  clock?: Clock;
+  /**
+   * What replication runs over; by default WebSocket to the peers' ports. The simulation passes an
+   * in-memory network's endpoint.
+   */
+  transport?: Transport;
 }
 
-export type RegionState = 'created' | 'serving' | 'killed' | 'closed';
+export type { RegionHandle, RegionState };
 
 /** One PoP: its replica, its replication links and its Fastify app. */
-export interface Region {
-  readonly name: string;
-  readonly spec: RegionSpec;
+export interface Region extends RegionHandle {
   readonly storage: Storage;
   readonly replicator: Replicator;
+  readonly clock: Clock;
   /** The current app; a restart builds a new one. Built (not listening) from creation on. */
   readonly app: FastifyInstance;
-  state(): RegionState;
-  port(): number;
-  url(): string;
-  listening(): boolean;
   /**
    * Starts serving and (unless `replicate` is false) replicating; after a kill, restarts on the
    * same port with the same data. A fabric starts replication once every PoP listens, so that
@@ -67,6 +76,7 @@ export function createRegion(opts: RegionOptions): Region {
   const storage = openStorage({ path: regionDatabasePath(opts.dataDir, name), region: name, regionOrdinal: ordinal });
   const rng = createRng(topology.seed).fork(`client:${name}`);
   const warn = opts.warn ?? ((msg: string) => console.warn(`[${name}] ${msg}`));
+  const clock = opts.clock ?? new FabricClock();
   let boundPort: number | undefined;
   let state: RegionState = 'created';
 
@@ -74,21 +84,36 @@ export function createRegion(opts: RegionOptions): Region {
   const datacenters = (): DatacenterInfo[] =>
     opts.datacenters?.() ?? topology.regions.map((r) => ({ ...r, host: opts.host, port: r.name === name ? (boundPort ?? configuredPort) : r.port }));
 
-  const replicator = new Replicator({
-    self: name,
-    topology,
-    storage,
-    latency: opts.latency,
-    warn,
-    peerUrl: (peer) => {
-      const dc = datacenters().find((d) => d.name === peer);
-      return dc && dc.port !== 0 ? `ws://${dc.host}:${dc.port}${REPLICATION_PATH}` : undefined;
-    },
+  const ws = new WsTransport((peer) => {
+    const dc = datacenters().find((d) => d.name === peer);
+    return dc && dc.port !== 0 ? `ws://${dc.host}:${dc.port}${REPLICATION_PATH}` : undefined;
   });
+  const replicator = new Replicator({ self: name, topology, storage, latency: opts.latency, warn, clock, transport: opts.transport ?? ws });
+  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => undefined);
+    const path = (req.url ?? '').split('?')[0];
+    if (path === REPLICATION_PATH && !opts.transport) return ws.upgrade(req, socket, head);
+    const body = JSON.stringify({ error: true, code: 404, errorNum: 404, errorMessage: `no WebSocket endpoint at '${path}'` });
+    socket.end(`HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  };
+  let sweep: ReturnType<Clock['setInterval']> | undefined;
+  const sweeping = (on: boolean) => {
+    clock.clearTimeout(sweep);
+    sweep = on
+      ? clock.setInterval(() => {
+          try {
+            storage.sweepExpired(clock.now());
+          } catch (e) {
+            warn(`ttl sweep failed: ${(e as Error).message}`);
+          }
+        }, TTL_SWEEP_MS)
+      : undefined;
+  };
 
   const ctx: ApiContext = {
     region: name,
     storage,
+    clock,
     version: VERSION,
     bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
     datacenters,
@@ -111,18 +136,27 @@ export function createRegion(opts: RegionOptions): Region {
         replication: () => replicator.status(),
         setLink: (peer, settings) => replicator.setLink(peer, settings),
         setReplication: (running) => (running ? replicator.start() : replicator.stop()),
-        reset: () => storage.reset(),
+        reset: () => {
+          storage.reset();
+          replicator.resetStats();
+        },
+        setClock: (s) => {
+          if (clock instanceof FabricClock) clock.setState(s);
+        },
       }),
     );
     return a;
   };
   let app = build();
+  // The sweep runs while the PoP is alive, listening or not (route tests drive an unbound app).
+  sweeping(true);
 
   return {
     name,
     spec,
     storage,
     replicator,
+    clock,
     get app() {
       return app;
     },
@@ -134,10 +168,11 @@ export function createRegion(opts: RegionOptions): Region {
       if (state === 'serving') return boundPort as number;
       if (state === 'closed') throw new Error(`region ${name} is closed`);
       if (state === 'killed') app = build();
-      replicator.attach(app.server);
+      app.server.on('upgrade', upgrade);
       await app.listen({ host: opts.host, port: boundPort ?? configuredPort });
       const addr = app.server.address();
       boundPort = typeof addr === 'object' && addr ? addr.port : configuredPort;
+      if (state === 'killed') sweeping(true);
       state = 'serving';
       if (o.replicate !== false) replicator.start();
       return boundPort;
@@ -145,6 +180,7 @@ export function createRegion(opts: RegionOptions): Region {
     async kill() {
       if (state !== 'serving') return;
       state = 'killed';
+      sweeping(false);
       replicator.stop();
       // Like a crashed process: open connections are cut, not drained.
       app.server.closeAllConnections();
@@ -154,9 +190,11 @@ export function createRegion(opts: RegionOptions): Region {
       if (state === 'closed') return;
       const appOpen = state !== 'killed';
       state = 'closed';
+      sweeping(false);
       replicator.stop();
       if (appOpen) await app.close();
       storage.close();
     },
   };
 }
+

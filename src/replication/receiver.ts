@@ -1,8 +1,8 @@
-import type WebSocket from 'ws';
+import type { Clock, Timer } from '../core/clock.js';
 import { ReplicationGapError, type ApplyStats, type Applier, type ChangeEntry } from '../storage/index.js';
-import { epochNow } from '../core/time.js';
 import { decode, encode, PROTOCOL_VERSION, SenderFrame } from './protocol.js';
 import { LagStats } from './stats.js';
+import type { Connection } from './transport.js';
 
 export interface IncomingCounters {
   applied: number;
@@ -28,6 +28,7 @@ export interface ReceiverOptions {
   self: string;
   peers: ReadonlySet<string>;
   applier: Applier;
+  clock: Clock;
   state: (origin: string) => IncomingState;
   /** Called after a batch committed, e.g. to record metrics. */
   onApplied: (origin: string, stats: ApplyStats) => void;
@@ -42,17 +43,15 @@ export interface ReceiverOptions {
 export class IncomingConnection {
   private origin: string | undefined;
   private readonly queue: Pending[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private immediate: NodeJS.Immediate | undefined;
+  private timer: Timer | undefined;
   private closed = false;
 
   constructor(
-    private readonly ws: WebSocket,
+    private readonly conn: Connection,
     private readonly o: ReceiverOptions,
   ) {
-    ws.on('message', (data) => this.onMessage(String(data)));
-    ws.on('close', () => this.close());
-    ws.on('error', () => undefined);
+    conn.onMessage((text) => this.onMessage(text));
+    conn.onClose(() => this.close());
   }
 
   pending(): number {
@@ -62,17 +61,16 @@ export class IncomingConnection {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    clearTimeout(this.timer);
-    clearImmediate(this.immediate);
+    this.o.clock.clearTimeout(this.timer);
     this.queue.length = 0;
     if (this.origin && this.o.state(this.origin).connection === this) this.o.state(this.origin).connection = undefined;
-    this.ws.terminate();
+    this.conn.close();
   }
 
   private refuse(reason: string): void {
     this.o.warn(`replication ${this.origin ?? '?'}→${this.o.self}: refused: ${reason}`);
     if (this.origin) this.o.state(this.origin).counters.refusedFrames++;
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(encode({ v: PROTOCOL_VERSION, t: 'refuse', reason }));
+    this.conn.send(encode({ v: PROTOCOL_VERSION, t: 'refuse', reason }));
     this.close();
   }
 
@@ -89,7 +87,7 @@ export class IncomingConnection {
       // A reconnecting sender replaces its old connection; the old one's queue is dropped.
       if (st.connection && st.connection !== this) st.connection.close();
       st.connection = this;
-      this.ws.send(encode({ v: PROTOCOL_VERSION, t: 'welcome', applied: this.o.applier.appliedSeq(f.from) }));
+      this.conn.send(encode({ v: PROTOCOL_VERSION, t: 'welcome', applied: this.o.applier.appliedSeq(f.from) }));
       return;
     }
     if (!this.origin) return this.refuse('changes before hello');
@@ -98,24 +96,18 @@ export class IncomingConnection {
     if (this.queue.length === 1) this.schedule();
   }
 
-  /**
-   * Timers fire up to a millisecond or so late, which would bias every observed lag upward; so a
-   * timer wakes us shortly before readAt and the last stretch is waited out on immediates.
-   */
+  /** Waits on the clock for the head frame's readAt (the clock itself is precise below a millisecond). */
   private schedule(): void {
     const head = this.queue[0];
     if (!head || this.closed) return;
-    const wait = head.readAt - epochNow();
-    clearTimeout(this.timer);
-    clearImmediate(this.immediate);
-    if (wait > 1) this.timer = setTimeout(() => this.deliver(), wait - 1);
-    else this.immediate = setImmediate(() => this.deliver());
+    this.o.clock.clearTimeout(this.timer);
+    this.timer = this.o.clock.setTimeout(() => this.deliver(), head.readAt - this.o.clock.now());
   }
 
   private deliver(): void {
     const origin = this.origin as string;
     const st = this.o.state(origin);
-    while (!this.closed && this.queue.length > 0 && this.queue[0]!.readAt <= epochNow()) {
+    while (!this.closed && this.queue.length > 0 && this.queue[0]!.readAt <= this.o.clock.now()) {
       const { entries } = this.queue.shift()!;
       let stats: ApplyStats;
       try {
@@ -124,7 +116,7 @@ export class IncomingConnection {
         if (e instanceof ReplicationGapError) return this.refuse(e.message);
         throw e;
       }
-      const now = epochNow();
+      const now = this.o.clock.now();
       for (const e of entries) {
         st.lag.record(Math.max(0, now - e.at));
       }
@@ -133,7 +125,7 @@ export class IncomingConnection {
       st.counters.discarded += stats.discarded;
       st.counters.duplicates += stats.duplicates;
       this.o.onApplied(origin, stats);
-      this.ws.send(encode({ v: PROTOCOL_VERSION, t: 'ack', seq: stats.lastSeq }));
+      this.conn.send(encode({ v: PROTOCOL_VERSION, t: 'ack', seq: stats.lastSeq }));
     }
     this.schedule();
   }

@@ -1,13 +1,11 @@
-import type { Server } from 'node:http';
-import type { Duplex } from 'node:stream';
-import { WebSocketServer } from 'ws';
+import type { Clock } from '../core/clock.js';
 import { createRng } from '../core/rng.js';
 import type { ApplyStats, Storage } from '../storage/index.js';
 import { linkProfile, type Topology } from '../topology/index.js';
 import type { LinkSettings } from './link-settings.js';
-import { REPLICATION_PATH } from './protocol.js';
 import { IncomingConnection, IncomingState, type IncomingCounters } from './receiver.js';
 import { OutgoingLink, type OutgoingStatus } from './sender.js';
+import type { Transport } from './transport.js';
 
 export interface IncomingStatus {
   from: string;
@@ -35,8 +33,8 @@ export interface ReplicatorOptions {
   topology: Topology;
   storage: Storage;
   latency: boolean;
-  /** The replication URL of a peer, or undefined while its port is unknown. */
-  peerUrl: (name: string) => string | undefined;
+  transport: Transport;
+  clock: Clock;
   warn: (msg: string) => void;
   onApplied?: (origin: string, stats: ApplyStats) => void;
 }
@@ -48,7 +46,6 @@ export interface ReplicatorOptions {
 export class Replicator {
   readonly outgoing = new Map<string, OutgoingLink>();
   readonly incoming = new Map<string, IncomingState>();
-  private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 256 * 1024 * 1024 });
   private readonly peers: Set<string>;
   private running = false;
 
@@ -61,7 +58,8 @@ export class Replicator {
         new OutgoingLink({
           self: o.self,
           peer,
-          url: () => o.peerUrl(peer),
+          transport: o.transport,
+          clock: o.clock,
           log: o.storage.changes,
           profile: linkProfile(o.topology, o.self, peer),
           latency: o.latency,
@@ -74,37 +72,41 @@ export class Replicator {
     o.storage.changes.onAppend = () => this.notify();
   }
 
-  /** Takes WebSocket upgrades on the replication path of the PoP's HTTP server. */
-  attach(server: Server): void {
-    server.on('upgrade', (req, socket: Duplex, head) => {
-      const path = (req.url ?? '').split('?')[0];
-      if (path !== REPLICATION_PATH || !this.running) {
-        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
-        return;
-      }
-      this.wss.handleUpgrade(req, socket, head, (ws) => {
-        new IncomingConnection(ws, {
-          self: this.o.self,
-          peers: this.peers,
-          applier: this.o.storage.applier,
-          state: (origin) => this.incoming.get(origin) as IncomingState,
-          onApplied: (origin, stats) => this.o.onApplied?.(origin, stats),
-          warn: this.o.warn,
-        });
-      });
-    });
-  }
-
   start(): void {
     this.running = true;
+    this.o.transport.accept((conn) => {
+      new IncomingConnection(conn, {
+        self: this.o.self,
+        peers: this.peers,
+        applier: this.o.storage.applier,
+        clock: this.o.clock,
+        state: (origin) => this.incoming.get(origin) as IncomingState,
+        onApplied: (origin, stats) => this.o.onApplied?.(origin, stats),
+        warn: this.o.warn,
+      });
+    });
     for (const link of this.outgoing.values()) link.start();
   }
 
   /** Stops shipping and receiving; what is not yet acknowledged resumes after start(). */
   stop(): void {
     this.running = false;
+    this.o.transport.accept(undefined);
     for (const link of this.outgoing.values()) link.stop();
     for (const st of this.incoming.values()) st.connection?.close();
+  }
+
+  /** Forgets lag figures and counters (after a reset, old figures would describe data that is gone). */
+  resetStats(): void {
+    for (const link of this.outgoing.values()) link.resetStats();
+    for (const [peer, st] of this.incoming) {
+      st.connection?.close();
+      this.incoming.set(peer, new IncomingState());
+    }
+  }
+
+  isRunning(): boolean {
+    return this.running;
   }
 
   notify(): void {

@@ -1,13 +1,14 @@
-import WebSocket from 'ws';
+import type { Clock, Timer } from '../core/clock.js';
 import type { Rng } from '../core/rng.js';
 import { sampleLoss, sampleOneWay } from '../latency/sampler.js';
 import type { ChangeLog } from '../storage/index.js';
 import type { LinkProfile } from '../topology/index.js';
-import { epochNow } from '../core/time.js';
-import { DEFAULT_LINK_SETTINGS, effectiveProfile, type LinkSettings } from './link-settings.js';
-import { decode, encode, PROTOCOL_VERSION, ReceiverFrame } from './protocol.js';
+import { DEFAULT_LINK_SETTINGS, effectiveProfile, type LinkSettings, type LinkState } from './link-settings.js';
 
-export type LinkState = 'connecting' | 'open' | 'cut' | 'down' | 'stopped';
+export type { LinkState };
+import { decode, encode, PROTOCOL_VERSION, ReceiverFrame } from './protocol.js';
+import type { Connection, Transport } from './transport.js';
+
 
 export interface OutgoingStatus {
   to: string;
@@ -23,8 +24,8 @@ export interface OutgoingStatus {
 export interface SenderOptions {
   self: string;
   peer: string;
-  /** The peer's replication URL, or undefined while its port is not known yet. */
-  url: () => string | undefined;
+  transport: Transport;
+  clock: Clock;
   log: ChangeLog;
   profile: LinkProfile;
   /** false (--no-latency) sends frames for immediate delivery unless the link has an override. */
@@ -49,12 +50,13 @@ export class OutgoingLink {
   shipped = 0;
   acked = 0;
   settings: LinkSettings = DEFAULT_LINK_SETTINGS;
-  private ws: WebSocket | undefined;
+  private conn: Connection | undefined;
+  private opened = false;
   private handshaken = false;
   private lastReadAt = 0;
   private attempts = 0;
   private pumpQueued = false;
-  private retryTimer: NodeJS.Timeout | undefined;
+  private retryTimer: Timer | undefined;
 
   constructor(private readonly o: SenderOptions) {}
 
@@ -66,10 +68,18 @@ export class OutgoingLink {
 
   stop(): void {
     this.state = 'stopped';
-    clearTimeout(this.retryTimer);
-    this.ws?.terminate();
-    this.ws = undefined;
+    this.o.clock.clearTimeout(this.retryTimer);
+    const conn = this.conn;
+    this.conn = undefined;
+    this.opened = false;
     this.handshaken = false;
+    conn?.close();
+  }
+
+  resetStats(): void {
+    this.shipped = 0;
+    this.acked = 0;
+    this.lastReadAt = 0;
   }
 
   setSettings(s: LinkSettings): void {
@@ -82,7 +92,7 @@ export class OutgoingLink {
   schedulePump(): void {
     if (this.pumpQueued) return;
     this.pumpQueued = true;
-    setImmediate(() => {
+    this.o.clock.defer(() => {
       this.pumpQueued = false;
       this.pump();
     });
@@ -108,16 +118,19 @@ export class OutgoingLink {
 
   private connect(): void {
     if (this.state === 'stopped') return;
-    const url = this.o.url();
-    if (!url) return this.retry();
-    const ws = new WebSocket(url, { perMessageDeflate: false });
-    this.ws = ws;
-    ws.on('open', () => ws.send(encode({ v: PROTOCOL_VERSION, t: 'hello', from: this.o.self, to: this.o.peer })));
-    ws.on('message', (data) => this.onMessage(ws, String(data)));
-    ws.on('error', () => undefined);
-    ws.on('close', () => {
-      if (this.ws !== ws) return;
-      this.ws = undefined;
+    const conn = this.o.transport.connect(this.o.peer);
+    if (!conn) return this.retry();
+    this.conn = conn;
+    conn.onOpen(() => {
+      if (this.conn !== conn) return;
+      this.opened = true;
+      conn.send(encode({ v: PROTOCOL_VERSION, t: 'hello', from: this.o.self, to: this.o.peer }));
+    });
+    conn.onMessage((text) => this.onMessage(conn, text));
+    conn.onClose(() => {
+      if (this.conn !== conn) return;
+      this.conn = undefined;
+      this.opened = false;
       this.handshaken = false;
       if (this.state === 'stopped') return;
       this.state = 'down';
@@ -128,15 +141,16 @@ export class OutgoingLink {
   private retry(): void {
     if (this.state === 'stopped') return;
     const delay = RECONNECT_MS[Math.min(this.attempts++, RECONNECT_MS.length - 1)]!;
-    clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => this.connect(), delay);
+    this.o.clock.clearTimeout(this.retryTimer);
+    this.retryTimer = this.o.clock.setTimeout(() => this.connect(), delay);
   }
 
-  private onMessage(ws: WebSocket, raw: string): void {
+  private onMessage(conn: Connection, raw: string): void {
+    if (this.conn !== conn) return;
     const r = decode(ReceiverFrame, raw);
     if (!r.ok) {
       this.o.warn(`replication ${this.o.self}→${this.o.peer}: refused a frame from the peer: ${r.error}`);
-      ws.close(1002, 'bad frame');
+      conn.close();
       return;
     }
     const f = r.frame;
@@ -152,7 +166,7 @@ export class OutgoingLink {
       if (f.seq > this.acked) this.acked = f.seq;
     } else {
       this.o.warn(`replication ${this.o.self}→${this.o.peer}: peer refused the link: ${f.reason}`);
-      ws.close(1008, 'refused');
+      conn.close();
     }
   }
 
@@ -167,22 +181,22 @@ export class OutgoingLink {
   }
 
   private pump(): void {
-    const ws = this.ws;
-    if (!ws || !this.handshaken || this.settings.cut || ws.readyState !== WebSocket.OPEN) return;
+    const conn = this.conn;
+    if (!conn || !this.opened || !this.handshaken || this.settings.cut) return;
     if (this.o.log.uncommitted()) {
       this.schedulePump();
       return;
     }
-    if (ws.bufferedAmount > MAX_BUFFERED) {
-      setTimeout(() => this.schedulePump(), 5);
+    if (conn.buffered() > MAX_BUFFERED) {
+      this.o.clock.setTimeout(() => this.schedulePump(), 5);
       return;
     }
     const entries = this.o.log.since(this.shipped, BATCH);
     if (entries.length === 0) return;
-    const sentAt = epochNow();
+    const sentAt = this.o.clock.now();
     const readAt = Math.max(this.lastReadAt, sentAt + this.oneWayDelay());
     this.lastReadAt = readAt;
-    ws.send(encode({ v: PROTOCOL_VERSION, t: 'changes', sentAt, readAt, entries }));
+    conn.send(encode({ v: PROTOCOL_VERSION, t: 'changes', sentAt, readAt, entries }));
     this.shipped = entries[entries.length - 1]!.seq;
     if (entries.length === BATCH) this.schedulePump();
   }

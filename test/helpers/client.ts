@@ -1,5 +1,6 @@
 import type { FastifyInstance, RouteOptions } from 'fastify';
-import { createRegion, defaultTopology, type Region, type Topology } from '../../src/index.js';
+import { defaultTopology, FabricClock, type Topology } from '../../src/index.js';
+import { createRegion, type Region } from '../../src/region/region.js';
 
 export interface Reply {
   status: number;
@@ -77,12 +78,15 @@ export interface TestRegion {
   client: TestClient;
   /** Every route the PoP registered, as Fastify's onRoute hook saw it. */
   routes: RouteOptions[];
+  /** The PoP's own clock: tests of expiry advance it instead of sleeping. */
+  clock: FabricClock;
   close(): Promise<void>;
 }
 
 /** A single in-memory PoP of the default topology, latency off, not listening. */
 export async function testRegion(opts: { topology?: Topology; name?: string; bodyLimit?: number } = {}): Promise<TestRegion> {
   const topology = opts.topology ?? defaultTopology();
+  const clock = new FabricClock();
   const region = createRegion({
     topology,
     name: opts.name ?? topology.regions[0]!.name,
@@ -90,9 +94,19 @@ export async function testRegion(opts: { topology?: Topology; name?: string; bod
     latency: false,
     host: '127.0.0.1',
     ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}),
+    clock,
   });
   const routes: RouteOptions[] = [];
   region.app.addHook('onRoute', (r) => void routes.push(r));
   await region.app.ready();
-  return { region, client: new TestClient(region.app), routes, close: () => region.close() };
+  return {
+    region,
+    client: new TestClient(region.app),
+    routes,
+    clock,
+    close: async () => {
+      await region.close();
+      clock.stop();
+    },
+  };
 }

@@ -9,6 +9,8 @@ export interface FnContext {
   /** Values for CURRENT_USER_ATTRIBUTE() and friends, supplied by the caller. */
   readonly user: { name: string | null; attributes: Record<string, unknown>; apiKeyAttributes: Record<string, unknown> };
   readonly database: string;
+  /** The PoP's clock in epoch ms (DATE_NOW). */
+  now(): number;
   /** Cap on generated array sizes (RANGE, ..), error 1504 beyond it. */
   readonly maxArrayLength: number;
   /** Calls another function by name (CALL/APPLY). */

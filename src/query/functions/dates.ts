@@ -178,7 +178,7 @@ export function formatDate(ts: number, fmt: string): string {
 }
 
 export const DATE_FUNCTIONS: Record<string, FnDef> = {
-  DATE_NOW: def(0, 0, () => Date.now()),
+  DATE_NOW: def(0, 0, (ctx) => Math.floor(ctx.now())),
   DATE_ISO8601: def(1, 7, (ctx, a, name) => {
     const ts = fromArgs(ctx, name, a);
     return ts === null ? null : isoString(ts);
