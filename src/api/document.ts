@@ -2,6 +2,7 @@ import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { gdnError, GdnError } from '../core/errors.js';
+import { kindOf } from '../core/zod-issues.js';
 import type { Collection, OverwriteMode, WriteOptions, WriteResult } from '../storage/index.js';
 import type { ApiContext } from './context.js';
 import { FabricParams, queryBool, queryEnum, queryRequired, revHeader } from './fields.js';
@@ -29,9 +30,25 @@ const LegacyWriteQuery = WriteQuery.extend({ collection: answersWith('COLLECTION
 const RevHeaders = z.object({ 'if-match': revHeader });
 const ReadHeaders = RevHeaders.extend({ 'if-none-match': revHeader });
 
-/** A document is an object; anything else is 1227, as in ArangoDB. Batches check each element. */
-const DocumentBody = answersWith('DOCUMENT_TYPE_INVALID', z.looseObject({}));
-const InsertBody = answersWith('DOCUMENT_TYPE_INVALID', z.union([z.looseObject({}), z.array(z.unknown())]));
+type Doc = Record<string, unknown>;
+const isDocument = (v: unknown): v is Doc => typeof v === 'object' && v !== null && !Array.isArray(v);
+const OBJECT = { type: 'object', additionalProperties: true } as const;
+
+/**
+ * A document is an object; anything else is 1227, as in ArangoDB, and batches check each element.
+ * Documents can be large, so they are checked in place rather than parsed into a copy; `meta`
+ * gives the OpenAPI document the shape a custom check cannot state itself.
+ */
+const DocumentBody = answersWith(
+  'DOCUMENT_TYPE_INVALID',
+  z.custom<Doc>(isDocument, { error: (iss) => `expected an object, got ${kindOf(iss.input)}` }).meta({ ...OBJECT, description: 'a document' }),
+);
+const InsertBody = answersWith(
+  'DOCUMENT_TYPE_INVALID',
+  z
+    .custom<Doc | unknown[]>((v) => isDocument(v) || Array.isArray(v), { error: (iss) => `expected an object or an array of them, got ${kindOf(iss.input)}` })
+    .meta({ description: 'a document, or an array of documents', anyOf: [OBJECT, { type: 'array', items: OBJECT }] }),
+);
 const BatchBody = z.array(z.unknown(), { error: 'expecting an array of documents, keys or handles' });
 
 type WriteQuery = z.output<typeof WriteQuery>;

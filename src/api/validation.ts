@@ -42,13 +42,17 @@ export function requestError(schema: z.core.$ZodType, part: string, input: unkno
 /**
  * A strip-mode object schema parses any input that has none of its keys to one and the same value.
  * Most requests on the hot paths send no query parameters and no conditional headers, so that
- * value is computed once per route and shared (frozen: handlers only read it).
+ * value is computed once per route and shared (frozen: handlers only read it). When it is all
+ * undefined the raw input already reads the same, and is left in place: assigning parsed headers
+ * would make Fastify merge them into a fresh object on every later read of `req.headers`.
  */
-function absentKeysShortcut(schema: z.core.$ZodType): { keys: string[]; value: unknown } | undefined {
+function absentKeysShortcut(schema: z.core.$ZodType): { keys: string[]; result: { value?: unknown } } | undefined {
   const def = schema._zod.def as { type: string; catchall?: unknown; shape?: Record<string, unknown> };
   if (def.type !== 'object' || def.catchall !== undefined || !def.shape) return undefined;
   const r = z.safeParse(schema, {});
-  return r.success ? { keys: Object.keys(def.shape), value: Object.freeze(r.data) } : undefined;
+  if (!r.success) return undefined;
+  const asRaw = Object.values(r.data as object).every((v) => v === undefined);
+  return { keys: Object.keys(def.shape), result: asRaw ? {} : { value: Object.freeze(r.data) } };
 }
 
 /** Fastify's schema compiler for zod schemas: the parsed value (with defaults and transforms) replaces the raw one. */
@@ -57,7 +61,7 @@ export const validatorCompiler: FastifySchemaCompiler<z.core.$ZodType> = ({ sche
   const shortcut = absentKeysShortcut(schema);
   return (data) => {
     if (shortcut && typeof data === 'object' && data !== null && shortcut.keys.every((k) => (data as Record<string, unknown>)[k] === undefined)) {
-      return { value: shortcut.value };
+      return shortcut.result;
     }
     const r = z.safeParse(schema, data);
     return r.success ? { value: r.data } : { error: requestError(schema, part, data, r.error.issues) };

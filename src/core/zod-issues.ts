@@ -142,7 +142,8 @@ function has(value: unknown, path: readonly PropertyKey[]): boolean {
   return v !== undefined;
 }
 
-function kindOf(v: unknown): string {
+/** `number 42`, `null`, `an array`: what a value is, for "expected X, got Y". */
+export function kindOf(v: unknown): string {
   if (v === undefined) return 'nothing';
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
