@@ -9,13 +9,14 @@ import { CursorStore } from './cursor-store.js';
 import { datacenterRoutes } from './datacenter.js';
 import { documentRoutes } from './document.js';
 import { registerErrorHandler } from './error-handler.js';
-import { validatorCompiler } from './validation.js';
+import { guardProblem } from './host-guard.js';
 import { indexRoutes } from './indexes.js';
 import { FabricParams } from './fields.js';
 import { registerOpenApi } from './openapi.js';
 import { normalizeUrl } from './paths.js';
 import { queryRoutes } from './query.js';
 import { restqlRoutes } from './restql.js';
+import { validatorCompiler } from './validation.js';
 import { versionRoutes } from './version.js';
 
 export interface AppOptions {
@@ -38,6 +39,12 @@ export function buildApp(ctx: ApiContext, opts: AppOptions = {}): FastifyInstanc
   registerBodyParser(app);
   app.setValidatorCompiler(validatorCompiler);
 
+  // First of all: a foreign Host or a cross-site write goes no further (host-guard.ts).
+  app.addHook('onRequest', async (req) => {
+    const refused = guardProblem(req.method, req.headers, ctx.allowedHosts);
+    if (refused) throw refused;
+  });
+
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-gdn-region', ctx.region);
     reply.header('x-gdn-requestid', requestId(ctx.region, ctx.clock.now()));
@@ -46,9 +53,9 @@ export function buildApp(ctx: ApiContext, opts: AppOptions = {}): FastifyInstanc
     if (delay > 0) await ctx.clock.sleep(delay);
   });
 
-  // Writes share a group commit (storage/group-commit.ts): answer only once they are committed.
+  // Writes share a group commit (storage/write-path.ts): answer only once they are committed.
   app.addHook('onSend', async () => {
-    await ctx.storage.group.flush();
+    await ctx.storage.committed();
   });
 
   // Before validation, so that an unknown fabric answers 1228 whatever else is wrong with the request.

@@ -64,10 +64,11 @@ const ok = (body: Record<string, unknown>) => ({ error: false, code: 200, ...bod
 
 export function collectionRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
   const { collections } = ctx.storage;
+  const write = <T>(fn: () => T): T => ctx.storage.write(fn);
   const named = { schema: { params: NameParams } };
   return async (app) => {
     app.post('/_fabric/:fabric/collection', { schema: { params: FabricParams, body: CreateBody } }, async (req) =>
-      ok(collectionObject(collections.create(req.params.fabric, req.body))),
+      ok(collectionObject(write(() => collections.create(req.params.fabric, req.body)))),
     );
 
     app.get('/_fabric/:fabric/collection', { schema: { params: FabricParams, querystring: z.object({ excludeSystem: queryBool(false) }) } }, async (req) =>
@@ -81,7 +82,7 @@ export function collectionRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
     );
 
     app.put('/_fabric/:fabric/collection/:name/properties', { schema: { params: NameParams, body: PropertiesBody } }, async (req) =>
-      ok(propertiesObject(collections.updateProperties(req.params.fabric, req.params.name, req.body ?? {}))),
+      ok(propertiesObject(write(() => collections.updateProperties(req.params.fabric, req.params.name, req.body ?? {})))),
     );
 
     app.get('/_fabric/:fabric/collection/:name/count', named, async (req) => {
@@ -90,7 +91,7 @@ export function collectionRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
     });
 
     app.put('/_fabric/:fabric/collection/:name/truncate', named, async (req) =>
-      ok(collectionObject(collections.truncate(req.params.fabric, req.params.name))),
+      ok(collectionObject(write(() => collections.truncate(req.params.fabric, req.params.name)))),
     );
 
     app.delete('/_fabric/:fabric/collection/:name', { schema: { params: NameParams, querystring: z.object({ isSystem: queryBool(false) }) } }, async (req) => {
@@ -98,7 +99,7 @@ export function collectionRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
       if (c.props.isSystem && !req.query.isSystem) {
         throw gdnError('FORBIDDEN', 'system collections can only be dropped with isSystem=true');
       }
-      return ok({ id: String(collections.drop(req.params.fabric, req.params.name).id) });
+      return ok({ id: String(write(() => collections.drop(req.params.fabric, req.params.name)).id) });
     });
   };
 }

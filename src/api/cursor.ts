@@ -44,8 +44,7 @@ export function cursorRoutes(ctx: ApiContext, cursors: CursorStore): FastifyPlug
     app.post('/_fabric/:fabric/cursor', { schema: { params: FabricParams, body: CursorBody } }, async (req, reply) => {
       const body = req.body;
       const options = body.options ?? {};
-      const out = runQuery(ctx.storage, req.params.fabric, body.query, body.bindVars ?? undefined, {
-        now: () => ctx.clock.now(),
+      const out = runQuery(ctx, req.params.fabric, body.query, body.bindVars ?? undefined, {
         fullCount: options.fullCount ?? false,
         failOnWarning: options.failOnWarning ?? false,
         ...(options.maxWarningCount == null ? {} : { maxWarningCount: options.maxWarningCount }),

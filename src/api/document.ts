@@ -114,7 +114,8 @@ function keyOf(c: Collection, item: unknown): string {
 }
 
 export function documentRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
-  const { collections, documents, group } = ctx.storage;
+  const { collections, documents } = ctx.storage;
+  const write = <T>(fn: () => T): T => ctx.storage.write(fn);
 
   const status = (req: WriteRequest<unknown>, c: Collection, syncStatus: number, asyncStatus: number) =>
     (req.query.waitForSync ?? c.props.waitForSync) ? syncStatus : asyncStatus;
@@ -127,11 +128,11 @@ export function documentRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
     return metadata(r, req.query);
   };
 
-  /** Runs one write per element in one transaction; failed elements become error slots. */
+  /** Runs the elements as one write, each in its own savepoint; failed elements become error slots. */
   const batch = (req: WriteRequest<unknown>, reply: FastifyReply, c: Collection, items: unknown[], one: (item: unknown) => WriteResult, codes: [number, number]) => {
     const o: ResponseOptions = req.query;
     const errors: GdnError[] = [];
-    const out = group.run(() =>
+    const out = write(() =>
       items.map((item) => {
         try {
           return metadata(one(item), o);
@@ -155,14 +156,14 @@ export function documentRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
     if (Array.isArray(body)) {
       return batch(req, reply, c, body, (d) => documents.insert(c, d, opts), [201, 202]);
     }
-    const r = group.run(() => documents.insert(c, body, opts));
+    const r = write(() => documents.insert(c, body, opts));
     return sendOne(req, reply, c, r, status(req, c, 201, 202));
   };
 
   const one = (op: 'replace' | 'update') => async (req: WriteRequest<z.output<typeof DocumentBody>> & { params: z.output<typeof KeyParams> }, reply: FastifyReply) => {
     const c = collections.require(req.params.fabric, req.params.collection);
     const opts = writeOptions(req);
-    const r = group.run(() => documents[op](c, req.params.key, req.body, opts));
+    const r = write(() => documents[op](c, req.params.key, req.body, opts));
     return sendOne(req, reply, c, r, status(req, c, 201, 202));
   };
 
@@ -188,30 +189,30 @@ export function documentRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
     return reply.type('application/json; charset=utf-8').send(row.body);
   };
 
-  const write = { querystring: WriteQuery, headers: RevHeaders };
+  const writeParts = { querystring: WriteQuery, headers: RevHeaders };
   return async (app) => {
     app.post('/_fabric/:fabric/document', { schema: { params: FabricParams, querystring: LegacyWriteQuery, headers: RevHeaders, body: InsertBody } }, (req, reply) =>
       insert(req, reply, req.query.collection),
     );
-    app.post('/_fabric/:fabric/document/:collection', { schema: { params: CollectionParams, ...write, body: InsertBody } }, (req, reply) =>
+    app.post('/_fabric/:fabric/document/:collection', { schema: { params: CollectionParams, ...writeParts, body: InsertBody } }, (req, reply) =>
       insert(req, reply, req.params.collection),
     );
     // HEAD is registered explicitly so that its errors are status-only, as HTTP requires.
     const readSchema = { params: KeyParams, headers: ReadHeaders };
     app.get('/_fabric/:fabric/document/:collection/:key', { exposeHeadRoute: false, schema: readSchema }, read);
     app.head('/_fabric/:fabric/document/:collection/:key', { schema: readSchema }, read);
-    app.put('/_fabric/:fabric/document/:collection/:key', { schema: { params: KeyParams, ...write, body: DocumentBody } }, one('replace'));
-    app.patch('/_fabric/:fabric/document/:collection/:key', { schema: { params: KeyParams, ...write, body: DocumentBody } }, one('update'));
-    app.put('/_fabric/:fabric/document/:collection', { schema: { params: CollectionParams, ...write, body: BatchBody } }, many('replace'));
-    app.patch('/_fabric/:fabric/document/:collection', { schema: { params: CollectionParams, ...write, body: BatchBody } }, many('update'));
+    app.put('/_fabric/:fabric/document/:collection/:key', { schema: { params: KeyParams, ...writeParts, body: DocumentBody } }, one('replace'));
+    app.patch('/_fabric/:fabric/document/:collection/:key', { schema: { params: KeyParams, ...writeParts, body: DocumentBody } }, one('update'));
+    app.put('/_fabric/:fabric/document/:collection', { schema: { params: CollectionParams, ...writeParts, body: BatchBody } }, many('replace'));
+    app.patch('/_fabric/:fabric/document/:collection', { schema: { params: CollectionParams, ...writeParts, body: BatchBody } }, many('update'));
 
-    app.delete('/_fabric/:fabric/document/:collection/:key', { schema: { params: KeyParams, ...write } }, async (req, reply) => {
+    app.delete('/_fabric/:fabric/document/:collection/:key', { schema: { params: KeyParams, ...writeParts } }, async (req, reply) => {
       const c = collections.require(req.params.fabric, req.params.collection);
-      const r = group.run(() => documents.remove(c, req.params.key, writeOptions(req)));
+      const r = write(() => documents.remove(c, req.params.key, writeOptions(req)));
       return sendOne(req, reply, c, r, status(req, c, 200, 202));
     });
 
-    app.delete('/_fabric/:fabric/document/:collection', { schema: { params: CollectionParams, ...write, body: BatchBody } }, async (req, reply) => {
+    app.delete('/_fabric/:fabric/document/:collection', { schema: { params: CollectionParams, ...writeParts, body: BatchBody } }, async (req, reply) => {
       const c = collections.require(req.params.fabric, req.params.collection);
       const opts = { ...writeOptions(req), ifMatch: undefined };
       return batch(req, reply, c, req.body, (item) => documents.remove(c, keyOf(c, item), opts, item), [200, 202]);

@@ -67,7 +67,7 @@ export function indexRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
     const create = (fabric: string, collection: string, body: Obj, type: string | undefined) => {
       const c = collections.require(fabric, collection);
       const input = type === undefined ? body : { ...body, type };
-      const { def, created } = indexes.ensure(c, input);
+      const { def, created } = ctx.storage.write(() => indexes.ensure(c, input));
       const code = created ? 201 : 200;
       return { code, body: { ...indexObject(c, def), isNewlyCreated: created, error: false, code } };
     };
@@ -92,7 +92,8 @@ export function indexRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
       const c = collections.require(req.params.fabric, req.params.collection);
       const found = findAny(ctx, c, req.params.id);
       if (!found.def) throw gdnError('FORBIDDEN', `cannot drop the ${String(found.obj['name'])} index`);
-      indexes.drop(c, found.def.id);
+      const id = found.def.id;
+      ctx.storage.write(() => indexes.drop(c, id));
       return { error: false, code: 200, id: found.obj['id'] };
     });
   };

@@ -1,10 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { explainQuery, validateQuery } from '../query/index.js';
+import { validateQuery } from '../query/index.js';
 import type { ApiContext } from './context.js';
 import { BindVars, QueryText } from './cursor.js';
 import { bodyBool, FabricParams } from './fields.js';
-import { querySource } from './query-source.js';
 
 const example = { example: { query: 'FOR d IN addresses RETURN d' } };
 const ValidateBody = z.looseObject({ query: QueryText }).meta(example);
@@ -21,8 +20,7 @@ export function queryRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
     const explain = async (req: { params: { fabric: string }; body: z.output<typeof ExplainBody> }) => {
       const { query, bindVars, options } = req.body;
       const allPlans = options?.allPlans === true;
-      const source = querySource(ctx.storage, req.params.fabric);
-      const e = explainQuery(query, bindVars ?? undefined, source);
+      const e = ctx.explainQuery(req.params.fabric, query, bindVars ?? undefined);
       const stats = { rulesExecuted: 0, rulesSkipped: 0, plansCreated: e.stats.plansCreated };
       return { error: false, code: 200, ...(allPlans ? { plans: [e.plan] } : { plan: e.plan }), warnings: e.warnings, stats, cacheable: false };
     };

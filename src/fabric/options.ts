@@ -28,6 +28,8 @@ export const FabricOptionsSchema = z.strictObject({
   warn: fn.optional(),
   clientRegion: z.string().min(1).optional(),
   clock: z.custom<FabricClock>((v) => v instanceof FabricClock, 'expected a FabricClock').optional(),
+  secret: z.string().min(16, 'a fabric secret has at least 16 characters').optional(),
+  allowedHosts: z.union([z.literal(true), z.array(z.string().min(1))]).optional(),
 });
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

@@ -7,6 +7,7 @@ import { DEFAULT_LINK_SETTINGS, effectiveProfile, type LinkSettings, type LinkSt
 
 export type { LinkState };
 import { decode, encode, PROTOCOL_VERSION, ReceiverFrame } from './protocol.js';
+import { proofMatches, proofOf } from './handshake.js';
 import type { Connection, Transport } from './transport.js';
 
 
@@ -32,9 +33,15 @@ export interface SenderOptions {
   latency: boolean;
   rng: Rng;
   warn: (msg: string) => void;
+  /** The fabric's secret, for the handshake. */
+  secret: string;
+  /** Fresh nonces for the handshake (seeded in the simulation, so runs replay). */
+  nonce: () => string;
 }
 
 const BATCH = 1000;
+/** After this many lost copies in a row a frame gets through: TCP gives up far sooner. */
+const MAX_RETRANSMISSIONS = 20;
 const MAX_BUFFERED = 4 * 1024 * 1024;
 const RECONNECT_MS = [50, 100, 250, 500, 1000];
 
@@ -52,6 +59,7 @@ export class OutgoingLink {
   settings: LinkSettings = DEFAULT_LINK_SETTINGS;
   private conn: Connection | undefined;
   private opened = false;
+  private myNonce = '';
   private handshaken = false;
   private lastReadAt = 0;
   private attempts = 0;
@@ -88,7 +96,7 @@ export class OutgoingLink {
     this.schedulePump();
   }
 
-  /** Called after a local commit: ship what is new on the next tick, batching this tick's writes. */
+  /** Called after a local commit: ship what is new on the next tick. The log shows only committed entries. */
   schedulePump(): void {
     if (this.pumpQueued) return;
     this.pumpQueued = true;
@@ -124,7 +132,8 @@ export class OutgoingLink {
     conn.onOpen(() => {
       if (this.conn !== conn) return;
       this.opened = true;
-      conn.send(encode({ v: PROTOCOL_VERSION, t: 'hello', from: this.o.self, to: this.o.peer }));
+      this.myNonce = this.o.nonce();
+      conn.send(encode({ v: PROTOCOL_VERSION, t: 'hello', from: this.o.self, to: this.o.peer, nonce: this.myNonce }));
     });
     conn.onMessage((text) => this.onMessage(conn, text));
     conn.onClose(() => {
@@ -154,7 +163,15 @@ export class OutgoingLink {
       return;
     }
     const f = r.frame;
-    if (f.t === 'welcome') {
+    if (f.t === 'challenge') {
+      const { self, peer, secret } = this.o;
+      if (!proofMatches(proofOf(secret, 'receiver', self, peer, this.myNonce, f.nonce), f.proof)) {
+        this.o.warn(`replication ${self}→${peer}: the peer could not prove it belongs to this fabric (another fabric's secret?); not shipping to it`);
+        conn.close();
+        return;
+      }
+      conn.send(encode({ v: PROTOCOL_VERSION, t: 'auth', proof: proofOf(secret, 'sender', self, peer, this.myNonce, f.nonce) }));
+    } else if (f.t === 'welcome') {
       // Resume exactly where the peer's version vector says it stopped.
       this.shipped = f.applied;
       this.acked = f.applied;
@@ -176,17 +193,14 @@ export class OutgoingLink {
     const p = this.profile();
     let delay = sampleOneWay(p, this.o.rng);
     // A lost frame is resent after a retransmission timeout (TCP's 200 ms floor, or two RTTs).
-    while (sampleLoss(p, this.o.rng)) delay += Math.max(200, 2 * p.rttMs);
+    // Bounded, so even the highest loss rate gives a finite delay.
+    for (let tries = 0; tries < MAX_RETRANSMISSIONS && sampleLoss(p, this.o.rng); tries++) delay += Math.max(200, 2 * p.rttMs);
     return delay;
   }
 
   private pump(): void {
     const conn = this.conn;
     if (!conn || !this.opened || !this.handshaken || this.settings.cut) return;
-    if (this.o.log.uncommitted()) {
-      this.schedulePump();
-      return;
-    }
     if (conn.buffered() > MAX_BUFFERED) {
       this.o.clock.setTimeout(() => this.schedulePump(), 5);
       return;

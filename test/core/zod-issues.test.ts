@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { describeIssues, formatIssues } from '../../src/core/zod-issues.js';
 import { FabricOptionsError, FixtureError, parseTopology, readManifest, startFabric, TopologyError, type FabricOptions } from '../../src/index.js';
-import { testRegion, type TestRegion } from '../helpers/client.js';
+import { TEST_SECRET, testRegion, type TestRegion } from '../helpers/client.js';
 import { testTopology } from '../helpers/topology.js';
 
 /**
@@ -48,7 +48,7 @@ async function optionsReason(opts: unknown): Promise<string> {
 
 let t: TestRegion;
 async function requestReason(body: unknown): Promise<string> {
-  const r = await t.client.put('/_emu/region/links/gdn-us-east', body);
+  const r = await t.client.put('/_emu/region/links/gdn-us-east', body, { headers: { 'x-fabric-emu-secret': TEST_SECRET } });
   expect(r.body).toMatchObject({ error: true, code: 400, errorNum: 10 });
   return r.body.errorMessage as string;
 }

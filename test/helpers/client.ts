@@ -73,6 +73,9 @@ export class TestClient {
   }
 }
 
+/** The fabric secret of a test region; its internal /_emu/region routes want it in x-fabric-emu-secret. */
+export const TEST_SECRET = 'test-fabric-secret-not-for-replication';
+
 export interface TestRegion {
   region: Region;
   client: TestClient;
@@ -95,6 +98,7 @@ export async function testRegion(opts: { topology?: Topology; name?: string; bod
     host: '127.0.0.1',
     ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}),
     clock,
+    secret: TEST_SECRET,
   });
   const routes: RouteOptions[] = [];
   region.app.addHook('onRoute', (r) => void routes.push(r));
