@@ -21,8 +21,6 @@ const IndexBody = z.looseObject({
   geoJson: bodyBool,
   minLength: z.int().positive().nullish(),
 }).meta({ example: { type: 'persistent', fields: ['zip'], unique: false } });
-/** A typed create route that does not exist is an unknown path, not a bad parameter. */
-const TypeParams = FabricParams.extend({ type: answersWith('NOT_FOUND', z.enum(['general', ...INDEX_TYPES])) });
 const ByIdParams = FabricParams.extend({ collection: z.string(), id: z.string() });
 
 function builtIn(c: Collection): Obj[] {
@@ -77,11 +75,13 @@ export function indexRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
       return reply.code(r.code).send(r.body);
     });
 
-    app.post('/_fabric/:fabric/index/:type', { schema: { params: TypeParams, querystring: CollectionQuery, body: IndexBody } }, async (req, reply) => {
-      const t = req.params.type;
-      const r = create(req.params.fabric, req.query.collection, req.body, t === 'general' ? undefined : t);
-      return reply.code(r.code).send(r.body);
-    });
+    // One route per typed path GDN has (`POST /_api/index/persistent`, ...), so another type is 404.
+    for (const t of [...INDEX_TYPES, 'general']) {
+      app.post(`/_fabric/:fabric/index/${t}`, { schema: { params: FabricParams, querystring: CollectionQuery, body: IndexBody } }, async (req, reply) => {
+        const r = create(req.params.fabric, req.query.collection, req.body, t === 'general' ? undefined : t);
+        return reply.code(r.code).send(r.body);
+      });
+    }
 
     app.get('/_fabric/:fabric/index/:collection/:id', { schema: { params: ByIdParams } }, async (req) => {
       const c = collections.require(req.params.fabric, req.params.collection);

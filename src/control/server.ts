@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerBodyParser } from '../api/body.js';
+import { registerEndpoints } from '../api/endpoints.js';
 import { registerErrorHandler } from '../api/error-handler.js';
 import { guardProblem, rawEnvelope } from '../api/host-guard.js';
 import { registerOpenApi } from '../api/openapi.js';
@@ -48,6 +49,7 @@ export function buildControlApp(control: FabricControl, routing: GlobalRouting):
     },
   }) as unknown as FastifyInstance;
   registerErrorHandler(app);
+  registerEndpoints(app, []);
   registerBodyParser(app);
   app.setValidatorCompiler(validatorCompiler);
   app.addHook('onRequest', async (req) => {
