@@ -14,7 +14,7 @@ import { GDN_ENDPOINTS } from './gdn-endpoints.js';
 import { guardProblem } from './host-guard.js';
 import { indexRoutes } from './indexes.js';
 import { FabricParams } from './fields.js';
-import { registerOpenApi } from './openapi.js';
+import { OPENAPI_ROUTE, registerOpenApi } from './openapi.js';
 import { normalizeUrl } from './paths.js';
 import { queryRoutes } from './query.js';
 import { restqlRoutes } from './restql.js';
@@ -67,7 +67,7 @@ export function buildApp(ctx: ApiContext, opts: AppOptions = {}): FastifyInstanc
     if (fabric !== undefined && !ctx.hasFabric(fabric)) throw gdnError('DATABASE_NOT_FOUND', `database not found: ${fabric}`);
   });
 
-  registerOpenApi(app, { title: `fabric-emu PoP ${ctx.region}`, path: '/_fabric/:fabric/openapi.json', schema: { params: FabricParams } });
+  registerOpenApi(app, { title: `fabric-emu PoP ${ctx.region}`, path: OPENAPI_ROUTE, schema: { params: FabricParams } });
   app.register(datacenterRoutes(ctx));
   app.register(versionRoutes(ctx));
   app.register(collectionRoutes(ctx));

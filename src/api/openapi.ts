@@ -3,6 +3,9 @@ import type { FastifyInstance, FastifySchema } from 'fastify';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import { VERSION } from '../core/version.js';
 
+/** fabric-emu's own document of a PoP's API, not a GDN endpoint: GET /_api/openapi.json in every path form. */
+export const OPENAPI_ROUTE = '/_fabric/:fabric/openapi.json';
+
 const DESCRIPTION =
   'Generated from the zod schemas the routes validate requests with. On a PoP, paths are canonical: every form of ' +
   'spec/gdn-api.md §1.2 reaches the same route (`/_fabric/{fabric}/_api/...`, `/_api/...` for the _system fabric, ' +
