@@ -73,8 +73,8 @@ export function controlRoutes(control: FabricControl): FastifyPluginAsyncZod {
     });
     app.post('/_emu/wait', { schema: { body: WaitBody } }, async (req) => {
       const body = req.body;
-      await control.waitForReplication(body?.timeoutMs ? { timeoutMs: body.timeoutMs } : {});
-      return { ok: true };
+      const { skipped } = await control.waitForReplication(body?.timeoutMs ? { timeoutMs: body.timeoutMs } : {});
+      return { ok: true, skipped };
     });
   };
 }
