@@ -1,7 +1,7 @@
 /** The options `dev` and `invoke` share: where the function runs, what runs it, what it talks to. */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { LAMBDA_TRIGGERS, RUNTIMES, type FunctionOptions, type LambdaTrigger, type RuntimeKind } from '../index.js';
-import { DEFAULT_URL } from './client.js';
+import { fabricUrl, withFabricOptions, type FabricFlags } from './run-file.js';
 
 export function positiveInt(v: string): number {
   const n = Number(v);
@@ -11,32 +11,30 @@ export function positiveInt(v: string): number {
 
 const collect = (v: string, all: string[] = []) => [...all, v];
 
-export interface EdgeFlags {
+export interface EdgeFlags extends FabricFlags {
   at: string;
   runtime?: RuntimeKind;
   trigger?: LambdaTrigger;
   origin?: string;
   includeBody?: boolean;
   gdnHost?: string[];
-  url: string;
   timeout?: number;
 }
 
 export function edgeOptions(c: Command): Command {
-  return c
+  return withFabricOptions(c)
     .requiredOption('--at <where>', 'where the function runs: a region name, lat,lon, or all (one deployment per region)')
     .addOption(new Option('--runtime <kind>', 'the runtime (default: detected from the project)').choices(RUNTIMES))
     .addOption(new Option('--trigger <event>', 'Lambda: the event source (default viewer-request)').choices(LAMBDA_TRIGGERS))
     .option('--origin <url>', 'Lambda@Edge and EdgeWorkers: the origin behind the edge (default: the nearest PoP)')
     .option('--include-body', "Lambda@Edge: CloudFront's include-body option for request triggers")
     .option('--gdn-host <name>', 'another host name (or .suffix) that means the fabric, besides *.macrometa.io and api-gdn.localhost; repeatable', collect)
-    .option('--url <url>', 'global URL of the fabric', DEFAULT_URL)
     .option('--timeout <ms>', 'give up on the function after this long (default: 5 s on Lambda@Edge viewer triggers, 30 s on origin ones, else 10 s)', positiveInt);
 }
 
 export function functionOptions(f: EdgeFlags, defaults: readonly string[]): FunctionOptions & { timeoutMs?: number } {
   return {
-    url: f.url,
+    url: fabricUrl(f),
     at: f.at,
     runtime: f.runtime,
     trigger: f.trigger,
