@@ -6,7 +6,8 @@
  * and the engine cost over the SQL a developer would write. Medians of interleaved rounds.
  */
 import Database from 'better-sqlite3';
-import { createRegion, defaultTopology } from '../dist/index.js';
+import { defaultTopology } from '../dist/index.js';
+import { createRegion } from '../dist/region/region.js';
 import { runQuery } from '../dist/api/query-run.js';
 import { envInt, median, progress, tempDir } from './support.js';
 

@@ -3,7 +3,8 @@
  * link, and bulk throughput per link. Lag is apply time minus commit time, as /_emu/status reports
  * it, from each write's wall time (sub-millisecond) to the end of its apply at the peer.
  */
-import { parseTopology, startFabric } from '../dist/index.js';
+import { parseTopology } from '../dist/index.js';
+import { launchFabric as startFabric } from '../dist/fabric/local-fabric.js';
 import { envInt, median, progress, tempDir } from './support.js';
 
 const REGIONS = [

@@ -4,7 +4,8 @@
  * Sends { url } once listening; answers 'cpu' with process.cpuUsage(); 'close' stops it.
  * The process exits by itself if its parent goes away.
  */
-import { createRegion, defaultTopology } from '../dist/index.js';
+import { defaultTopology } from '../dist/index.js';
+import { createRegion } from '../dist/region/region.js';
 import { startHttpBaseline } from './http-baseline.js';
 
 const [kind, dataDir] = process.argv.slice(2);

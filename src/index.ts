@@ -1,9 +1,9 @@
 /** The public API of fabric-emu: cli/ and testing/ use only what this file exports. */
 export { startFabric, type Fabric, type FabricOptions } from './fabric/fabric.js';
 export { startProcessFabric, type ProcessFabric, type ProcessFabricOptions } from './fabric/process-fabric.js';
-export { createRegion, type Region, type RegionOptions } from './region/region.js';
+export { startRegion } from './region/server.js';
+export type { RegionHandle, RegionServer, RegionServerOptions, RegionState } from './region/handle.js';
 export type { FabricControl, FabricStatus, LinkStatus, LinkChange, VerbResult, ClockAction } from './control/types.js';
-export type { DatacenterInfo } from './api/context.js';
 export {
   defaultTopology,
   loadTopologyFile,
@@ -12,6 +12,7 @@ export {
   PRESETS,
   TopologyError,
   type Topology,
+  type DatacenterInfo,
   type RegionSpec,
   type LinkProfile,
 } from './topology/index.js';

@@ -1,18 +1,10 @@
 import type { Clock } from '../core/clock.js';
 import type { Storage } from '../storage/index.js';
+import type { DatacenterInfo } from '../topology/index.js';
+
+export type { DatacenterInfo };
 
 /** What a region tells its API: the API never reaches into the region or fabric directly. */
-export interface DatacenterInfo {
-  name: string;
-  city: string;
-  country: string;
-  countryName: string;
-  lat: number;
-  lon: number;
-  host: string;
-  port: number;
-}
-
 export interface ApiContext {
   /** The serving region's name, e.g. `gdn-us-east`. */
   readonly region: string;

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { createRegion, type DatacenterInfo } from '../index.js';
+import { startRegion, type DatacenterInfo } from '../index.js';
 import { UsageError } from './errors.js';
 import { onShutdown } from './shutdown.js';
 import { resolveTopology, type TopologyFlags } from './topology.js';
@@ -45,7 +45,7 @@ export function registerRegion(program: Command): void {
       }
       const ports = flags.ports ?? {};
       const datacenters = (): DatacenterInfo[] => topology.regions.map((r) => ({ ...r, host: flags.host, port: ports[r.name] ?? r.port }));
-      const region = createRegion({
+      const region = await startRegion({
         topology,
         name,
         dataDir: flags.ephemeral ? undefined : resolve(flags.dataDir),
@@ -53,8 +53,8 @@ export function registerRegion(program: Command): void {
         host: flags.host,
         datacenters,
         ...(ports[name] ? { port: ports[name] } : {}),
+        holdReplication: flags.holdReplication === true,
       });
-      await region.listen({ replicate: !flags.holdReplication });
       console.log(`fabric-emu region ${name} ready: ${region.url()}`);
       onShutdown(() => region.close());
     });

@@ -1,5 +1,6 @@
 import type { ClockState } from '../core/clock.js';
-import type { LinkSettings, LinkState } from '../replication/index.js';
+// Only the plain link types: the public .d.ts must not reach the replicator or storage.
+import type { LinkSettings, LinkState } from '../replication/link-settings.js';
 
 export type RegionRunState = 'created' | 'serving' | 'killed' | 'closed';
 

@@ -12,7 +12,8 @@ import { VERSION } from '../core/version.js';
 import { sampleRtt } from '../latency/sampler.js';
 import { Replicator, REPLICATION_PATH, WsTransport, type Transport } from '../replication/index.js';
 import { openStorage, type Storage } from '../storage/index.js';
-import { linkProfile, type RegionSpec, type Topology } from '../topology/index.js';
+import { linkProfile, type Topology } from '../topology/index.js';
+import type { RegionHandle, RegionState } from './handle.js';
 
 export const DEFAULT_BODY_LIMIT = 32 * 1024 * 1024;
 
@@ -30,7 +31,7 @@ export interface RegionOptions {
   /** Overrides the topology's port (e.g. the port a parent process picked for this region). */
   port?: number;
   bodyLimit?: number;
-  logger?: FastifyServerOptions['logger'];
+  logger?: FastifyServerOptions['logger'] | undefined;
   /** All regions of the fabric with their ports; by default the topology's ports. */
   datacenters?: () => DatacenterInfo[];
   warn?: (msg: string) => void;
@@ -43,21 +44,15 @@ export interface RegionOptions {
   transport?: Transport;
 }
 
-export type RegionState = 'created' | 'serving' | 'killed' | 'closed';
+export type { RegionHandle, RegionState };
 
 /** One PoP: its replica, its replication links and its Fastify app. */
-export interface Region {
-  readonly name: string;
-  readonly spec: RegionSpec;
+export interface Region extends RegionHandle {
   readonly storage: Storage;
   readonly replicator: Replicator;
   readonly clock: Clock;
   /** The current app; a restart builds a new one. Built (not listening) from creation on. */
   readonly app: FastifyInstance;
-  state(): RegionState;
-  port(): number;
-  url(): string;
-  listening(): boolean;
   /**
    * Starts serving and (unless `replicate` is false) replicating; after a kill, restarts on the
    * same port with the same data. A fabric starts replication once every PoP listens, so that
@@ -202,3 +197,4 @@ export function createRegion(opts: RegionOptions): Region {
     },
   };
 }
+

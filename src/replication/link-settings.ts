@@ -1,5 +1,7 @@
 import type { LinkProfile } from '../topology/index.js';
 
+export type LinkState = 'connecting' | 'open' | 'cut' | 'down' | 'stopped';
+
 /** Emulator overrides of one directed link, set through /_emu, the CLI or the fabric object. */
 export interface LinkSettings {
   /** No frames are sent while cut; changes queue in the sender's change log. */

@@ -3,11 +3,12 @@ import type { Rng } from '../core/rng.js';
 import { sampleLoss, sampleOneWay } from '../latency/sampler.js';
 import type { ChangeLog } from '../storage/index.js';
 import type { LinkProfile } from '../topology/index.js';
-import { DEFAULT_LINK_SETTINGS, effectiveProfile, type LinkSettings } from './link-settings.js';
+import { DEFAULT_LINK_SETTINGS, effectiveProfile, type LinkSettings, type LinkState } from './link-settings.js';
+
+export type { LinkState };
 import { decode, encode, PROTOCOL_VERSION, ReceiverFrame } from './protocol.js';
 import type { Connection, Transport } from './transport.js';
 
-export type LinkState = 'connecting' | 'open' | 'cut' | 'down' | 'stopped';
 
 export interface OutgoingStatus {
   to: string;

@@ -11,6 +11,11 @@ export interface RegionSpec {
   port: number;
 }
 
+/** A region of a running fabric: its spec with the host and port it is bound to now. */
+export interface DatacenterInfo extends RegionSpec {
+  host: string;
+}
+
 export type Distribution = 'normal' | 'uniform' | 'constant';
 
 export interface LinkProfile {

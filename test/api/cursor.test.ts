@@ -159,8 +159,10 @@ describe('cursor batching', () => {
   });
 
   it('an expired cursor is 404/1600', async () => {
-    const first = await cursor('FOR d IN ten RETURN d', { batchSize: 1, ttl: 0.001 });
-    await new Promise((r) => setTimeout(r, 20));
+    const first = await cursor('FOR d IN ten RETURN d', { batchSize: 1, ttl: 30 });
+    t.clock.advance(29_000);
+    expect((await client.put(`/_api/cursor/${first.body.id}`)).status).toBe(200);
+    t.clock.advance(31_000);
     const r = await client.put(`/_api/cursor/${first.body.id}`);
     expect([r.status, r.body.errorNum]).toEqual([404, 1600]);
   });

@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FabricClock } from '../../src/index.js';
 import { testRegion, type TestClient, type TestRegion } from '../helpers/client.js';
 
 let t: TestRegion;
@@ -100,20 +99,12 @@ describe('indexes', () => {
   });
 
   it('the periodic sweep runs on its own, on the clock', async () => {
-    const clock = new FabricClock();
-    const own = await testRegion({ clock });
-    try {
-      await own.client.post('/_api/collection', { name: 'c' });
-      await own.client.post('/_api/index', { type: 'ttl', fields: ['at'], expireAfter: 60 }, q);
-      await own.client.post('/_api/document/c', { _key: 'k', at: Math.floor(clock.now() / 1000) });
-      clock.advance(30_000);
-      expect((await own.client.get('/_api/document/c/k')).status).toBe(200);
-      clock.advance(31_000);
-      expect((await own.client.get('/_api/document/c/k')).status).toBe(404);
-    } finally {
-      await own.close();
-      clock.stop();
-    }
+    await client.post('/_api/index', { type: 'ttl', fields: ['at'], expireAfter: 60 }, q);
+    await client.post('/_api/document/c', { _key: 'k', at: Math.floor(t.clock.now() / 1000) });
+    t.clock.advance(30_000);
+    expect((await client.get('/_api/document/c/k')).status).toBe(200);
+    t.clock.advance(31_000);
+    expect((await client.get('/_api/document/c/k')).status).toBe(404);
   });
 
   it('dropping a collection drops its indexes; a re-created collection starts with none', async () => {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { createRegion, defaultTopology, type Clock, type Region, type Topology } from '../../src/index.js';
+import { defaultTopology, FabricClock, type Topology } from '../../src/index.js';
+import { createRegion, type Region } from '../../src/region/region.js';
 
 export interface Reply {
   status: number;
@@ -75,12 +76,15 @@ export class TestClient {
 export interface TestRegion {
   region: Region;
   client: TestClient;
+  /** The PoP's own clock: tests of expiry advance it instead of sleeping. */
+  clock: FabricClock;
   close(): Promise<void>;
 }
 
 /** A single in-memory PoP of the default topology, latency off, not listening. */
-export async function testRegion(opts: { topology?: Topology; name?: string; bodyLimit?: number; clock?: Clock } = {}): Promise<TestRegion> {
+export async function testRegion(opts: { topology?: Topology; name?: string; bodyLimit?: number } = {}): Promise<TestRegion> {
   const topology = opts.topology ?? defaultTopology();
+  const clock = new FabricClock();
   const region = createRegion({
     topology,
     name: opts.name ?? topology.regions[0]!.name,
@@ -88,8 +92,16 @@ export async function testRegion(opts: { topology?: Topology; name?: string; bod
     latency: false,
     host: '127.0.0.1',
     ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}),
-    ...(opts.clock ? { clock: opts.clock } : {}),
+    clock,
   });
   await region.app.ready();
-  return { region, client: new TestClient(region.app), close: () => region.close() };
+  return {
+    region,
+    client: new TestClient(region.app),
+    clock,
+    close: async () => {
+      await region.close();
+      clock.stop();
+    },
+  };
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRng, type Rng } from '../../src/core/rng.js';
-import { startFabric, type Fabric } from '../../src/index.js';
+import { launchFabric, type LocalFabric as Fabric } from '../../src/fabric/local-fabric.js';
 import { call } from '../helpers/http.js';
 import { digest, expectedContents, sortedObject, visibleContents } from '../helpers/lww-model.js';
 import { testTopology } from '../helpers/topology.js';
@@ -50,7 +50,7 @@ const SEEDS = Number(process.env['CONVERGENCE_SEEDS'] ?? 8);
 describe('convergence on real PoPs with partitions and heals', () => {
   it.each(Array.from({ length: SEEDS }, (_, i) => i + 1))('seed %i: every PoP ends identical and the rules pick every winner', async (seed) => {
     const rng = createRng(seed * 7919);
-    fabric = await startFabric({ topology: { ...testTopology({ regions: 3, linkMs: 12, jitterMs: 5, accessMs: 0 }), seed }, latency: true });
+    fabric = await launchFabric({ topology: { ...testTopology({ regions: 3, linkMs: 12, jitterMs: 5, accessMs: 0 }), seed }, latency: true });
     const first = fabric.regions[0]!.url();
     expect((await call('POST', `${first}/_api/collection`, { name: 'c' })).status).toBe(200);
     await fabric.waitForReplication();

@@ -1,0 +1,79 @@
+import type { FastifyInstance } from 'fastify';
+import { FabricClock } from '../core/clock.js';
+import { fabricControl } from '../control/fabric-control.js';
+import { buildControlApp } from '../control/server.js';
+import { createRegion, type Region } from '../region/region.js';
+import type { DatacenterInfo } from '../topology/index.js';
+import { checkClientRegion } from './client-region.js';
+import type { Fabric, FabricOptions } from './types.js';
+import { localAgent } from './local-agent.js';
+
+/** A fabric whose PoPs run in this thread, with their internals in reach (tests and benchmarks). */
+export interface LocalFabric extends Fabric {
+  readonly regions: readonly Region[];
+  region(name: string): Region;
+}
+
+/** startFabric, keeping the regions' internals (storage, replicator, app) in reach. */
+export async function launchFabric(opts: FabricOptions): Promise<LocalFabric> {
+  const host = opts.host ?? '127.0.0.1';
+  const { topology } = opts;
+  checkClientRegion(topology, opts.clientRegion);
+  const clock = opts.clock ?? new FabricClock();
+  const regions: Region[] = [];
+  const datacenters = (): DatacenterInfo[] => regions.map((r) => ({ ...r.spec, host, port: r.port() }));
+  for (const spec of topology.regions) {
+    regions.push(
+      createRegion({
+        topology,
+        name: spec.name,
+        dataDir: opts.dataDir,
+        latency: opts.latency ?? true,
+        host,
+        datacenters,
+        clock,
+        ...(opts.bodyLimit !== undefined ? { bodyLimit: opts.bodyLimit } : {}),
+        ...(opts.logger !== undefined ? { logger: opts.logger } : {}),
+        ...(opts.warn !== undefined ? { warn: opts.warn } : {}),
+      }),
+    );
+  }
+  const control = fabricControl(
+    regions.map((r) => localAgent(r, clock)),
+    clock,
+  );
+  const server: FastifyInstance = buildControlApp(control, {
+    topology,
+    clientRegion: opts.clientRegion,
+    targets: () => regions.map((r) => ({ name: r.name, url: r.url(), live: r.listening() })),
+  });
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await server.close();
+    await control.close();
+    clock.stop();
+  };
+  try {
+    await control.start();
+    await server.listen({ host, port: topology.global.port });
+  } catch (e) {
+    await close();
+    throw e;
+  }
+  const globalPort = (server.server.address() as { port: number }).port;
+  const { start: _start, close: _close, ...verbs } = control;
+  return {
+    ...verbs,
+    topology,
+    regions,
+    region(name) {
+      const r = regions.find((x) => x.name === name);
+      if (!r) throw new RangeError(`unknown region '${name}'; known: ${regions.map((x) => x.name).join(', ')}`);
+      return r;
+    },
+    globalUrl: () => `http://${host}:${globalPort}`,
+    close,
+  };
+}

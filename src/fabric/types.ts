@@ -1,0 +1,31 @@
+/* The public types of a fabric, kept free of any PoP internals (see region/handle.ts). */
+import type { FabricClock } from '../core/clock.js';
+import type { FabricControl } from '../control/types.js';
+import type { RegionHandle } from '../region/handle.js';
+import type { Topology } from '../topology/index.js';
+
+export interface FabricOptions {
+  topology: Topology;
+  /** Folder holding one SQLite file per region; undefined keeps every replica in memory. */
+  dataDir?: string | undefined;
+  latency?: boolean;
+  host?: string;
+  bodyLimit?: number;
+  /** Log every request of every PoP (Fastify's logger) to stdout. */
+  logger?: boolean;
+  warn?: (msg: string) => void;
+  /** Where a client of the global URL is when its request does not say (a region name); default the first region. */
+  clientRegion?: string | undefined;
+  /** The fabric's clock; by default real time, advanced or frozen through `fabric.clock()`. */
+  clock?: FabricClock;
+}
+
+/** A running fabric: every PoP, their replication links and the control verbs of FabricControl. */
+export interface Fabric extends FabricControl {
+  readonly topology: Topology;
+  readonly regions: readonly RegionHandle[];
+  region(name: string): RegionHandle;
+  /** The global URL: emulator control under /_emu, every other request routed to the nearest live PoP. */
+  globalUrl(): string;
+  close(): Promise<void>;
+}

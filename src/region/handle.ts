@@ -1,0 +1,38 @@
+import type { DatacenterInfo, RegionSpec, Topology } from '../topology/index.js';
+
+/*
+ * The public face of a PoP. Kept apart from region.ts so that the published .d.ts files never reach
+ * a PoP's internals (its SQLite database, replicator or Fastify app).
+ */
+export type RegionState = 'created' | 'serving' | 'killed' | 'closed';
+
+/** What the public API shows of a PoP: where it is and what state it is in, not its internals. */
+export interface RegionHandle {
+  readonly name: string;
+  readonly spec: RegionSpec;
+  state(): RegionState;
+  port(): number;
+  url(): string;
+  listening(): boolean;
+}
+
+export interface RegionServerOptions {
+  topology: Topology;
+  name: string;
+  /** Folder for this region's SQLite file; undefined keeps it in memory. */
+  dataDir: string | undefined;
+  /** false turns every injected delay off (`--no-latency`). */
+  latency: boolean;
+  host: string;
+  /** Overrides the topology's port. */
+  port?: number;
+  /** All regions of the fabric with their ports; by default the topology's ports. */
+  datacenters?: () => DatacenterInfo[];
+  /** Serve but do not replicate until a parent process says so (`fabric-emu up --processes`). */
+  holdReplication?: boolean;
+}
+
+/** A PoP serving on its own (`fabric-emu region NAME`), as the public API shows it. */
+export interface RegionServer extends RegionHandle {
+  close(): Promise<void>;
+}
