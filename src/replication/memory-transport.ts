@@ -4,7 +4,10 @@ import type { Connection, Transport } from './transport.js';
 /** One message or connection event on the network, for traces. */
 export interface NetworkEvent {
   at: number;
-  kind: 'connect' | 'refused' | 'message' | 'close' | 'sever';
+  /** `message` when sent, `deliver` when it reached an open end. */
+  kind: 'connect' | 'refused' | 'message' | 'deliver' | 'close' | 'sever';
+  /** The connection, numbered in the order they were opened. */
+  conn: number;
   from: string;
   to: string;
   /** The frame, for messages. */
@@ -27,6 +30,7 @@ class End implements Connection {
 
   constructor(
     private readonly net: MemoryNetwork,
+    readonly id: number,
     readonly self: string,
     readonly other: string,
     readonly outgoing: boolean,
@@ -35,9 +39,11 @@ class End implements Connection {
   send(text: string): void {
     if (this.closed) return;
     const to = this.peerEnd;
-    this.net.record({ kind: 'message', from: this.self, to: this.other, text });
+    this.net.record({ kind: 'message', conn: this.id, from: this.self, to: this.other, text });
     const deliver = () => {
-      if (!this.dropsInFlight && to && !to.closed) for (const fn of to.messageFns) fn(text);
+      if (this.dropsInFlight || !to || to.closed) return;
+      this.net.record({ kind: 'deliver', conn: this.id, from: this.self, to: this.other, text });
+      for (const fn of to.messageFns) fn(text);
     };
     const clock = this.net.clock;
     const arrival = Math.max(this.lastArrival, clock.now() + this.net.wireDelay(this.self, this.other));
@@ -53,7 +59,7 @@ class End implements Connection {
 
   close(): void {
     if (this.closed) return;
-    this.net.record({ kind: 'close', from: this.self, to: this.other });
+    this.net.record({ kind: 'close', conn: this.id, from: this.self, to: this.other });
     this.dropsInFlight = true;
     this.shut();
     const other = this.peerEnd;
@@ -66,7 +72,7 @@ class End implements Connection {
    */
   sever(lingerMs: number): void {
     if (this.closed) return;
-    this.net.record({ kind: 'sever', from: this.self, to: this.other });
+    this.net.record({ kind: 'sever', conn: this.id, from: this.self, to: this.other });
     this.shut();
     const other = this.peerEnd;
     if (other) this.net.clock.setTimeout(() => other.close(), Math.max(lingerMs, this.lastArrival - this.net.clock.now()));
@@ -108,6 +114,7 @@ export class MemoryNetwork {
   private readonly acceptors = new Map<string, (conn: Connection) => void>();
   private readonly down = new Set<string>();
   private readonly live = new Set<End>();
+  private connections = 0;
   readonly events: NetworkEvent[] = [];
   /** Whether to keep every event in `events` (traces); counters are kept either way. */
   tracing = false;
@@ -171,20 +178,21 @@ export class MemoryNetwork {
   }
 
   private connect(from: string, to: string): Connection {
-    const client = new End(this, from, to, true);
+    const id = ++this.connections;
+    const client = new End(this, id, from, to, true);
     const establish = () => {
       const accept = this.acceptors.get(to);
       if (client.closed) return;
       if (!accept || this.down.has(to) || this.down.has(from)) {
-        this.record({ kind: 'refused', from, to });
+        this.record({ kind: 'refused', conn: id, from, to });
         client.shut();
         return;
       }
-      const server = new End(this, to, from, false);
+      const server = new End(this, id, to, from, false);
       client.peerEnd = server;
       server.peerEnd = client;
       this.live.add(client).add(server);
-      this.record({ kind: 'connect', from, to });
+      this.record({ kind: 'connect', conn: id, from, to });
       accept(server);
       client.opened();
     };

@@ -103,7 +103,12 @@ describe('MemoryNetwork', () => {
     conn.send('x');
     clock.advance(5);
     conn.close();
-    expect(net.events.map((e) => `${e.at} ${e.kind} ${e.from}>${e.to}${e.text ? ` ${e.text}` : ''}`)).toEqual(['1000 connect a>b', '1000 message a>b x', '1005 close a>b']);
+    expect(net.events.map((e) => `${e.at} ${e.kind} #${e.conn} ${e.from}>${e.to}${e.text ? ` ${e.text}` : ''}`)).toEqual([
+      '1000 connect #1 a>b',
+      '1000 message #1 a>b x',
+      '1000 deliver #1 a>b x',
+      '1005 close #1 a>b',
+    ]);
     expect(net.messages).toBe(1);
   });
 });

@@ -87,6 +87,47 @@ describe('SimFabric', () => {
     expect(keysAt(b)).toEqual(['k1']);
   });
 
+  it.each([
+    ['after the new connection said hello, and is dropped', 0],
+    ['before the new connection said hello, and counts', 400],
+  ])('a half-open connection whose stale frame arrives %s: applied exactly once', (_, helloDelay) => {
+    const f = started();
+    f.runUntilIdle();
+    const [a, b] = f.pops as [SimPop, SimPop];
+    f.network.tracing = true;
+    insert(a, 'k1');
+    f.runUntilIdle();
+    const delays: number[] = [];
+    f.network.wireDelay = () => delays.shift() ?? 0;
+    insert(a, 'k2');
+    // The frame of k2 to b spends 300 ms on the wire (the frames to the other PoPs none).
+    delays.push(300, 0, 0);
+    f.clock.runDue();
+    const [old] = f.network.events.filter((e) => e.kind === 'message' && e.from === a.name && e.to === b.name && e.text?.includes('"k2"'));
+    expect(old).toBeDefined();
+    expect(f.network.sever((e) => e.outgoing && e.self === a.name && e.other === b.name, 1000)).toBe(1);
+    // The sender reconnects after 50 ms: the connection at once, its hello after helloDelay.
+    delays.push(0, helloDelay);
+    expect(f.runUntilIdle()).toBe(true);
+    expect(keysAt(b)).toEqual(['k1', 'k2']);
+    const ev = f.network.events;
+    const reconnect = ev.find((e) => e.kind === 'connect' && e.from === a.name && e.to === b.name && e.conn > old!.conn)!;
+    const hello = ev.find((e) => e.kind === 'deliver' && e.conn === reconnect.conn && e.text?.includes('"hello"'))!;
+    const staleDelivered = ev.find((e) => e.kind === 'deliver' && e.conn === old!.conn && e.text === old!.text);
+    const resent = ev.filter((e) => e.kind === 'deliver' && e.conn === reconnect.conn && e.text?.includes('"k2"'));
+    if (helloDelay === 0) {
+      expect(staleDelivered).toBeUndefined();
+      expect(resent).toHaveLength(1);
+    } else {
+      expect(staleDelivered!.at).toBeGreaterThan(reconnect.at);
+      expect(staleDelivered!.at).toBeLessThan(hello.at);
+      expect(resent).toHaveLength(0);
+    }
+    const counters = b.replicator!.status().incoming.find((i) => i.from === a.name)!.counters;
+    expect(counters.duplicates).toBe(0);
+    expect(b.storage.applier.appliedSeq(a.name)).toBe(a.storage.changes.lastSeq());
+  });
+
   it('names an unknown PoP', () => {
     const f = started();
     expect(() => f.kill('nowhere')).toThrow(/no PoP 'nowhere'.*known: /);
