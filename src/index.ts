@@ -2,6 +2,8 @@
 export { startFabric, type Fabric, type FabricOptions } from './fabric/fabric.js';
 export { startProcessFabric, type ProcessFabric, type ProcessFabricOptions } from './fabric/process-fabric.js';
 export { startRegion } from './region/server.js';
+export { fabricSecret, SECRET_ENV } from './fabric/secret.js';
+export { allowedHostsFromEnv, type AllowedHosts } from './api/host-guard.js';
 export type { RegionHandle, RegionServer, RegionServerOptions, RegionState } from './region/handle.js';
 export type { FabricControl, FabricStatus, LinkStatus, LinkChange, VerbResult, ClockAction } from './control/types.js';
 export {

@@ -9,6 +9,7 @@ import { CursorStore } from './cursor-store.js';
 import { datacenterRoutes } from './datacenter.js';
 import { documentRoutes } from './document.js';
 import { registerErrorHandler } from './error-handler.js';
+import { guardProblem } from './host-guard.js';
 import { indexRoutes } from './indexes.js';
 import { normalizeUrl } from './paths.js';
 import { queryRoutes } from './query.js';
@@ -33,6 +34,12 @@ export function buildApp(ctx: ApiContext, opts: AppOptions = {}): FastifyInstanc
 
   registerErrorHandler(app);
   registerBodyParser(app);
+
+  // First of all: a foreign Host or a cross-site write goes no further (host-guard.ts).
+  app.addHook('onRequest', async (req) => {
+    const refused = guardProblem(req.method, req.headers, ctx.allowedHosts);
+    if (refused) throw refused;
+  });
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-gdn-region', ctx.region);

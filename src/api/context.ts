@@ -1,4 +1,5 @@
 import type { Clock } from '../core/clock.js';
+import type { AllowedHosts } from './host-guard.js';
 import type { Storage } from '../storage/index.js';
 import type { DatacenterInfo } from '../topology/index.js';
 
@@ -12,6 +13,8 @@ export interface ApiContext {
   /** The fabric's clock: client delay, cursor ttl and request ids read it. */
   readonly clock: Clock;
   readonly version: string;
+  /** The Host names this PoP answers besides loopback ones (host-guard.ts). */
+  readonly allowedHosts: AllowedHosts;
   /** Largest accepted request body in bytes; larger ones get 413. */
   readonly bodyLimit: number;
   /** Every region of the fabric, with the ports they are bound to now. */

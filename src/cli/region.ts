@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { startRegion, type DatacenterInfo } from '../index.js';
+import { fabricSecret, startRegion, type DatacenterInfo } from '../index.js';
 import { UsageError } from './errors.js';
+import { allowed } from './up.js';
 import { onShutdown } from './shutdown.js';
 import { resolveTopology, type TopologyFlags } from './topology.js';
 
@@ -12,6 +13,7 @@ interface RegionFlags extends TopologyFlags {
   host: string;
   ports?: Record<string, number>;
   holdReplication?: boolean;
+  allowHost: string[];
 }
 
 function portMap(v: string): Record<string, number> {
@@ -37,6 +39,7 @@ export function registerRegion(program: Command): void {
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--ports <name=port,...>', "peers' ports, overriding the topology's", portMap)
     .addOption(new Option('--topology-json <file>', 'resolved topology from a parent process').hideHelp())
+    .option('--allow-host <host>', "a Host name the PoP answers besides loopback ones ('*' for any); repeatable", (v: string, prev: string[]) => [...prev, v], [] as string[])
     .addOption(new Option('--hold-replication', 'wait for a parent process to start replication').hideHelp())
     .action(async (name: string, flags: RegionFlags) => {
       const topology = resolveTopology(flags);
@@ -45,15 +48,18 @@ export function registerRegion(program: Command): void {
       }
       const ports = flags.ports ?? {};
       const datacenters = (): DatacenterInfo[] => topology.regions.map((r) => ({ ...r, host: flags.host, port: ports[r.name] ?? r.port }));
+      const dataDir = flags.ephemeral ? undefined : resolve(flags.dataDir);
       const region = await startRegion({
+        secret: fabricSecret(dataDir),
         topology,
         name,
-        dataDir: flags.ephemeral ? undefined : resolve(flags.dataDir),
+        dataDir,
         latency: flags.latency,
         host: flags.host,
         datacenters,
         ...(ports[name] ? { port: ports[name] } : {}),
         holdReplication: flags.holdReplication === true,
+        ...allowed(flags),
       });
       console.log(`fabric-emu region ${name} ready: ${region.url()}`);
       onShutdown(() => region.close());

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { readManifest, startFabric, startProcessFabric, type Topology } from '../index.js';
+import { allowedHostsFromEnv, readManifest, startFabric, startProcessFabric, type Topology } from '../index.js';
 import { UsageError } from './errors.js';
 import { loadWithProgress, summaryLine } from './load.js';
 import { onShutdown } from './shutdown.js';
@@ -15,6 +15,7 @@ interface UpFlags extends TopologyFlags {
   processes?: boolean;
   fixture?: string;
   clientRegion?: string;
+  allowHost: string[];
 }
 
 interface Started {
@@ -56,6 +57,14 @@ async function ready(globalUrl: string, flags: UpFlags, close: () => Promise<voi
   onShutdown(close);
 }
 
+/** `--allow-host` adds to FABRIC_EMU_ALLOWED_HOSTS; `*` answers any host. */
+export function allowed(flags: { allowHost: string[] }): { allowedHosts?: true | string[] } {
+  if (flags.allowHost.length === 0) return {};
+  if (flags.allowHost.includes('*')) return { allowedHosts: true };
+  const env = allowedHostsFromEnv();
+  return { allowedHosts: env === true ? true : [...env, ...flags.allowHost] };
+}
+
 export function registerUp(program: Command): void {
   program
     .command('up')
@@ -68,6 +77,7 @@ export function registerUp(program: Command): void {
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--processes', 'run each PoP in its own child process (so one can be killed with SIGKILL)')
     .option('--fixture <dir>', 'load this fixture (docs/fixtures.md) once the PoPs serve, before saying ready')
+    .option('--allow-host <host>', "a Host name the PoPs answer besides loopback ones ('.example.com' for a domain, '*' for any); repeatable", (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--client-region <name>', 'where a client of the global URL is when its request does not say (default: the first region)')
     .action(async (flags: UpFlags) => {
       const topology = resolveTopology(flags);
@@ -80,12 +90,12 @@ export function registerUp(program: Command): void {
       const dataDir = flags.ephemeral ? undefined : resolve(flags.dataDir);
       if (flags.processes) {
         if (!dataDir) throw new Error('--processes needs a data dir: a killed process keeps its data only on disk (drop --ephemeral)');
-        const f = await startProcessFabric({ topology, dataDir, latency: flags.latency, host: flags.host, clientRegion: flags.clientRegion });
+        const f = await startProcessFabric({ topology, dataDir, latency: flags.latency, host: flags.host, clientRegion: flags.clientRegion, ...allowed(flags) });
         console.log(describe({ topology, urls: topology.regions.map((r) => [r.name, f.regionUrl(r.name)]), globalUrl: f.globalUrl() }, flags, dataDir));
         await ready(f.globalUrl(), flags, () => f.close());
         return;
       }
-      const f = await startFabric({ topology, dataDir, latency: flags.latency, host: flags.host, clientRegion: flags.clientRegion });
+      const f = await startFabric({ topology, dataDir, latency: flags.latency, host: flags.host, clientRegion: flags.clientRegion, ...allowed(flags) });
       console.log(describe({ topology, urls: f.regions.map((r) => [r.name, r.url()]), globalUrl: f.globalUrl() }, flags, dataDir));
       await ready(f.globalUrl(), flags, () => f.close());
     });

@@ -2,13 +2,18 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { ClockState } from '../core/clock.js';
 import { gdnError } from '../core/errors.js';
-import type { LinkSettings, ReplicationStatus } from '../replication/index.js';
+import { proofMatches, type LinkSettings, type ReplicationStatus } from '../replication/index.js';
 import { replicationFamilies, type MetricFamily } from './metrics.js';
 import type { RegionRunState } from './types.js';
+
+/** Internal routes answer only requests that carry the fabric's secret in this header. */
+export const INTERNAL_SECRET_HEADER = 'x-fabric-emu-secret';
 
 /** What one PoP exposes so that a fabric in another process can steer it. */
 export interface RegionControlTarget {
   name: string;
+  /** The fabric's secret: the parent process shows it; nobody else knows it. */
+  secret: string;
   state(): RegionRunState;
   replication(): ReplicationStatus;
   setLink(peer: string, settings: LinkSettings): void;
@@ -31,6 +36,13 @@ const Settings = z.strictObject({
 /** Per-PoP control under /_emu/region: used by `fabric-emu up --processes` to reach each child. */
 export function regionControlRoutes(target: RegionControlTarget): FastifyPluginAsync {
   return async (app) => {
+    app.addHook('onRequest', async (req) => {
+      if (!req.url.startsWith('/_emu/region/')) return;
+      const given = req.headers[INTERNAL_SECRET_HEADER];
+      if (typeof given !== 'string' || !proofMatches(target.secret, given)) {
+        throw gdnError('UNAUTHORIZED', `${req.url.split('?')[0]} is internal to the fabric: it answers only its own parent process`);
+      }
+    });
     app.get('/_emu/region/status', async () => ({ name: target.name, state: target.state(), replication: target.replication() }));
     app.get('/_emu/region/metrics', async (): Promise<MetricFamily[]> => replicationFamilies(target.replication()));
     app.put<{ Params: { peer: string } }>('/_emu/region/links/:peer', async (req) => {

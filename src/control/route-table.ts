@@ -1,4 +1,5 @@
 import { CLIENT_REGION_HEADER } from '../api/context.js';
+import type { AllowedHosts } from '../api/host-guard.js';
 import { gdnError } from '../core/errors.js';
 import { nearestRegion, type LatLon, type Topology } from '../topology/index.js';
 
@@ -16,6 +17,8 @@ export interface GlobalRouting {
   /** Where a client that says nothing is (a region name); undefined means the first region. */
   clientRegion?: string | undefined;
   targets(): RouteTarget[];
+  /** Host names the global port answers besides loopback ones. */
+  allowedHosts: AllowedHosts;
 }
 
 /** The header the PoPs read too (api/context.ts): one name, one place. */

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerBodyParser } from '../api/body.js';
 import { registerErrorHandler } from '../api/error-handler.js';
+import { guardProblem, rawEnvelope } from '../api/host-guard.js';
 import { GlobalForwarder } from './forward.js';
 import { routeRoutes } from './route-routes.js';
 import type { GlobalRouting } from './route-table.js';
@@ -25,9 +26,20 @@ export function buildControlApp(control: FabricControl, routing: GlobalRouting):
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     serverFactory: (handler) => {
-      const server = createServer((req, res) => (isControl(req) ? handler(req, res) : forwarder.handle(req, res)));
+      const server = createServer((req, res) => {
+        // /_emu goes through Fastify, whose hook checks the same; forwarded requests are checked here.
+        if (isControl(req)) return handler(req, res);
+        const refused = guardProblem(req.method, req.headers, routing.allowedHosts);
+        if (!refused) return forwarder.handle(req, res);
+        req.resume();
+        res.writeHead(refused.status, { 'content-type': 'application/json; charset=utf-8' });
+        res.end(JSON.stringify({ error: true, code: refused.status, errorNum: refused.errorNum, errorMessage: refused.message }));
+      });
       server.on('upgrade', (req, socket, head) => {
-        if (isControl(req)) socket.destroy();
+        socket.on('error', () => undefined);
+        const refused = guardProblem(req.method, req.headers, routing.allowedHosts);
+        if (refused) socket.end(rawEnvelope(refused));
+        else if (isControl(req)) socket.destroy();
         else forwarder.upgrade(req, socket, head);
       });
       return server;
@@ -35,6 +47,10 @@ export function buildControlApp(control: FabricControl, routing: GlobalRouting):
   }) as unknown as FastifyInstance;
   registerErrorHandler(app);
   registerBodyParser(app);
+  app.addHook('onRequest', async (req) => {
+    const refused = guardProblem(req.method, req.headers, routing.allowedHosts);
+    if (refused) throw refused;
+  });
   app.register(controlRoutes(control));
   app.register(routeRoutes(routing));
   app.addHook('onClose', async () => forwarder.close());

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { ClockState } from '../core/clock.js';
 import type { RegionAgent } from '../control/agent.js';
 import type { RegionRunState } from '../control/types.js';
+import { INTERNAL_SECRET_HEADER } from '../control/region-routes.js';
 import type { LinkSettings, ReplicationStatus } from '../replication/index.js';
 
 /** src/fabric and dist/fabric are both two levels below the package root, beside bin/. */
@@ -18,12 +19,15 @@ export interface ChildRegionOptions {
   /** Every region's port, so the child can reach its peers. */
   ports: Record<string, number>;
   log: (line: string) => void;
+  /** Shown to the child's internal routes, which answer no one else. */
+  secret: string;
+  allowedHosts: true | readonly string[];
 }
 
-async function request<T>(method: string, url: string, body?: unknown): Promise<T> {
+async function request<T>(secret: string, method: string, url: string, body?: unknown): Promise<T> {
   const res = await fetch(url, {
     method,
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', [INTERNAL_SECRET_HEADER]: secret },
     signal: AbortSignal.timeout(5_000),
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
@@ -63,23 +67,23 @@ export class ChildRegion implements RegionAgent {
 
   async replication(): Promise<ReplicationStatus | undefined> {
     if (this.state() !== 'serving') return undefined;
-    return (await request<{ replication: ReplicationStatus }>('GET', `${this.url()}/_emu/region/status`)).replication;
+    return (await request<{ replication: ReplicationStatus }>(this.o.secret, 'GET', `${this.url()}/_emu/region/status`)).replication;
   }
 
   async setLink(peer: string, settings: LinkSettings): Promise<void> {
-    await request('PUT', `${this.url()}/_emu/region/links/${encodeURIComponent(peer)}`, settings);
+    await request(this.o.secret, 'PUT', `${this.url()}/_emu/region/links/${encodeURIComponent(peer)}`, settings);
   }
 
   async setReplication(running: boolean): Promise<void> {
-    await request('POST', `${this.url()}/_emu/region/replication`, { running });
+    await request(this.o.secret, 'POST', `${this.url()}/_emu/region/replication`, { running });
   }
 
   async reset(): Promise<void> {
-    await request('POST', `${this.url()}/_emu/region/reset`);
+    await request(this.o.secret, 'POST', `${this.url()}/_emu/region/reset`);
   }
 
   async setClock(s: ClockState): Promise<void> {
-    await request('PUT', `${this.url()}/_emu/region/clock`, s);
+    await request(this.o.secret, 'PUT', `${this.url()}/_emu/region/clock`, s);
   }
 
   /** Spawns the process and resolves once it serves (replication held). */
@@ -96,6 +100,7 @@ export class ChildRegion implements RegionAgent {
       '--ports',
       Object.entries(this.o.ports).map(([n, p]) => `${n}=${p}`).join(','),
       '--hold-replication',
+      ...(this.o.allowedHosts === true ? ['--allow-host', '*'] : this.o.allowedHosts.flatMap((h) => ['--allow-host', h])),
       ...(this.o.latency ? [] : ['--no-latency']),
     ];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -2,11 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import { FabricClock } from '../core/clock.js';
 import { fabricControl } from '../control/fabric-control.js';
 import { buildControlApp } from '../control/server.js';
+import { resolveAllowedHosts } from '../api/host-guard.js';
 import { createRegion, type Region } from '../region/region.js';
 import type { DatacenterInfo } from '../topology/index.js';
 import { checkClientRegion } from './client-region.js';
 import type { Fabric, FabricOptions } from './types.js';
 import { localAgent } from './local-agent.js';
+import { fabricSecret } from './secret.js';
 
 /** A fabric whose PoPs run in this thread, with their internals in reach (tests and benchmarks). */
 export interface LocalFabric extends Fabric {
@@ -20,6 +22,8 @@ export async function launchFabric(opts: FabricOptions): Promise<LocalFabric> {
   const { topology } = opts;
   checkClientRegion(topology, opts.clientRegion);
   const clock = opts.clock ?? new FabricClock();
+  const secret = opts.secret ?? fabricSecret(opts.dataDir);
+  const allowedHosts = resolveAllowedHosts(host, opts.allowedHosts);
   const regions: Region[] = [];
   const datacenters = (): DatacenterInfo[] => regions.map((r) => ({ ...r.spec, host, port: r.port() }));
   for (const spec of topology.regions) {
@@ -32,6 +36,8 @@ export async function launchFabric(opts: FabricOptions): Promise<LocalFabric> {
         host,
         datacenters,
         clock,
+        secret,
+        allowedHosts,
         ...(opts.bodyLimit !== undefined ? { bodyLimit: opts.bodyLimit } : {}),
         ...(opts.logger !== undefined ? { logger: opts.logger } : {}),
         ...(opts.warn !== undefined ? { warn: opts.warn } : {}),
@@ -45,6 +51,7 @@ export async function launchFabric(opts: FabricOptions): Promise<LocalFabric> {
   const server: FastifyInstance = buildControlApp(control, {
     topology,
     clientRegion: opts.clientRegion,
+    allowedHosts,
     targets: () => regions.map((r) => ({ name: r.name, url: r.url(), live: r.listening() })),
   });
   let closed = false;

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { resolveAllowedHosts } from '../api/host-guard.js';
 import { FabricClock } from '../core/clock.js';
 import { fabricControl } from '../control/fabric-control.js';
 import { buildControlApp } from '../control/server.js';
@@ -9,6 +10,7 @@ import type { Topology } from '../topology/index.js';
 import { ChildRegion } from './child-region.js';
 import { checkClientRegion } from './client-region.js';
 import { freePort } from './ports.js';
+import { fabricSecret } from './secret.js';
 
 export interface ProcessFabricOptions {
   topology: Topology;
@@ -19,6 +21,8 @@ export interface ProcessFabricOptions {
   log?: (line: string) => void;
   /** Where a client of the global URL is when its request does not say (a region name); default the first region. */
   clientRegion?: string | undefined;
+  /** As FabricOptions.allowedHosts; the children get the same list. */
+  allowedHosts?: true | readonly string[];
 }
 
 export interface ProcessFabric extends FabricControl {
@@ -52,14 +56,18 @@ export async function startProcessFabric(opts: ProcessFabricOptions): Promise<Pr
   const ports: Record<string, number> = {};
   for (const r of topology.regions) ports[r.name] = r.port === 0 ? await freePort(host) : r.port;
   const args = topologyArgs(topology, opts.dataDir);
+  // Made here before any child starts, so that all of them read the same one from the data dir.
+  const secret = fabricSecret(opts.dataDir);
+  const allowedHosts = resolveAllowedHosts(host, opts.allowedHosts);
   const children = topology.regions.map(
-    (r) => new ChildRegion({ name: r.name, topologyArgs: args, dataDir: opts.dataDir, latency: opts.latency ?? true, host, ports, log }),
+    (r) => new ChildRegion({ name: r.name, topologyArgs: args, dataDir: opts.dataDir, latency: opts.latency ?? true, host, ports, log, secret, allowedHosts }),
   );
   const clock = new FabricClock();
   const control = fabricControl(children, clock);
   const server: FastifyInstance = buildControlApp(control, {
     topology,
     clientRegion: opts.clientRegion,
+    allowedHosts,
     targets: () => children.map((c) => ({ name: c.name, url: c.url(), live: c.state() === 'serving' })),
   });
   const close = async () => {

@@ -18,6 +18,16 @@ export interface FabricOptions {
   clientRegion?: string | undefined;
   /** The fabric's clock; by default real time, advanced or frozen through `fabric.clock()`. */
   clock?: FabricClock;
+  /**
+   * The secret the PoPs prove to each other before they replicate (at least 16 characters). By
+   * default FABRIC_EMU_SECRET, else the one kept in the data dir, else a fresh one.
+   */
+  secret?: string;
+  /**
+   * Host names (or `.suffix` patterns) the PoPs and the global port answer besides loopback names
+   * and addresses; `true` answers any. By default FABRIC_EMU_ALLOWED_HOSTS and the bound host.
+   */
+  allowedHosts?: true | readonly string[];
 }
 
 /** A running fabric: every PoP, their replication links and the control verbs of FabricControl. */

@@ -28,6 +28,10 @@ export interface RegionServerOptions {
   port?: number;
   /** All regions of the fabric with their ports; by default the topology's ports. */
   datacenters?: () => DatacenterInfo[];
+  /** The fabric's secret, shared by every PoP of the fabric. */
+  secret: string;
+  /** Host names the PoP answers besides loopback ones: a list, or true for any. */
+  allowedHosts?: true | readonly string[];
   /** Serve but do not replicate until a parent process says so (`fabric-emu up --processes`). */
   holdReplication?: boolean;
 }

@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { buildApp } from '../api/app.js';
 import { regionControlRoutes } from '../control/region-routes.js';
 import type { ApiContext, DatacenterInfo } from '../api/context.js';
+import { guardProblem, rawEnvelope, resolveAllowedHosts, type AllowedHosts } from '../api/host-guard.js';
 import { FabricClock, type Clock } from '../core/clock.js';
 import { gdnError } from '../core/errors.js';
 import { createRng } from '../core/rng.js';
@@ -37,6 +38,10 @@ export interface RegionOptions {
   warn?: (msg: string) => void;
   /** The fabric's clock; by default a clock of its own, in real time. */
   clock?: Clock;
+  /** Host names the PoP answers besides loopback ones; by default FABRIC_EMU_ALLOWED_HOSTS and the bound host. */
+  allowedHosts?: AllowedHosts;
+  /** The fabric's secret: only PoPs holding it replicate with each other (fabric/secret.ts). */
+  secret: string;
   /**
    * What replication runs over; by default WebSocket to the peers' ports. The simulation passes an
    * in-memory network's endpoint.
@@ -77,6 +82,7 @@ export function createRegion(opts: RegionOptions): Region {
   const rng = createRng(topology.seed).fork(`client:${name}`);
   const warn = opts.warn ?? ((msg: string) => console.warn(`[${name}] ${msg}`));
   const clock = opts.clock ?? new FabricClock();
+  const allowedHosts = resolveAllowedHosts(opts.host, opts.allowedHosts);
   let boundPort: number | undefined;
   let state: RegionState = 'created';
 
@@ -88,9 +94,11 @@ export function createRegion(opts: RegionOptions): Region {
     const dc = datacenters().find((d) => d.name === peer);
     return dc && dc.port !== 0 ? `ws://${dc.host}:${dc.port}${REPLICATION_PATH}` : undefined;
   });
-  const replicator = new Replicator({ self: name, topology, storage, latency: opts.latency, warn, clock, transport: opts.transport ?? ws });
+  const replicator = new Replicator({ self: name, topology, storage, latency: opts.latency, warn, clock, secret: opts.secret, transport: opts.transport ?? ws });
   const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => undefined);
+    const refused = guardProblem(req.method, req.headers, allowedHosts);
+    if (refused) return socket.end(rawEnvelope(refused));
     const path = (req.url ?? '').split('?')[0];
     if (path === REPLICATION_PATH && !opts.transport) return ws.upgrade(req, socket, head);
     const body = JSON.stringify({ error: true, code: 404, errorNum: 404, errorMessage: `no WebSocket endpoint at '${path}'` });
@@ -114,6 +122,7 @@ export function createRegion(opts: RegionOptions): Region {
     region: name,
     storage,
     clock,
+    allowedHosts,
     version: VERSION,
     bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
     datacenters,
@@ -132,6 +141,7 @@ export function createRegion(opts: RegionOptions): Region {
     a.register(
       regionControlRoutes({
         name,
+        secret: opts.secret,
         state: () => state,
         replication: () => replicator.status(),
         setLink: (peer, settings) => replicator.setLink(peer, settings),

@@ -6,3 +6,4 @@ export { LAG_BUCKETS_MS } from './stats.js';
 export type { Connection, Transport } from './transport.js';
 export { WsTransport } from './ws-transport.js';
 export { MemoryNetwork, type NetworkEvent } from './memory-transport.js';
+export { proofMatches, randomNonce } from './handshake.js';

@@ -1,21 +1,28 @@
 import { z } from 'zod';
 
 /**
- * The replication wire protocol between PoPs: JSON text frames over one WebSocket per directed
- * link, validated with zod on receipt. A frame that fails validation, or carries another protocol
- * version, is refused with a log line and never applied.
+ * The replication wire protocol between PoPs: JSON text frames over one connection per directed
+ * link, validated with zod on receipt (and each change per operation, entry-check.ts). A frame that
+ * fails validation, or carries another protocol version, is refused with a log line and never
+ * applied.
  *
- *   sender → receiver: hello {from, to}; changes {entries, sentAt, readAt}
- *   receiver → sender: welcome {applied} (where to resume); ack {seq}; refuse {reason}
+ *   sender → receiver: hello {from, to, nonce}; auth {proof}; changes {entries, sentAt, readAt}
+ *   receiver → sender: challenge {nonce, proof}; welcome {applied} (where to resume); ack {seq};
+ *                      refuse {reason}
+ *
+ * hello/challenge/auth is the mutual proof of fabric membership (handshake.ts); no change is taken
+ * before it completes.
  */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 export const REPLICATION_PATH = '/_emu/replication';
 
 const v = z.literal(PROTOCOL_VERSION);
 const region = z.string().min(1).max(63);
+const nonce = z.string().regex(/^[0-9a-f]{16,128}$/);
+const proof = z.string().regex(/^[0-9a-f]{64}$/);
 
 export const ChangeEntrySchema = z.strictObject({
-  seq: z.number().int().positive(),
+  seq: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
   origin: region,
   hlc: z.string().min(1),
   op: z.enum([
@@ -37,21 +44,23 @@ export const ChangeEntrySchema = z.strictObject({
   collection: z.string(),
   key: z.string().nullable(),
   payload: z.string().nullable(),
-  at: z.number(),
+  at: z.number().finite(),
 });
 
 export const SenderFrame = z.discriminatedUnion('t', [
-  z.strictObject({ v, t: z.literal('hello'), from: region, to: region }),
+  z.strictObject({ v, t: z.literal('hello'), from: region, to: region, nonce }),
+  z.strictObject({ v, t: z.literal('auth'), proof }),
   z.strictObject({
     v,
     t: z.literal('changes'),
-    sentAt: z.number(),
-    readAt: z.number(),
+    sentAt: z.number().finite(),
+    readAt: z.number().finite(),
     entries: z.array(ChangeEntrySchema).min(1),
   }),
 ]);
 
 export const ReceiverFrame = z.discriminatedUnion('t', [
+  z.strictObject({ v, t: z.literal('challenge'), nonce, proof }),
   z.strictObject({ v, t: z.literal('welcome'), applied: z.number().int().nonnegative() }),
   z.strictObject({ v, t: z.literal('ack'), seq: z.number().int().nonnegative() }),
   z.strictObject({ v, t: z.literal('refuse'), reason: z.string() }),

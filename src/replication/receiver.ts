@@ -1,6 +1,8 @@
 import type { Clock, Timer } from '../core/clock.js';
 import { ReplicationGapError, type ApplyStats, type Applier, type ChangeEntry } from '../storage/index.js';
 import { decode, encode, PROTOCOL_VERSION, SenderFrame } from './protocol.js';
+import { clockProblem, entryProblem } from './entry-check.js';
+import { proofMatches, proofOf } from './handshake.js';
 import { LagStats } from './stats.js';
 import type { Connection } from './transport.js';
 
@@ -26,6 +28,9 @@ interface Pending {
 
 export interface ReceiverOptions {
   self: string;
+  /** The fabric's secret, for the handshake. */
+  secret: string;
+  nonce: () => string;
   peers: ReadonlySet<string>;
   applier: Applier;
   clock: Clock;
@@ -40,8 +45,13 @@ export interface ReceiverOptions {
  * apply in one transaction each and are acknowledged. Frames still waiting when the connection
  * drops are forgotten: the sender resumes from this region's version vector on reconnect.
  */
+/** A frame may not ask to wait longer than this before it is read (the longest link delay is far less). */
+export const MAX_READ_AHEAD_MS = 3_600_000;
+
 export class IncomingConnection {
+  /** Set once the peer has proven it belongs to the fabric; until then nothing is taken. */
   private origin: string | undefined;
+  private claim: { from: string; senderNonce: string; receiverNonce: string } | undefined;
   private readonly queue: Pending[] = [];
   private timer: Timer | undefined;
   private closed = false;
@@ -80,18 +90,36 @@ export class IncomingConnection {
     if (!r.ok) return this.refuse(r.error);
     const f = r.frame;
     if (f.t === 'hello') {
+      if (this.claim) return this.refuse('a second hello on one connection');
       if (f.to !== this.o.self) return this.refuse(`this is ${this.o.self}, not ${f.to}`);
       if (!this.o.peers.has(f.from)) return this.refuse(`unknown region ${f.from}`);
-      this.origin = f.from;
-      const st = this.o.state(f.from);
+      this.claim = { from: f.from, senderNonce: f.nonce, receiverNonce: this.o.nonce() };
+      const proof = proofOf(this.o.secret, 'receiver', f.from, this.o.self, f.nonce, this.claim.receiverNonce);
+      this.conn.send(encode({ v: PROTOCOL_VERSION, t: 'challenge', nonce: this.claim.receiverNonce, proof }));
+      return;
+    }
+    if (f.t === 'auth') {
+      const c = this.claim;
+      if (!c || this.origin) return this.refuse(c ? 'a second auth on one connection' : 'auth before hello');
+      if (!proofMatches(proofOf(this.o.secret, 'sender', c.from, this.o.self, c.senderNonce, c.receiverNonce), f.proof)) {
+        return this.refuse(`${c.from} could not prove it belongs to this fabric`);
+      }
+      this.origin = c.from;
+      const st = this.o.state(c.from);
       // A reconnecting sender replaces its old connection; the old one's queue is dropped.
       if (st.connection && st.connection !== this) st.connection.close();
       st.connection = this;
-      this.conn.send(encode({ v: PROTOCOL_VERSION, t: 'welcome', applied: this.o.applier.appliedSeq(f.from) }));
+      this.conn.send(encode({ v: PROTOCOL_VERSION, t: 'welcome', applied: this.o.applier.appliedSeq(c.from) }));
       return;
     }
-    if (!this.origin) return this.refuse('changes before hello');
-    if (f.entries.some((e) => e.origin !== this.origin)) return this.refuse(`a change of another origin on the ${this.origin} link`);
+    if (!this.origin) return this.refuse('changes before the handshake');
+    const now = this.o.clock.now();
+    if (f.readAt > now + MAX_READ_AHEAD_MS) return this.refuse(`a frame asked to be read ${Math.round(f.readAt - now)} ms from now`);
+    for (const e of f.entries as ChangeEntry[]) {
+      if (e.origin !== this.origin) return this.refuse(`a change of another origin on the ${this.origin} link`);
+      const problem = entryProblem(e) ?? clockProblem(e, now);
+      if (problem) return this.refuse(`change ${e.seq}: ${problem}`);
+    }
     this.queue.push({ readAt: f.readAt, entries: f.entries as ChangeEntry[] });
     if (this.queue.length === 1) this.schedule();
   }

@@ -3,6 +3,7 @@ import { createRng } from '../core/rng.js';
 import type { ApplyStats, Storage } from '../storage/index.js';
 import { linkProfile, type Topology } from '../topology/index.js';
 import type { LinkSettings } from './link-settings.js';
+import { randomNonce } from './handshake.js';
 import { IncomingConnection, IncomingState, type IncomingCounters } from './receiver.js';
 import { OutgoingLink, type OutgoingStatus } from './sender.js';
 import type { Transport } from './transport.js';
@@ -35,6 +36,10 @@ export interface ReplicatorOptions {
   latency: boolean;
   transport: Transport;
   clock: Clock;
+  /** The fabric's secret: only PoPs that hold it replicate with each other. */
+  secret: string;
+  /** Handshake nonces; random by default, seeded in the simulation. */
+  nonce?: () => string;
   warn: (msg: string) => void;
   onApplied?: (origin: string, stats: ApplyStats) => void;
 }
@@ -46,6 +51,7 @@ export interface ReplicatorOptions {
 export class Replicator {
   readonly outgoing = new Map<string, OutgoingLink>();
   readonly incoming = new Map<string, IncomingState>();
+  private readonly accepted = new Set<IncomingConnection>();
   private readonly peers: Set<string>;
   private running = false;
 
@@ -60,6 +66,8 @@ export class Replicator {
           peer,
           transport: o.transport,
           clock: o.clock,
+          secret: o.secret,
+          nonce: o.nonce ?? randomNonce,
           log: o.storage.changes,
           profile: linkProfile(o.topology, o.self, peer),
           latency: o.latency,
@@ -75,15 +83,21 @@ export class Replicator {
   start(): void {
     this.running = true;
     this.o.transport.accept((conn) => {
-      new IncomingConnection(conn, {
+      const incoming = new IncomingConnection(conn, {
         self: this.o.self,
         peers: this.peers,
         applier: this.o.storage.applier,
         clock: this.o.clock,
+        secret: this.o.secret,
+        nonce: this.o.nonce ?? randomNonce,
         state: (origin) => this.incoming.get(origin) as IncomingState,
         onApplied: (origin, stats) => this.o.onApplied?.(origin, stats),
         warn: this.o.warn,
       });
+      // Tracked from the first byte, not only once authenticated: stop() must end half-open
+      // handshakes too, or a killed PoP's server would wait for them forever.
+      this.accepted.add(incoming);
+      conn.onClose(() => this.accepted.delete(incoming));
     });
     for (const link of this.outgoing.values()) link.start();
   }
@@ -93,7 +107,8 @@ export class Replicator {
     this.running = false;
     this.o.transport.accept(undefined);
     for (const link of this.outgoing.values()) link.stop();
-    for (const st of this.incoming.values()) st.connection?.close();
+    for (const c of [...this.accepted]) c.close();
+    this.accepted.clear();
   }
 
   /** Forgets lag figures and counters (after a reset, old figures would describe data that is gone). */

@@ -7,6 +7,7 @@ import { DEFAULT_LINK_SETTINGS, effectiveProfile, type LinkSettings, type LinkSt
 
 export type { LinkState };
 import { decode, encode, PROTOCOL_VERSION, ReceiverFrame } from './protocol.js';
+import { proofMatches, proofOf } from './handshake.js';
 import type { Connection, Transport } from './transport.js';
 
 
@@ -32,6 +33,10 @@ export interface SenderOptions {
   latency: boolean;
   rng: Rng;
   warn: (msg: string) => void;
+  /** The fabric's secret, for the handshake. */
+  secret: string;
+  /** Fresh nonces for the handshake (seeded in the simulation, so runs replay). */
+  nonce: () => string;
 }
 
 const BATCH = 1000;
@@ -52,6 +57,7 @@ export class OutgoingLink {
   settings: LinkSettings = DEFAULT_LINK_SETTINGS;
   private conn: Connection | undefined;
   private opened = false;
+  private myNonce = '';
   private handshaken = false;
   private lastReadAt = 0;
   private attempts = 0;
@@ -124,7 +130,8 @@ export class OutgoingLink {
     conn.onOpen(() => {
       if (this.conn !== conn) return;
       this.opened = true;
-      conn.send(encode({ v: PROTOCOL_VERSION, t: 'hello', from: this.o.self, to: this.o.peer }));
+      this.myNonce = this.o.nonce();
+      conn.send(encode({ v: PROTOCOL_VERSION, t: 'hello', from: this.o.self, to: this.o.peer, nonce: this.myNonce }));
     });
     conn.onMessage((text) => this.onMessage(conn, text));
     conn.onClose(() => {
@@ -154,7 +161,15 @@ export class OutgoingLink {
       return;
     }
     const f = r.frame;
-    if (f.t === 'welcome') {
+    if (f.t === 'challenge') {
+      const { self, peer, secret } = this.o;
+      if (!proofMatches(proofOf(secret, 'receiver', self, peer, this.myNonce, f.nonce), f.proof)) {
+        this.o.warn(`replication ${self}→${peer}: the peer could not prove it belongs to this fabric (another fabric's secret?); not shipping to it`);
+        conn.close();
+        return;
+      }
+      conn.send(encode({ v: PROTOCOL_VERSION, t: 'auth', proof: proofOf(secret, 'sender', self, peer, this.myNonce, f.nonce) }));
+    } else if (f.t === 'welcome') {
       // Resume exactly where the peer's version vector says it stopped.
       this.shipped = f.applied;
       this.acked = f.applied;

@@ -93,6 +93,7 @@ export async function testRegion(opts: { topology?: Topology; name?: string; bod
     host: '127.0.0.1',
     ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}),
     clock,
+    secret: 'test-fabric-secret-not-for-replication',
   });
   await region.app.ready();
   return {

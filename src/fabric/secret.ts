@@ -1,0 +1,33 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const SECRET_FILE = 'fabric.secret';
+export const SECRET_ENV = 'FABRIC_EMU_SECRET';
+
+/**
+ * The fabric's secret, which its PoPs prove to each other before replicating (and which the parent of
+ * `--processes` children shows to reach their internal routes). FABRIC_EMU_SECRET wins (PoPs on
+ * several machines share it that way); otherwise it is kept in the data dir, made at the first start;
+ * an in-memory fabric gets a fresh one.
+ */
+export function fabricSecret(dataDir: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  const given = env[SECRET_ENV];
+  if (given !== undefined && given !== '') {
+    if (given.length < 16) throw new Error(`${SECRET_ENV} must be at least 16 characters long`);
+    return given;
+  }
+  const fresh = randomBytes(32).toString('hex');
+  if (dataDir === undefined) return fresh;
+  const file = join(dataDir, SECRET_FILE);
+  mkdirSync(dataDir, { recursive: true });
+  try {
+    writeFileSync(file, `${fresh}\n`, { mode: 0o600, flag: 'wx' });
+    return fresh;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  }
+  const kept = readFileSync(file, 'utf8').trim();
+  if (kept.length < 16) throw new Error(`${file} holds no usable secret (delete it to make a new one)`);
+  return kept;
+}

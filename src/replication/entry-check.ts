@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { parseHlc } from '../core/hlc.js';
+import { isValidKey } from '../core/names.js';
+import { parseIndexInput, type ChangeEntry } from '../storage/index.js';
+
+/*
+ * Every replicated change is checked completely, per operation, before a batch is applied: a peer
+ * is trusted to be a member of the fabric (the handshake proves that), not to send well-formed data.
+ * A change that fails here refuses the whole frame, so nothing of it is applied.
+ */
+
+const COLLECTION = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
+const FABRIC = /^[A-Za-z0-9_-]{1,64}$/;
+const QUERY_NAME = /^[A-Za-z0-9_\-.]{1,128}$/;
+
+const body = z.record(z.string(), z.unknown());
+const KeyOptions = z.strictObject({
+  type: z.enum(['traditional', 'autoincrement', 'padded', 'uuid']),
+  allowUserKeys: z.boolean(),
+  increment: z.number().int().positive(),
+  offset: z.number().int().nonnegative(),
+  lastValue: z.number().int().nonnegative(),
+});
+const Props = z.strictObject({
+  waitForSync: z.boolean(),
+  hasStream: z.boolean(),
+  cacheEnabled: z.boolean(),
+  isSystem: z.boolean(),
+  strongConsistency: z.boolean(),
+  keyOptions: KeyOptions,
+});
+
+const PAYLOADS: Record<ChangeEntry['op'], z.ZodType | null> = {
+  insert: body,
+  replace: body,
+  update: z.strictObject({ set: body, unset: z.array(z.string()) }),
+  remove: null,
+  'collection.create': z.strictObject({ type: z.union([z.literal(2), z.literal(3)]), props: Props }),
+  'collection.drop': null,
+  'collection.truncate': null,
+  'collection.properties': Props,
+  'index.create': body,
+  'index.drop': null,
+  'restql.save': z.strictObject({ value: z.string().min(1), parameter: body }),
+  'restql.delete': null,
+};
+
+const DOCUMENT_OPS = new Set(['insert', 'replace', 'update', 'remove']);
+
+function keyProblem(e: ChangeEntry): string | undefined {
+  if (DOCUMENT_OPS.has(e.op)) return isValidKey(e.key) ? undefined : `a document change needs a valid _key, got ${JSON.stringify(e.key)}`;
+  if (e.op === 'restql.save' || e.op === 'restql.delete') return typeof e.key === 'string' && QUERY_NAME.test(e.key) ? undefined : 'a saved-query change needs its name as key';
+  if (e.op === 'index.drop' || e.op === 'index.create') return typeof e.key === 'string' && e.key.length > 0 ? undefined : 'an index change needs the index name as key';
+  return e.key === null ? undefined : `${e.op} carries no key`;
+}
+
+/** Why a change from a peer must not be applied, or undefined when it is well-formed. */
+export function entryProblem(e: ChangeEntry): string | undefined {
+  if (!parseHlc(e.hlc)) return `malformed HLC ${JSON.stringify(e.hlc)}`;
+  if (!FABRIC.test(e.fabric)) return `malformed fabric name ${JSON.stringify(e.fabric)}`;
+  const needsCollection = !e.op.startsWith('restql.');
+  if (needsCollection ? !COLLECTION.test(e.collection) : e.collection !== '') return `malformed collection name ${JSON.stringify(e.collection)}`;
+  const kp = keyProblem(e);
+  if (kp) return kp;
+  const schema = PAYLOADS[e.op];
+  if (schema === null) return e.payload === null ? undefined : `${e.op} carries no payload`;
+  if (e.payload === null) return `${e.op} needs a payload`;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(e.payload);
+  } catch {
+    return `${e.op} payload is not JSON`;
+  }
+  const r = schema.safeParse(parsed);
+  if (!r.success) return `${e.op} payload: ${r.error.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`).join('; ')}`;
+  if (e.op === 'index.create') {
+    const def = parsed as Record<string, unknown>;
+    if (typeof def['id'] !== 'string' || def['name'] !== e.key) return 'index.create payload must carry its id and the name given as key';
+    try {
+      parseIndexInput(def, def['id']);
+    } catch (err) {
+      return `index.create payload: ${(err as Error).message}`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The bound on a peer's clock (CockroachDB's max-offset): a change stamped further ahead of this
+ * PoP's clock than this is refused, so no peer can drag another's HLC (and every later `_rev`) into
+ * the future.
+ */
+export const MAX_CLOCK_OFFSET_MS = 500;
+
+export function clockProblem(e: ChangeEntry, localNow: number): string | undefined {
+  const h = parseHlc(e.hlc);
+  if (h && h.physical > localNow + MAX_CLOCK_OFFSET_MS) {
+    return `change ${e.seq} is stamped ${Math.round(h.physical - localNow)} ms ahead of this PoP's clock (at most ${MAX_CLOCK_OFFSET_MS} ms allowed)`;
+  }
+  return undefined;
+}
