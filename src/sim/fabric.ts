@@ -1,5 +1,6 @@
 import { ManualClock } from '../core/clock.js';
 import { HlcClock } from '../core/hlc.js';
+import { createRng } from '../core/rng.js';
 import { DEFAULT_LINK_SETTINGS, MemoryNetwork, Replicator, type LinkSettings } from '../replication/index.js';
 import { openStorage, type ApplyStats, type Storage } from '../storage/index.js';
 import type { Topology } from '../topology/index.js';
@@ -27,6 +28,7 @@ export interface SimPop {
 
 class Pop implements SimPop {
   replicator: Replicator | undefined;
+  boots = 0;
 
   constructor(
     readonly name: string,
@@ -156,10 +158,14 @@ export class SimFabric {
 
   private boot(p: Pop): void {
     this.network.setDown(p.name, false);
+    // Handshake nonces from the seed, so that frames replay byte for byte.
+    const nonces = createRng(this.topology.seed).fork(`nonce:${p.name}:${p.boots++}`);
     const r = new Replicator({
       self: p.name,
       topology: this.topology,
       storage: p.storage,
+      secret: 'simulated fabric',
+      nonce: () => nonces.int(0x1_0000_0000).toString(16).padStart(8, '0') + nonces.int(0x1_0000_0000).toString(16).padStart(8, '0'),
       latency: this.o.latency ?? true,
       transport: this.network.endpoint(p.name),
       clock: this.clock,
