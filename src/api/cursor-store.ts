@@ -25,6 +25,13 @@ interface Cursor extends CursorInit {
 }
 
 /**
+ * Bounds of one PoP's open cursors, so a client cannot pin memory: a ttl above the cap is cut to
+ * it; past the count or row cap, a new cursor that would stay open is refused (the expired ones are
+ * dropped first). A cursor that fits in one batch is never kept, so it always works.
+ */
+export const CURSOR_LIMITS = { maxTtlMs: 3_600_000, maxOpen: 1000, maxRows: 2_000_000 } as const;
+
+/**
  * The result sets of open cursors of one PoP, in memory: a query runs to completion when its
  * cursor is created and batches are handed out from here, as ArangoDB does for non-streaming
  * cursors. Shared by every API that pages results (C8QL cursors, RESTQL execute/fetch). A cursor
@@ -39,7 +46,8 @@ export class CursorStore {
   /** The first batch; the cursor is kept only if more remain. */
   open(init: CursorInit): CursorPage {
     this.expire();
-    const cursor: Cursor = { ...init, pos: 0, expiresAt: 0 };
+    const cursor: Cursor = { ...init, ttlMs: Math.min(init.ttlMs, CURSOR_LIMITS.maxTtlMs), pos: 0, expiresAt: 0 };
+    if (init.rows.length > init.batchSize) this.admit(init.rows.length);
     const page = this.take(cursor);
     if (page.hasMore) {
       const id = String(this.nextId++);
@@ -68,6 +76,17 @@ export class CursorStore {
   size(): number {
     this.expire();
     return this.cursors.size;
+  }
+
+  private admit(rows: number): void {
+    if (this.cursors.size >= CURSOR_LIMITS.maxOpen) {
+      throw gdnError('RESOURCE_LIMIT', `this PoP already holds ${this.cursors.size} open cursors (at most ${CURSOR_LIMITS.maxOpen}): fetch them to the end or DELETE /_api/cursor/{id} them`);
+    }
+    let held = 0;
+    for (const c of this.cursors.values()) held += c.rows.length - c.pos;
+    if (held + rows > CURSOR_LIMITS.maxRows) {
+      throw gdnError('RESOURCE_LIMIT', `open cursors of this PoP would hold ${held + rows} rows (at most ${CURSOR_LIMITS.maxRows}): use a smaller result, or finish or delete other cursors`);
+    }
   }
 
   private take(c: Cursor): CursorPage {

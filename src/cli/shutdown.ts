@@ -15,4 +15,7 @@ export function onShutdown(close: () => Promise<void>): void {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  // A PoP started by `up --processes` holds an IPC channel to its parent. The channel closes when the
+  // parent dies, however it dies (even SIGKILL), so the child never outlives it holding its port.
+  if (process.send) process.on('disconnect', () => stop('parent process gone'));
 }

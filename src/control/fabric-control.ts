@@ -1,6 +1,6 @@
 import { systemClock, type ClockState, type FabricClock } from '../core/clock.js';
 import { gdnError } from '../core/errors.js';
-import type { LinkSettings } from '../replication/index.js';
+import { linkSettingsProblem, type LinkSettings } from '../replication/index.js';
 import type { RegionAgent } from './agent.js';
 import { renderPrometheus, replicationFamilies } from './metrics.js';
 import { combineStatus, undrainedLinks, type RegionReport } from './status.js';
@@ -82,6 +82,8 @@ export function fabricControl(agents: readonly RegionAgent[], clock: FabricClock
       agent(from);
       agent(to);
       if (from === to) throw gdnError('BAD_PARAMETER', 'a link joins two different regions');
+      const problem = linkSettingsProblem(change);
+      if (problem) throw gdnError('BAD_PARAMETER', problem);
       const pairs: [string, string][] = o.bidirectional === false ? [[from, to]] : [[from, to], [to, from]];
       for (const [a, b] of pairs) {
         settings.set(`${a}>${b}`, applyChange(settingsOf(a, b), change));

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { ClockState } from '../core/clock.js';
 import { gdnError } from '../core/errors.js';
-import { proofMatches, type LinkSettings, type ReplicationStatus } from '../replication/index.js';
+import { LINK_LIMITS, proofMatches, type LinkSettings, type ReplicationStatus } from '../replication/index.js';
 import { replicationFamilies, type MetricFamily } from './metrics.js';
 import type { RegionRunState } from './types.js';
 
@@ -28,9 +28,9 @@ const ClockBody = z.strictObject({ now: z.number(), offsetMs: z.number(), frozen
 
 const Settings = z.strictObject({
   cut: z.boolean(),
-  rttMs: z.number().nonnegative().optional(),
-  jitterMs: z.number().nonnegative().optional(),
-  lossRate: z.number().min(0).lt(1).optional(),
+  rttMs: z.number().nonnegative().max(LINK_LIMITS.maxRttMs).optional(),
+  jitterMs: z.number().nonnegative().max(LINK_LIMITS.maxJitterMs).optional(),
+  lossRate: z.number().min(0).max(LINK_LIMITS.maxLossRate).optional(),
 });
 
 /** Per-PoP control under /_emu/region: used by `fabric-emu up --processes` to reach each child. */

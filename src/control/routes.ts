@@ -2,13 +2,14 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { parseDuration } from '../core/duration.js';
 import { gdnError } from '../core/errors.js';
+import { LINK_LIMITS } from '../replication/index.js';
 import type { ClockAction, FabricControl } from './types.js';
 
 const LinkBody = z.strictObject({
   cut: z.boolean().optional(),
-  rttMs: z.number().nonnegative().optional(),
-  jitterMs: z.number().nonnegative().optional(),
-  lossRate: z.number().min(0).lt(1).optional(),
+  rttMs: z.number().nonnegative().max(LINK_LIMITS.maxRttMs).optional(),
+  jitterMs: z.number().nonnegative().max(LINK_LIMITS.maxJitterMs).optional(),
+  lossRate: z.number().min(0).max(LINK_LIMITS.maxLossRate).optional(),
   clear: z.boolean().optional(),
   bidirectional: z.boolean().optional(),
 });

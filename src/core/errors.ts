@@ -22,6 +22,7 @@ export const ERRORS = {
   REQUEST_TOO_LARGE: spec(413, 413, 'request entity too large'),
   INTERNAL: spec(4, 500, 'internal error'),
   SHUTTING_DOWN: spec(30, 503, 'shutdown in progress'),
+  RESOURCE_LIMIT: spec(32, 503, 'resource limit exceeded'),
   SERVICE_UNAVAILABLE: spec(503, 503, 'service unavailable'),
   CORRUPTED_JSON: spec(600, 400, 'invalid JSON object'),
   CONFLICT: spec(1200, 409, 'conflict'),

@@ -103,7 +103,8 @@ export class ChildRegion implements RegionAgent {
       ...(this.o.allowedHosts === true ? ['--allow-host', '*'] : this.o.allowedHosts.flatMap((h) => ['--allow-host', h])),
       ...(this.o.latency ? [] : ['--no-latency']),
     ];
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // The IPC channel is the child's lifeline: it exits when the channel closes (cli/shutdown.ts).
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
     this.child = child;
     this.ready = false;
     const forward = (chunk: Buffer) => {

@@ -1,6 +1,6 @@
 export { Replicator, type ReplicationStatus, type IncomingStatus, type ReplicatorOptions } from './replicator.js';
 export type { OutgoingStatus, LinkState } from './sender.js';
-export { DEFAULT_LINK_SETTINGS, type LinkSettings } from './link-settings.js';
+export { DEFAULT_LINK_SETTINGS, LINK_LIMITS, linkSettingsProblem, type LinkSettings } from './link-settings.js';
 export { PROTOCOL_VERSION, REPLICATION_PATH } from './protocol.js';
 export { LAG_BUCKETS_MS } from './stats.js';
 export type { Connection, Transport } from './transport.js';

@@ -40,6 +40,8 @@ export interface SenderOptions {
 }
 
 const BATCH = 1000;
+/** After this many lost copies in a row a frame gets through: TCP gives up far sooner. */
+const MAX_RETRANSMISSIONS = 20;
 const MAX_BUFFERED = 4 * 1024 * 1024;
 const RECONNECT_MS = [50, 100, 250, 500, 1000];
 
@@ -191,7 +193,8 @@ export class OutgoingLink {
     const p = this.profile();
     let delay = sampleOneWay(p, this.o.rng);
     // A lost frame is resent after a retransmission timeout (TCP's 200 ms floor, or two RTTs).
-    while (sampleLoss(p, this.o.rng)) delay += Math.max(200, 2 * p.rttMs);
+    // Bounded, so even the highest loss rate gives a finite delay.
+    for (let tries = 0; tries < MAX_RETRANSMISSIONS && sampleLoss(p, this.o.rng); tries++) delay += Math.max(200, 2 * p.rttMs);
     return delay;
   }
 

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CURSOR_LIMITS } from '../../src/api/cursor-store.js';
 import { testRegion, type TestClient, type TestRegion } from '../helpers/client.js';
 
 let t: TestRegion;
@@ -193,5 +194,24 @@ describe('query validation and explain', () => {
     const all = await client.post(path, { query: 'RETURN 1', options: { allPlans: true } });
     expect(all.body.plans).toHaveLength(1);
     expect((await client.post(path, { query: 'FOR x IN nope RETURN x' })).body.errorNum).toBe(1203);
+  });
+});
+
+describe('cursor bounds', () => {
+  it('cuts a ttl above an hour to an hour', async () => {
+    const first = await cursor('FOR i IN 1..3 RETURN i', { batchSize: 1, ttl: 1e9 });
+    t.clock.advance(3_599_000);
+    expect((await client.put(`/_api/cursor/${first.body.id}`)).status).toBe(200);
+    t.clock.advance(3_601_000);
+    expect((await client.put(`/_api/cursor/${first.body.id}`)).body.errorNum).toBe(1600);
+  });
+
+  it('refuses a new open cursor past the per-PoP count, and still answers results that fit one batch', async () => {
+    for (let i = 0; i < CURSOR_LIMITS.maxOpen; i++) expect((await cursor('FOR i IN 1..2 RETURN i', { batchSize: 1 })).status).toBe(201);
+    const over = await cursor('FOR i IN 1..2 RETURN i', { batchSize: 1 });
+    expect(over.status).toBe(503);
+    expect(over.body).toMatchObject({ error: true, errorNum: 32 });
+    expect(over.body.errorMessage).toContain('1000 open cursors');
+    expect((await cursor('RETURN 1')).status).toBe(201);
   });
 });

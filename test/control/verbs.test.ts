@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFabric, startProcessFabric, type Fabric, type ProcessFabric } from '../../src/index.js';
-import { get, post, sleep } from '../helpers/http.js';
+import { call, get, post, sleep } from '../helpers/http.js';
 import { testTopology } from '../helpers/topology.js';
 
 let fabric: Fabric | ProcessFabric | undefined;
@@ -95,5 +95,16 @@ describe('control verbs', () => {
     const link = linkOf((await f.status()).links, 'r-east', 'r-eu');
     expect(link).toMatchObject({ lagP50Ms: null, shipped: 0, acked: 0 });
     await f.waitForReplication();
+  });
+
+  it('link settings are range-checked over HTTP and on the fabric object', async () => {
+    const f = (fabric = await startFabric({ topology: testTopology(), latency: false }));
+    for (const bad of [{ rttMs: 1e308 }, { jitterMs: 61_000 }, { lossRate: 0.99 }, { rttMs: -1 }]) {
+      const r = await call('PUT', `${f.globalUrl()}/_emu/links/r-east/r-eu`, bad);
+      expect(r.status).toBe(400);
+      expect(r.body).toMatchObject({ error: true, errorNum: 10 });
+      await expect(f.setLink('r-east', 'r-eu', bad)).rejects.toThrow(/must be between/);
+    }
+    expect((await f.status()).links.every((l) => l.rttMs === 100)).toBe(true);
   });
 });
