@@ -1,7 +1,7 @@
 import { ManualClock } from '../core/clock.js';
 import { HlcClock } from '../core/hlc.js';
 import { createRng } from '../core/rng.js';
-import { DEFAULT_LINK_SETTINGS, MemoryNetwork, Replicator, type LinkSettings } from '../replication/index.js';
+import { DEFAULT_LINK_SETTINGS, linkSettingsProblem, MemoryNetwork, Replicator, type LinkSettings } from '../replication/index.js';
 import { openStorage, type ApplyStats, type Storage } from '../storage/index.js';
 import type { Topology } from '../topology/index.js';
 
@@ -108,6 +108,8 @@ export class SimFabric {
   setLink(from: string, to: string, s: LinkSettings): void {
     this.get(from);
     this.get(to);
+    const problem = linkSettingsProblem(s);
+    if (problem) throw new RangeError(`link ${from}→${to}: ${problem}`);
     this.settings.set(`${from}>${to}`, s);
     this.get(from).replicator?.setLink(to, s);
   }
