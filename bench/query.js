@@ -1,6 +1,6 @@
 /**
  * C8QL over a 100,000-document collection in a file-backed PoP (latency off), each query timed
- * through runQuery, the cursor API's execution path (data source, push-down, transaction; no
+ * through the PoP's query runner, the cursor API's execution path (data source, push-down; no
  * HTTP), against hand-written SQL on the same SQLite file opened read-only in this process. Both
  * sides return parsed documents (or the grouped rows), so the ratio is what C8QL, its type guards
  * and the engine cost over the SQL a developer would write. Medians of interleaved rounds.
@@ -8,7 +8,7 @@
 import Database from 'better-sqlite3';
 import { defaultTopology } from '../dist/index.js';
 import { createRegion } from '../dist/region/region.js';
-import { runQuery } from '../dist/api/query-run.js';
+import { queryRunner } from '../dist/region/query-runner.js';
 import { envInt, median, progress, tempDir } from './support.js';
 
 const DOCS = envInt('BENCH_QUERY_DOCS', 100_000);
@@ -82,20 +82,22 @@ export async function run() {
   let ro;
   try {
     const { storage } = region;
-    const c = storage.collections.create('_system', { name: 'c' });
+    const c = storage.write(() => storage.collections.create('_system', { name: 'c' }));
     progress(`inserting ${DOCS} documents`);
-    storage.documents.transaction(() => {
+    storage.write(() => {
       for (let i = 0; i < DOCS; i++) storage.documents.insert(c, doc(i));
+      storage.indexes.ensure(c, { type: 'persistent', fields: ['zip'] });
+      storage.indexes.ensure(c, { type: 'persistent', fields: ['n'] });
     });
-    storage.indexes.ensure(c, { type: 'persistent', fields: ['zip'] });
-    storage.indexes.ensure(c, { type: 'persistent', fields: ['n'] });
+    await storage.committed();
     storage.db.pragma('wal_checkpoint(TRUNCATE)');
+    const queries = queryRunner(storage);
     ro = new Database(`${dir.path}/${name}.sqlite`, { readonly: true });
     const rows = [];
     for (const q of cases(c.id)) {
       const stmt = ro.prepare(q.sql.text).pluck(q.sql.map !== undefined && q.sql.text.startsWith('SELECT body'));
       const viaSql = (k) => q.sql.map(stmt.all(...q.sql.args(k))).length;
-      const viaC8ql = (k) => runQuery(storage, '_system', q.c8ql.query, q.c8ql.bind(k)).result.length;
+      const viaC8ql = (k) => queries.run('_system', q.c8ql.query, q.c8ql.bind(k)).result.length;
       if (viaSql(1) !== viaC8ql(1)) throw new Error(`${q.name}: SQL gives ${viaSql(1)} rows, C8QL ${viaC8ql(1)}`);
       const ratios = [];
       const sqlMs = [];

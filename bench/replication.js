@@ -33,7 +33,7 @@ async function steadyWrites(region, rate, seconds) {
   let written = 0;
   while (written < total) {
     const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate));
-    for (; written < due; written++) region.storage.documents.insert(c, { i: written, payload: 'x'.repeat(100) });
+    for (; written < due; written++) region.storage.write(() => region.storage.documents.insert(c, { i: written, payload: 'x'.repeat(100) }));
     await sleep(1);
   }
 }
@@ -43,7 +43,7 @@ async function withFabric(rttMs, latency, fn) {
   const fabric = await startFabric({ topology: topology(rttMs), latency, dataDir: dir.path });
   try {
     const origin = fabric.regions[0];
-    origin.storage.collections.create('_system', { name: 'bench' });
+    origin.storage.write(() => origin.storage.collections.create('_system', { name: 'bench' }));
     await fabric.waitForReplication();
     return await fn(fabric, origin);
   } finally {
@@ -97,7 +97,7 @@ export async function run() {
     const c = origin.storage.collections.require('_system', 'bench');
     const start = performance.now();
     for (let done = 0; done < docs; done += 1000) {
-      origin.storage.documents.transaction(() => {
+      origin.storage.write(() => {
         for (let i = done; i < Math.min(docs, done + 1000); i++) origin.storage.documents.insert(c, { i, payload: 'x'.repeat(100) });
       });
       await sleep(0);

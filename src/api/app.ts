@@ -49,9 +49,9 @@ export function buildApp(ctx: ApiContext, opts: AppOptions = {}): FastifyInstanc
     if (delay > 0) await ctx.clock.sleep(delay);
   });
 
-  // Writes share a group commit (storage/group-commit.ts): answer only once they are committed.
+  // Writes share a group commit (storage/write-path.ts): answer only once they are committed.
   app.addHook('onSend', async () => {
-    await ctx.storage.group.flush();
+    await ctx.storage.committed();
   });
 
   app.addHook('preHandler', async (req) => {

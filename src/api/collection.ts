@@ -40,13 +40,14 @@ const ok = (body: Record<string, unknown>) => ({ error: false, code: 200, ...bod
 
 export function collectionRoutes(ctx: ApiContext): FastifyPluginAsync {
   const { collections } = ctx.storage;
+  const write = <T>(fn: () => T): T => ctx.storage.write(fn);
   return async (app) => {
     app.post<{ Params: { fabric: string }; Body: unknown }>('/_fabric/:fabric/collection', async (req) => {
       const body = req.body;
       if (typeof body !== 'object' || body === null || Array.isArray(body)) {
         throw gdnError('BAD_PARAMETER', 'expecting a JSON object with a collection name');
       }
-      return ok(collectionObject(collections.create(req.params.fabric, body as { name: unknown })));
+      return ok(collectionObject(write(() => collections.create(req.params.fabric, body as { name: unknown }))));
     });
 
     app.get<P>('/_fabric/:fabric/collection', async (req) => {
@@ -65,7 +66,7 @@ export function collectionRoutes(ctx: ApiContext): FastifyPluginAsync {
     app.put<P & { Body: unknown }>('/_fabric/:fabric/collection/:name/properties', async (req) => {
       const body = (req.body ?? {}) as Record<string, unknown>;
       if (typeof body !== 'object' || Array.isArray(body)) throw gdnError('BAD_PARAMETER', 'expecting a JSON object');
-      return ok(propertiesObject(collections.updateProperties(req.params.fabric, req.params.name, body)));
+      return ok(propertiesObject(write(() => collections.updateProperties(req.params.fabric, req.params.name, body))));
     });
 
     app.get<P>('/_fabric/:fabric/collection/:name/count', async (req) => {
@@ -74,7 +75,7 @@ export function collectionRoutes(ctx: ApiContext): FastifyPluginAsync {
     });
 
     app.put<P>('/_fabric/:fabric/collection/:name/truncate', async (req) =>
-      ok(collectionObject(collections.truncate(req.params.fabric, req.params.name))),
+      ok(collectionObject(write(() => collections.truncate(req.params.fabric, req.params.name)))),
     );
 
     app.delete<P>('/_fabric/:fabric/collection/:name', async (req) => {
@@ -82,7 +83,7 @@ export function collectionRoutes(ctx: ApiContext): FastifyPluginAsync {
       if (c.props.isSystem && !boolParam(req.query, 'isSystem', false)) {
         throw gdnError('FORBIDDEN', 'system collections can only be dropped with isSystem=true');
       }
-      return ok({ id: String(collections.drop(req.params.fabric, req.params.name).id) });
+      return ok({ id: String(write(() => collections.drop(req.params.fabric, req.params.name)).id) });
     });
   };
 }

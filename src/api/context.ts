@@ -1,9 +1,17 @@
 import type { Clock } from '../core/clock.js';
+import type { ExecuteResult, ExplainResult } from '../query/index.js';
 import type { AllowedHosts } from './host-guard.js';
 import type { Storage } from '../storage/index.js';
 import type { DatacenterInfo } from '../topology/index.js';
 
 export type { DatacenterInfo };
+
+export interface QueryRunOptions {
+  fullCount?: boolean;
+  /** Turn the first warning into an error (and roll every write of the query back). */
+  failOnWarning?: boolean;
+  maxWarningCount?: number;
+}
 
 /** What a region tells its API: the API never reaches into the region or fabric directly. */
 export interface ApiContext {
@@ -20,6 +28,9 @@ export interface ApiContext {
   /** Every region of the fabric, with the ports they are bound to now. */
   datacenters(): DatacenterInfo[];
   hasFabric(name: string): boolean;
+  /** Runs a C8QL query against a fabric of this PoP; a query that writes runs as one storage write. */
+  runQuery(fabric: string, query: string, bindVars: Record<string, unknown> | undefined, opts?: QueryRunOptions): ExecuteResult;
+  explainQuery(fabric: string, query: string, bindVars: Record<string, unknown> | undefined): ExplainResult;
   /**
    * The delay to inject before serving a request from a client at `clientRegion` (the
    * x-gdn-client-region header; undefined means the client sits next to this PoP).

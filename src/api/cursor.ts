@@ -57,8 +57,7 @@ export function cursorRoutes(ctx: ApiContext, cursors: CursorStore): FastifyPlug
       if (typeof rawOptions !== 'object' || rawOptions === null || Array.isArray(rawOptions)) throw gdnError('BAD_PARAMETER', "'options' must be an object");
       const options = rawOptions as Body;
       const maxWarnings = options['maxWarningCount'];
-      const out = runQuery(ctx.storage, req.params.fabric, query, body['bindVars'] as Record<string, unknown> | undefined, {
-        now: () => ctx.clock.now(),
+      const out = runQuery(ctx, req.params.fabric, query, body['bindVars'] as Record<string, unknown> | undefined, {
         fullCount: optBool(options, 'fullCount', 'options.') ?? false,
         failOnWarning: optBool(options, 'failOnWarning', 'options.') ?? false,
         ...(typeof maxWarnings === 'number' && Number.isInteger(maxWarnings) && maxWarnings >= 0 ? { maxWarningCount: maxWarnings } : {}),

@@ -74,7 +74,8 @@ function keyOf(c: Collection, item: unknown): string {
 }
 
 export function documentRoutes(ctx: ApiContext): FastifyPluginAsync {
-  const { collections, documents, group } = ctx.storage;
+  const { collections, documents } = ctx.storage;
+  const write = <T>(fn: () => T): T => ctx.storage.write(fn);
 
   const collectionOf = (req: Req): Collection => {
     const name = req.params.collection ?? stringParam(req.query, 'collection');
@@ -93,11 +94,11 @@ export function documentRoutes(ctx: ApiContext): FastifyPluginAsync {
     return metadata(r, responseOptions(req.query));
   };
 
-  /** Runs one write per element in one transaction; failed elements become error slots. */
+  /** Runs the elements as one write, each in its own savepoint; failed elements become error slots. */
   const batch = (req: Req, reply: FastifyReply, c: Collection, items: unknown[], one: (item: unknown) => WriteResult, codes: [number, number]) => {
     const o = responseOptions(req.query);
     const errors: GdnError[] = [];
-    const out = group.run(() =>
+    const out = write(() =>
       items.map((item) => {
         try {
           return metadata(one(item), o);
@@ -125,14 +126,14 @@ export function documentRoutes(ctx: ApiContext): FastifyPluginAsync {
     if (Array.isArray(req.body)) {
       return batch(req, reply, c, req.body, (d) => documents.insert(c, d, opts), [201, 202]);
     }
-    const r = group.run(() => documents.insert(c, req.body, opts));
+    const r = write(() => documents.insert(c, req.body, opts));
     return sendOne(req, reply, c, r, status(req, c, 201, 202));
   };
 
   const withKey = (op: 'replace' | 'update') => async (req: Req, reply: FastifyReply) => {
     const { c, key } = single(req);
     const opts = writeOptions(req);
-    const r = group.run(() => documents[op](c, key, req.body, opts));
+    const r = write(() => documents[op](c, key, req.body, opts));
     return sendOne(req, reply, c, r, status(req, c, 201, 202));
   };
 
@@ -172,7 +173,7 @@ export function documentRoutes(ctx: ApiContext): FastifyPluginAsync {
     app.delete('/_fabric/:fabric/document/:collection/:key', async (req: Req, reply) => {
       const { c, key } = single(req);
       const opts = writeOptions(req);
-      const r = group.run(() => documents.remove(c, key, opts));
+      const r = write(() => documents.remove(c, key, opts));
       return sendOne(req, reply, c, r, status(req, c, 200, 202));
     });
 

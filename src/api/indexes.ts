@@ -54,7 +54,7 @@ export function indexRoutes(ctx: ApiContext): FastifyPluginAsync {
       const c = collectionParam(fabric, q);
       if (typeof body !== 'object' || body === null || Array.isArray(body)) throw gdnError('BAD_PARAMETER', 'expecting a JSON object as body');
       const input = type === undefined ? (body as Obj) : { ...(body as Obj), type };
-      const { def, created } = indexes.ensure(c, input);
+      const { def, created } = ctx.storage.write(() => indexes.ensure(c, input));
       const code = created ? 201 : 200;
       return { code, body: { ...indexObject(c, def), isNewlyCreated: created, error: false, code } };
     };
@@ -81,7 +81,8 @@ export function indexRoutes(ctx: ApiContext): FastifyPluginAsync {
       const c = collections.require(req.params.fabric, req.params.collection);
       const found = findAny(ctx, c, req.params.id);
       if (!found.def) throw gdnError('FORBIDDEN', `cannot drop the ${String(found.obj['name'])} index`);
-      indexes.drop(c, found.def.id);
+      const id = found.def.id;
+      ctx.storage.write(() => indexes.drop(c, id));
       return { error: false, code: 200, id: found.obj['id'] };
     });
   };

@@ -1,9 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { gdnError } from '../core/errors.js';
-import { explainQuery, validateQuery } from '../query/index.js';
+import { validateQuery } from '../query/index.js';
 import type { ApiContext } from './context.js';
 import { queryText } from './cursor.js';
-import { querySource } from './query-source.js';
 
 type Body = Record<string, unknown>;
 type Route = { Params: { fabric: string }; Body: unknown };
@@ -25,8 +24,7 @@ export function queryRoutes(ctx: ApiContext): FastifyPluginAsync {
       const body = objectBody(req.body);
       const options = body['options'];
       const allPlans = typeof options === 'object' && options !== null && (options as Body)['allPlans'] === true;
-      const source = querySource(ctx.storage, req.params.fabric);
-      const e = explainQuery(queryText(body), body['bindVars'] as Record<string, unknown> | undefined, source);
+      const e = ctx.explainQuery(req.params.fabric, queryText(body), body['bindVars'] as Record<string, unknown> | undefined);
       const stats = { rulesExecuted: 0, rulesSkipped: 0, plansCreated: e.stats.plansCreated };
       return { error: false, code: 200, ...(allPlans ? { plans: [e.plan] } : { plan: e.plan }), warnings: e.warnings, stats, cacheable: false };
     };

@@ -59,13 +59,14 @@ function page(p: CursorPage, code: number): Record<string, unknown> {
 /** RESTQL (spec/gdn-api.md §7): saved C8QL queries, replicated to every PoP, executed by name. */
 export function restqlRoutes(ctx: ApiContext, cursors: CursorStore): FastifyPluginAsync {
   const store = ctx.storage.restql;
+  const write = <T>(fn: () => T): T => ctx.storage.write(fn);
   type P = { Params: { fabric: string; name: string } };
   return async (app) => {
     app.post<P>('/_fabric/:fabric/restql', async (req) => {
       const { query } = parse(CreateBody, req.body, 'expecting {"query": {"name", "value", "parameter"}}');
       checkType(query.type);
       checkQuery(query.value);
-      return { error: false, code: 200, result: describe(store.create(req.params.fabric, query.name, { value: query.value, parameter: query.parameter ?? {} })) };
+      return { error: false, code: 200, result: describe(write(() => store.create(req.params.fabric, query.name, { value: query.value, parameter: query.parameter ?? {} }))) };
     });
 
     const list = async (req: { params: { fabric: string } }) => ({ error: false, code: 200, result: store.list(req.params.fabric).map(describe) });
@@ -77,12 +78,12 @@ export function restqlRoutes(ctx: ApiContext, cursors: CursorStore): FastifyPlug
       checkType(query.type);
       checkQuery(query.value);
       const prev = store.require(req.params.fabric, req.params.name);
-      const saved = store.update(req.params.fabric, req.params.name, { value: query.value, parameter: query.parameter ?? prev.parameter });
+      const saved = write(() => store.update(req.params.fabric, req.params.name, { value: query.value, parameter: query.parameter ?? prev.parameter }));
       return { error: false, code: 200, result: describe(saved) };
     });
 
     app.delete<P>('/_fabric/:fabric/restql/:name', async (req) => {
-      store.remove(req.params.fabric, req.params.name);
+      write(() => store.remove(req.params.fabric, req.params.name));
       return { error: false, code: 200, result: [] };
     });
 
@@ -91,7 +92,7 @@ export function restqlRoutes(ctx: ApiContext, cursors: CursorStore): FastifyPlug
       const saved = store.require(req.params.fabric, req.params.name);
       // Saved parameter values are defaults; the caller's bindVars win.
       const bindVars = { ...saved.parameter, ...body?.bindVars };
-      const outcome = runQuery(ctx.storage, req.params.fabric, saved.value, bindVars, { now: () => ctx.clock.now() });
+      const outcome = runQuery(ctx, req.params.fabric, saved.value, bindVars);
       const first = cursors.open({ rows: outcome.result, batchSize: body?.batchSize ?? DEFAULT_BATCH, ttlMs: TTL_MS, count: false, extra: outcome.extra });
       return reply.code(201).send(page(first, 201));
     });
@@ -106,7 +107,7 @@ export function restqlRoutes(ctx: ApiContext, cursors: CursorStore): FastifyPlug
         try {
           checkType(q.type);
           checkQuery(q.value);
-          store.create(req.params.fabric, q.name, { value: q.value, parameter: q.parameter ?? {} });
+          write(() => store.create(req.params.fabric, q.name, { value: q.value, parameter: q.parameter ?? {} }));
           created++;
         } catch (e) {
           const err = e as { errorNum?: number; message: string };

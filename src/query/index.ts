@@ -65,9 +65,16 @@ export function parse(query: string): Query {
 
 /** Parses and checks a query without bind values or data (the POST /_api/query contract). */
 export function validateQuery(query: string): ValidateResult {
-  const parsed = parseQuery(query);
-  const info = analyzeQuery(parsed.query);
-  return { collections: info.collections, bindVars: info.bindVars, ast: parsed.query };
+  const a = analyzed(query);
+  return { collections: [...a.info.collections], bindVars: [...a.info.bindVars], ast: a.query };
+}
+
+/**
+ * Whether a query writes: an INSERT, UPDATE, REPLACE, REMOVE or UPSERT anywhere in it, subqueries
+ * included. Throws the query's syntax or analysis error, as running it would.
+ */
+export function queryWrites(query: string): boolean {
+  return analyzed(query).info.modifies;
 }
 
 function bindAttributeNames(q: Query): Set<string> {
@@ -132,6 +139,7 @@ interface Prepared {
 }
 
 interface Analyzed {
+  /** The resolved query (validate.ts), deeply frozen: no run can leave state in it for the next. */
   query: Query;
   info: QueryInfo;
   /** Bind parameters used as attribute names (`doc.@attr`), which must hold strings. */
@@ -139,10 +147,18 @@ interface Analyzed {
   warnings: readonly QueryWarning[];
 }
 
+/** Freezes a tree of plain objects and arrays, so a stage that writes into a shared AST throws. */
+function deepFreeze<T>(v: T): T {
+  if (typeof v !== 'object' || v === null || Object.isFrozen(v)) return v;
+  for (const child of Object.values(v)) deepFreeze(child);
+  return Object.freeze(v);
+}
+
 /**
  * Parsed and analysed queries by text. Applications run the same few query texts over and over
- * with different bind values, and parsing costs more than an indexed lookup; the AST is never
- * modified by execution, so one can be shared. Least recently used entries go first.
+ * with different bind values, and parsing costs more than an indexed lookup. Analysis resolves
+ * into a copy and execution only reads it (per-run state lives in the Runtime), so one tree is
+ * shared; it is frozen to keep it so. Least recently used entries go first.
  */
 const analyzedCache = new Map<string, Analyzed>();
 const CACHE_SIZE = 256;
@@ -155,7 +171,8 @@ function analyzed(text: string): Analyzed {
     return hit;
   }
   const parsed = parseQuery(text);
-  const entry = { query: parsed.query, info: analyzeQuery(parsed.query), bindAttributes: bindAttributeNames(parsed.query), warnings: [...parsed.warnings] };
+  const { query, info } = analyzeQuery(parsed.query);
+  const entry: Analyzed = deepFreeze({ query, info, bindAttributes: bindAttributeNames(query), warnings: [...parsed.warnings] });
   analyzedCache.set(text, entry);
   if (analyzedCache.size > CACHE_SIZE) analyzedCache.delete(analyzedCache.keys().next().value as string);
   return entry;

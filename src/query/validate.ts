@@ -1,5 +1,5 @@
 import { GdnError } from '../core/errors.js';
-import type { CollectionRef, Expr, Query, Statement } from './ast.js';
+import type { CollectionRef, Expr, ModificationStatement, Query, Statement } from './ast.js';
 import { isModification } from './ast.js';
 import { AGGREGATE_FUNCTIONS, FUNCTIONS } from './functions/registry.js';
 
@@ -29,12 +29,19 @@ interface Scope {
   sawFor: boolean;
 }
 
+/** A query as analysis leaves it: bare names resolved, COLLECT INTO members listed. */
+export interface AnalyzedQuery {
+  info: QueryInfo;
+  /** A new tree; the parsed one is left exactly as the parser built it. */
+  query: Query;
+}
+
 /**
- * Resolves bare names to variables or collections (rewriting `ref` nodes in place) and performs
- * the compile-time checks ArangoDB does while building its AST: 1511, 1512, 1540, 1541, 1574,
- * 1575, 1208.
+ * Resolves bare names to variables or collections and performs the compile-time checks ArangoDB
+ * does while building its AST: 1511, 1512, 1540, 1541, 1574, 1575, 1208. The parsed tree is only
+ * read: the resolved query is a copy (parsed queries are cached and shared, see index.ts).
  */
-export function analyzeQuery(query: Query): QueryInfo {
+export function analyzeQuery(query: Query): AnalyzedQuery {
   const info: QueryInfo = { collections: [], bindVars: [], modifies: false };
   const addColl = (name: string): void => {
     if (!info.collections.includes(name)) info.collections.push(name);
@@ -56,44 +63,58 @@ export function analyzeQuery(query: Query): QueryInfo {
     if (!s.sawFor) s.persistent.add(name);
   };
 
-  const expr = (e: Expr | null, s: Scope): void => {
-    if (e === null) return;
+  const opt = (e: Expr | null, s: Scope): Expr | null => (e === null ? null : expr(e, s));
+
+  const expr = (e: Expr, s: Scope): Expr => {
     switch (e.type) {
-      case 'value': case 'current': case 'expandItem': case 'variable': return;
-      case 'collection': addColl(e.name); return;
+      case 'value': case 'current': case 'expandItem': case 'variable': return e;
+      case 'collection': addColl(e.name); return e;
       case 'ref':
-        if (visible(s, e.name)) {
-          (e as { type: string }).type = 'variable';
-        } else {
-          checkCollectionName(e.name);
-          (e as { type: string }).type = 'collection';
-          addColl(e.name);
-        }
-        return;
-      case 'bind': addBind(e.name); return;
-      case 'bindCollection': addBind(`@${e.name}`); return;
-      case 'array': e.elements.forEach((x) => expr(x, s)); return;
+        if (visible(s, e.name)) return { type: 'variable', name: e.name, pos: e.pos };
+        checkCollectionName(e.name);
+        addColl(e.name);
+        return { type: 'collection', name: e.name, pos: e.pos };
+      case 'bind': addBind(e.name); return e;
+      case 'bindCollection': addBind(`@${e.name}`); return e;
+      case 'array': return { ...e, elements: e.elements.map((x) => expr(x, s)) };
       case 'object':
-        for (const m of e.members) {
-          if (m.shorthand && !visible(s, m.key as string)) {
-            throw new GdnError('QUERY_VARIABLE_NAME_UNKNOWN', `unknown variable '${m.key as string}'`);
-          }
-          if (typeof m.key !== 'string') expr(m.key, s);
-          expr(m.value, s);
-        }
-        return;
-      case 'attr':
-        expr(e.object, s);
-        if (typeof e.name !== 'string') expr(e.name, s);
-        return;
-      case 'index': expr(e.object, s); expr(e.index, s); return;
-      case 'expand':
-        expr(e.object, s); expr(e.filter, s); expr(e.limit?.offset ?? null, s);
-        expr(e.limit?.count ?? null, s); expr(e.ret, s); expr(e.post, s);
-        return;
-      case 'unary': expr(e.operand, s); return;
-      case 'binary': case 'quantified': case 'logical': expr(e.left, s); expr(e.right, s); return;
-      case 'ternary': expr(e.cond, s); expr(e.then, s); expr(e.else, s); return;
+        return {
+          ...e,
+          members: e.members.map((m) => {
+            if (m.shorthand && !visible(s, m.key as string)) {
+              throw new GdnError('QUERY_VARIABLE_NAME_UNKNOWN', `unknown variable '${m.key as string}'`);
+            }
+            const key = typeof m.key === 'string' ? m.key : expr(m.key, s);
+            return { ...m, key, value: expr(m.value, s) };
+          }),
+        };
+      case 'attr': {
+        const object = expr(e.object, s);
+        return { ...e, object, name: typeof e.name === 'string' ? e.name : expr(e.name, s) };
+      }
+      case 'index': {
+        const object = expr(e.object, s);
+        return { ...e, object, index: expr(e.index, s) };
+      }
+      case 'expand': {
+        const object = expr(e.object, s);
+        const filter = opt(e.filter, s);
+        const offset = opt(e.limit?.offset ?? null, s);
+        const count = opt(e.limit?.count ?? null, s);
+        const ret = opt(e.ret, s);
+        const post = opt(e.post, s);
+        return { ...e, object, filter, limit: e.limit ? { offset, count: count as Expr } : null, ret, post };
+      }
+      case 'unary': return { ...e, operand: expr(e.operand, s) };
+      case 'binary': case 'quantified': case 'logical': {
+        const left = expr(e.left, s);
+        return { ...e, left, right: expr(e.right, s) };
+      }
+      case 'ternary': {
+        const cond = expr(e.cond, s);
+        const then = opt(e.then, s);
+        return { ...e, cond, then, else: expr(e.else, s) };
+      }
       case 'call': {
         const fn = FUNCTIONS.get(e.name);
         if (!fn) throw new GdnError('QUERY_FUNCTION_NAME_UNKNOWN', `usage of unknown function '${e.name}()'`);
@@ -102,19 +123,19 @@ export function analyzeQuery(query: Query): QueryInfo {
           throw new GdnError('QUERY_FUNCTION_ARGUMENT_NUMBER_MISMATCH',
             `invalid number of arguments for function '${e.name}()', expected number of arguments: minimum: ${fn.min}, maximum: ${max}`);
         }
-        e.args.forEach((x) => expr(x, s));
-        return;
+        return { ...e, args: e.args.map((x) => expr(x, s)) };
       }
-      case 'subquery':
-        statements(e.query.statements, { outer: new Set([...s.outer, ...s.local]), persistent: new Set(), local: new Set(), sawFor: false });
-        return;
+      case 'subquery': {
+        const inner: Scope = { outer: new Set([...s.outer, ...s.local]), persistent: new Set(), local: new Set(), sawFor: false };
+        return { ...e, query: { ...e.query, statements: statements(e.query.statements, inner) } };
+      }
     }
   };
 
-  const options = (e: Expr | null, s: Scope): void => {
-    if (e === null) return;
+  const options = (e: Expr | null, s: Scope): Expr | null => {
+    if (e === null) return null;
     if (!isConstant(e)) throw new GdnError('QUERY_COMPILE_TIME_OPTIONS');
-    expr(e, s);
+    return expr(e, s);
   };
 
   const target = (c: CollectionRef): void => {
@@ -127,60 +148,69 @@ export function analyzeQuery(query: Query): QueryInfo {
     }
   };
 
-  const statements = (list: Statement[], s: Scope): void => {
-    for (const st of list) statement(st, s);
-  };
+  const statements = (list: Statement[], s: Scope): Statement[] => list.map((st) => statement(st, s));
 
-  const statement = (st: Statement, s: Scope): void => {
+  const statement = (st: Statement, s: Scope): Statement => {
     switch (st.type) {
-      case 'for':
-        expr(st.source, s);
-        options(st.options, s);
+      case 'for': {
+        const source = expr(st.source, s);
+        const opts = options(st.options, s);
         s.sawFor = true;
         declare(s, st.variable);
-        return;
-      case 'let': expr(st.expr, s); declare(s, st.variable); return;
-      case 'filter': expr(st.expr, s); return;
+        return { ...st, source, options: opts };
+      }
+      case 'let': {
+        const e = expr(st.expr, s);
+        declare(s, st.variable);
+        return { ...st, expr: e };
+      }
+      case 'filter': return { ...st, expr: expr(st.expr, s) };
       case 'sort':
-        for (const el of st.elements) {
-          expr(el.expr, s);
-          if (typeof el.direction !== 'boolean') expr(el.direction, s);
-        }
-        return;
-      case 'limit':
-        expr(st.offset, s);
-        expr(st.count, s);
+        return {
+          ...st,
+          elements: st.elements.map((el) => {
+            const e = expr(el.expr, s);
+            return { expr: e, direction: typeof el.direction === 'boolean' ? el.direction : expr(el.direction, s) };
+          }),
+        };
+      case 'limit': {
+        const offset = opt(st.offset, s);
+        const count = expr(st.count, s);
         if ((st.offset && !isConstant(st.offset)) || !isConstant(st.count)) {
           throw new GdnError('QUERY_NUMBER_OUT_OF_RANGE', 'LIMIT offset and count must be compile-time constants');
         }
-        return;
-      case 'collect': collect(st, s); return;
-      case 'return': expr(st.expr, s); return;
-      default:
-        if (isModification(st)) {
-          if (st.type === 'insert') expr(st.doc, s);
-          else if (st.type === 'remove') expr(st.key, s);
-          else if (st.type === 'upsert') {
-            expr(st.search, s);
-            expr(st.insert, s);
-            const inner: Scope = { ...s, local: new Set([...s.local, 'OLD']) };
-            expr(st.update, inner);
-          } else {
-            expr(st.key, s);
-            expr(st.doc, s);
-          }
-          options(st.options, s);
-          target(st.collection);
-          if (st.type !== 'remove') declare(s, 'NEW');
-          declare(s, 'OLD');
-        }
+        return { ...st, offset, count };
+      }
+      case 'collect': return collect(st, s);
+      case 'return': return { ...st, expr: expr(st.expr, s) };
+      default: return modification(st, s);
     }
   };
 
-  const collect = (st: Extract<Statement, { type: 'collect' }>, s: Scope): void => {
-    st.groups.forEach((g) => expr(g.expr, s));
+  const modification = (st: ModificationStatement, s: Scope): Statement => {
+    let out: ModificationStatement;
+    if (st.type === 'insert') out = { ...st, doc: expr(st.doc, s) };
+    else if (st.type === 'remove') out = { ...st, key: expr(st.key, s) };
+    else if (st.type === 'upsert') {
+      const search = expr(st.search, s);
+      const insert = expr(st.insert, s);
+      const inner: Scope = { ...s, local: new Set([...s.local, 'OLD']) };
+      out = { ...st, search, insert, update: expr(st.update, inner) };
+    } else {
+      const key = expr(st.key, s);
+      out = { ...st, key, doc: opt(st.doc, s) };
+    }
+    out.options = options(st.options, s);
+    target(st.collection);
+    if (st.type !== 'remove') declare(s, 'NEW');
+    declare(s, 'OLD');
+    return out;
+  };
+
+  const collect = (st: Extract<Statement, { type: 'collect' }>, s: Scope): Statement => {
+    const groups = st.groups.map((g) => ({ variable: g.variable, expr: expr(g.expr, s) }));
     const groupNames = new Set(st.groups.map((g) => g.variable));
-    for (const a of st.aggregates) {
+    const aggregates = st.aggregates.map((a) => {
       if (!AGGREGATE_FUNCTIONS.has(a.func)) {
         throw new GdnError('QUERY_INVALID_AGGREGATE_EXPRESSION', 'unknown aggregate function used');
       }
@@ -194,26 +224,31 @@ export function analyzeQuery(query: Query): QueryInfo {
           throw new GdnError('QUERY_VARIABLE_NAME_UNKNOWN', `use of unknown variable '${name}' in AGGREGATE expression`);
         }
       }
-      a.args.forEach((x) => expr(x, s));
-    }
-    if (st.into?.expr) expr(st.into.expr, s);
+      return { ...a, args: a.args.map((x) => expr(x, s)) };
+    });
+    const into = st.into ? { variable: st.into.variable, expr: opt(st.into.expr, s) } : null;
     if (st.keep) {
       for (const k of st.keep) {
         if (!s.local.has(k)) throw new GdnError('QUERY_VARIABLE_NAME_UNKNOWN', `unknown variable '${k}'`);
       }
     }
-    if (st.into && !st.into.expr) st.intoVariables = st.keep ?? [...s.local];
-    options(st.options, s);
+    const out: Extract<Statement, { type: 'collect' }> = { ...st, groups, aggregates, into };
+    if (st.into && !st.into.expr) out.intoVariables = st.keep ?? [...s.local];
+    out.options = options(st.options, s);
     // COLLECT ends the scope of the loop variables of this query level.
     s.local = new Set(s.persistent);
     for (const v of [...st.groups.map((g) => g.variable), ...st.aggregates.map((a) => a.variable)]) declare(s, v);
     if (st.into) declare(s, st.into.variable);
     if (st.count) declare(s, st.count);
+    return out;
   };
 
-  statements(query.statements, { outer: new Set(), persistent: new Set(), local: new Set(), sawFor: false });
-  checkModificationAccess(query);
-  return info;
+  const resolved: Query = {
+    withCollections: query.withCollections,
+    statements: statements(query.statements, { outer: new Set(), persistent: new Set(), local: new Set(), sawFor: false }),
+  };
+  checkModificationAccess(resolved);
+  return { info, query: resolved };
 }
 
 function visibleBefore(s: Scope, name: string): boolean {

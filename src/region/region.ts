@@ -15,6 +15,7 @@ import { Replicator, REPLICATION_PATH, WsTransport, type Transport } from '../re
 import { openStorage, type Storage } from '../storage/index.js';
 import { linkProfile, type Topology } from '../topology/index.js';
 import type { RegionHandle, RegionState } from './handle.js';
+import { queryRunner } from './query-runner.js';
 
 export const DEFAULT_BODY_LIMIT = 32 * 1024 * 1024;
 
@@ -78,10 +79,11 @@ export function createRegion(opts: RegionOptions): Region {
   const ordinal = topology.regions.findIndex((r) => r.name === name);
   const spec = topology.regions[ordinal];
   if (!spec) throw new Error(`region '${name}' is not in topology '${topology.name}'`);
-  const storage = openStorage({ path: regionDatabasePath(opts.dataDir, name), region: name, regionOrdinal: ordinal });
+  const clock = opts.clock ?? new FabricClock();
+  const storage = openStorage({ path: regionDatabasePath(opts.dataDir, name), region: name, regionOrdinal: ordinal, clock });
+  const queries = queryRunner(storage);
   const rng = createRng(topology.seed).fork(`client:${name}`);
   const warn = opts.warn ?? ((msg: string) => console.warn(`[${name}] ${msg}`));
-  const clock = opts.clock ?? new FabricClock();
   const allowedHosts = resolveAllowedHosts(opts.host, opts.allowedHosts);
   let boundPort: number | undefined;
   let state: RegionState = 'created';
@@ -127,6 +129,8 @@ export function createRegion(opts: RegionOptions): Region {
     bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
     datacenters,
     hasFabric: (f) => f === '_system',
+    runQuery: (fabric, query, bindVars, o) => queries.run(fabric, query, bindVars, o),
+    explainQuery: (fabric, query, bindVars) => queries.explain(fabric, query, bindVars),
     clientDelayMs: (client) => {
       if (!opts.latency) return 0;
       if (client === undefined || client === name) return sampleRtt(topology.access, rng);

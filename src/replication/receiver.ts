@@ -1,5 +1,5 @@
 import type { Clock, Timer } from '../core/clock.js';
-import { ReplicationGapError, type ApplyStats, type Applier, type ChangeEntry } from '../storage/index.js';
+import { ReplicationGapError, type ApplyStats, type ChangeEntry, type Storage } from '../storage/index.js';
 import { decode, encode, PROTOCOL_VERSION, SenderFrame } from './protocol.js';
 import { clockProblem, entryProblem } from './entry-check.js';
 import { proofMatches, proofOf } from './handshake.js';
@@ -32,22 +32,23 @@ export interface ReceiverOptions {
   secret: string;
   nonce: () => string;
   peers: ReadonlySet<string>;
-  applier: Applier;
+  storage: Pick<Storage, 'applier' | 'write' | 'whenCommitted'>;
   clock: Clock;
   state: (origin: string) => IncomingState;
-  /** Called after a batch committed, e.g. to record metrics. */
+  /** Called after a batch was applied, e.g. to record metrics. */
   onApplied: (origin: string, stats: ApplyStats) => void;
   warn: (msg: string) => void;
 }
 
-/**
- * The receiving end of one directed link. Frames wait until their readAt, in arrival order, then
- * apply in one transaction each and are acknowledged. Frames still waiting when the connection
- * drops are forgotten: the sender resumes from this region's version vector on reconnect.
- */
 /** A frame may not ask to wait longer than this before it is read (the longest link delay is far less). */
 export const MAX_READ_AHEAD_MS = 3_600_000;
 
+/**
+ * The receiving end of one directed link. Frames wait until their readAt, in arrival order, then
+ * apply as one storage write each and are acknowledged once that write has committed. Frames
+ * still waiting when the connection drops are forgotten: the sender resumes from this region's
+ * version vector on reconnect.
+ */
 export class IncomingConnection {
   /** Set once the peer has proven it belongs to the fabric; until then nothing is taken. */
   private origin: string | undefined;
@@ -75,6 +76,10 @@ export class IncomingConnection {
     this.queue.length = 0;
     if (this.origin && this.o.state(this.origin).connection === this) this.o.state(this.origin).connection = undefined;
     this.conn.close();
+  }
+
+  private send(frame: Parameters<typeof encode>[0]): void {
+    if (!this.closed) this.conn.send(encode(frame));
   }
 
   private refuse(reason: string): void {
@@ -109,7 +114,8 @@ export class IncomingConnection {
       // A reconnecting sender replaces its old connection; the old one's queue is dropped.
       if (st.connection && st.connection !== this) st.connection.close();
       st.connection = this;
-      this.conn.send(encode({ v: PROTOCOL_VERSION, t: 'welcome', applied: this.o.applier.appliedSeq(c.from) }));
+      // The version vector as committed: a batch applied but not yet committed could still roll back.
+      this.o.storage.whenCommitted(() => this.send({ v: PROTOCOL_VERSION, t: 'welcome', applied: this.o.storage.applier.appliedSeq(c.from) }));
       return;
     }
     if (!this.origin) return this.refuse('changes before the handshake');
@@ -139,7 +145,7 @@ export class IncomingConnection {
       const { entries } = this.queue.shift()!;
       let stats: ApplyStats;
       try {
-        stats = this.o.applier.applyBatch(origin, entries);
+        stats = this.o.storage.write(() => this.o.storage.applier.applyBatch(origin, entries));
       } catch (e) {
         if (e instanceof ReplicationGapError) return this.refuse(e.message);
         throw e;
@@ -153,7 +159,9 @@ export class IncomingConnection {
       st.counters.discarded += stats.discarded;
       st.counters.duplicates += stats.duplicates;
       this.o.onApplied(origin, stats);
-      this.conn.send(encode({ v: PROTOCOL_VERSION, t: 'ack', seq: stats.lastSeq }));
+      this.o.storage.whenCommitted((err) => {
+        if (err === undefined) this.send({ v: PROTOCOL_VERSION, t: 'ack', seq: stats.lastSeq });
+      });
     }
     this.schedule();
   }

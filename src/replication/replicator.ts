@@ -77,7 +77,8 @@ export class Replicator {
       );
       this.incoming.set(peer, new IncomingState());
     }
-    o.storage.changes.onAppend = () => this.notify();
+    // The write path says when a commit made new entries shippable (the log shows committed ones only).
+    o.storage.onCommit(() => this.notify());
   }
 
   start(): void {
@@ -86,7 +87,7 @@ export class Replicator {
       const incoming = new IncomingConnection(conn, {
         self: this.o.self,
         peers: this.peers,
-        applier: this.o.storage.applier,
+        storage: this.o.storage,
         clock: this.o.clock,
         secret: this.o.secret,
         nonce: this.o.nonce ?? randomNonce,

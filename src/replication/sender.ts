@@ -96,7 +96,7 @@ export class OutgoingLink {
     this.schedulePump();
   }
 
-  /** Called after a local commit: ship what is new on the next tick, batching this tick's writes. */
+  /** Called after a local commit: ship what is new on the next tick. The log shows only committed entries. */
   schedulePump(): void {
     if (this.pumpQueued) return;
     this.pumpQueued = true;
@@ -201,10 +201,6 @@ export class OutgoingLink {
   private pump(): void {
     const conn = this.conn;
     if (!conn || !this.opened || !this.handshaken || this.settings.cut) return;
-    if (this.o.log.uncommitted()) {
-      this.schedulePump();
-      return;
-    }
     if (conn.buffered() > MAX_BUFFERED) {
       this.o.clock.setTimeout(() => this.schedulePump(), 5);
       return;

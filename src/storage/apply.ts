@@ -1,11 +1,13 @@
 import { parseHlc, type HlcClock } from '../core/hlc.js';
-import { atomic, type Db } from './database.js';
+import type { Db } from './database.js';
 import type { ChangeEntry } from './changelog.js';
 import type { CollectionProps, CollectionStore } from './collections.js';
 import type { ApplyOutcome, DocumentStore } from './documents.js';
 import type { IndexDef, IndexStore } from './indexes.js';
-import { clockOf, type Body } from './registers.js';
+import { clockOf } from './clocks.js';
+import type { Body } from './registers.js';
 import type { RestqlStore, SavedQueryInput } from './restql.js';
+import type { WritePath } from './write-path.js';
 
 export interface ApplyStats {
   applied: number;
@@ -29,7 +31,7 @@ export class ReplicationGapError extends Error {
 }
 
 /**
- * Applies batches of changes shipped by other regions. Each batch commits in one transaction
+ * Applies batches of changes shipped by other regions, inside storage.write. Each batch commits
  * together with the version vector entry of its origin, so after a crash a replica resumes exactly
  * after the last change it applied: nothing is lost and nothing is applied twice.
  */
@@ -37,7 +39,8 @@ export class Applier {
   private readonly s;
 
   constructor(
-    private readonly db: Db,
+    db: Db,
+    private readonly w: WritePath,
     private readonly collections: CollectionStore,
     private readonly documents: DocumentStore,
     private readonly clock: HlcClock,
@@ -62,7 +65,7 @@ export class Applier {
   }
 
   applyBatch(origin: string, entries: readonly ChangeEntry[]): ApplyStats {
-    return atomic(this.db, (): ApplyStats => {
+    return this.w.atomic((): ApplyStats => {
       let seq = this.appliedSeq(origin);
       const stats: ApplyStats = { applied: 0, superseded: 0, discarded: 0, duplicates: 0, lastSeq: seq };
       for (const e of entries) {

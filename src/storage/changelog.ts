@@ -1,4 +1,4 @@
-import { epochNow } from '../core/time.js';
+import type { Clock } from '../core/clock.js';
 import type { Db } from './database.js';
 
 export type ChangeOp =
@@ -29,47 +29,48 @@ export interface ChangeEntry {
 }
 
 /**
- * Appends to the PoP's change log. Callers run inside the transaction of the write they record, so
- * a write and its log entry commit or roll back together; local collections are never logged
- * because they never leave their region.
+ * The PoP's change log. Entries are appended inside the write they record (storage.write), so a
+ * write and its entry commit or roll back together; local collections are never logged because
+ * they never leave their region.
+ *
+ * Readers see committed entries only: the write path tells the log after each commit, and
+ * everything up to the newest entry then on disk is the committed high-water mark. Entries above
+ * it may still roll back (and their seq be reused), so replication never ships them.
  */
 export class ChangeLog {
   private readonly insertStmt;
   private readonly sinceStmt;
   private readonly lastStmt;
+  private committed: number;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    db: Db,
+    private readonly clock: Clock,
+  ) {
     this.insertStmt = db.prepare(
       'INSERT INTO changes (origin, hlc, op, fabric, collection, key, payload, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
-    this.sinceStmt = db.prepare('SELECT * FROM changes WHERE seq > ? ORDER BY seq LIMIT ?');
-    this.lastStmt = db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM changes');
+    this.sinceStmt = db.prepare('SELECT * FROM changes WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?');
+    this.lastStmt = db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM changes').pluck();
+    this.committed = this.lastStmt.get() as number;
   }
 
-  /**
-   * Told of every append. It may run inside a transaction that later rolls back, so listeners only
-   * schedule work that re-reads the log (replication's pump), never trust the entry itself.
-   */
-  onAppend: (() => void) | undefined;
+  /** Called by the write path after each commit (and after a reset emptied the log). */
+  markCommitted(): void {
+    this.committed = this.lastStmt.get() as number;
+  }
 
   append(e: Omit<ChangeEntry, 'seq' | 'at'>): void {
-    this.insertStmt.run(e.origin, e.hlc, e.op, e.fabric, e.collection, e.key, e.payload, epochNow());
-    this.onAppend?.();
+    this.insertStmt.run(e.origin, e.hlc, e.op, e.fabric, e.collection, e.key, e.payload, this.clock.now());
   }
 
-  /**
-   * True while a transaction is open on the database: entries read now might still roll back, so
-   * replication waits rather than ship them.
-   */
-  uncommitted(): boolean {
-    return this.db.inTransaction;
-  }
-
+  /** Committed entries after `seq`, in order, at most `limit`. */
   since(seq: number, limit: number): ChangeEntry[] {
-    return this.sinceStmt.all(seq, limit) as ChangeEntry[];
+    return this.sinceStmt.all(seq, this.committed, limit) as ChangeEntry[];
   }
 
+  /** The committed high-water seq. */
   lastSeq(): number {
-    return (this.lastStmt.get() as { seq: number }).seq;
+    return this.committed;
   }
 }

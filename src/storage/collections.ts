@@ -1,10 +1,11 @@
 import { gdnError } from '../core/errors.js';
 import { assertCollectionName } from '../core/names.js';
 import { formatHlc, type HlcClock } from '../core/hlc.js';
-import { atomic, type Db } from './database.js';
+import type { Db } from './database.js';
 import type { ChangeLog } from './changelog.js';
 import { purgeBelow } from './purge.js';
-import { clockOf } from './registers.js';
+import { clockOf, newer } from './clocks.js';
+import type { WritePath } from './write-path.js';
 import { DEFAULT_PROPS, parseCreateInput, DOCUMENT_COLLECTION, type CollectionProps, type CreateCollectionInput } from './collection-props.js';
 
 export * from './collection-props.js';
@@ -51,6 +52,7 @@ export class CollectionStore {
 
   constructor(
     private readonly db: Db,
+    private readonly w: WritePath,
     private readonly log: ChangeLog,
     private readonly clock: HlcClock,
     private readonly origin: string,
@@ -95,10 +97,12 @@ export class CollectionStore {
   }
 
   private persist(c: Collection): void {
+    this.w.touchCaches();
     this.s.save.run(c.type, c.isLocal ? 1 : 0, c.live ? 1 : 0, c.clock, c.floor, c.dropped, JSON.stringify(c.props), c.propsClock, c.id);
   }
 
   private insertRow(fabric: string, name: string, init: Omit<Collection, 'id' | 'fabric' | 'name'>): Collection {
+    this.w.touchCaches();
     this.s.insert.run(fabric, name, init.type, init.isLocal ? 1 : 0, init.live ? 1 : 0, init.clock, init.floor, init.dropped, JSON.stringify(init.props), init.propsClock);
     return this.remember(this.s.byName.get(fabric, name) as Row);
   }
@@ -136,7 +140,7 @@ export class CollectionStore {
     if (this.get(fabric, name)) throw gdnError('DUPLICATE_NAME', `duplicate name: ${name}`);
     const hlc = formatHlc(this.clock.now());
     const clock = clockOf(hlc, this.origin);
-    return atomic(this.db, () => {
+    return this.w.atomic(() => {
       const prev = this.cache.get(`${fabric}/${name}`);
       let c: Collection;
       if (prev) {
@@ -154,7 +158,7 @@ export class CollectionStore {
   drop(fabric: string, name: string): Collection {
     const c = this.require(fabric, name);
     const hlc = formatHlc(this.clock.now());
-    atomic(this.db, () => {
+    this.w.atomic(() => {
       this.applyDropAt(c, clockOf(hlc, this.origin));
       if (!c.isLocal) this.append(c, hlc, 'collection.drop', null);
     });
@@ -164,7 +168,7 @@ export class CollectionStore {
   truncate(fabric: string, name: string): Collection {
     const c = this.require(fabric, name);
     const hlc = formatHlc(this.clock.now());
-    atomic(this.db, () => {
+    this.w.atomic(() => {
       this.applyFloor(c, clockOf(hlc, this.origin));
       if (!c.isLocal) this.append(c, hlc, 'collection.truncate', null);
     });
@@ -186,7 +190,7 @@ export class CollectionStore {
       cacheEnabled: bool('cacheEnabled', c.props.cacheEnabled),
     };
     const hlc = formatHlc(this.clock.now());
-    atomic(this.db, () => {
+    this.w.atomic(() => {
       c.props = props;
       c.propsClock = clockOf(hlc, this.origin);
       this.persist(c);
@@ -197,6 +201,7 @@ export class CollectionStore {
 
   /** The key generator's counter: per region, never replicated. */
   saveKeyCounter(c: Collection, lastValue: number): void {
+    this.w.touchCaches();
     c.props = { ...c.props, keyOptions: { ...c.props.keyOptions, lastValue } };
     this.s.props.run(JSON.stringify(c.props), c.id);
   }
@@ -214,10 +219,10 @@ export class CollectionStore {
   applyCreate(fabric: string, name: string, clock: string, payload: { type: number; props: CollectionProps }): DdlOutcome {
     const c = this.forReplica(fabric, name);
     if (c.isLocal) return 'conflict';
-    if (clock <= c.clock) return 'ignored';
+    if (!newer(clock, c.clock)) return 'ignored';
     c.live = true;
     c.clock = clock;
-    if (clock > c.propsClock) {
+    if (newer(clock, c.propsClock)) {
       c.type = payload.type;
       c.props = { ...payload.props, keyOptions: { ...payload.props.keyOptions, lastValue: c.props.keyOptions.lastValue } };
       c.propsClock = clock;
@@ -243,7 +248,7 @@ export class CollectionStore {
   applyProperties(fabric: string, name: string, clock: string, props: CollectionProps): DdlOutcome {
     const c = this.forReplica(fabric, name);
     if (c.isLocal) return 'conflict';
-    if (clock <= c.propsClock) return 'ignored';
+    if (!newer(clock, c.propsClock)) return 'ignored';
     c.props = { ...props, keyOptions: { ...props.keyOptions, lastValue: c.props.keyOptions.lastValue } };
     c.propsClock = clock;
     this.persist(c);
@@ -258,17 +263,17 @@ export class CollectionStore {
 
   /** A drop is a truncate plus the existence register going false, if it is the newer write. */
   private applyDropAt(c: Collection, clock: string): void {
-    if (clock > c.clock) {
+    if (newer(clock, c.clock)) {
       c.live = false;
       c.clock = clock;
     }
-    if (clock > c.dropped) c.dropped = clock;
+    if (newer(clock, c.dropped)) c.dropped = clock;
     this.applyFloor(c, clock);
     this.onDrop?.(c);
   }
 
   private applyFloor(c: Collection, clock: string): void {
-    if (clock > c.floor) c.floor = clock;
+    if (newer(clock, c.floor)) c.floor = clock;
     this.persist(c);
     purgeBelow(this.db, c.id, clock);
   }

@@ -36,19 +36,3 @@ export function openDatabase(path: string | undefined): Db {
   migrate(db);
   return db;
 }
-
-const runners = new WeakMap<Db, (fn: () => unknown) => unknown>();
-
-/**
- * Runs `fn` in a transaction (a savepoint when one is already open). better-sqlite3 builds a new
- * wrapper on every db.transaction() call, which costs more than a small write itself, so one
- * wrapper per database is built once and reused.
- */
-export function atomic<T>(db: Db, fn: () => T): T {
-  let run = runners.get(db);
-  if (!run) {
-    run = db.transaction((f: () => unknown) => f());
-    runners.set(db, run);
-  }
-  return run(fn) as T;
-}

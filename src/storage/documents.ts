@@ -1,12 +1,14 @@
 import { gdnError, GdnError } from '../core/errors.js';
 import { formatHlc, type HlcClock } from '../core/hlc.js';
 import { isValidKey } from '../core/names.js';
-import { atomic, type Db } from './database.js';
+import type { Db } from './database.js';
 import type { ChangeLog, ChangeOp } from './changelog.js';
 import { EDGE_COLLECTION, type Collection, type CollectionStore } from './collections.js';
 import type { IndexStore } from './indexes.js';
 import { nextKey } from './keys.js';
-import { applyWrite, clockOf, newestClock, revisionOf, type Meta, type RegisterState, type RegisterWrite } from './registers.js';
+import { clockOf, newer } from './clocks.js';
+import { applyWrite, newestClock, revisionOf, type Meta, type RegisterState, type RegisterWrite } from './registers.js';
+import type { WritePath } from './write-path.js';
 
 export type Doc = Record<string, unknown>;
 export type OverwriteMode = 'conflict' | 'replace' | 'update' | 'ignore';
@@ -78,15 +80,22 @@ function stateOf(row: Row): RegisterState {
 }
 
 /**
- * The single write path for documents: the REST API, C8QL and replication all come through here,
- * so keys, revisions, edge checks, the register merge and the change log behave the same whoever
- * writes. Deleted documents stay as tombstones so that an older concurrent write cannot revive them.
+ * Every document change goes through here (inside storage.write): the REST API, C8QL and
+ * replication alike, so keys, revisions, edge checks, the register merge and the change log behave
+ * the same whoever writes. Deleted documents stay as tombstones so that an older concurrent write
+ * cannot revive them.
+ *
+ * A collection iterates in `ord` order: the clock of each document's last insert or replace (its
+ * `b` register, see registers.ts). That clock is converged state, so every replica iterates in the
+ * same order; for local writes it is insertion order. A PATCH keeps the position, a replace moves
+ * the document to the end, as a re-insert would.
  */
 export class DocumentStore {
   private readonly s;
 
   constructor(
-    private readonly db: Db,
+    db: Db,
+    private readonly w: WritePath,
     private readonly collections: CollectionStore,
     private readonly log: ChangeLog,
     private readonly clock: HlcClock,
@@ -98,10 +107,10 @@ export class DocumentStore {
       row: db.prepare('SELECT deleted, rev, body, meta FROM documents WHERE cid = ? AND key = ?'),
       live: db.prepare('SELECT rev, body FROM documents WHERE cid = ? AND key = ? AND deleted = 0'),
       upsert: db.prepare(
-        'INSERT INTO documents (cid, key, deleted, rev, body, meta) VALUES (?, ?, ?, ?, ?, ?) ' +
-          'ON CONFLICT (cid, key) DO UPDATE SET deleted = excluded.deleted, rev = excluded.rev, body = excluded.body, meta = excluded.meta',
+        'INSERT INTO documents (cid, key, deleted, rev, body, meta, ord) VALUES (?, ?, ?, ?, ?, ?, ?) ' +
+          'ON CONFLICT (cid, key) DO UPDATE SET deleted = excluded.deleted, rev = excluded.rev, body = excluded.body, meta = excluded.meta, ord = excluded.ord',
       ),
-      scan: db.prepare('SELECT body FROM documents WHERE cid = ? AND deleted = 0 ORDER BY rid').pluck(),
+      scan: db.prepare('SELECT body FROM documents WHERE cid = ? AND deleted = 0 ORDER BY ord').pluck(),
     };
   }
 
@@ -121,7 +130,7 @@ export class DocumentStore {
 
   insert(c: Collection, input: unknown, opts: WriteOptions = {}): WriteResult {
     if (!isPlainObject(input)) throw gdnError('DOCUMENT_TYPE_INVALID');
-    return atomic(this.db, (): WriteResult => {
+    return this.w.atomic((): WriteResult => {
       const hlc = this.clock.now();
       let key: string;
       if (input['_key'] !== undefined) {
@@ -152,7 +161,7 @@ export class DocumentStore {
 
   replace(c: Collection, key: string, input: unknown, opts: WriteOptions = {}): WriteResult {
     if (!isPlainObject(input)) throw gdnError('DOCUMENT_TYPE_INVALID');
-    return atomic(this.db, (): WriteResult => {
+    return this.w.atomic((): WriteResult => {
       const { row, old } = this.requireMatching(c, key, input, opts);
       const doc = this.write(c, key, stateOf(row), formatHlc(this.clock.now()), 'replace', { kind: 'put', body: userAttributes(input) });
       return { _id: doc['_id'] as string, _key: key, _rev: doc['_rev'] as string, _oldRev: row.rev, new: doc, old };
@@ -163,7 +172,7 @@ export class DocumentStore {
     if (!isPlainObject(patch)) throw gdnError('DOCUMENT_TYPE_INVALID');
     const keepNull = opts.keepNull ?? true;
     const mergeObjects = opts.mergeObjects ?? true;
-    return atomic(this.db, (): WriteResult => {
+    return this.w.atomic((): WriteResult => {
       const { row, old } = this.requireMatching(c, key, patch, opts);
       // The change carries resulting top-level values, so a replica sets registers, not a diff.
       const set: Doc = {};
@@ -179,21 +188,17 @@ export class DocumentStore {
   }
 
   remove(c: Collection, key: string, opts: WriteOptions = {}, body?: unknown): WriteResult {
-    return atomic(this.db, (): WriteResult => {
+    return this.w.atomic((): WriteResult => {
       const { row, old } = this.requireMatching(c, key, isPlainObject(body) ? body : {}, opts);
       this.write(c, key, stateOf(row), formatHlc(this.clock.now()), 'remove', { kind: 'delete' });
       return { _id: old['_id'] as string, _key: key, _rev: row.rev, old };
     });
   }
 
-  /** Runs `fn` in one transaction: a request's writes commit together with their log entries. */
-  transaction<T>(fn: () => T): T {
-    return atomic(this.db, fn);
-  }
-
-  /** Applies a change replicated from another region (called inside the applier's transaction). */
+  /** Applies a change replicated from another region (called inside the applier's write). */
   applyRemote(c: Collection, key: string, clock: string, w: RegisterWrite): ApplyOutcome {
-    if (clock < c.floor) return 'discarded';
+    this.w.assertWriting();
+    if (newer(c.floor, clock)) return 'discarded';
     const row = this.s.row.get(c.id, key) as Row | undefined;
     const prev = row ? stateOf(row) : undefined;
     const next = applyWrite(prev, clock, w);
@@ -201,7 +206,7 @@ export class DocumentStore {
     // A unique index is only checked at local write time: a replicated write may violate it. Both
     // documents stay stored and visible (spec/replication.md); the apply counts as a conflict.
     if (doc && !next?.deleted && this.indexes.violatesUnique(c, key, doc)) return 'superseded';
-    return prev && newestClock(prev.meta) > clock ? 'superseded' : 'applied';
+    return prev && newer(newestClock(prev.meta), clock) ? 'superseded' : 'applied';
   }
 
   private write(c: Collection, key: string, prev: RegisterState | undefined, hlc: string, op: ChangeOp, w: RegisterWrite): Doc {
@@ -222,7 +227,7 @@ export class DocumentStore {
   private store(c: Collection, key: string, state: RegisterState): Doc {
     const rev = revisionOf(state.meta);
     const doc: Doc = { _key: key, _id: `${c.name}/${key}`, _rev: rev, ...state.body };
-    this.s.upsert.run(c.id, key, state.deleted ? 1 : 0, rev, JSON.stringify(doc), JSON.stringify(state.meta));
+    this.s.upsert.run(c.id, key, state.deleted ? 1 : 0, rev, JSON.stringify(doc), JSON.stringify(state.meta), state.meta.b);
     return doc;
   }
 

@@ -1,14 +1,15 @@
+import type { Clock } from '../core/clock.js';
 import { isGdnError } from '../core/errors.js';
 import { HlcClock } from '../core/hlc.js';
 import { ChangeLog } from './changelog.js';
 import { CollectionStore } from './collections.js';
-import { atomic, openDatabase, type Db } from './database.js';
+import { openDatabase, type Db } from './database.js';
 import { DocumentStore } from './documents.js';
 import { Applier } from './apply.js';
 import { IndexStore } from './indexes.js';
 import { DocumentScanner } from './pushdown.js';
 import { RestqlStore } from './restql.js';
-import { GroupCommit } from './group-commit.js';
+import { WritePath } from './write-path.js';
 
 export * from './collections.js';
 export * from './documents.js';
@@ -17,8 +18,8 @@ export * from './apply.js';
 export * from './indexes.js';
 export * from './pushdown.js';
 export * from './restql.js';
-export { GroupCommit } from './group-commit.js';
-export { clockOf, applyWrite, type RegisterState, type RegisterWrite, type Meta } from './registers.js';
+export { applyWrite, type RegisterState, type RegisterWrite, type Meta } from './registers.js';
+export { clockOf, compareClocks, newer } from './clocks.js';
 export { SCHEMA_VERSION } from './migrations.js';
 
 export interface StorageOptions {
@@ -26,13 +27,15 @@ export interface StorageOptions {
   path: string | undefined;
   region: string;
   regionOrdinal: number;
-  clock?: HlcClock;
+  /** The fabric's clock: HLC physical time, change log times, ttl expiry and the group commit's deferral. */
+  clock: Clock;
 }
 
 /** One PoP's replica: the SQLite database and the stores over it. */
 export interface Storage {
   readonly db: Db;
-  readonly clock: HlcClock;
+  readonly clock: Clock;
+  readonly hlc: HlcClock;
   readonly changes: ChangeLog;
   readonly collections: CollectionStore;
   readonly documents: DocumentStore;
@@ -40,37 +43,67 @@ export interface Storage {
   readonly scanner: DocumentScanner;
   readonly applier: Applier;
   readonly restql: RestqlStore;
-  /** Shares one transaction among the writes of one event-loop turn; see GroupCommit. */
-  readonly group: GroupCommit;
   /**
-   * Removes the documents whose ttl index says they expired by `nowMs`, through the normal remove
-   * path so the deletions replicate; returns how many it removed.
+   * The one write path: runs `fn` as one write (its own savepoint) of the current group commit;
+   * the stores refuse to change anything outside it. See WritePath.
+   */
+  write<T>(fn: () => T): T;
+  /** Resolves once every write made so far has committed; rejects if that commit failed. */
+  committed(): Promise<void>;
+  /** The callback form of committed(), for callers that must not wait for a microtask. */
+  whenCommitted(done: (err?: unknown) => void): void;
+  /** Commits the open group now instead of on the clock's next turn. */
+  commitNow(): void;
+  /** Told after every commit; the change log's lastSeq() is then the committed high-water seq. */
+  onCommit(listener: () => void): () => void;
+  /**
+   * Removes the documents whose ttl index says they expired by `nowMs` (default: the clock's now),
+   * through the normal remove path so the deletions replicate; returns how many it removed.
    */
   sweepExpired(nowMs?: number): number;
-  /** Wipes every collection, document, change and version-vector entry (the emulator's reset). */
+  /** Wipes every collection, document, change and version-vector entry (the emulator's reset), committed at once. */
   reset(): void;
   close(): void;
 }
 
 export function openStorage(opts: StorageOptions): Storage {
+  const { clock } = opts;
   const db = openDatabase(opts.path);
-  const clock = opts.clock ?? new HlcClock();
-  const changes = new ChangeLog(db);
-  const collections = new CollectionStore(db, changes, clock, opts.region);
-  const indexes = new IndexStore(db, collections, changes, clock, opts.region, opts.regionOrdinal);
-  const documents = new DocumentStore(db, collections, changes, clock, opts.region, opts.regionOrdinal, indexes);
-  const restql = new RestqlStore(db, changes, clock, opts.region);
-  const group = new GroupCommit(db);
-  const applier = new Applier(db, collections, documents, clock, indexes, restql);
+  // The HLC counts whole milliseconds; the clock's fraction only orders change log times.
+  const hlc = new HlcClock(() => Math.floor(clock.now()));
+  const changes = new ChangeLog(db, clock);
+  const caches: { reload(): void }[] = [];
+  const w = new WritePath(db, clock, {
+    committed: () => changes.markCommitted(),
+    rolledBack: () => {
+      for (const c of caches) c.reload();
+    },
+  });
+  const collections = new CollectionStore(db, w, changes, hlc, opts.region);
+  const indexes = new IndexStore(db, w, collections, changes, hlc, opts.region, opts.regionOrdinal);
+  caches.push(collections, indexes);
+  const documents = new DocumentStore(db, w, collections, changes, hlc, opts.region, opts.regionOrdinal, indexes);
+  const restql = new RestqlStore(db, w, changes, hlc, opts.region);
+  const applier = new Applier(db, w, collections, documents, hlc, indexes, restql);
+  const write = <T>(fn: () => T): T => w.write(fn);
   return {
     db,
-    applier,
+    clock,
+    hlc,
+    changes,
+    collections,
+    documents,
     indexes,
     restql,
-    group,
+    applier,
     scanner: new DocumentScanner(db),
-    sweepExpired: (nowMs = Date.now()) =>
-      atomic(db, () => {
+    write,
+    committed: () => w.committed(),
+    whenCommitted: (done) => w.whenCommitted(done),
+    commitNow: () => w.commitNow(),
+    onCommit: (listener) => w.onCommit(listener),
+    sweepExpired: (nowMs = clock.now()) =>
+      write(() => {
         let removed = 0;
         for (const { collection, key } of indexes.expired(nowMs)) {
           try {
@@ -83,23 +116,22 @@ export function openStorage(opts: StorageOptions): Storage {
         return removed;
       }),
     reset: () => {
-      atomic(db, () => {
+      write(() => {
+        w.touchCaches();
         const sqlIndexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'docidx_%'").pluck().all() as string[];
         for (const name of sqlIndexes) db.exec(`DROP INDEX ${name}`);
         for (const t of ['documents', 'collections', 'indexes', 'changes', 'applied', 'restql']) db.prepare(`DELETE FROM ${t}`).run();
         // Sequence numbers restart too, so peers' version vectors (also wiped) line up again.
         db.prepare("DELETE FROM sqlite_sequence WHERE name IN ('documents', 'collections', 'indexes', 'changes')").run();
+        collections.reload();
+        indexes.reload();
       });
-      collections.reload();
-      indexes.reload();
+      // At once: the log's seqs restart, and entries below the old high-water mark must not look committed.
+      w.commitNow();
     },
-    clock,
-    changes,
-    collections,
-    documents,
     close: () => {
       if (!db.open) return;
-      group.commitNow();
+      w.commitNow();
       db.close();
     },
   };

@@ -1,14 +1,15 @@
 import type { Statement } from 'better-sqlite3';
-import { gdnError } from '../core/errors.js';
+import { gdnError, type GdnError } from '../core/errors.js';
 import { formatHlc, type HlcClock } from '../core/hlc.js';
 import { generatedKey } from '../core/ids.js';
 import type { ChangeLog } from './changelog.js';
 import type { Collection, CollectionStore, DdlOutcome } from './collections.js';
-import { atomic, type Db } from './database.js';
+import type { Db } from './database.js';
 import { StatementCache } from './statements.js';
 import { hasSqlIndex, parseIndexInput, sameIndex, type IndexDef, type IndexInput } from './index-def.js';
 import { extractExpr, fieldPath, jsonPath, liveRows, typeExpr } from './json-sql.js';
-import { clockOf } from './registers.js';
+import { clockOf, newer } from './clocks.js';
+import type { WritePath } from './write-path.js';
 
 export * from './index-def.js';
 
@@ -49,6 +50,15 @@ function canonical(v: unknown): string {
   return JSON.stringify(v);
 }
 
+/** 1210, naming the document that already holds the value, as ArangoDB does: in the message and as `_key`. */
+function violation(def: IndexDef, existingKey: string): GdnError {
+  return gdnError(
+    'UNIQUE_CONSTRAINT_VIOLATED',
+    `unique constraint violated - in index ${def.name} of type ${def.type} over '${def.fields.join(', ')}'; conflicting key: ${existingKey}`,
+    { _key: existingKey },
+  );
+}
+
 /**
  * User index definitions of every collection, cached in memory (each document write consults the
  * unique ones). Each definition is a last-writer-wins register keyed by (collection, name), so
@@ -62,6 +72,7 @@ export class IndexStore {
 
   constructor(
     private readonly db: Db,
+    private readonly w: WritePath,
     private readonly collections: CollectionStore,
     private readonly log: ChangeLog,
     private readonly clock: HlcClock,
@@ -97,7 +108,7 @@ export class IndexStore {
   }
 
   private valid(c: Collection, e: Entry): boolean {
-    return e.live && e.clock > c.dropped;
+    return e.live && newer(e.clock, c.dropped);
   }
 
   /** The live user indexes of a collection, in creation order here. */
@@ -124,7 +135,7 @@ export class IndexStore {
       throw gdnError('BAD_PARAMETER', 'there can only be one ttl index per collection');
     }
     const stamp = formatHlc(hlc);
-    atomic(this.db, () => {
+    this.w.atomic(() => {
       if (def.unique) this.checkExisting(c, def);
       this.put(c.id, def, true, clockOf(stamp, this.origin));
       if (!c.isLocal) this.append(c, stamp, 'index.create', def.name, JSON.stringify(def));
@@ -136,7 +147,7 @@ export class IndexStore {
     const def = this.find(c, idOrName);
     if (!def) throw gdnError('INDEX_NOT_FOUND');
     const stamp = formatHlc(this.clock.now());
-    atomic(this.db, () => {
+    this.w.atomic(() => {
       this.put(c.id, def, false, clockOf(stamp, this.origin));
       if (!c.isLocal) this.append(c, stamp, 'index.drop', def.name, null);
     });
@@ -149,7 +160,7 @@ export class IndexStore {
     const c = this.collections.forReplica(fabric, collection);
     if (c.isLocal) return 'conflict';
     const prev = this.entries.get(c.id)?.get(def.name);
-    if (clock <= c.dropped || (prev && clock <= prev.clock)) return 'ignored';
+    if (!newer(clock, c.dropped) || (prev && !newer(clock, prev.clock))) return 'ignored';
     this.put(c.id, def, true, clock);
     return 'applied';
   }
@@ -158,7 +169,7 @@ export class IndexStore {
     const c = this.collections.forReplica(fabric, collection);
     if (c.isLocal) return 'conflict';
     const prev = this.entries.get(c.id)?.get(name);
-    if (prev && clock <= prev.clock) return 'ignored';
+    if (prev && !newer(clock, prev.clock)) return 'ignored';
     // A drop that overtakes its create still leaves a tombstone, so the create loses when it comes.
     this.put(c.id, prev?.def ?? { id: '', name, type: 'persistent', fields: [], unique: false, sparse: false, deduplicate: false }, false, clock);
     return 'applied';
@@ -171,13 +182,7 @@ export class IndexStore {
     for (const def of this.list(c)) {
       if (!def.unique) continue;
       const other = this.conflicting(c, def, key, doc);
-      if (other !== undefined) {
-        throw gdnError(
-          'UNIQUE_CONSTRAINT_VIOLATED',
-          `unique constraint violated - in index ${def.name} of type ${def.type} over '${def.fields.join(', ')}'; conflicting key: ${other}`,
-          { _key: other },
-        );
-      }
+      if (other !== undefined) throw violation(def, other);
     }
   }
 
@@ -210,16 +215,15 @@ export class IndexStore {
 
   /** A unique index cannot be created over documents that already violate it. */
   private checkExisting(c: Collection, def: IndexDef): void {
-    const seen = new Set<string>();
-    const rows = this.stmt(`SELECT key, body FROM documents WHERE ${liveRows(c.id)} ORDER BY rid`).iterate() as Iterable<{ key: string; body: string }>;
+    const seen = new Map<string, string>();
+    const rows = this.stmt(`SELECT key, body FROM documents WHERE ${liveRows(c.id)} ORDER BY ord`).iterate() as Iterable<{ key: string; body: string }>;
     for (const row of rows) {
       const values = def.fields.map((f) => valueAt(JSON.parse(row.body) as Doc, f));
       if (def.sparse && values.some((v) => v === null)) continue;
       const k = values.map(canonical).join('\u0000');
-      if (seen.has(k)) {
-        throw gdnError('UNIQUE_CONSTRAINT_VIOLATED', `unique constraint violated - in index ${def.name} of type ${def.type} over '${def.fields.join(', ')}'; conflicting key: ${row.key}`);
-      }
-      seen.add(k);
+      const other = seen.get(k);
+      if (other !== undefined) throw violation(def, other);
+      seen.set(k, row.key);
     }
   }
 
@@ -253,6 +257,7 @@ export class IndexStore {
   }
 
   private put(cid: number, def: IndexDef, live: boolean, clock: string): void {
+    this.w.touchCaches();
     const prev = this.entries.get(cid)?.get(def.name);
     const { seq } = this.s.upsert.get(cid, def.name, live ? 1 : 0, clock, JSON.stringify(def)) as { seq: number };
     const sqlName = `docidx_${seq}`;
@@ -269,7 +274,7 @@ export class IndexStore {
   }
 
   /**
-   * Without statistics SQLite guesses that `cid = ?` on documents_scan matches 10 rows and so
+   * Without statistics SQLite guesses that `cid = ?` on documents_order matches 10 rows and so
    * prefers it to a range over an attribute index. All collections share one table, so a cid
    * matches far more rows than that: fixed statistics (collections large, attribute indexes
    * selective) make the planner take the attribute index. Real ANALYZE statistics would go stale
@@ -278,7 +283,7 @@ export class IndexStore {
   private tunePlanner(): void {
     this.db.exec('ANALYZE sqlite_schema');
     const names = this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'documents' AND name LIKE 'docidx%'").pluck().all() as string[];
-    const rows: [string, string][] = [['documents_scan', '1000000 100000 1'], ['sqlite_autoindex_documents_1', '1000000 100000 1']];
+    const rows: [string, string][] = [['documents_order', '1000000 100000 1'], ['sqlite_autoindex_documents_1', '1000000 100000 1']];
     for (const n of names) {
       const columns = (this.db.pragma(`index_info(${n})`) as unknown[]).length;
       rows.push([n, `1000000 2${' 1'.repeat(Math.max(0, columns - 1))}`]);
@@ -291,8 +296,9 @@ export class IndexStore {
 
   /** A collection drop voids its older definitions; their SQLite indexes go too. */
   private voidBefore(c: Collection): void {
+    this.w.touchCaches();
     for (const e of this.entries.get(c.id)?.values() ?? []) {
-      if (!e.live || e.clock > c.dropped) continue;
+      if (!e.live || newer(e.clock, c.dropped)) continue;
       this.db.exec(`DROP INDEX IF EXISTS docidx_${e.seq}`);
       this.s.kill.run(e.seq);
       e.live = false;

@@ -79,6 +79,15 @@ const MIGRATIONS: readonly string[] = [
   -- The version vector: the last change applied from each origin, updated with the apply itself.
   CREATE TABLE applied (origin TEXT PRIMARY KEY, seq INTEGER NOT NULL);
   `,
+  `
+  -- A collection iterates in the order of ord: the clock of each document's last insert or replace
+  -- (meta's b register), which every replica agrees on once converged. rid is local arrival order,
+  -- so replicas that received concurrent inserts in different orders iterated differently.
+  ALTER TABLE documents ADD COLUMN ord TEXT NOT NULL DEFAULT '';
+  UPDATE documents SET ord = json_extract(meta, '$.b');
+  DROP INDEX documents_scan;
+  CREATE INDEX documents_order ON documents (cid, ord) WHERE deleted = 0;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

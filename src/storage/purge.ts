@@ -1,4 +1,5 @@
 import type { Db } from './database.js';
+import { newer } from './clocks.js';
 import { applyWrite, newestClock, revisionOf, type Meta } from './registers.js';
 
 interface Row {
@@ -14,14 +15,14 @@ interface Row {
  * any older change arriving later void); rows a concurrent PATCH made newer keep those registers.
  */
 export function purgeBelow(db: Db, cid: number, clock: string): void {
-  // Fast path: rows whose only clock is the base clock and older than the purge.
+  // Fast path: rows whose only clock is the base clock and older than the purge (SQL orders clocks as clocks.ts does).
   db.prepare("DELETE FROM documents WHERE cid = ? AND json_extract(meta, '$.a') IS NULL AND json_extract(meta, '$.b') < ?").run(cid, clock);
   const rows = db.prepare('SELECT key, deleted, body, meta FROM documents WHERE cid = ?').all(cid) as Row[];
   const del = db.prepare('DELETE FROM documents WHERE cid = ? AND key = ?');
-  const upd = db.prepare('UPDATE documents SET deleted = ?, rev = ?, body = ?, meta = ? WHERE cid = ? AND key = ?');
+  const upd = db.prepare('UPDATE documents SET deleted = ?, rev = ?, body = ?, meta = ?, ord = ? WHERE cid = ? AND key = ?');
   for (const row of rows) {
     const meta = JSON.parse(row.meta) as Meta;
-    if (newestClock(meta) < clock) {
+    if (newer(clock, newestClock(meta))) {
       del.run(cid, row.key);
       continue;
     }
@@ -29,6 +30,6 @@ export function purgeBelow(db: Db, cid: number, clock: string): void {
     const next = applyWrite({ deleted: row.deleted === 1, meta, body }, clock, { kind: 'delete' });
     if (!next) continue;
     const rev = revisionOf(next.meta);
-    upd.run(1, rev, JSON.stringify({ _key, _id, _rev: rev, ...next.body }), JSON.stringify(next.meta), cid, row.key);
+    upd.run(1, rev, JSON.stringify({ _key, _id, _rev: rev, ...next.body }), JSON.stringify(next.meta), next.meta.b, cid, row.key);
   }
 }

@@ -1,4 +1,5 @@
 import type { Statement } from 'better-sqlite3';
+import { compareClocks, NEVER_WRITTEN } from './clocks.js';
 import type { Collection } from './collections.js';
 import type { Db } from './database.js';
 import { extractExpr, jsonPath, liveRows, typeExpr } from './json-sql.js';
@@ -37,7 +38,7 @@ export interface JsonScanRequest {
   readonly limit: number | null;
 }
 
-/** Which parts were applied exactly; documents keep insertion order unless `sorted`. */
+/** Which parts were applied exactly; documents keep collection order (documents.ts) unless `sorted`. */
 export interface JsonScanResult {
   readonly documents: Iterable<Doc>;
   readonly exact: boolean;
@@ -189,7 +190,7 @@ export class DocumentScanner {
     this.statements = new StatementCache(db);
   }
 
-  /** Every live document of a collection in insertion order, read in chunks so no statement stays open. */
+  /** Every live document of a collection in collection order, read in chunks so no statement stays open. */
   all(c: Collection): Iterable<Doc> {
     return this.chunks(c.id, '1', []);
   }
@@ -206,7 +207,7 @@ export class DocumentScanner {
         const dir = o.ascending ? 'ASC' : 'DESC';
         return `${RANK_CASE(typeExpr(paths[i] as string))} ${dir}, ${extractExpr(paths[i] as string)} ${dir}`;
       });
-      const sql = `SELECT body FROM documents WHERE ${liveRows(c.id)} AND ${where} ORDER BY ${keys.join(', ')}, rid LIMIT ?`;
+      const sql = `SELECT body FROM documents WHERE ${liveRows(c.id)} AND ${where} ORDER BY ${keys.join(', ')}, ord LIMIT ?`;
       const docs = (this.stmt(sql).pluck().all(...params, window) as string[]).map((b) => JSON.parse(b) as Doc);
       // SQL orders within strings and containers differently from AQL; if none is among the rows
       // taken, every row outside the window sorts after them in AQL too, so the window is right.
@@ -214,7 +215,7 @@ export class DocumentScanner {
       if (orderSafe) return { documents: docs.slice(req.offset), exact, sorted: true, limited: true };
     }
     if (exact && req.order.length === 0 && (req.limit !== null || req.offset > 0)) {
-      const sql = `SELECT body FROM documents WHERE ${liveRows(c.id)} AND ${where} ORDER BY rid LIMIT ? OFFSET ?`;
+      const sql = `SELECT body FROM documents WHERE ${liveRows(c.id)} AND ${where} ORDER BY ord LIMIT ? OFFSET ?`;
       const docs = (this.stmt(sql).pluck().all(...params, window === -1 ? -1 : req.limit, req.offset) as string[]).map((b) => JSON.parse(b) as Doc);
       return { documents: docs, exact, sorted: true, limited: true };
     }
@@ -274,27 +275,28 @@ export class DocumentScanner {
   }
 
   /**
-   * Filtered rows in insertion order. ORDER BY rid in SQL would make the planner walk
-   * documents_scan in rid order instead of using an attribute index, so the order is restored here.
+   * Filtered rows in collection order. ORDER BY ord in SQL would make the planner walk
+   * documents_order instead of using an attribute index, so the order is restored here.
    */
   private matchingStatement(cid: number, where: string): Statement {
-    return this.stmt(`SELECT rid, body FROM documents WHERE ${liveRows(cid)} AND ${where}`);
+    return this.stmt(`SELECT ord, body FROM documents WHERE ${liveRows(cid)} AND ${where}`);
   }
 
   private matching(stmt: Statement, params: unknown[]): Doc[] {
-    const rows = stmt.all(...params) as { rid: number; body: string }[];
-    rows.sort((a, b) => a.rid - b.rid);
+    const rows = stmt.all(...params) as { ord: string; body: string }[];
+    rows.sort((a, b) => compareClocks(a.ord, b.ord));
     return rows.map((r) => JSON.parse(r.body) as Doc);
   }
 
+  /** Keyset pages over documents_order: ord is unique among a collection's live documents (each is a distinct write's clock). */
   private *chunks(cid: number, where: string, params: unknown[]): Generator<Doc> {
-    const stmt = this.stmt(`SELECT rid, body FROM documents WHERE ${liveRows(cid)} AND ${where} AND rid > ? ORDER BY rid LIMIT ${CHUNK}`);
-    let last = 0;
+    const stmt = this.stmt(`SELECT ord, body FROM documents WHERE ${liveRows(cid)} AND ${where} AND ord > ? ORDER BY ord LIMIT ${CHUNK}`);
+    let last = NEVER_WRITTEN;
     for (;;) {
-      const rows = stmt.all(...params, last) as { rid: number; body: string }[];
+      const rows = stmt.all(...params, last) as { ord: string; body: string }[];
       for (const r of rows) yield JSON.parse(r.body) as Doc;
       if (rows.length < CHUNK) return;
-      last = (rows[rows.length - 1] as { rid: number }).rid;
+      last = (rows[rows.length - 1] as { ord: string }).ord;
     }
   }
 

@@ -1,8 +1,7 @@
 /**
  * A document as a map of last-writer-wins registers (docs/replication.md): one existence register
  * and one register per top-level attribute, each stamped with the clock `<hlc>|<origin>` of the
- * write that set it. Clocks compare as strings: the HLC part is fixed-width and sortable, and the
- * origin region name breaks ties, so two writes never compare equal.
+ * write that set it; clocks order as clocks.ts says.
  *
  * Stored compactly: `b` is the clock of the last insert/replace/delete, which set the existence
  * register and every attribute register at once; `a` holds the attributes a later PATCH set, each
@@ -12,6 +11,8 @@
  * Local writes and replicated ones go through these same functions, so a replica converges to the
  * same state whatever the order in which it receives the changes.
  */
+import { hlcOfClock, NEVER_WRITTEN, newer, newestOf } from './clocks.js';
+
 export type Body = Record<string, unknown>;
 
 export interface Meta {
@@ -31,23 +32,14 @@ export type RegisterWrite =
   | { kind: 'patch'; set: Body; unset: readonly string[] }
   | { kind: 'delete' };
 
-const NEVER: RegisterState = { deleted: true, meta: { b: '' }, body: {} };
-
-export function clockOf(hlc: string, origin: string): string {
-  return `${hlc}|${origin}`;
-}
-
-export function hlcOfClock(clock: string): string {
-  const bar = clock.indexOf('|');
-  return bar === -1 ? clock : clock.slice(0, bar);
-}
+const NEVER: RegisterState = { deleted: true, meta: { b: NEVER_WRITTEN }, body: {} };
 
 /** Explicit attribute clocks that a write at `clock` does not override. */
 function newerThan(a: Record<string, string> | undefined, clock: string): Record<string, string> | undefined {
   if (!a) return undefined;
   let out: Record<string, string> | undefined;
   for (const [k, c] of Object.entries(a)) {
-    if (c > clock) (out ??= {})[k] = c;
+    if (newer(c, clock)) (out ??= {})[k] = c;
   }
   return out;
 }
@@ -64,7 +56,7 @@ export function applyWrite(prev: RegisterState | undefined, clock: string, w: Re
     const body = { ...state.body };
     let changed = false;
     const touch = (attr: string, present: boolean, value?: unknown) => {
-      if (clock <= (a[attr] ?? state.meta.b)) return;
+      if (!newer(clock, a[attr] ?? state.meta.b)) return;
       a[attr] = clock;
       if (present) body[attr] = value;
       else delete body[attr];
@@ -74,7 +66,7 @@ export function applyWrite(prev: RegisterState | undefined, clock: string, w: Re
     for (const k of w.unset) touch(k, false);
     return changed ? { deleted: state.deleted, meta: meta(state.meta.b, a), body } : undefined;
   }
-  if (clock <= state.meta.b) return undefined;
+  if (!newer(clock, state.meta.b)) return undefined;
   const kept = newerThan(state.meta.a, clock);
   const body: Body = w.kind === 'put' ? { ...w.body } : {};
   for (const attr of Object.keys(kept ?? {})) {
@@ -86,14 +78,10 @@ export function applyWrite(prev: RegisterState | undefined, clock: string, w: Re
 
 /** `_rev` of a document: the HLC of its newest register. */
 export function revisionOf(m: Meta): string {
-  let max = m.b;
-  for (const c of Object.values(m.a ?? {})) if (c > max) max = c;
-  return hlcOfClock(max);
+  return hlcOfClock(newestClock(m));
 }
 
 /** The newest clock of any register, used to decide whether a truncate or drop removes the row. */
 export function newestClock(m: Meta): string {
-  let max = m.b;
-  for (const c of Object.values(m.a ?? {})) if (c > max) max = c;
-  return max;
+  return m.a ? newestOf([m.b, ...Object.values(m.a)]) : m.b;
 }

@@ -1,8 +1,9 @@
 import { gdnError } from '../core/errors.js';
 import { formatHlc, type HlcClock } from '../core/hlc.js';
-import { atomic, type Db } from './database.js';
+import type { Db } from './database.js';
 import type { ChangeLog } from './changelog.js';
-import { clockOf } from './registers.js';
+import { clockOf, newer } from './clocks.js';
+import type { WritePath } from './write-path.js';
 
 export interface SavedQuery {
   fabric: string;
@@ -41,7 +42,8 @@ export class RestqlStore {
   private readonly s;
 
   constructor(
-    private readonly db: Db,
+    db: Db,
+    private readonly w: WritePath,
     private readonly log: ChangeLog,
     private readonly clock: HlcClock,
     private readonly origin: string,
@@ -85,7 +87,7 @@ export class RestqlStore {
   remove(fabric: string, name: string): void {
     this.require(fabric, name);
     const hlc = formatHlc(this.clock.now());
-    atomic(this.db, () => {
+    this.w.atomic(() => {
       this.s.put.run(fabric, name, 0, '', '{}', clockOf(hlc, this.origin));
       this.log.append({ origin: this.origin, hlc, op: 'restql.delete', fabric, collection: '', key: name, payload: null });
     });
@@ -93,15 +95,16 @@ export class RestqlStore {
 
   /** A replicated save or delete; returns false when a newer definition is already here. */
   applyRemote(fabric: string, name: string, clock: string, input: SavedQueryInput | null): boolean {
+    this.w.assertWriting();
     const row = this.s.get.get(fabric, name) as Row | undefined;
-    if (row && row.clock >= clock) return false;
+    if (row && !newer(clock, row.clock)) return false;
     this.s.put.run(fabric, name, input ? 1 : 0, input?.value ?? '', JSON.stringify(input?.parameter ?? {}), clock);
     return true;
   }
 
   private save(fabric: string, name: string, input: SavedQueryInput): SavedQuery {
     const hlc = formatHlc(this.clock.now());
-    atomic(this.db, () => {
+    this.w.atomic(() => {
       this.s.put.run(fabric, name, 1, input.value, JSON.stringify(input.parameter), clockOf(hlc, this.origin));
       this.log.append({ origin: this.origin, hlc, op: 'restql.save', fabric, collection: '', key: name, payload: JSON.stringify(input) });
     });

@@ -140,12 +140,14 @@ describe('read', () => {
     expect(bad.body).toMatchObject({ errorNum: 1200, _rev, _key: 'k', _id: 'c/k' });
   });
 
-  it('keeps insertion order across replaces', async () => {
+  it('iterates in insertion order; a PATCH keeps the position, a replace moves the document to the end', async () => {
     for (const k of ['z', 'a', 'm']) await t.client.post('/_api/document/c', { _key: k });
-    await t.client.put('/_api/document/c/z', { v: 2 });
-    const keys = [];
-    for (const row of t.region.storage.documents.scan(t.region.storage.collections.require('_system', 'c'))) keys.push(row['_key']);
-    expect(keys).toEqual(['z', 'a', 'm']);
+    await t.client.patch('/_api/document/c/z', { v: 1 });
+    await t.client.put('/_api/document/c/a', { v: 2 });
+    const keys = async (query: string) => (await t.client.post('/_api/cursor', { query })).body.result;
+    expect(await keys('FOR d IN c RETURN d._key')).toEqual(['z', 'm', 'a']);
+    expect(await keys('FOR d IN c LIMIT 1, 2 RETURN d._key')).toEqual(['m', 'a']);
+    expect(await keys('FOR d IN c FILTER d.v > 0 RETURN d._key')).toEqual(['z', 'a']);
   });
 });
 

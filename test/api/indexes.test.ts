@@ -73,6 +73,25 @@ describe('indexes', () => {
     expect([r.status, r.body.errorNum]).toEqual([409, 1210]);
   });
 
+  it('a unique violation names the document that already holds the value, in the message and as _key', async () => {
+    await client.post('/_api/index', { type: 'persistent', fields: ['email'], unique: true, sparse: true, name: 'byEmail' }, q);
+    await client.post('/_api/document/c', { _key: 'first', email: 'x@y' });
+    const names = (slot: { errorNum: number; errorMessage: string; _key: string }) => [slot.errorNum, slot._key, slot.errorMessage.split('; ')[1]];
+    const named = (key: string) => [1210, key, `conflicting key: ${key}`];
+    expect(names((await client.post('/_api/document/c', { _key: 'second', email: 'x@y' })).body)).toEqual(named('first'));
+    const batch = await client.post('/_api/document/c', [{ _key: 'b1', email: 'x@y' }, { _key: 'b2', email: 'new' }, { _key: 'b3', email: 'new' }]);
+    expect(batch.body[0]).toMatchObject({ error: true });
+    expect(names(batch.body[0])).toEqual(named('first'));
+    expect(batch.body[1]).toMatchObject({ _key: 'b2', _rev: expect.any(String) });
+    expect(names(batch.body[2])).toEqual(named('b2'));
+    expect(names((await client.patch('/_api/document/c', [{ _key: 'b2', email: 'x@y' }])).body[0])).toEqual(named('first'));
+    expect(names((await client.post('/_api/cursor', { query: 'INSERT { _key: "q", email: "new" } INTO c' })).body)).toEqual(named('b2'));
+    // Creating a unique index over documents that already collide names the one indexed first.
+    await client.post('/_api/document/c', [{ _key: 'd1', dup: 1 }, { _key: 'd2', dup: 1 }]);
+    const refused = await client.post('/_api/index', { type: 'persistent', fields: ['dup'], unique: true, sparse: true }, q);
+    expect(names(refused.body)).toEqual(named('d1'));
+  });
+
   it('a sparse unique index ignores null and missing values; existing duplicates refuse the index', async () => {
     await client.post('/_api/index', { type: 'persistent', fields: ['s'], unique: true, sparse: true }, q);
     expect((await client.post('/_api/document/c', [{}, {}, { s: null }])).body.every((x: { error?: boolean }) => !x.error)).toBe(true);
@@ -92,6 +111,7 @@ describe('indexes', () => {
     ]);
     const before = t.region.storage.changes.lastSeq();
     expect(t.region.storage.sweepExpired()).toBe(2);
+    await t.region.storage.committed();
     const keys = (await client.post('/_api/cursor', { query: 'FOR d IN c SORT d._key RETURN d._key' })).body.result;
     expect(keys).toEqual(['flag', 'future', 'none', 'text']);
     const ops = t.region.storage.changes.since(before, 10).map((e) => e.op);
@@ -119,7 +139,7 @@ describe('indexes', () => {
   it('equality filters on an indexed attribute use the SQLite index', () => {
     const s = t.region.storage;
     const c = s.collections.require('_system', 'c');
-    s.indexes.ensure(c, { type: 'persistent', fields: ['a'] });
+    s.write(() => s.indexes.ensure(c, { type: 'persistent', fields: ['a'] }));
     const plan = s.db.prepare(`EXPLAIN QUERY PLAN SELECT body FROM documents WHERE cid = ${c.id} AND deleted = 0 AND (json_extract(body, '$."a"') = ? AND IFNULL(json_type(body, '$."a"'), 'null') IN ('integer', 'real'))`).all(1) as { detail: string }[];
     expect(plan.map((p) => p.detail).join(' ')).toMatch(/USING INDEX docidx_/);
   });

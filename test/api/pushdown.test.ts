@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRng, type Rng } from '../../src/core/rng.js';
-import { querySource } from '../../src/api/query-source.js';
+import { querySource } from '../../src/region/query-runner.js';
 import { executeQuery, type QueryDataSource, type ScanSpec } from '../../src/query/index.js';
 import { testRegion, type TestRegion } from '../helpers/client.js';
 
@@ -56,9 +56,12 @@ let t: TestRegion;
 beforeAll(async () => {
   t = await testRegion();
   const s = t.region.storage;
-  const c = s.collections.create('_system', { name: 'c' });
   const rng = createRng(20240601).fork('docs');
-  for (let i = 0; i < 60; i++) s.documents.insert(c, randomDoc(rng, i));
+  s.write(() => {
+    const c = s.collections.create('_system', { name: 'c' });
+    for (let i = 0; i < 60; i++) s.documents.insert(c, randomDoc(rng, i));
+  });
+  await s.committed();
 });
 afterAll(() => t.close());
 
@@ -80,8 +83,8 @@ describe('SQL push-down equivalence', () => {
       .map((x) => `${label}: ${x.q}\n  want ${JSON.stringify(x.want)}\n  got  ${JSON.stringify(x.got)}`);
     expect(mismatches('no index')).toEqual([]);
     const c = s.collections.require('_system', 'c');
-    s.indexes.ensure(c, { type: 'persistent', fields: ['a'] });
-    s.indexes.ensure(c, { type: 'persistent', fields: ['n.x', 'b'] });
+    s.write(() => s.indexes.ensure(c, { type: 'persistent', fields: ['a'] }));
+    s.write(() => s.indexes.ensure(c, { type: 'persistent', fields: ['n.x', 'b'] }));
     expect(mismatches('indexed')).toEqual([]);
   });
 

@@ -42,7 +42,7 @@ export function visibleContents(docs: Iterable<Record<string, unknown>>): Map<st
   return out;
 }
 
-/** Order-independent digest of a replica, system attributes (and so _rev) included. */
+/** Digest of a replica in its iteration order (the same on every converged replica), system attributes (and so _rev) included. */
 export function digest(docs: Iterable<Record<string, unknown>>): string {
   const canon = (v: unknown): unknown =>
     v && typeof v === 'object' && !Array.isArray(v)
@@ -50,7 +50,7 @@ export function digest(docs: Iterable<Record<string, unknown>>): string {
       : Array.isArray(v)
         ? v.map(canon)
         : v;
-  return JSON.stringify([...docs].map(canon).sort((a, b) => ((a as { _key: string })._key < (b as { _key: string })._key ? -1 : 1)));
+  return JSON.stringify([...docs].map(canon));
 }
 
 export function sortedObject(m: Map<string, Record<string, unknown>>): Record<string, unknown> {

@@ -37,6 +37,28 @@ describe('replication between PoPs', () => {
     expect((await get(`${fabric.region('r-ap').url()}/_api/collection/c`)).status).toBe(404);
   });
 
+  it('after concurrent inserts in two regions, every PoP iterates the collection in the same order', async () => {
+    fabric = await startFabric({ topology: testTopology({ regions: 3 }), latency: false });
+    const [east, eu] = [fabric.region('r-east').url(), fabric.region('r-eu').url()];
+    await post(`${east}/_api/collection`, { name: 'c' });
+    await fabric.waitForReplication();
+    await fabric.partition([['r-east'], ['r-eu', 'r-ap']]);
+    for (let i = 0; i < 3; i++) {
+      await post(`${east}/_api/document/c`, { _key: `east${i}`, n: i });
+      await post(`${eu}/_api/document/c`, { _key: `eu${i}`, n: i });
+    }
+    await fabric.heal();
+    await fabric.waitForReplication();
+    const orders = await Promise.all(
+      fabric.regions.map(async (r) => {
+        const keys = (query: string) => post(`${r.url()}/_api/cursor`, { query }).then((res) => res.body.result);
+        return [await keys('FOR d IN c RETURN d._key'), await keys('FOR d IN c FILTER d.n >= 0 RETURN d._key'), await keys('FOR d IN c LIMIT 6 RETURN d._key')];
+      }),
+    );
+    expect(orders[0]![0]).toHaveLength(6);
+    for (const o of orders) expect(o).toEqual([orders[0]![0], orders[0]![0], orders[0]![0]]);
+  });
+
   it('never replicates isLocal collections', async () => {
     fabric = await startFabric({ topology: testTopology(), latency: false });
     const east = fabric.region('r-east').url();

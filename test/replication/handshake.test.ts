@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
-import { HlcClock } from '../../src/core/hlc.js';
 import { MemoryNetwork, Replicator } from '../../src/replication/index.js';
 import { proofOf } from '../../src/replication/handshake.js';
 import { openStorage, type Storage } from '../../src/storage/index.js';
@@ -12,7 +11,7 @@ afterEach(() => {
 });
 
 function replicaOf(region: string, clock: ManualClock): Storage {
-  const s = openStorage({ path: undefined, region, regionOrdinal: region === 'r-east' ? 0 : 1, clock: new HlcClock(() => clock.now()) });
+  const s = openStorage({ path: undefined, region, regionOrdinal: region === 'r-east' ? 0 : 1, clock });
   opened.push(s);
   return s;
 }
@@ -32,7 +31,7 @@ describe('the replication handshake, on the in-memory transport', () => {
       const b = make('r-eu', eu, secretEu);
       a.start();
       b.start();
-      east.collections.create('_system', { name: 'c' });
+      east.write(() => east.collections.create('_system', { name: 'c' }));
       a.notify();
       clock.runUntilIdle(5_000);
       expect(eu.collections.list('_system', false).length).toBe(expected);
@@ -56,7 +55,7 @@ describe('the replication handshake, on the in-memory transport', () => {
         if (f.t === 'hello') conn.send(JSON.stringify({ v: 2, t: 'challenge', nonce: 'ef'.repeat(16), proof: proofOf('guessed-secret-0123456789', 'receiver', 'r-east', 'r-eu', f.nonce, 'ef'.repeat(16)) }));
       });
     });
-    east.collections.create('_system', { name: 'c' });
+    east.write(() => east.collections.create('_system', { name: 'c' }));
     a.start();
     clock.runUntilIdle(2_000);
     const sentByEast = net.events.filter((e) => e.kind === 'message' && e.from === 'r-east').map((e) => JSON.parse(e.text!).t as string);

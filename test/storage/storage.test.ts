@@ -1,94 +1,170 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { GdnError } from '../../src/core/errors.js';
-import { openStorage, SCHEMA_VERSION } from '../../src/storage/index.js';
+import { SCHEMA_VERSION } from '../../src/storage/index.js';
+import { commit, openReplica } from '../helpers/storage.js';
 
-const open = (path?: string) => openStorage({ path, region: 'r1', regionOrdinal: 0 });
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function dbPath(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'fabric-emu-storage-'));
+  dirs.push(dir);
+  return join(dir, 'r1.sqlite');
+}
 
 describe('storage', () => {
   it('persists to a file with the schema version recorded, and reopens with the data', () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'fabric-emu-storage-')), 'r1.sqlite');
-    const a = open(path);
-    const c = a.collections.create('_system', { name: 'c' });
-    a.documents.insert(c, { _key: 'k', v: 1 });
+    const path = dbPath();
+    const a = openReplica('r1', 0, { path });
+    const c = commit(a, () => a.collections.create('_system', { name: 'c' }));
+    commit(a, () => a.documents.insert(c, { _key: 'k', v: 1 }));
     expect(a.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(a.db.pragma('journal_mode', { simple: true })).toBe('wal');
     a.close();
-    const b = open(path);
+    const b = openReplica('r1', 0, { path });
     expect(b.documents.get(b.collections.require('_system', 'c'), 'k')).toMatchObject({ v: 1 });
     b.close();
   });
 
   it('refuses a data dir written by a newer schema instead of corrupting it', () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'fabric-emu-storage-')), 'r1.sqlite');
-    const a = open(path);
+    const path = dbPath();
+    const a = openReplica('r1', 0, { path });
     a.db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     a.close();
-    expect(() => open(path)).toThrow(/newer than this fabric-emu supports/);
+    expect(() => openReplica('r1', 0, { path })).toThrow(/newer than this fabric-emu supports/);
   });
 
-  it('logs each write with its HLC revision in the same transaction; a failed write logs nothing', () => {
-    const s = open();
-    const c = s.collections.create('_system', { name: 'c' });
+  it('logs each write with its HLC revision; a failed write logs nothing', () => {
+    const s = openReplica();
+    const c = commit(s, () => s.collections.create('_system', { name: 'c' }));
     const before = s.changes.lastSeq();
-    const r = s.documents.insert(c, { _key: 'k' });
-    expect(() => s.documents.insert(c, { _key: 'k' })).toThrow(GdnError);
-    s.documents.update(c, 'k', { a: 1, gone: null }, { keepNull: false });
-    s.documents.remove(c, 'k');
+    const r = commit(s, () => s.documents.insert(c, { _key: 'k' }));
+    expect(() => commit(s, () => s.documents.insert(c, { _key: 'k' }))).toThrow(GdnError);
+    commit(s, () => s.documents.update(c, 'k', { a: 1, gone: null }, { keepNull: false }));
+    commit(s, () => s.documents.remove(c, 'k'));
     const log = s.changes.since(before, 100);
     expect(log.map((e) => e.op)).toEqual(['insert', 'update', 'remove']);
-    expect(log[0]).toMatchObject({ origin: 'r1', hlc: r._rev, fabric: '_system', collection: 'c', key: 'k' });
+    expect(log[0]).toMatchObject({ origin: 'r1', hlc: r._rev, fabric: '_system', collection: 'c', key: 'k', at: s.clock.now() });
     expect(JSON.parse(log[1]!.payload!)).toEqual({ set: { a: 1 }, unset: ['gone'] });
   });
 
-  it('a batch rolls back as a whole when the transaction throws', () => {
-    const s = open();
-    const c = s.collections.create('_system', { name: 'c' });
+  it('takes its time from the clock it is given: HLC, change log and ttl expiry', () => {
+    const s = openReplica();
+    const c = commit(s, () => s.collections.create('_system', { name: 'c' }));
+    commit(s, () => s.indexes.ensure(c, { type: 'ttl', fields: ['at'], expireAfter: 60 }));
+    const r = commit(s, () => s.documents.insert(c, { _key: 'k', at: s.clock.now() / 1000 }));
+    expect(s.hlc.peek().physical).toBe(Math.floor(s.clock.now()));
+    expect(r._rev).toBe(s.changes.since(0, 100).at(-1)!.hlc);
+    expect(s.sweepExpired()).toBe(0);
+    s.clock.advance(61_000);
+    expect(s.sweepExpired()).toBe(1);
+    s.clock.runDue();
+    expect(s.changes.since(0, 100).at(-1)).toMatchObject({ op: 'remove', key: 'k', at: s.clock.now() });
+  });
+
+  it('a write rolls back as a whole when it throws, caches included', () => {
+    const s = openReplica();
+    const c = commit(s, () => s.collections.create('_system', { name: 'c' }));
     expect(() =>
-      s.documents.transaction(() => {
+      commit(s, () => {
         s.documents.insert(c, { _key: 'a' });
+        s.collections.create('_system', { name: 'made-in-a-failed-write' });
+        s.indexes.ensure(c, { type: 'persistent', fields: ['x'] });
         throw new Error('boom');
       }),
     ).toThrow('boom');
     expect(s.documents.get(c, 'a')).toBeUndefined();
     expect(s.collections.count(c)).toBe(0);
+    expect(s.collections.get('_system', 'made-in-a-failed-write')).toBeUndefined();
+    expect(s.indexes.list(c)).toEqual([]);
+    expect(s.changes.since(0, 100).map((e) => e.op)).toEqual(['collection.create']);
+  });
+
+  it('the stores refuse a change outside storage.write', () => {
+    const s = openReplica();
+    expect(() => s.collections.create('_system', { name: 'c' })).toThrow(/outside storage.write/);
+    const c = commit(s, () => s.collections.create('_system', { name: 'c' }));
+    expect(() => s.documents.insert(c, { _key: 'a' })).toThrow(/outside storage.write/);
+    expect(() => s.indexes.ensure(c, { type: 'persistent', fields: ['x'] })).toThrow(/outside storage.write/);
+    expect(() => s.restql.create('_system', 'q', { value: 'RETURN 1', parameter: {} })).toThrow(/outside storage.write/);
+    expect(() => s.applier.applyBatch('r2', [])).toThrow(/outside storage.write/);
+    expect(s.collections.count(c)).toBe(0);
   });
 
   it('never logs local collections', () => {
-    const s = open();
+    const s = openReplica();
     const before = s.changes.lastSeq();
-    const c = s.collections.create('_system', { name: 'l', isLocal: true });
-    s.documents.insert(c, { _key: 'k' });
-    s.collections.drop('_system', 'l');
+    const c = commit(s, () => s.collections.create('_system', { name: 'l', isLocal: true }));
+    commit(s, () => s.documents.insert(c, { _key: 'k' }));
+    commit(s, () => s.collections.drop('_system', 'l'));
     expect(s.changes.lastSeq()).toBe(before);
   });
 });
 
 describe('group commit', () => {
-  it('writes of one event-loop turn commit together; a failed write rolls back alone; flush waits for the commit', async () => {
-    const s = open();
-    const c = s.collections.create('_system', { name: 'c' });
-    s.group.run(() => s.documents.insert(c, { _key: 'a' }));
-    expect(() => s.group.run(() => s.documents.insert(c, { _key: 'a' }))).toThrow(GdnError);
-    s.group.run(() => s.documents.insert(c, { _key: 'b' }));
-    expect(s.group.open()).toBe(true);
-    expect(s.changes.uncommitted()).toBe(true);
-    await s.group.flush();
-    expect(s.group.open()).toBe(false);
+  it('writes of one turn commit together when the clock runs deferred work; a failed write rolls back alone', async () => {
+    const s = openReplica();
+    const c = commit(s, () => s.collections.create('_system', { name: 'c' }));
+    const committedBefore = s.changes.lastSeq();
+    s.write(() => s.documents.insert(c, { _key: 'a' }));
+    expect(() => s.write(() => s.documents.insert(c, { _key: 'a' }))).toThrow(GdnError);
+    s.write(() => s.documents.insert(c, { _key: 'b' }));
+    let told = 0;
+    const stop = s.onCommit(() => told++);
+    let answered = false;
+    const done = s.committed().then(() => (answered = true));
+    // Nothing has committed: the log shows no entry of the open group, and nothing is answered.
+    expect(s.db.inTransaction).toBe(true);
+    expect(s.changes.lastSeq()).toBe(committedBefore);
+    expect(s.changes.since(committedBefore, 100)).toEqual([]);
+    await Promise.resolve();
+    expect(answered).toBe(false);
+    s.clock.runDue();
+    await done;
+    stop();
+    expect(told).toBe(1);
     expect(s.db.inTransaction).toBe(false);
     expect(s.collections.count(c)).toBe(2);
-    expect(s.changes.since(0, 100).filter((e) => e.op === 'insert').map((e) => e.key)).toEqual(['a', 'b']);
+    expect(s.changes.since(committedBefore, 100).map((e) => e.key)).toEqual(['a', 'b']);
+    expect(s.changes.lastSeq()).toBe(committedBefore + 2);
+  });
+
+  it('whenCommitted answers at once when nothing is pending, after the commit otherwise', () => {
+    const s = openReplica();
+    const calls: string[] = [];
+    s.whenCommitted(() => calls.push('idle'));
+    commit(s, () => s.collections.create('_system', { name: 'c' }));
+    s.write(() => s.collections.create('_system', { name: 'd' }));
+    s.whenCommitted((err) => calls.push(err === undefined ? 'committed' : 'failed'));
+    expect(calls).toEqual(['idle']);
+    s.clock.runDue();
+    expect(calls).toEqual(['idle', 'committed']);
+  });
+
+  it('a reset commits at once, so seqs that restart never look committed early', () => {
+    const s = openReplica();
+    const c = commit(s, () => s.collections.create('_system', { name: 'c' }));
+    for (let i = 0; i < 3; i++) commit(s, () => s.documents.insert(c, { _key: `k${i}` }));
+    s.reset();
+    expect(s.changes.lastSeq()).toBe(0);
+    s.write(() => s.collections.create('_system', { name: 'c' }));
+    expect(s.changes.since(0, 100)).toEqual([]);
+    s.clock.runDue();
+    expect(s.changes.since(0, 100).map((e) => e.op)).toEqual(['collection.create']);
   });
 
   it('commits what is pending before the database closes', () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'fabric-emu-storage-')), 'r1.sqlite');
-    const a = open(path);
-    const c = a.collections.create('_system', { name: 'c' });
-    a.group.run(() => a.documents.insert(c, { _key: 'pending' }));
+    const path = dbPath();
+    const a = openReplica('r1', 0, { path });
+    const c = commit(a, () => a.collections.create('_system', { name: 'c' }));
+    a.write(() => a.documents.insert(c, { _key: 'pending' }));
     a.close();
-    const b = open(path);
+    const b = openReplica('r1', 0, { path });
     expect(b.documents.get(b.collections.require('_system', 'c'), 'pending')).toBeDefined();
     b.close();
   });

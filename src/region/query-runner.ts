@@ -1,10 +1,36 @@
-import { GdnError, isGdnError } from '../core/errors.js';
-import type { Document, QueryDataSource, ScanResult, ScanSpec, WriteOptions, WriteResult } from '../query/index.js';
+import { ERRORS, GdnError, isGdnError, type ErrorName } from '../core/errors.js';
+import {
+  executeQuery,
+  explainQuery,
+  queryWrites,
+  type Document,
+  type ExecuteResult,
+  type ExplainResult,
+  type QueryDataSource,
+  type QueryWarning,
+  type ScanResult,
+  type ScanSpec,
+  type WriteOptions,
+  type WriteResult,
+} from '../query/index.js';
 import type { Collection, Storage, WriteOptions as StoreWriteOptions, WriteResult as StoreWriteResult } from '../storage/index.js';
 
 export interface QuerySourceOptions {
   /** false makes scan() decline, so the engine filters, sorts and limits everything itself. */
   pushdown?: boolean;
+}
+
+export interface RunOptions {
+  fullCount?: boolean;
+  /** Turn the first warning into an error (and roll every write back). */
+  failOnWarning?: boolean;
+  maxWarningCount?: number;
+}
+
+/** How a PoP runs C8QL over its replica; the API reaches it only through its ApiContext. */
+export interface QueryRunner {
+  run(fabric: string, query: string, bindVars: Record<string, unknown> | undefined, opts?: RunOptions): ExecuteResult;
+  explain(fabric: string, query: string, bindVars: Record<string, unknown> | undefined): ExplainResult;
 }
 
 /** The engine expects CONFLICT (409) for a `_rev` mismatch inside a query, not the REST 412. */
@@ -30,10 +56,15 @@ function result(r: StoreWriteResult): WriteResult {
   return { new: r.new ?? null, old: r.old ?? null };
 }
 
+function warningError(w: QueryWarning): GdnError {
+  const name = (Object.keys(ERRORS) as ErrorName[]).find((n) => ERRORS[n].errorNum === w.code) ?? 'BAD_PARAMETER';
+  return new GdnError(name, w.message);
+}
+
 /**
  * The C8QL engine's view of one fabric of a PoP. Every write goes through the DocumentStore, so
- * query writes hit the change log and replicate exactly like REST writes; the caller runs the
- * whole query in one storage transaction so an error rolls every write back.
+ * query writes hit the change log and replicate exactly like REST writes; the runner runs a
+ * writing query as one storage write, so an error rolls every write of it back.
  */
 export function querySource(storage: Storage, fabric: string, options: QuerySourceOptions = {}): QueryDataSource {
   const { collections, documents, scanner } = storage;
@@ -59,4 +90,35 @@ export function querySource(storage: Storage, fabric: string, options: QuerySour
     };
   }
   return source;
+}
+
+/** Runs queries against one PoP's replica: a query the analyser says writes runs as one storage.write. */
+export function queryRunner(storage: Storage, options: QuerySourceOptions = {}): QueryRunner {
+  // Data sources hold no per-query state, so one per fabric serves every query.
+  const sources = new Map<string, QueryDataSource>();
+  const sourceFor = (fabric: string): QueryDataSource => {
+    let s = sources.get(fabric);
+    if (!s) sources.set(fabric, (s = querySource(storage, fabric, options)));
+    return s;
+  };
+  return {
+    run(fabric, query, bindVars, opts = {}) {
+      const source = sourceFor(fabric);
+      const execute = (): ExecuteResult => {
+        const res = executeQuery(query, bindVars, source, {
+          fullCount: opts.fullCount === true,
+          database: fabric,
+          now: () => storage.clock.now(),
+          ...(opts.maxWarningCount === undefined ? {} : { limits: { maxWarnings: opts.maxWarningCount } }),
+        });
+        const first = res.warnings[0];
+        if (opts.failOnWarning && first) throw warningError(first);
+        return res;
+      };
+      // Execution is synchronous, so nothing interleaves with a read-only query and it needs no
+      // write (a savepoint would dominate a point lookup).
+      return queryWrites(query) ? storage.write(execute) : execute();
+    },
+    explain: (fabric, query, bindVars) => explainQuery(query, bindVars, sourceFor(fabric)),
+  };
 }
