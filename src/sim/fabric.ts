@@ -1,5 +1,4 @@
 import { ManualClock } from '../core/clock.js';
-import { HlcClock } from '../core/hlc.js';
 import { createRng } from '../core/rng.js';
 import { DEFAULT_LINK_SETTINGS, linkSettingsProblem, MemoryNetwork, Replicator, type LinkSettings } from '../replication/index.js';
 import { openStorage, type ApplyStats, type Storage } from '../storage/index.js';
@@ -60,9 +59,7 @@ export class SimFabric {
     this.clock = o.clock ?? new ManualClock();
     this.network = new MemoryNetwork(this.clock);
     o.topology.regions.forEach((r, ordinal) => {
-      // The HLC counts whole milliseconds: link delays put the clock between them.
-      const hlc = new HlcClock(() => Math.floor(this.clock.now()));
-      this.byName.set(r.name, new Pop(r.name, openStorage({ path: undefined, region: r.name, regionOrdinal: ordinal, clock: hlc })));
+      this.byName.set(r.name, new Pop(r.name, openStorage({ path: undefined, region: r.name, regionOrdinal: ordinal, clock: this.clock })));
     });
   }
 
@@ -85,7 +82,8 @@ export class SimFabric {
 
   /**
    * The PoP crashes: off the network at once (its connections cut, frames on the wire lost), its
-   * replicator and everything it held in memory gone. Its replica stays.
+   * replicator and everything it held in memory gone, its writes not yet committed rolled back
+   * (never acknowledged). Its replica stays.
    */
   kill(name: string): void {
     const p = this.get(name);
@@ -93,6 +91,7 @@ export class SimFabric {
     this.network.setDown(name, true);
     p.replicator.stop();
     p.replicator = undefined;
+    p.storage.crash();
   }
 
   /** A new replicator over the same replica; it resumes from the version vectors on both sides. */

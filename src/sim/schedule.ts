@@ -6,7 +6,7 @@ import { describeChange, type AckedChange } from './changes.js';
 import { SimFabric } from './fabric.js';
 import { Oracle } from './oracle.js';
 import { replicaDigest, replicaView } from './view.js';
-import { DEFAULT_WRITE_SPACE, randomWrite, whenCommitted, type WriteSpace } from './writer.js';
+import { DEFAULT_WRITE_SPACE, randomWrite, type WriteSpace } from './writer.js';
 
 export const FAULT_KINDS = ['partition', 'cut', 'loss', 'slow', 'kill', 'restart', 'drop', 'sever', 'heal'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -27,7 +27,8 @@ export interface ScheduleResult {
   seed: number;
   pops: number;
   faults: Record<FaultKind, number>;
-  writes: { acknowledged: number; refused: number; superseded: number; lost: number };
+  /** rolledBack: written at a PoP that crashed before the commit, so never acknowledged. */
+  writes: { acknowledged: number; refused: number; rolledBack: number; superseded: number; lost: number };
   frames: number;
   /** Virtual time the schedule and its settling took. */
   virtualMs: number;
@@ -59,21 +60,32 @@ export function runSchedule(o: ScheduleOptions): ScheduleResult {
   const fabric = new SimFabric({
     topology,
     warn: (region, msg) => warnings.push(`${region}: ${msg}`),
-    onApplied: trace ? (region, origin, st) => trace.update(`apply ${fabric.clock.now()} ${region}<${origin} ${JSON.stringify(st)}\n`) : undefined,
+    onApplied: (region, origin, st) => {
+      trace?.update(`apply ${fabric.clock.now()} ${region}<${origin} ${JSON.stringify(st)}\n`);
+      // A crash between applying a batch and committing it: the batch and its version vector roll back.
+      if (crashOnApply.delete(region)) {
+        say(`kill ${region} while it applies a batch from ${origin}`);
+        fabric.kill(region);
+      }
+    },
   });
+  const crashOnApply = new Set<string>();
   fabric.network.tracing = o.trace ?? false;
   const wire = rng.fork('wire');
   // Mostly the next turn; now and then long enough for a newer connection to overtake an older one.
   fabric.network.wireDelay = () => (wire.next() < 0.85 ? 0 : 1 + wire.int(80));
   const oracle = new Oracle();
   const faults = Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<FaultKind, number>;
-  const writes = { acknowledged: 0, refused: 0, superseded: 0, lost: 0 };
+  const writes = { acknowledged: 0, refused: 0, rolledBack: 0, superseded: 0, lost: 0 };
   const start = fabric.clock.now();
   const say = (s: string) => log.push(`${(fabric.clock.now() - start).toFixed(1)} ms: ${s}`);
 
   const ack = (change: Omit<AckedChange, 'n'>, origin: string) => {
-    whenCommitted(fabric.pop(origin).storage, (err) => {
-      if (err !== undefined) return say(`  not acknowledged: ${(err as Error).message}`);
+    fabric.pop(origin).storage.whenCommitted((err) => {
+      if (err !== undefined) {
+        writes.rolledBack++;
+        return say(`  not acknowledged: ${(err as Error).message}`);
+      }
       const c = { ...change, n: oracle.size } as AckedChange;
       oracle.add(c);
       writes.acknowledged++;
@@ -105,7 +117,7 @@ export function runSchedule(o: ScheduleOptions): ScheduleResult {
     for (let i = 0; i < steps; i++) {
       fabric.clock.advance(rng.int(4) === 0 ? 0 : rng.int(250));
       if (rng.next() < faultRate) {
-        const kind = injectFault(fabric, rng, say);
+        const kind = injectFault(fabric, rng, say, writeAt, crashOnApply);
         if (kind) faults[kind]++;
         continue;
       }
@@ -117,6 +129,7 @@ export function runSchedule(o: ScheduleOptions): ScheduleResult {
       }
     }
 
+    crashOnApply.clear();
     say('heal everything, restart every killed PoP');
     fabric.heal();
     for (const p of fabric.pops) if (!p.up) fabric.restart(p.name);
@@ -195,7 +208,13 @@ function pickOther(rng: Rng, names: readonly string[], not: string): string {
 }
 
 /** One random fault; returns its kind, or undefined when it had nothing to act on. */
-function injectFault(fabric: SimFabric, rng: Rng, say: (s: string) => void): FaultKind | undefined {
+function injectFault(
+  fabric: SimFabric,
+  rng: Rng,
+  say: (s: string) => void,
+  writeAt: (pop: string) => void,
+  crashOnApply: Set<string>,
+): FaultKind | undefined {
   const names = fabric.names;
   const a = names[rng.int(names.length)]!;
   const b = pickOther(rng, names, a);
@@ -234,6 +253,14 @@ function injectFault(fabric: SimFabric, rng: Rng, say: (s: string) => void): Fau
       const up = fabric.pops.filter((p) => p.up);
       if (up.length < 2) return undefined;
       const victim = up[rng.int(up.length)]!.name;
+      const when = rng.int(3);
+      if (when === 2) {
+        crashOnApply.add(victim);
+        say(`kill ${victim} the next time it applies a batch`);
+        return kind;
+      }
+      // In the middle of a write: it has not committed, so it is lost, never acknowledged.
+      if (when === 1) writeAt(victim);
       fabric.kill(victim);
       say(`kill ${victim}`);
       return kind;
@@ -278,6 +305,7 @@ export interface ScheduleFigures {
   faultsTotal: number;
   acknowledged: number;
   refused: number;
+  rolledBack: number;
   superseded: number;
   lost: number;
   frames: number;
@@ -286,7 +314,7 @@ export interface ScheduleFigures {
 
 export function summarize(results: readonly ScheduleResult[]): ScheduleFigures {
   const faults = Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<FaultKind, number>;
-  const f: ScheduleFigures = { schedules: results.length, pops: results[0]?.pops ?? 0, faults, faultsTotal: 0, acknowledged: 0, refused: 0, superseded: 0, lost: 0, frames: 0, failed: [] };
+  const f: ScheduleFigures = { schedules: results.length, pops: results[0]?.pops ?? 0, faults, faultsTotal: 0, acknowledged: 0, refused: 0, rolledBack: 0, superseded: 0, lost: 0, frames: 0, failed: [] };
   for (const r of results) {
     for (const k of FAULT_KINDS) {
       faults[k] += r.faults[k];
@@ -294,6 +322,7 @@ export function summarize(results: readonly ScheduleResult[]): ScheduleFigures {
     }
     f.acknowledged += r.writes.acknowledged;
     f.refused += r.writes.refused;
+    f.rolledBack += r.writes.rolledBack;
     f.superseded += r.writes.superseded;
     f.lost += r.writes.lost;
     f.frames += r.frames;
@@ -307,6 +336,6 @@ export function formatFigures(f: ScheduleFigures, ms: number): string {
   return (
     `${f.schedules} schedules on ${f.pops} PoPs in ${(ms / 1000).toFixed(1)} s: ` +
     `faults injected ${f.faultsTotal} (${kinds}); writes acknowledged ${f.acknowledged} (superseded ${f.superseded}), ` +
-    `refused ${f.refused}, lost: ${f.lost}; frames ${f.frames}; failed schedules ${f.failed.length}`
+    `refused ${f.refused}, rolled back by a crash before their commit ${f.rolledBack}, lost: ${f.lost}; frames ${f.frames}; failed schedules ${f.failed.length}`
   );
 }

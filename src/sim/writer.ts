@@ -80,21 +80,14 @@ function patchBody(rng: Rng, space: WriteSpace): Body {
   return b;
 }
 
-/**
- * The storage calls a write makes. Every write runs through one transaction and reports the HLC
- * it was stamped with; acknowledged once committed.
- */
+/** Each random write is one storage write, as one request is; it is acknowledged once committed. */
 function transact<T>(s: Storage, fn: () => T): T {
-  return s.documents.transaction(fn);
+  return s.write(fn);
 }
 
+/** The HLC the write just made was stamped with. */
 function lastHlc(s: Storage): string {
-  return formatHlc(s.clock.peek());
-}
-
-/** Calls `done` once every write made so far at `s` has committed, with the error if it did not. */
-export function whenCommitted(_s: Storage, done: (err?: unknown) => void): void {
-  done();
+  return formatHlc(s.hlc.peek());
 }
 
 /**
@@ -188,5 +181,5 @@ function expectLocal(s: Storage, c: Collection, key: string, expected: Body, wha
   if (!doc || canonical(got) !== canonical(expected)) {
     throw new LocalWriteError(`${what} of ${c.name}/${key}: the PoP shows ${doc ? canonical(got) : 'nothing'}, expected ${canonical(expected)}`);
   }
-  if (doc['_rev'] !== formatHlc(s.clock.peek())) throw new LocalWriteError(`${what} of ${c.name}/${key}: _rev ${String(doc['_rev'])} is not the write's HLC`);
+  if (doc['_rev'] !== lastHlc(s)) throw new LocalWriteError(`${what} of ${c.name}/${key}: _rev ${String(doc['_rev'])} is not the write's HLC`);
 }

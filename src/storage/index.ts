@@ -56,6 +56,8 @@ export interface Storage {
   commitNow(): void;
   /** Told after every commit; the change log's lastSeq() is then the committed high-water seq. */
   onCommit(listener: () => void): () => void;
+  /** Rolls back what is not committed yet, as a crash of the process would; see WritePath.crash. */
+  crash(): void;
   /**
    * Removes the documents whose ttl index says they expired by `nowMs` (default: the clock's now),
    * through the normal remove path so the deletions replicate; returns how many it removed.
@@ -102,6 +104,7 @@ export function openStorage(opts: StorageOptions): Storage {
     whenCommitted: (done) => w.whenCommitted(done),
     commitNow: () => w.commitNow(),
     onCommit: (listener) => w.onCommit(listener),
+    crash: () => w.crash(),
     sweepExpired: (nowMs = clock.now()) =>
       write(() => {
         let removed = 0;

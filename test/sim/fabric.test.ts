@@ -17,7 +17,7 @@ function started(): SimFabric {
 
 function insert(p: SimPop, key: string, body: Record<string, unknown> = {}): void {
   const s = p.storage;
-  s.documents.transaction(() => {
+  s.write(() => {
     const c = s.collections.get('_system', 'c') ?? s.collections.create('_system', { name: 'c' });
     s.documents.insert(c, { _key: key, ...body });
   });

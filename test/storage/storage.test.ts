@@ -158,6 +158,28 @@ describe('group commit', () => {
     expect(s.changes.since(0, 100).map((e) => e.op)).toEqual(['collection.create']);
   });
 
+  it('a crash rolls back the open group: its writes, log entries and cached collections are gone, its waiters told it failed', () => {
+    const s = openReplica();
+    const c = commit(s, () => s.collections.create('_system', { name: 'c' }));
+    const committedBefore = s.changes.lastSeq();
+    s.write(() => s.documents.insert(c, { _key: 'lost' }));
+    s.write(() => s.collections.create('_system', { name: 'lost' }));
+    const told: string[] = [];
+    s.whenCommitted((err) => told.push(err === undefined ? 'committed' : (err as Error).message));
+    s.crash();
+    expect(told).toEqual(['storage: the PoP crashed before this write committed']);
+    expect(s.db.inTransaction).toBe(false);
+    expect(s.documents.get(c, 'lost')).toBeUndefined();
+    expect(s.collections.get('_system', 'lost')).toBeUndefined();
+    expect(s.changes.lastSeq()).toBe(committedBefore);
+    // The commit that was scheduled finds nothing; later writes commit as usual.
+    s.clock.runDue();
+    commit(s, () => s.documents.insert(c, { _key: 'after' }));
+    expect(s.changes.since(committedBefore, 100).map((e) => e.key)).toEqual(['after']);
+    s.crash();
+    expect(s.documents.get(c, 'after')).toBeDefined();
+  });
+
   it('commits what is pending before the database closes', () => {
     const path = dbPath();
     const a = openReplica('r1', 0, { path });
