@@ -128,6 +128,22 @@ describe('SimFabric', () => {
     expect(b.storage.applier.appliedSeq(a.name)).toBe(a.storage.changes.lastSeq());
   });
 
+  it('ships a backlog larger than one frame holds in several frames, in order', () => {
+    const f = started();
+    f.runUntilIdle();
+    const [a, b] = f.pops as [SimPop, SimPop];
+    f.setLink(a.name, b.name, { cut: true });
+    for (let i = 0; i < 2500; i++) insert(a, `k${String(i).padStart(4, '0')}`);
+    f.runUntilIdle();
+    const before = f.network.messages;
+    f.heal();
+    expect(f.runUntilIdle()).toBe(true);
+    expect(keysAt(b)).toHaveLength(2500);
+    expect(b.storage.applier.appliedSeq(a.name)).toBe(a.storage.changes.lastSeq());
+    // Three frames of changes and their three acks.
+    expect(f.network.messages - before).toBe(6);
+  });
+
   it('names an unknown PoP', () => {
     const f = started();
     expect(() => f.kill('nowhere')).toThrow(/no PoP 'nowhere'.*known: /);
