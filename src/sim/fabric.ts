@@ -1,7 +1,7 @@
 import { ManualClock } from '../core/clock.js';
 import { createRng } from '../core/rng.js';
 import { DEFAULT_LINK_SETTINGS, linkSettingsProblem, MemoryNetwork, Replicator, type LinkSettings } from '../replication/index.js';
-import { openStorage, type ApplyStats, type Storage } from '../storage/index.js';
+import { openStorage, type ApplyStats, type RegisterMerge, type Storage } from '../storage/index.js';
 import type { Topology } from '../topology/index.js';
 
 export interface SimFabricOptions {
@@ -11,8 +11,10 @@ export interface SimFabricOptions {
   clock?: ManualClock;
   /** Told of every warning a replicator logs. */
   warn?: (region: string, msg: string) => void;
-  /** Told of every batch a PoP applied, after it committed. */
+  /** Told of every batch a PoP applied (before it commits). */
   onApplied?: (region: string, origin: string, stats: ApplyStats) => void;
+  /** A replacement register merge for every replica (StorageOptions.merge): only to show a broken one is caught. */
+  merge?: RegisterMerge;
 }
 
 /** One simulated PoP: a real replica and, while it is up, a real replicator. */
@@ -59,7 +61,8 @@ export class SimFabric {
     this.clock = o.clock ?? new ManualClock();
     this.network = new MemoryNetwork(this.clock);
     o.topology.regions.forEach((r, ordinal) => {
-      this.byName.set(r.name, new Pop(r.name, openStorage({ path: undefined, region: r.name, regionOrdinal: ordinal, clock: this.clock })));
+      const storage = openStorage({ path: undefined, region: r.name, regionOrdinal: ordinal, clock: this.clock, ...(o.merge ? { merge: o.merge } : {}) });
+      this.byName.set(r.name, new Pop(r.name, storage));
     });
   }
 

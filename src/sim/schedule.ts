@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createRng, type Rng } from '../core/rng.js';
 import type { LinkSettings } from '../replication/index.js';
+import type { RegisterMerge } from '../storage/index.js';
 import type { Topology } from '../topology/index.js';
 import { describeChange, type AckedChange } from './changes.js';
 import { SimFabric } from './fabric.js';
@@ -21,6 +22,8 @@ export interface ScheduleOptions {
   space?: WriteSpace;
   /** Keep the network's events and hash them with the applied batches into `traceHash`. */
   trace?: boolean;
+  /** A replacement register merge (StorageOptions.merge): only to show that a broken rule is caught. */
+  merge?: RegisterMerge;
 }
 
 export interface ScheduleResult {
@@ -59,6 +62,7 @@ export function runSchedule(o: ScheduleOptions): ScheduleResult {
   const warnings: string[] = [];
   const fabric = new SimFabric({
     topology,
+    ...(o.merge ? { merge: o.merge } : {}),
     warn: (region, msg) => warnings.push(`${region}: ${msg}`),
     onApplied: (region, origin, st) => {
       trace?.update(`apply ${fabric.clock.now()} ${region}<${origin} ${JSON.stringify(st)}\n`);

@@ -5,6 +5,7 @@ import { ChangeLog } from './changelog.js';
 import { CollectionStore } from './collections.js';
 import { openDatabase, type Db } from './database.js';
 import { DocumentStore } from './documents.js';
+import type { RegisterMerge } from './registers.js';
 import { Applier } from './apply.js';
 import { IndexStore } from './indexes.js';
 import { DocumentScanner } from './pushdown.js';
@@ -18,7 +19,7 @@ export * from './apply.js';
 export * from './indexes.js';
 export * from './pushdown.js';
 export * from './restql.js';
-export { applyWrite, type RegisterState, type RegisterWrite, type Meta } from './registers.js';
+export { applyWrite, type RegisterMerge, type RegisterState, type RegisterWrite, type Meta } from './registers.js';
 export { clockOf, compareClocks, newer } from './clocks.js';
 export { SCHEMA_VERSION } from './migrations.js';
 
@@ -29,6 +30,12 @@ export interface StorageOptions {
   regionOrdinal: number;
   /** The fabric's clock: HLC physical time, change log times, ttl expiry and the group commit's deferral. */
   clock: Clock;
+  /**
+   * Replaces the document register merge (registers.ts `applyWrite`) for this replica's local and
+   * replicated document writes. An extension point with one user: the simulation's test that a
+   * deliberately broken merge rule is caught. Anything but the default breaks convergence.
+   */
+  merge?: RegisterMerge;
 }
 
 /** One PoP's replica: the SQLite database and the stores over it. */
@@ -84,7 +91,7 @@ export function openStorage(opts: StorageOptions): Storage {
   const collections = new CollectionStore(db, w, changes, hlc, opts.region);
   const indexes = new IndexStore(db, w, collections, changes, hlc, opts.region, opts.regionOrdinal);
   caches.push(collections, indexes);
-  const documents = new DocumentStore(db, w, collections, changes, hlc, opts.region, opts.regionOrdinal, indexes);
+  const documents = new DocumentStore(db, w, collections, changes, hlc, opts.region, opts.regionOrdinal, indexes, opts.merge);
   const restql = new RestqlStore(db, w, changes, hlc, opts.region);
   const applier = new Applier(db, w, collections, documents, hlc, indexes, restql);
   const write = <T>(fn: () => T): T => w.write(fn);

@@ -65,6 +65,9 @@ function ordered(body: Body, a: Record<string, string> | undefined): Body {
   return out;
 }
 
+/** The shape of the document register merge; see StorageOptions.merge. */
+export type RegisterMerge = (prev: RegisterState | undefined, clock: string, w: RegisterWrite) => RegisterState | undefined;
+
 /** Applies one write; returns undefined when it changes nothing (every register is newer). */
 export function applyWrite(prev: RegisterState | undefined, clock: string, w: RegisterWrite): RegisterState | undefined {
   const state = prev ?? NEVER;
