@@ -70,6 +70,7 @@ export function runSchedule(o: ScheduleOptions): ScheduleResult {
       if (crashOnApply.delete(region)) {
         say(`kill ${region} while it applies a batch from ${origin}`);
         fabric.kill(region);
+        faults.kill++;
       }
     },
   });
@@ -136,7 +137,11 @@ export function runSchedule(o: ScheduleOptions): ScheduleResult {
     crashOnApply.clear();
     say('heal everything, restart every killed PoP');
     fabric.heal();
-    for (const p of fabric.pops) if (!p.up) fabric.restart(p.name);
+    for (const p of fabric.pops) {
+      if (p.up) continue;
+      fabric.restart(p.name);
+      faults.restart++;
+    }
     if (!fabric.runUntilIdle(FABRIC_SETTLE_MS)) failures.push(`still busy after ${FABRIC_SETTLE_MS} ms of virtual time after healing`);
     if (!fabric.drained()) failures.push(`not drained after healing: ${undrained(fabric).join(', ')}`);
     failures.push(...warnings.slice(0, 5).map((w) => `replication warned: ${w}`));
@@ -259,9 +264,10 @@ function injectFault(
       const victim = up[rng.int(up.length)]!.name;
       const when = rng.int(3);
       if (when === 2) {
+        // Counted when it happens.
         crashOnApply.add(victim);
         say(`kill ${victim} the next time it applies a batch`);
-        return kind;
+        return undefined;
       }
       // In the middle of a write: it has not committed, so it is lost, never acknowledged.
       if (when === 1) writeAt(victim);
