@@ -8,7 +8,9 @@ import { cursorRoutes } from './cursor.js';
 import { CursorStore } from './cursor-store.js';
 import { datacenterRoutes } from './datacenter.js';
 import { documentRoutes } from './document.js';
+import { registerEndpoints } from './endpoints.js';
 import { registerErrorHandler } from './error-handler.js';
+import { GDN_ENDPOINTS } from './gdn-endpoints.js';
 import { guardProblem } from './host-guard.js';
 import { indexRoutes } from './indexes.js';
 import { normalizeUrl } from './paths.js';
@@ -33,6 +35,7 @@ export function buildApp(ctx: ApiContext, opts: AppOptions = {}): FastifyInstanc
   }) as unknown as FastifyInstance;
 
   registerErrorHandler(app);
+  registerEndpoints(app, GDN_ENDPOINTS);
   registerBodyParser(app);
 
   // First of all: a foreign Host or a cross-site write goes no further (host-guard.ts).

@@ -27,9 +27,6 @@ export function registerErrorHandler(app: FastifyInstance): void {
     req.log.error({ err }, 'unexpected error');
     return sendError(reply, new GdnError('INTERNAL', `internal error: ${err.message}`));
   });
-  app.setNotFoundHandler((req, reply) =>
-    sendError(reply, new GdnError('NOT_FOUND', `unknown path '${req.url.split('?')[0] ?? ''}'`)),
-  );
 }
 
 export { ERRORS };

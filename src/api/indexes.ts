@@ -64,12 +64,13 @@ export function indexRoutes(ctx: ApiContext): FastifyPluginAsync {
       return reply.code(r.code).send(r.body);
     });
 
-    app.post<{ Params: { fabric: string; type: string }; Querystring: Query; Body: unknown }>('/_fabric/:fabric/index/:type', async (req, reply) => {
-      const t = req.params.type;
-      if (t !== 'general' && !(INDEX_TYPES as readonly string[]).includes(t)) throw gdnError('NOT_FOUND', `unknown index type path '${t}'`);
-      const r = create(req.params.fabric, req.query, req.body, t === 'general' ? undefined : t);
-      return reply.code(r.code).send(r.body);
-    });
+    // One route per typed path GDN has (`POST /_api/index/persistent`, ...), so another type is 404.
+    for (const t of [...INDEX_TYPES, 'general']) {
+      app.post<{ Params: { fabric: string }; Querystring: Query; Body: unknown }>(`/_fabric/:fabric/index/${t}`, async (req, reply) => {
+        const r = create(req.params.fabric, req.query, req.body, t === 'general' ? undefined : t);
+        return reply.code(r.code).send(r.body);
+      });
+    }
 
     type ById = { Params: { fabric: string; collection: string; id: string } };
     app.get<ById>('/_fabric/:fabric/index/:collection/:id', async (req) => {

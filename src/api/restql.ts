@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { gdnError } from '../core/errors.js';
-import { validateQuery } from '../query/index.js';
+import { declaredBindVars, validateQuery } from '../query/index.js';
 import type { SavedQuery } from '../storage/index.js';
 import type { ApiContext } from './context.js';
 import type { CursorPage, CursorStore } from './cursor-store.js';
@@ -69,9 +69,7 @@ export function restqlRoutes(ctx: ApiContext, cursors: CursorStore): FastifyPlug
       return { error: false, code: 200, result: describe(write(() => store.create(req.params.fabric, query.name, { value: query.value, parameter: query.parameter ?? {} }))) };
     });
 
-    const list = async (req: { params: { fabric: string } }) => ({ error: false, code: 200, result: store.list(req.params.fabric).map(describe) });
-    app.get<P>('/_fabric/:fabric/restql/user', list);
-    app.get<P>('/_fabric/:fabric/restql', list);
+    app.get<P>('/_fabric/:fabric/restql/user', async (req) => ({ error: false, code: 200, result: store.list(req.params.fabric).map(describe) }));
 
     app.put<P>('/_fabric/:fabric/restql/:name', async (req) => {
       const { query } = parse(UpdateBody, req.body, 'expecting {"query": {"value", "parameter"}}');
@@ -90,8 +88,11 @@ export function restqlRoutes(ctx: ApiContext, cursors: CursorStore): FastifyPlug
     app.post<P>('/_fabric/:fabric/restql/execute/:name', async (req, reply) => {
       const body = parse(ExecuteBody, req.body ?? undefined, 'expecting {"bindVars": {...}, "batchSize": n}');
       const saved = store.require(req.params.fabric, req.params.name);
-      // Saved parameter values are defaults; the caller's bindVars win.
-      const bindVars = { ...saved.parameter, ...body?.bindVars };
+      // Saved parameter values are defaults for the names the query declares; the caller's bindVars
+      // win. A default for a name the query does not use is dropped, or the run would fail with 1552.
+      const declared = declaredBindVars(saved.value);
+      const defaults = Object.fromEntries(Object.entries(saved.parameter).filter(([name]) => declared.includes(name)));
+      const bindVars = { ...defaults, ...body?.bindVars };
       const outcome = runQuery(ctx, req.params.fabric, saved.value, bindVars);
       const first = cursors.open({ rows: outcome.result, batchSize: body?.batchSize ?? DEFAULT_BATCH, ttlMs: TTL_MS, count: false, extra: outcome.extra });
       return reply.code(201).send(page(first, 201));

@@ -1,6 +1,4 @@
 /** A tiny client for the /_emu API of a running fabric, for the control commands. */
-export const DEFAULT_URL = process.env['FABRIC_EMU_URL'] ?? 'http://127.0.0.1:8530';
-
 export class ControlError extends Error {}
 
 export async function emu<T = unknown>(base: string, method: string, path: string, body?: unknown): Promise<T> {
@@ -12,7 +10,7 @@ export async function emu<T = unknown>(base: string, method: string, path: strin
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   } catch (e) {
-    throw new ControlError(`cannot reach a fabric at ${base} (${(e as Error).message}); is 'fabric-emu up' running? (--url or FABRIC_EMU_URL)`);
+    throw new ControlError(`cannot reach a fabric at ${base} (${(e as Error).message}); is 'fabric-emu up' running with this --data-dir? (or give --url, or FABRIC_EMU_URL)`);
   }
   const text = await res.text();
   if (!res.ok) {

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { DEFAULT_TIMEOUT_MS, startDevServer } from '../index.js';
-import { DEFAULT_URL } from './client.js';
 import { positiveInt } from './invoke.js';
+import { fabricUrl, withFabricOptions, type FabricFlags } from './run-file.js';
 import { onShutdown } from './shutdown.js';
 
 function port(v: string): number {
@@ -11,16 +11,15 @@ function port(v: string): number {
 }
 
 export function registerDev(program: Command): void {
-  program
-    .command('dev <handler>')
-    .description('serve an edge handler over HTTP as if deployed at a region, reloading it when its files change')
+  withFabricOptions(
+    program.command('dev <handler>').description('serve an edge handler over HTTP as if deployed at a region, reloading it when its files change'),
+  )
     .requiredOption('--at <region>', 'where the handler runs: a region name, or lat,lon')
     .option('--port <port>', 'port to serve on (0: any free port)', port, 8787)
     .option('--host <host>', 'address to bind', '127.0.0.1')
-    .option('--url <url>', 'global URL of the fabric', DEFAULT_URL)
     .option('--timeout <ms>', 'answer 502 when the handler takes longer than this', positiveInt, DEFAULT_TIMEOUT_MS)
-    .action(async (handler: string, o: { at: string; port: number; host: string; url: string; timeout: number }) => {
-      const dev = await startDevServer(handler, { url: o.url, at: o.at, port: o.port, host: o.host, timeoutMs: o.timeout });
+    .action(async (handler: string, o: FabricFlags & { at: string; port: number; host: string; timeout: number }) => {
+      const dev = await startDevServer(handler, { url: fabricUrl(o), at: o.at, port: o.port, host: o.host, timeoutMs: o.timeout });
       console.log(`fabric-emu dev ready: ${dev.url()} (handler ${handler} at ${o.at}; edits reload it)`);
       onShutdown(() => dev.close());
     });

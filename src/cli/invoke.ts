@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import { DEFAULT_TIMEOUT_MS, HandlerError, invokeHandler } from '../index.js';
-import { DEFAULT_URL } from './client.js';
+import { fabricUrl, withFabricOptions, type FabricFlags } from './run-file.js';
 
 export function positiveInt(v: string): number {
   const n = Number(v);
@@ -24,16 +24,17 @@ function readEvent(file: string): unknown {
 }
 
 export function registerInvoke(program: Command): void {
-  program
-    .command('invoke <handler>')
-    .description('run an edge handler (Lambda or Workers style) once as if deployed at a region, against the nearest live PoP; prints its response as JSON')
+  withFabricOptions(
+    program
+      .command('invoke <handler>')
+      .description('run an edge handler (Lambda or Workers style) once as if deployed at a region, against the nearest live PoP; prints its response as JSON'),
+  )
     .requiredOption('--at <region>', 'where the handler runs: a region name, or lat,lon')
     .option('--event <file>', 'JSON event (Lambda style) or { method, path, headers, body } request (Workers style)')
-    .option('--url <url>', 'global URL of the fabric', DEFAULT_URL)
     .option('--timeout <ms>', 'give up on the handler after this long', positiveInt, DEFAULT_TIMEOUT_MS)
-    .action(async (handler: string, o: { at: string; event?: string; url: string; timeout: number }) => {
+    .action(async (handler: string, o: FabricFlags & { at: string; event?: string; timeout: number }) => {
       const r = await invokeHandler(handler, {
-        url: o.url,
+        url: fabricUrl(o),
         at: o.at,
         timeoutMs: o.timeout,
         ...(o.event !== undefined ? { event: readEvent(o.event) } : {}),

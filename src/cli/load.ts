@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadFixture, type LoadSummary } from '../index.js';
-import { DEFAULT_URL } from './client.js';
 import { progressLine } from './progress.js';
+import { fabricUrl, withFabricOptions, type FabricFlags } from './run-file.js';
 
 const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
@@ -29,12 +29,13 @@ export async function loadWithProgress(dir: string, url: string, region: string 
 }
 
 export function registerLoad(program: Command): void {
-  program
-    .command('load <dir>')
-    .description('load a fixture (collections, indexes, documents, saved queries) into a running fabric through one PoP, then wait for replication')
-    .option('--url <url>', 'global URL of the fabric', DEFAULT_URL)
+  withFabricOptions(
+    program
+      .command('load <dir>')
+      .description('load a fixture (collections, indexes, documents, saved queries) into a running fabric through one PoP, then wait for replication'),
+  )
     .option('--region <name>', 'the PoP to write through (default: the first region)')
-    .action(async (dir: string, o: { url: string; region?: string }) => {
-      console.log(summaryLine(await loadWithProgress(dir, o.url, o.region)));
+    .action(async (dir: string, o: FabricFlags & { region?: string }) => {
+      console.log(summaryLine(await loadWithProgress(dir, fabricUrl(o), o.region)));
     });
 }

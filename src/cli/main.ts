@@ -3,7 +3,7 @@ import { EdgeFabricError, FixtureError, FixtureLoadError, HandlerError, Topology
 import { ControlError } from './client.js';
 import { registerControl } from './control.js';
 import { registerDev } from './dev.js';
-import { UsageError } from './errors.js';
+import { StartError, UsageError } from './errors.js';
 import { registerInvoke } from './invoke.js';
 import { registerLoad } from './load.js';
 import { registerRegion } from './region.js';
@@ -43,14 +43,9 @@ export async function main(argv: string[]): Promise<void> {
       console.error(`fabric-emu: ${e.message}`);
       process.exit(2);
     }
-    if (e instanceof ControlError || e instanceof FixtureLoadError || e instanceof HandlerError || e instanceof EdgeFabricError) {
+    if (e instanceof StartError || e instanceof ControlError || e instanceof FixtureLoadError || e instanceof HandlerError || e instanceof EdgeFabricError) {
       console.error(`fabric-emu: ${e.message}`);
       process.exit(1);
-    }
-    const err = e as NodeJS.ErrnoException;
-    if (err.code === 'EADDRINUSE') {
-      console.error(`fabric-emu: ${err.message}: a port in the topology is taken; set it to 0 for any free port`);
-      process.exit(2);
     }
     throw e;
   }

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { fabricSecret, startRegion, type DatacenterInfo } from '../index.js';
-import { UsageError } from './errors.js';
+import { StartError, UsageError } from './errors.js';
 import { allowed } from './up.js';
 import { onShutdown } from './shutdown.js';
 import { resolveTopology, type TopologyFlags } from './topology.js';
@@ -48,6 +48,7 @@ export function registerRegion(program: Command): void {
       }
       const ports = flags.ports ?? {};
       const datacenters = (): DatacenterInfo[] => topology.regions.map((r) => ({ ...r, host: flags.host, port: ports[r.name] ?? r.port }));
+      const port = ports[name] ?? topology.regions.find((r) => r.name === name)!.port;
       const dataDir = flags.ephemeral ? undefined : resolve(flags.dataDir);
       const region = await startRegion({
         secret: fabricSecret(dataDir),
@@ -60,6 +61,9 @@ export function registerRegion(program: Command): void {
         ...(ports[name] ? { port: ports[name] } : {}),
         holdReplication: flags.holdReplication === true,
         ...allowed(flags),
+      }).catch((e: unknown) => {
+        if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+        throw new StartError(`cannot start: region ${name} needs port ${port} on ${flags.host}, which another program is using`);
       });
       console.log(`fabric-emu region ${name} ready: ${region.url()}`);
       onShutdown(() => region.close());

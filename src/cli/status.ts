@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { FabricStatus } from '../index.js';
-import { DEFAULT_URL, emu } from './client.js';
+import { emu } from './client.js';
+import { fabricUrl, withFabricOptions, type FabricFlags } from './run-file.js';
 import { table } from './table.js';
 
 const ms = (v: number | null) => (v === null ? '-' : `${v}`);
@@ -26,13 +27,10 @@ export function formatStatus(s: FabricStatus): string {
 }
 
 export function registerStatus(program: Command): void {
-  program
-    .command('status')
-    .description('regions and replication links of a running fabric: state, seqs, queue depth, lag')
-    .option('--url <url>', 'global URL of the fabric', DEFAULT_URL)
+  withFabricOptions(program.command('status').description('regions and replication links of a running fabric: state, seqs, queue depth, lag'))
     .option('--json', 'print the raw JSON')
-    .action(async (o: { url: string; json?: boolean }) => {
-      const s = await emu<FabricStatus>(o.url, 'GET', '/_emu/status');
+    .action(async (o: FabricFlags & { json?: boolean }) => {
+      const s = await emu<FabricStatus>(fabricUrl(o), 'GET', '/_emu/status');
       console.log(o.json ? JSON.stringify(s, null, 2) : formatStatus(s));
     });
 }

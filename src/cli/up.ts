@@ -1,8 +1,12 @@
+import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { allowedHostsFromEnv, readManifest, startFabric, startProcessFabric, type Topology } from '../index.js';
-import { UsageError } from './errors.js';
+import { StartError, UsageError } from './errors.js';
+import { Leftovers } from './leftovers.js';
 import { loadWithProgress, summaryLine } from './load.js';
+import { checkPorts, portTaken } from './ports.js';
+import { DEFAULT_DATA_DIR, RunFile } from './run-file.js';
 import { onShutdown } from './shutdown.js';
 import { table } from './table.js';
 import { resolveTopology, type TopologyFlags } from './topology.js';
@@ -22,6 +26,7 @@ interface Started {
   topology: Topology;
   urls: [name: string, url: string][];
   globalUrl: string;
+  close(): Promise<void>;
 }
 
 function describe(f: Started, flags: UpFlags, dataDir: string | undefined): string {
@@ -43,18 +48,72 @@ function describe(f: Started, flags: UpFlags, dataDir: string | undefined): stri
   ].join('\n');
 }
 
-/** Loads the --fixture (if any), then says ready: a test that waits for the ready line sees the data. */
-async function ready(globalUrl: string, flags: UpFlags, close: () => Promise<void>): Promise<void> {
+async function start(topology: Topology, flags: UpFlags, dataDir: string | undefined): Promise<Started> {
+  const common = { topology, latency: flags.latency, host: flags.host, clientRegion: flags.clientRegion, ...allowed(flags) };
+  if (flags.processes) {
+    const f = await startProcessFabric({ ...common, dataDir: dataDir! });
+    return { topology, urls: topology.regions.map((r) => [r.name, f.regionUrl(r.name)]), globalUrl: f.globalUrl(), close: () => f.close() };
+  }
+  const f = await startFabric({ ...common, dataDir });
+  return { topology, urls: f.regions.map((r) => [r.name, r.url()]), globalUrl: f.globalUrl(), close: () => f.close() };
+}
+
+/**
+ * Takes the data dir's lock, starts the fabric and records its URLs there. A start that fails
+ * removes what it created (replica files, the run file, the dir if it was new) and says what failed.
+ */
+async function up(topology: Topology, flags: UpFlags): Promise<void> {
+  const dir = resolve(flags.dataDir);
+  const dataDir = flags.ephemeral ? undefined : dir;
+  const leftovers = new Leftovers(dir);
+  mkdirSync(dir, { recursive: true });
+  let run: RunFile;
+  try {
+    run = RunFile.acquire(dir, (msg) => console.error(msg));
+  } catch (e) {
+    leftovers.remove();
+    throw e;
+  }
+  const abandon = async (e: unknown, close?: () => Promise<void>): Promise<never> => {
+    if (close) await close();
+    run.release();
+    leftovers.remove();
+    const failure = (await portTaken(e, topology, flags.host)) ?? e;
+    if (failure instanceof StartError) throw new StartError(`${failure.message}\nfabric-emu: the files this start created in ${dir} are removed`);
+    throw failure;
+  };
+  let f: Started | undefined;
+  // Signal handlers go first: a SIGINT while starting would otherwise kill the process with the
+  // run file and half-made replicas left behind, and one sent right after the ready line too.
+  onShutdown(async () => {
+    if (!f) {
+      run.release();
+      leftovers.remove();
+      return;
+    }
+    await f.close();
+    run.release();
+    if (flags.ephemeral) leftovers.removeDirIfEmpty();
+  });
+  try {
+    await checkPorts(topology, flags.host);
+    f = await start(topology, flags, dataDir);
+  } catch (e) {
+    return abandon(e);
+  }
+  const started = f;
+  run.record(started.globalUrl, Object.fromEntries(started.urls));
+  console.log(describe(started, flags, dataDir));
+  // A bad fixture fails the start; a test that waits for the ready line sees the data.
   if (flags.fixture) {
     try {
-      console.log(summaryLine(await loadWithProgress(flags.fixture, globalUrl, undefined)));
+      console.log(summaryLine(await loadWithProgress(flags.fixture, started.globalUrl, undefined)));
     } catch (e) {
-      await close();
-      throw e;
+      f = undefined;
+      return abandon(e, () => started.close());
     }
   }
-  console.log(`fabric-emu ready: ${globalUrl}`);
-  onShutdown(close);
+  console.log(`fabric-emu ready: ${started.globalUrl}`);
 }
 
 /** `--allow-host` adds to FABRIC_EMU_ALLOWED_HOSTS; `*` answers any host. */
@@ -71,8 +130,8 @@ export function registerUp(program: Command): void {
     .description('start every PoP of the topology and serve the GDN API on each')
     .option('-c, --config <file>', 'topology file (default: ./regions.yaml, else the embedded default)')
     .option('-p, --preset <name>', 'a built-in topology instead of a file (seed-4, global-25)')
-    .option('-d, --data-dir <dir>', 'where each PoP keeps its SQLite replica', '.fabric-emu')
-    .option('--ephemeral', 'keep all data in memory; nothing survives exit')
+    .option('-d, --data-dir <dir>', 'where each PoP keeps its SQLite replica, and the run file other commands find the fabric by', DEFAULT_DATA_DIR)
+    .option('--ephemeral', 'keep all data in memory; nothing survives exit (the run file still goes in --data-dir)')
     .option('--no-latency', 'inject no client or replication delays')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--processes', 'run each PoP in its own child process (so one can be killed with SIGKILL)')
@@ -87,16 +146,9 @@ export function registerUp(program: Command): void {
       }
       // A bad manifest fails here, before any PoP starts.
       if (flags.fixture) readManifest(flags.fixture);
-      const dataDir = flags.ephemeral ? undefined : resolve(flags.dataDir);
-      if (flags.processes) {
-        if (!dataDir) throw new Error('--processes needs a data dir: a killed process keeps its data only on disk (drop --ephemeral)');
-        const f = await startProcessFabric({ topology, dataDir, latency: flags.latency, host: flags.host, clientRegion: flags.clientRegion, ...allowed(flags) });
-        console.log(describe({ topology, urls: topology.regions.map((r) => [r.name, f.regionUrl(r.name)]), globalUrl: f.globalUrl() }, flags, dataDir));
-        await ready(f.globalUrl(), flags, () => f.close());
-        return;
+      if (flags.processes && flags.ephemeral) {
+        throw new UsageError('--processes needs a data dir: a killed process keeps its data only on disk (drop --ephemeral)');
       }
-      const f = await startFabric({ topology, dataDir, latency: flags.latency, host: flags.host, clientRegion: flags.clientRegion, ...allowed(flags) });
-      console.log(describe({ topology, urls: f.regions.map((r) => [r.name, r.url()]), globalUrl: f.globalUrl() }, flags, dataDir));
-      await ready(f.globalUrl(), flags, () => f.close());
+      await up(topology, flags);
     });
 }

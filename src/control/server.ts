@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerBodyParser } from '../api/body.js';
+import { registerEndpoints } from '../api/endpoints.js';
 import { registerErrorHandler } from '../api/error-handler.js';
 import { guardProblem, rawEnvelope } from '../api/host-guard.js';
 import { GlobalForwarder } from './forward.js';
@@ -46,6 +47,7 @@ export function buildControlApp(control: FabricControl, routing: GlobalRouting):
     },
   }) as unknown as FastifyInstance;
   registerErrorHandler(app);
+  registerEndpoints(app, []);
   registerBodyParser(app);
   app.addHook('onRequest', async (req) => {
     const refused = guardProblem(req.method, req.headers, routing.allowedHosts);

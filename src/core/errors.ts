@@ -21,6 +21,7 @@ export const ERRORS = {
   METHOD_NOT_ALLOWED: spec(405, 405, 'method not supported'),
   REQUEST_TOO_LARGE: spec(413, 413, 'request entity too large'),
   INTERNAL: spec(4, 500, 'internal error'),
+  NOT_IMPLEMENTED: spec(9, 501, 'not implemented'),
   SHUTTING_DOWN: spec(30, 503, 'shutdown in progress'),
   RESOURCE_LIMIT: spec(32, 503, 'resource limit exceeded'),
   SERVICE_UNAVAILABLE: spec(503, 503, 'service unavailable'),

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const SECRET_FILE = 'fabric.secret';
@@ -21,13 +21,33 @@ export function fabricSecret(dataDir: string | undefined, env: NodeJS.ProcessEnv
   if (dataDir === undefined) return fresh;
   const file = join(dataDir, SECRET_FILE);
   mkdirSync(dataDir, { recursive: true });
-  try {
-    writeFileSync(file, `${fresh}\n`, { mode: 0o600, flag: 'wx' });
-    return fresh;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  if (createWhole(file, fresh)) return fresh;
+  let kept = readFileSync(file, 'utf8').trim();
+  // An empty file is what a first start killed between creating and writing it left (before the
+  // file was made whole in one step): make the secret it never got.
+  if (kept === '') {
+    rmSync(file, { force: true });
+    if (createWhole(file, fresh)) return fresh;
+    kept = readFileSync(file, 'utf8').trim();
   }
-  const kept = readFileSync(file, 'utf8').trim();
   if (kept.length < 16) throw new Error(`${file} holds no usable secret (delete it to make a new one)`);
   return kept;
+}
+
+/**
+ * Creates `file` holding the secret unless it exists: written to a temporary file first and linked
+ * into place, so a start interrupted at any moment leaves either no secret file or a whole one.
+ */
+function createWhole(file: string, secret: string): boolean {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${secret}\n`, { mode: 0o600 });
+  try {
+    linkSync(tmp, file);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    return false;
+  } finally {
+    rmSync(tmp, { force: true });
+  }
 }

@@ -178,6 +178,11 @@ function analyzed(text: string): Analyzed {
   return entry;
 }
 
+/** The bind parameters a query declares (`@@c` as `@c`), from the same cache executeQuery uses. */
+export function declaredBindVars(query: string): readonly string[] {
+  return analyzed(query).info.bindVars;
+}
+
 function prepare(text: string, bindVars: unknown, source: QueryDataSource | null): Prepared {
   const parsed = analyzed(text);
   const info = parsed.info;

@@ -21,4 +21,13 @@ export interface ParserApi {
   parseExpr(): Expr;
   parseSubqueryBody(): Query;
   unexpected(t?: Token): never;
+  error(message: string, t?: Token): never;
+  /** A contextual word (OPTIONS, TO, PRUNE, ...), compared case-insensitively. */
+  word(word: string, t?: Token): boolean;
+  /** options = "OPTIONS" object ; the current token is OPTIONS. */
+  parseOptions(): unknown;
+  /** Runs `f` where ANY is a graph direction unless a comparison follows it. */
+  graphExpr<T>(f: () => T): T;
+  /** Records a feature the engine cannot run; reported (501) if the whole query parses. */
+  unsupported(feature: string, t: Token): void;
 }

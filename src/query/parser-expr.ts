@@ -12,6 +12,15 @@ function numberLiteral(p: ParserApi, text: string, value: number): Expr {
   return { type: 'value', value, pos };
 }
 
+/**
+ * C8QL functions fabric-emu has no implementation of: the geo and fulltext functions that need
+ * their index types, and the ArangoSearch functions that only work inside SEARCH.
+ */
+const UNSUPPORTED_FUNCTIONS: ReadonlySet<string> = new Set([
+  'NEAR', 'WITHIN', 'WITHIN_RECTANGLE', 'FULLTEXT', 'GEO_CONTAINS', 'GEO_INTERSECTS', 'GEO_EQUALS', 'IS_IN_POLYGON',
+  'ANALYZER', 'BOOST', 'PHRASE', 'TOKENS', 'MIN_MATCH', 'BM25', 'TFIDF',
+]);
+
 // reference = identifier | bindParam | "@@"name | array | object | funcCall | "(" expr ")" | "(" query ")" ;
 // literal   = "null" | "true" | "false" | number | string ;
 export function parsePrimaryExpr(p: ParserApi): Expr {
@@ -95,7 +104,11 @@ function parseCall(p: ParserApi): Expr {
     }
   });
   p.expect(')');
-  return { type: 'call', name: name.toUpperCase(), args, pos };
+  const upper = name.toUpperCase();
+  // User-defined functions need /_api/c8qlfunction, which fabric-emu does not serve.
+  if (upper.includes('::')) p.unsupported(`user-defined function ${upper}()`, first);
+  else if (UNSUPPORTED_FUNCTIONS.has(upper)) p.unsupported(`function ${upper}()`, first);
+  return { type: 'call', name: upper, args, pos };
 }
 
 // array = "[" [ expr { "," expr } [","] ] "]" ;

@@ -3,6 +3,7 @@ import type { BinaryOp, CollectionRef, Expr, Pos, Query, SortElement, Statement 
 import { parseErrorMessage, tokenize } from './lexer.js';
 import type { ParserApi } from './parser-api.js';
 import { parsePostfixExpr, parsePrimaryExpr } from './parser-expr.js';
+import { isDirection, parseGraphFor } from './parser-graph.js';
 import { tokenDisplayName, type Token } from './tokens.js';
 
 const STATEMENT_KEYWORDS = new Set([
@@ -10,6 +11,8 @@ const STATEMENT_KEYWORDS = new Set([
 ]);
 /** Deeper nesting is refused so adversarial input cannot overflow the JS stack. */
 const MAX_DEPTH = 250;
+/** v, e, p of a traversal. */
+const MAX_FOR_VARIABLES = 3;
 
 export interface ParseResult {
   query: Query;
@@ -31,6 +34,10 @@ class Parser implements ParserApi {
   private noIn = false;
   /** Set while inside `[* ...]`, where CURRENT names the element. */
   private inExpansion = 0;
+  /** Set while parsing the expressions of a FOR that may be a graph form, where ANY can be a direction. */
+  private graphContext = 0;
+  /** The first syntax the engine cannot run; answered with 501 once the whole query has parsed. */
+  private firstUnsupported: { feature: string; at: Token } | null = null;
   readonly warnings: { code: number; message: string }[] = [];
 
   constructor(private readonly text: string, private readonly tokens: Token[]) {}
@@ -104,6 +111,11 @@ class Parser implements ParserApi {
     }
     const statements = this.parseStatements(true);
     if (this.tok.kind !== 'eof') this.unexpected();
+    if (this.firstUnsupported) {
+      const { feature, at } = this.firstUnsupported;
+      const text = parseErrorMessage(this.text, `${feature} is not supported yet by fabric-emu`, at.offset, at.line, at.column);
+      throw new GdnError('NOT_IMPLEMENTED', `${text}; docs/compatibility.md lists the C8QL fabric-emu runs`);
+    }
     return { query: { withCollections, statements }, warnings: this.warnings };
   }
 
@@ -150,24 +162,38 @@ class Parser implements ParserApi {
     return t.value;
   }
 
-  // for = "FOR" varName "IN" expr [ "SEARCH" expr ] [ "OPTIONS" object ] ;
+  // for = "FOR" varName "IN" expr [ "SEARCH" expr ] [ "OPTIONS" object ]
+  //     | "FOR" varName { "," varName } "IN" ( traversal | shortestPath ) ;   (see parser-graph.ts)
   private parseFor(): Statement {
     const start = this.next();
-    const variable = this.varName();
-    if (this.isOp(',')) this.error('syntax error, graph traversals are not supported by this C8QL implementation');
+    const variables = [this.varName()];
+    while (this.isOp(',') && variables.length < MAX_FOR_VARIABLES) {
+      this.next();
+      variables.push(this.varName());
+    }
+    const variable = variables[0] as string;
     this.expectKw('IN');
-    const source = this.parseExpr();
+    const source = isDirection(this.tok) ? null : this.graphExpr(() => this.parseExpr());
+    if (isDirection(this.tok)) {
+      parseGraphFor(this, variables.length);
+      // Never executed: a recorded unsupported feature makes parseMain throw.
+      return { type: 'for', variable, source: source ?? { type: 'value', value: [], pos: this.pos(start) }, options: null, pos: this.pos(start) };
+    }
+    if (variables.length > 1) this.error('Collections and views FOR loops only allow a single return variable', start);
     let options: Expr | null = null;
+    if (this.isWord('SEARCH')) {
+      this.unsupported('SEARCH (ArangoSearch views)', this.next());
+      this.parseExpr();
+    }
     if (this.tok.kind === 'identifier') {
       if (this.isWord('OPTIONS')) options = this.parseOptions();
-      else if (this.isWord('SEARCH')) this.error('SEARCH condition used on non-view');
       else this.error(`unexpected qualifier '${this.tok.value}', expecting 'SEARCH' or 'OPTIONS'`);
     }
-    return { type: 'for', variable, source, options, pos: this.pos(start) };
+    return { type: 'for', variable, source: source as Expr, options, pos: this.pos(start) };
   }
 
   // options = "OPTIONS" object ;
-  private parseOptions(): Expr {
+  parseOptions(): Expr {
     this.next();
     if (!this.isOp('{')) this.error("'OPTIONS' have to be an object");
     return this.parseExpr();
@@ -426,6 +452,10 @@ class Parser implements ParserApi {
     }
   }
 
+  private startsComparison(t: Token): boolean {
+    return (t.kind === 'op' && ['==', '!=', '<', '<=', '>', '>='].includes(t.value)) || this.isKw('IN', t) || this.isKw('NOT', t);
+  }
+
   // quantifier cmpOp = ("ALL" | "ANY" | "NONE") ("==" | "!=" | "<" | "<=" | ">" | ">=" | "IN" | "NOT" "IN") ;
   private comparisonAfterQuantifier(): BinaryOp {
     const t = this.tok;
@@ -450,7 +480,10 @@ class Parser implements ParserApi {
         if (this.isOp('&&') || this.isKw('AND')) { this.next(); return '&&'; }
         return null;
       case 2:
-        return t.kind === 'keyword' && (v === 'ALL' || v === 'ANY' || v === 'NONE') ? 'Q' : null;
+        if (t.kind !== 'keyword' || (v !== 'ALL' && v !== 'ANY' && v !== 'NONE')) return null;
+        // In a FOR that may be a graph form, `ANY` is the direction unless a comparison follows.
+        if (this.graphContext > 0 && v === 'ANY' && !this.startsComparison(this.peek())) return null;
+        return 'Q';
       case 3:
         if (t.kind === 'op' && (v === '==' || v === '!=' || v === '=~' || v === '!~')) { this.next(); return v; }
         if (this.isKw('LIKE')) { this.next(); return 'LIKE'; }
@@ -522,6 +555,14 @@ class Parser implements ParserApi {
   nest<T>(f: () => T): T {
     this.enter();
     try { return f(); } finally { this.depth--; }
+  }
+  word(word: string, t?: Token): boolean { return this.isWord(word, t); }
+  graphExpr<T>(f: () => T): T {
+    this.graphContext++;
+    try { return f(); } finally { this.graphContext--; }
+  }
+  unsupported(feature: string, at: Token): void {
+    this.firstUnsupported ??= { feature, at };
   }
 }
 

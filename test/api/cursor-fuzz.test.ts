@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testRegion, type TestRegion } from '../helpers/client.js';
-import { loadCases } from '../query/conformance-helpers.js';
+import { seedQueries } from '../query/cases/index.js';
 import { mutate, prng, randomQuery } from '../query/fuzz-gen.js';
 
 let t: TestRegion;
@@ -16,7 +16,7 @@ afterAll(() => t.close());
 describe('fuzz through the HTTP cursor API of a PoP', () => {
   it('10,000 random and mutated queries each get a result or an error envelope, and the PoP keeps serving', async () => {
     const rnd = prng(Number(process.env.FUZZ_SEED ?? 0x5eed));
-    const seeds = loadCases();
+    const seeds = seedQueries();
     const total = Number(process.env.FUZZ_COUNT ?? 10_000);
     const bad: string[] = [];
     const counts = { results: 0, errors: 0 };

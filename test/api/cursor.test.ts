@@ -94,6 +94,14 @@ describe('cursor errors', () => {
     expect(r.body.errorMessage).toContain('at position 1:26');
   });
 
+  it('a graph traversal is 501/9 "not supported yet" with its position, not a syntax error', async () => {
+    const r = await cursor("FOR v, e, p IN 1..2 OUTBOUND 'users/a' knows RETURN v");
+    expect(r.status).toBe(501);
+    expect(r.body).toMatchObject({ error: true, code: 501, errorNum: 9 });
+    expect(r.body.errorMessage).toMatch(/^graph traversal \(OUTBOUND\) is not supported yet by fabric-emu near .* at position 1:21/);
+    expect(r.body.errorMessage).toContain('docs/compatibility.md');
+  });
+
   it('an empty query is 400/1502, a missing one too', async () => {
     expect((await cursor('  ')).body.errorNum).toBe(1502);
     expect((await client.post('/_api/cursor', {})).body.errorNum).toBe(1502);

@@ -52,6 +52,24 @@ describe('RESTQL saved queries', () => {
     expect(given.body.hasMore).toBe(true);
   });
 
+  it('passes only the parameters the query declares: saved defaults for other names are dropped', async () => {
+    // A real app saved `key` as a default and binds `_key` on every call.
+    await save('byKey', 'for d in addresses filter d._key == @_key return d.n', { key: '' });
+    const r = await t.client.post('/_api/restql/execute/byKey', { bindVars: { _key: 'a7' } });
+    expect(r.status).toBe(201);
+    expect(r.body.result).toEqual([7]);
+    await save('zipOrDefault', 'for d in addresses filter d.zip == @zip limit 1 return d.n', { zip: '94105', unused: 1 });
+    expect((await t.client.post('/_api/restql/execute/zipOrDefault', {})).body.result).toEqual([1]);
+  });
+
+  it('refuses a request bindVar the saved query does not declare (1552)', async () => {
+    await save('plain', 'return 1', { x: 1 });
+    const r = await t.client.post('/_api/restql/execute/plain', { bindVars: { y: 2 } });
+    expect(r.status).toBe(400);
+    expect(r.body.errorNum).toBe(1552);
+    expect(r.body.errorMessage).toContain("'y'");
+  });
+
   it('answers clear errors: unknown name, duplicate, bad query, missing bind value, unsupported type', async () => {
     const unknown = await t.client.post('/_api/restql/execute/nope', {});
     expect(unknown.status).toBe(404);

@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, startUp } from '../helpers/cli.js';
 import { get, post } from '../helpers/http.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const TOPOLOGY = `
 name: cli-control
@@ -18,7 +18,7 @@ latency:
 
 describe('control commands against a running fabric', () => {
   it('status, partition, heal, wait, kill and restart', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fabric-emu-cli-'));
+    const dir = tempDir('cli');
     writeFileSync(join(dir, 'regions.yaml'), TOPOLOGY);
     const up = await startUp(['--ephemeral'], dir);
     const url = ['--url', up.globalUrl];

@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, startUp } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const TOPOLOGY = `
 name: cli-test
@@ -15,7 +15,7 @@ latency:
 `;
 
 function workdir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'fabric-emu-cli-'));
+  const dir = tempDir('cli');
   writeFileSync(join(dir, 'regions.yaml'), TOPOLOGY);
   return dir;
 }

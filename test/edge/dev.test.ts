@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import { startFabric, type Fabric } from '../../src/index.js';
 import { BIN } from '../helpers/cli.js';
 import { eventually } from '../helpers/http.js';
 import { testTopology } from '../helpers/topology.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const handler = (name: string) => fileURLToPath(new URL(`./handlers/${name}`, import.meta.url));
 
@@ -46,7 +46,7 @@ async function get(url: string, init?: RequestInit) {
 }
 
 function workdir(...files: string[]): string {
-  const dir = mkdtempSync(join(tmpdir(), 'fabric-emu-dev-'));
+  const dir = tempDir('dev');
   for (const f of files) copyFileSync(handler(f), join(dir, f));
   return dir;
 }

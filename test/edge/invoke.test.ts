@@ -1,11 +1,11 @@
-import { writeFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadFixture, startFabric, type Fabric } from '../../src/index.js';
 import { runCli } from '../helpers/cli.js';
 import { testTopology } from '../helpers/topology.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const handler = (name: string) => here(`./handlers/${name}`);
@@ -31,7 +31,7 @@ describe('fabric-emu invoke', () => {
   });
 
   it('runs a Workers-style handler with env and a request from --event', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fabric-emu-edge-'));
+    const dir = tempDir('edge');
     writeFileSync(join(dir, 'event.json'), JSON.stringify({ method: 'POST', path: '/hello', body: 'hi' }));
     const r = await invoke(handler('region-worker.mjs'), '--at', 'r-ap', '--event', join(dir, 'event.json'));
     expect(r.code).toBe(0);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isGdnError } from '../../src/core/errors.js';
 import { executeQuery } from '../../src/query/index.js';
-import { loadCases } from './conformance-helpers.js';
+import { seedQueries } from './cases/index.js';
 import { MemorySource } from './memory-source.js';
 import { mutate, prng, randomQuery } from './fuzz-gen.js';
 
@@ -15,7 +15,7 @@ describe('fuzz: random and mutated queries', () => {
   it('either return a result or throw a GdnError (10,000+ queries)', () => {
     // FUZZ_SEED / FUZZ_COUNT allow longer exploratory runs; the defaults keep CI deterministic.
     const rnd = prng(Number(process.env.FUZZ_SEED ?? 0xc8c8));
-    const seeds = loadCases();
+    const seeds = seedQueries();
     const limits = { maxSteps: 100_000, maxArrayLength: 100_000, timeoutMs: 2_000 };
     const failures: string[] = [];
     let ok = 0;

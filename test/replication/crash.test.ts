@@ -1,10 +1,8 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startProcessFabric, type ProcessFabric } from '../../src/index.js';
 import { call, get } from '../helpers/http.js';
 import { testTopology } from '../helpers/topology.js';
+import { tempDir } from '../helpers/tmp.js';
 
 let fabric: ProcessFabric | undefined;
 afterEach(async () => {
@@ -15,7 +13,7 @@ afterEach(async () => {
 
 describe('a PoP killed with SIGKILL during a stream of writes (--processes)', () => {
   it('loses no acknowledged write, applies nothing twice and catches up after restart', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'fabric-emu-crash-'));
+    const dataDir = tempDir('crash');
     fabric = await startProcessFabric({ topology: testTopology({ regions: 3, linkMs: 20, accessMs: 0 }), dataDir, latency: true, log: () => undefined });
     const [victim, other, third] = ['r-east', 'r-eu', 'r-ap'].map((n) => fabric!.regionUrl(n)) as [string, string, string];
     expect((await call('POST', `${victim}/_api/collection`, { name: 'c' })).status).toBe(200);

@@ -51,17 +51,23 @@ export function like(text: unknown, pattern: unknown, caseInsensitive: boolean):
 
 const regexCache = new Map<string, RegExp | null>();
 
+/** ICU's leading flag group (`(?i)foo`), which JS RegExp has only as flags. */
+const LEADING_FLAGS = /^\(\?([ims]+)\)/;
+
 /** Compiles an ICU-style regex with JS RegExp; null (→ warning 1543) when invalid. */
 export function compileRegex(pattern: string, caseInsensitive: boolean, global = false): RegExp | null {
-  const flags = `${caseInsensitive ? 'i' : ''}${global ? 'g' : ''}`;
-  const key = `${flags}/${pattern}`;
+  const inline = LEADING_FLAGS.exec(pattern);
+  const body = inline ? pattern.slice(inline[0].length) : pattern;
+  const wanted = new Set(`${caseInsensitive ? 'i' : ''}${global ? 'g' : ''}${inline?.[1] ?? ''}`);
+  const flags = [...wanted].sort().join('');
+  const key = `${flags}/${body}`;
   if (regexCache.has(key)) return regexCache.get(key) ?? null;
   let re: RegExp | null = null;
   try {
-    re = new RegExp(pattern, `${flags}u`);
+    re = new RegExp(body, `${flags}u`);
   } catch {
     try {
-      re = new RegExp(pattern, flags);
+      re = new RegExp(body, flags);
     } catch {
       re = null;
     }

@@ -1,0 +1,68 @@
+import { q, ret, type Feature } from './case.js';
+
+export const arrayOperators: Feature[] = [
+  {
+    feature: '[*] expansion',
+    cases: [
+      ret('[1, 2, 3][*]', [1, 2, 3]),
+      ret('[{ a: 1 }, { a: 2 }][*].a', [1, 2]),
+      ret('[{ a: 1 }, 5, { b: 2 }][*].a', [1, null, null]),
+      ret('null[*]', []),
+      ret('[{ a: [{ b: 1 }, { b: 2 }] }, { a: [{ b: 3 }] }][*].a[*].b', [[1, 2], [3]]),
+      q('FOR o IN orders RETURN o.items[*].sku', [['x', 'y'], ['x'], []]),
+      q('FOR o IN orders RETURN SUM(o.items[*].qty)', [3, 3, 0]),
+      q('LET us = (FOR u IN users RETURN u) RETURN us[*].name', [['Ann', 'Bob', 'Cy', 'dee', 'Eve']]),
+    ],
+  },
+  {
+    feature: '[**] flattening expansion',
+    cases: [
+      ret('[[1, 2], [3]][**]', [1, 2, 3]),
+      ret('[[[1]], [[2, 3]]][***]', [1, 2, 3]),
+      ret('[[{ a: 1 }], [{ a: 2 }]][**].a', [1, 2]),
+      ret('[[1, [2]], [3]][**]', [1, [2], 3]),
+      q('LET nested = (FOR o IN orders RETURN o.items) RETURN nested[**].sku', [['x', 'y', 'x']]),
+    ],
+  },
+  {
+    feature: 'Inline FILTER, LIMIT and RETURN',
+    cases: [
+      ret('[1, 2, 3, 4][* FILTER CURRENT > 2]', [3, 4]),
+      ret('[1, 2, 3, 4][* LIMIT 2]', [1, 2]),
+      ret('[1, 2, 3, 4][* LIMIT 1, 2]', [2, 3]),
+      ret('[1, 2, 3, 4][* LIMIT 0]', []),
+      ret('[1, 2, 3][* RETURN CURRENT * 2]', [2, 4, 6]),
+      ret('[1, 2, 3, 4, 5][* FILTER CURRENT > 1 LIMIT 1, 2 RETURN CURRENT * 10]', [30, 40]),
+      ret('[{ n: "a", v: 1 }, { n: "b", v: 2 }][* FILTER CURRENT.v > 1].n', ['b']),
+      ret('[[1, 2], [3, 4]][** FILTER CURRENT % 2 == 0]', [2, 4]),
+      q('FOR u IN users FILTER LENGTH(u.tags[* FILTER CURRENT == "a"]) > 0 RETURN u._key', ['ann', 'eve']),
+      q('LET us = (FOR u IN users RETURN u) RETURN us[* FILTER CURRENT.age > 26 RETURN CURRENT.name]', [['Ann', 'dee']]),
+    ],
+  },
+  {
+    feature: 'ANY, ALL and NONE comparisons',
+    cases: [
+      ret('[1, 2, 3] ALL IN [2, 3, 4]', false),
+      ret('[2, 3] ALL IN [2, 3, 4]', true),
+      ret('[1, 2] ANY == 2', true),
+      ret('[1, 2] NONE == 3', true),
+      ret('[] ALL > 1', true),
+      ret('[] ANY == 1', false),
+      ret('[] NONE == 1', true),
+      ret('[1] NONE < 0', true),
+      ret('[1, 2, 3] ANY > 2', true),
+      ret('[1, 2, 3] ALL >= 1', true),
+      ret('[1, 2, 3] ALL > 1', false),
+      ret('[1, 2] ANY IN [2, 5]', true),
+      ret('[1, 2] NONE IN [3]', true),
+      ret('[1, 2] ALL NOT IN [3]', true),
+      ret('[1, 2] ALL != 3', true),
+      ret('["a", "b"] ANY == "b"', true),
+      ret('5 ANY == 5', false),
+      ret('[1] ANY IN 5', false),
+      ret('[null, 1] ANY == null', true),
+      q('FOR u IN users FILTER u.tags ANY == "a" RETURN u._key', ['ann', 'eve']),
+      q('FOR u IN users FILTER u.tags ALL IN ["a", "b"] RETURN u._key', ['ann', 'bob', 'dee']),
+    ],
+  },
+];

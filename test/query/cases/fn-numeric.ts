@@ -1,0 +1,58 @@
+import { err, ret, warn, type Feature } from './case.js';
+
+export const numericFunctions: Feature[] = [
+  {
+    feature: 'Numeric functions: rounding and arithmetic',
+    cases: [
+      ret('[FLOOR(2.7), FLOOR(-2.5), CEIL(2.1), CEIL(-2.1)]', [2, -3, 3, -2]),
+      ret('[ABS(-3), ABS("-3"), ABS(null)]', [3, 3, 0]),
+      ret('[ROUND(2.5), ROUND(-2.5), ROUND(-2.51), ROUND(1.4999)]', [3, -2, -3, 1]),
+      ret('[SQRT(16), SQRT(-1)]', [4, null]),
+      ret('[POW(2, 10), POW(0, 0), POW(2, -1)]', [1024, 1, 0.5]),
+      ret('[EXP(0), EXP2(3), LOG(1), LOG(0), LOG2(8), LOG10(1000)]', [1, 8, 0, null, 3, 3]),
+      ret('[SIN(0), COS(0), TAN(0)]', [0, 1, 0]),
+      ret('[ASIN(1), ACOS(2), ATAN(1), ATAN2(1, 1)]', [Math.PI / 2, null, Math.PI / 4, Math.PI / 4]),
+      ret('PI()', Math.PI),
+      ret('[DEGREES(PI()), RADIANS(180)]', [180, Math.PI]),
+      ret('RAND() >= 0 AND RAND() < 1', true),
+    ],
+  },
+  {
+    feature: 'Numeric functions: RANGE',
+    cases: [
+      ret('RANGE(1, 5)', [1, 2, 3, 4, 5]),
+      ret('RANGE(1, 10, 3)', [1, 4, 7, 10]),
+      ret('RANGE(5, 1)', [5, 4, 3, 2, 1]),
+      ret('RANGE(0, 1, 0.25)', [0, 0.25, 0.5, 0.75, 1]),
+      ret('RANGE(3.4, 8.9, 1.2)', [3.4, 4.6, 5.8, 7, 8.2]),
+      err('RETURN RANGE(1, 100000000)', 1504),
+    ],
+  },
+  {
+    feature: 'Numeric functions: aggregates over arrays',
+    cases: [
+      ret('MIN([3, 1, 2])', 1),
+      ret('MIN([null, 2])', 2),
+      ret('MIN([])', null),
+      warn('MIN(null)', null, [1563]),
+      ret('MAX([1, "a", []])', []),
+      ret('MAX([null])', null),
+      ret('MIN([[], null, true, 1, "0"])', true),
+      ret('SUM([1, 2, 3.5])', 6.5),
+      ret('SUM([])', 0),
+      ret('SUM([null, null])', 0),
+      ret('SUM([1, "2"])', null),
+      warn('SUM(5)', null, [1563]),
+      ret('AVERAGE([1, 2, 3, 4])', 2.5),
+      ret('AVERAGE([])', null),
+      ret('AVG([null, 4])', 4),
+      ret('[MEDIAN([3, 1, 2]), MEDIAN([1, 2, 3, 4]), MEDIAN([])]', [2, 2.5, null]),
+      ret('PERCENTILE([1, 2, 3, 4], 50)', 2),
+      ret('PERCENTILE([1, 2, 3, 4], 50, "interpolation")', 2.5),
+      ret('[VARIANCE_POPULATION([2, 4, 4, 4, 5, 5, 7, 9]), VARIANCE([2, 4, 4, 4, 5, 5, 7, 9])]', [4, 4]),
+      ret('VARIANCE_SAMPLE([2, 4, 4, 4, 5, 5, 7, 9])', 32 / 7),
+      ret('[STDDEV_POPULATION([2, 4, 4, 4, 5, 5, 7, 9]), STDDEV([2, 4, 4, 4, 5, 5, 7, 9])]', [2, 2]),
+      ret('STDDEV_SAMPLE([2, 4, 4, 4, 5, 5, 7, 9])', Math.sqrt(32 / 7)),
+    ],
+  },
+];
