@@ -86,8 +86,9 @@ export function registerControl(program: Command): void {
   withUrl(program.command('wait').description('return once every live link has delivered everything'))
     .option('--timeout <ms>', 'give up after this long', number, 30_000)
     .action(async (o: FabricFlags & { timeout: number }) => {
-      await emu(fabricUrl(o), 'POST', '/_emu/wait', { timeoutMs: o.timeout });
+      const r = await emu<{ skipped: string[] }>(fabricUrl(o), 'POST', '/_emu/wait', { timeoutMs: o.timeout });
       ok();
+      if (r.skipped.length) console.error(`fabric-emu: not waited for: ${r.skipped.join(', ')}`);
     });
 
   withUrl(program.command('metrics').description('Prometheus metrics of the fabric')).action(async (o: FabricFlags) => {

@@ -3,7 +3,7 @@ import { gdnError } from '../core/errors.js';
 import { linkSettingsProblem, type LinkSettings } from '../replication/index.js';
 import type { RegionAgent } from './agent.js';
 import { renderPrometheus, replicationFamilies } from './metrics.js';
-import { combineStatus, undrainedLinks, type RegionReport } from './status.js';
+import { combineStatus, cutLinks, divergedLinks, undrainedLinks, type RegionReport } from './status.js';
 import { partitionCuts, type ClockAction, type FabricControl, type LinkChange, type VerbResult } from './types.js';
 
 /** The verbs plus the lifecycle that only the fabric's owner drives. */
@@ -126,8 +126,13 @@ export function fabricControl(agents: readonly RegionAgent[], clock: FabricClock
       // Real time, not the fabric's clock: a frozen fabric clock must not make a wait hang.
       const deadline = systemClock.now() + timeout;
       for (;;) {
-        const behind = undrainedLinks(await reports());
-        if (behind.length === 0) return;
+        const now = await reports();
+        const diverged = divergedLinks(now);
+        if (diverged.length > 0) {
+          throw gdnError('CONFLICT', `replication can never complete: ${diverged.join(', ')}; the origin's change log started over (a reset of one PoP, or its data dir replaced), so run 'fabric-emu reset'`, { diverged });
+        }
+        const behind = undrainedLinks(now);
+        if (behind.length === 0) return { skipped: [...cutLinks(now), ...agents.filter((a) => a.state() !== 'serving').map((a) => `${a.name} (${a.state()})`)] };
         if (systemClock.now() > deadline) {
           throw gdnError('REPLICATION_TIMEOUT', `replication did not drain in ${timeout} ms; still pending: ${behind.join(', ')}`, { pending: behind });
         }

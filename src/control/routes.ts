@@ -75,8 +75,8 @@ export function controlRoutes(control: FabricControl): FastifyPluginAsync {
     });
     app.post('/_emu/wait', async (req) => {
       const body = parse(WaitBody, req.body);
-      await control.waitForReplication(body?.timeoutMs ? { timeoutMs: body.timeoutMs } : {});
-      return { ok: true };
+      const { skipped } = await control.waitForReplication(body?.timeoutMs ? { timeoutMs: body.timeoutMs } : {});
+      return { ok: true, skipped };
     });
   };
 }

@@ -31,6 +31,7 @@ export function combineStatus(reports: RegionReport[]): FabricStatus {
         queueDepth: Math.max(0, o.lastSeq - (applied ?? o.acked)),
         lagP50Ms: inc?.lagP50Ms ?? null,
         lagP99Ms: inc?.lagP99Ms ?? null,
+        lost: inc?.lost ?? 0,
       });
     }
   }
@@ -38,6 +39,20 @@ export function combineStatus(reports: RegionReport[]): FabricStatus {
     regions: reports.map((r) => ({ name: r.name, url: r.url, state: r.state, lastSeq: r.replication?.lastSeq ?? null })),
     links,
   };
+}
+
+/** Links whose peer holds changes the origin's log lost (see LinkStatus.lost), as `a→b (N lost)`. */
+export function divergedLinks(reports: RegionReport[]): string[] {
+  const out: string[] = [];
+  for (const r of reports) for (const i of r.replication?.incoming ?? []) if (i.lost > 0) out.push(`${i.from}→${r.name} (${i.lost} changes of ${i.from}'s earlier log)`);
+  return out;
+}
+
+/** Uncut links between serving regions skipped by a wait because they are cut, as `a→b (cut)`. */
+export function cutLinks(reports: RegionReport[]): string[] {
+  const out: string[] = [];
+  for (const r of reports) for (const o of r.replication?.outgoing ?? []) if (o.settings.cut) out.push(`${r.name}→${o.to} (cut)`);
+  return out;
 }
 
 /**

@@ -20,6 +20,12 @@ export interface LinkStatus {
   queueDepth: number;
   lagP50Ms: number | null;
   lagP99Ms: number | null;
+  /**
+   * Changes of `from` that `to` applied before `from`'s change log started over (a reset of `from`
+   * alone, or its data dir replaced): `to` still holds them, `from` no longer does. Non-zero means the
+   * two can never agree again until the fabric is reset.
+   */
+  lost: number;
 }
 
 export interface FabricStatus {
@@ -51,8 +57,12 @@ export interface FabricControl {
   kill(region: string): Promise<VerbResult>;
   restart(region: string): Promise<VerbResult>;
   reset(): Promise<void>;
-  /** Resolves once every live, uncut link has delivered everything; a GdnError naming the pending links on timeout. */
-  waitForReplication(opts?: { timeoutMs?: number }): Promise<void>;
+  /**
+   * Resolves once every live, uncut link has delivered everything, naming what it did not wait for
+   * (cut links, killed regions); a GdnError naming the pending links on timeout, and one naming the
+   * diverged links when some can never catch up.
+   */
+  waitForReplication(opts?: { timeoutMs?: number }): Promise<{ skipped: string[] }>;
   metrics(): Promise<string>;
   health(): { name: string; url: string; listening: boolean }[];
   /** The fabric's clock: its state, or advanced (ms), frozen or resumed on every PoP. */

@@ -6,7 +6,7 @@ import { z } from 'zod';
  * fails validation, or carries another protocol version, is refused with a log line and never
  * applied.
  *
- *   sender → receiver: hello {from, to, nonce}; auth {proof}; changes {entries, sentAt, readAt}
+ *   sender → receiver: hello {from, to, nonce, epoch}; auth {proof}; changes {entries, sentAt, readAt}
  *   receiver → sender: challenge {nonce, proof}; welcome {applied} (where to resume); ack {seq};
  *                      refuse {reason}
  *
@@ -48,7 +48,8 @@ export const ChangeEntrySchema = z.strictObject({
 });
 
 export const SenderFrame = z.discriminatedUnion('t', [
-  z.strictObject({ v, t: z.literal('hello'), from: region, to: region, nonce }),
+  // epoch: of the sender's change log, renewed by a reset, so the receiver counts its seqs afresh.
+  z.strictObject({ v, t: z.literal('hello'), from: region, to: region, nonce, epoch: z.string().max(64) }),
   z.strictObject({ v, t: z.literal('auth'), proof }),
   z.strictObject({
     v,

@@ -52,7 +52,7 @@ export const MAX_READ_AHEAD_MS = 3_600_000;
 export class IncomingConnection {
   /** Set once the peer has proven it belongs to the fabric; until then nothing is taken. */
   private origin: string | undefined;
-  private claim: { from: string; senderNonce: string; receiverNonce: string } | undefined;
+  private claim: { from: string; senderNonce: string; receiverNonce: string; epoch: string } | undefined;
   private readonly queue: Pending[] = [];
   private timer: Timer | undefined;
   private closed = false;
@@ -98,7 +98,7 @@ export class IncomingConnection {
       if (this.claim) return this.refuse('a second hello on one connection');
       if (f.to !== this.o.self) return this.refuse(`this is ${this.o.self}, not ${f.to}`);
       if (!this.o.peers.has(f.from)) return this.refuse(`unknown region ${f.from}`);
-      this.claim = { from: f.from, senderNonce: f.nonce, receiverNonce: this.o.nonce() };
+      this.claim = { from: f.from, senderNonce: f.nonce, receiverNonce: this.o.nonce(), epoch: f.epoch };
       const proof = proofOf(this.o.secret, 'receiver', f.from, this.o.self, f.nonce, this.claim.receiverNonce);
       this.conn.send(encode({ v: PROTOCOL_VERSION, t: 'challenge', nonce: this.claim.receiverNonce, proof }));
       return;
@@ -114,8 +114,14 @@ export class IncomingConnection {
       // A reconnecting sender replaces its old connection; the old one's queue is dropped.
       if (st.connection && st.connection !== this) st.connection.close();
       st.connection = this;
+      const known = this.o.storage.applier.entry(c.from);
+      if (known.seq > 0 && known.epoch !== c.epoch) {
+        this.o.warn(
+          `replication ${c.from}→${this.o.self}: ${c.from}'s change log started over (it was reset or its data dir replaced) after ${known.seq} of its changes were applied here; they stay here but ${c.from} no longer has them, so the fabric cannot converge until it is reset`,
+        );
+      }
       // The version vector as committed: a batch applied but not yet committed could still roll back.
-      this.o.storage.whenCommitted(() => this.send({ v: PROTOCOL_VERSION, t: 'welcome', applied: this.o.storage.applier.appliedSeq(c.from) }));
+      this.o.storage.whenCommitted(() => this.send({ v: PROTOCOL_VERSION, t: 'welcome', applied: this.o.storage.applier.appliedSeq(c.from, c.epoch) }));
       return;
     }
     if (!this.origin) return this.refuse('changes before the handshake');
@@ -145,7 +151,7 @@ export class IncomingConnection {
       const { entries } = this.queue.shift()!;
       let stats: ApplyStats;
       try {
-        stats = this.o.storage.write(() => this.o.storage.applier.applyBatch(origin, entries));
+        stats = this.o.storage.write(() => this.o.storage.applier.applyBatch(origin, entries, this.claim!.epoch));
       } catch (e) {
         if (e instanceof ReplicationGapError) return this.refuse(e.message);
         throw e;

@@ -20,6 +20,8 @@ export interface IncomingStatus {
   /** Cumulative counts per LAG_BUCKETS_MS upper bound, for Prometheus. */
   lagBuckets: number[];
   counters: IncomingCounters;
+  /** Changes of an earlier epoch of the origin's log still applied here: gone at the origin itself. */
+  lost: number;
 }
 
 export interface ReplicationStatus {
@@ -68,6 +70,7 @@ export class Replicator {
           clock: o.clock,
           secret: o.secret,
           nonce: o.nonce ?? randomNonce,
+          epoch: () => o.storage.epoch(),
           log: o.storage.changes,
           profile: linkProfile(o.topology, o.self, peer),
           latency: o.latency,
@@ -156,6 +159,7 @@ export class Replicator {
         lagSumMs: st.lag.sum,
         lagBuckets: [...st.lag.buckets],
         counters: { ...st.counters },
+        lost: this.o.storage.applier.entry(from).lost,
       })),
     };
   }

@@ -37,6 +37,8 @@ export interface SenderOptions {
   secret: string;
   /** Fresh nonces for the handshake (seeded in the simulation, so runs replay). */
   nonce: () => string;
+  /** The epoch of this region's change log (storage.epoch()). */
+  epoch: () => string;
 }
 
 const BATCH = 1000;
@@ -133,7 +135,7 @@ export class OutgoingLink {
       if (this.conn !== conn) return;
       this.opened = true;
       this.myNonce = this.o.nonce();
-      conn.send(encode({ v: PROTOCOL_VERSION, t: 'hello', from: this.o.self, to: this.o.peer, nonce: this.myNonce }));
+      conn.send(encode({ v: PROTOCOL_VERSION, t: 'hello', from: this.o.self, to: this.o.peer, nonce: this.myNonce, epoch: this.o.epoch() }));
     });
     conn.onMessage((text) => this.onMessage(conn, text));
     conn.onClose(() => {

@@ -20,6 +20,12 @@ export interface ApplyStats {
   lastSeq: number;
 }
 
+export interface VectorEntry {
+  seq: number;
+  epoch: string;
+  lost: number;
+}
+
 export class ReplicationGapError extends Error {
   constructor(
     readonly origin: string,
@@ -48,14 +54,23 @@ export class Applier {
     private readonly restql: RestqlStore,
   ) {
     this.s = {
-      get: db.prepare('SELECT seq FROM applied WHERE origin = ?').pluck(),
-      set: db.prepare('INSERT INTO applied (origin, seq) VALUES (?, ?) ON CONFLICT (origin) DO UPDATE SET seq = excluded.seq'),
+      get: db.prepare('SELECT seq, epoch, lost FROM applied WHERE origin = ?'),
+      set: db.prepare(
+        'INSERT INTO applied (origin, seq, epoch, lost) VALUES (?, ?, ?, ?) ON CONFLICT (origin) DO UPDATE SET seq = excluded.seq, epoch = excluded.epoch, lost = excluded.lost',
+      ),
       all: db.prepare('SELECT origin, seq FROM applied'),
     };
   }
 
-  appliedSeq(origin: string): number {
-    return (this.s.get.get(origin) as number | undefined) ?? 0;
+  /** The version vector entry of `origin`: the last change applied, in which epoch of its log. */
+  entry(origin: string): VectorEntry {
+    return (this.s.get.get(origin) as VectorEntry | undefined) ?? { seq: 0, epoch: '', lost: 0 };
+  }
+
+  /** The last change of `origin` applied here, counted in `epoch` (0 for any other epoch). */
+  appliedSeq(origin: string, epoch?: string): number {
+    const e = this.entry(origin);
+    return epoch === undefined || e.epoch === epoch ? e.seq : 0;
   }
 
   vector(): Record<string, number> {
@@ -64,9 +79,18 @@ export class Applier {
     return out;
   }
 
-  applyBatch(origin: string, entries: readonly ChangeEntry[]): ApplyStats {
+  /**
+   * Applies one batch of `origin`'s log in `epoch` (by default the one counted so far). The first
+   * batch of a new epoch starts the count over; the changes of the old epoch stay applied and are
+   * counted as `lost` (the origin has them no more, so this replica can never again agree with it
+   * about them).
+   */
+  applyBatch(origin: string, entries: readonly ChangeEntry[], epochOfBatch?: string): ApplyStats {
     return this.w.atomic((): ApplyStats => {
-      let seq = this.appliedSeq(origin);
+      const before = this.entry(origin);
+      const epoch = epochOfBatch ?? before.epoch;
+      const lost = before.epoch === epoch ? before.lost : before.lost + before.seq;
+      let seq = before.epoch === epoch ? before.seq : 0;
       const stats: ApplyStats = { applied: 0, superseded: 0, discarded: 0, duplicates: 0, lastSeq: seq };
       for (const e of entries) {
         if (e.seq <= seq) {
@@ -80,7 +104,7 @@ export class Applier {
         stats[outcome === 'applied' ? 'applied' : outcome === 'superseded' ? 'superseded' : 'discarded']++;
         seq = e.seq;
       }
-      this.s.set.run(origin, seq);
+      this.s.set.run(origin, seq, epoch, lost);
       stats.lastSeq = seq;
       return stats;
     });

@@ -1,6 +1,6 @@
 import type { Clock } from '../core/clock.js';
 import { isGdnError } from '../core/errors.js';
-import { HlcClock } from '../core/hlc.js';
+import { formatHlc, HlcClock, parseHlc } from '../core/hlc.js';
 import { ChangeLog } from './changelog.js';
 import { CollectionStore } from './collections.js';
 import { openDatabase, type Db } from './database.js';
@@ -70,6 +70,8 @@ export interface Storage {
    * through the normal remove path so the deletions replicate; returns how many it removed.
    */
   sweepExpired(nowMs?: number): number;
+  /** The epoch of this replica's change log: renewed by every reset, so peers know the log started over. */
+  epoch(): string;
   /** Wipes every collection, document, change and version-vector entry (the emulator's reset), committed at once. */
   reset(): void;
   close(): void;
@@ -94,6 +96,17 @@ export function openStorage(opts: StorageOptions): Storage {
   const documents = new DocumentStore(db, w, collections, changes, hlc, opts.region, opts.regionOrdinal, indexes, opts.merge);
   const restql = new RestqlStore(db, w, changes, hlc, opts.region);
   const applier = new Applier(db, w, collections, documents, hlc, indexes, restql);
+  // The clock never goes back across a restart either: resume after this replica's last own change.
+  const lastOwn = parseHlc((db.prepare('SELECT hlc FROM changes ORDER BY seq DESC LIMIT 1').pluck().get() as string | undefined) ?? '');
+  if (lastOwn) hlc.observe(lastOwn);
+  const epochStmt = { get: db.prepare("SELECT value FROM meta WHERE key = 'epoch'").pluck(), set: db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('epoch', ?)") };
+  // An epoch is the HLC of the moment its log began: unique per region, and replayable in a simulation.
+  const freshEpoch = () => formatHlc(hlc.now());
+  let epoch = epochStmt.get.get() as string | undefined;
+  if (epoch === undefined) {
+    epoch = freshEpoch();
+    epochStmt.set.run(epoch);
+  }
   const write = <T>(fn: () => T): T => w.write(fn);
   return {
     db,
@@ -125,12 +138,15 @@ export function openStorage(opts: StorageOptions): Storage {
         }
         return removed;
       }),
+    epoch: () => epoch as string,
     reset: () => {
       write(() => {
         w.touchCaches();
         const sqlIndexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'docidx_%'").pluck().all() as string[];
         for (const name of sqlIndexes) db.exec(`DROP INDEX ${name}`);
         for (const t of ['documents', 'collections', 'indexes', 'changes', 'applied', 'restql']) db.prepare(`DELETE FROM ${t}`).run();
+        epoch = freshEpoch();
+        epochStmt.set.run(epoch);
         // Sequence numbers restart too, so peers' version vectors (also wiped) line up again.
         db.prepare("DELETE FROM sqlite_sequence WHERE name IN ('documents', 'collections', 'indexes', 'changes')").run();
         collections.reload();

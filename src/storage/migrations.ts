@@ -88,6 +88,16 @@ const MIGRATIONS: readonly string[] = [
   DROP INDEX documents_scan;
   CREATE INDEX documents_order ON documents (cid, ord) WHERE deleted = 0;
   `,
+  `
+  -- Every change log has an epoch, renewed when the log is wiped (a reset), and a version vector
+  -- entry names the epoch it counts in: a peer whose log started over is recognised instead of its
+  -- new changes being taken for ones applied long ago. lost: how many changes of an earlier epoch
+  -- this replica holds, which the origin itself no longer has (the fabric cannot converge then).
+  -- A data dir from before keeps the epoch '' it implicitly had.
+  ALTER TABLE applied ADD COLUMN epoch TEXT NOT NULL DEFAULT '';
+  ALTER TABLE applied ADD COLUMN lost INTEGER NOT NULL DEFAULT 0;
+  INSERT INTO meta (key, value) SELECT 'epoch', '' WHERE EXISTS (SELECT 1 FROM changes) OR EXISTS (SELECT 1 FROM applied);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -108,3 +108,38 @@ describe('control verbs', () => {
     expect((await f.status()).links.every((l) => l.rttMs === 100)).toBe(true);
   });
 });
+
+describe('wait and status tell the truth', () => {
+  it('wait names the cut links and killed PoPs it did not wait for', async () => {
+    const f = (fabric = await startFabric({ topology: testTopology({ regions: 3 }), latency: false }));
+    await f.setLink('r-east', 'r-eu', { cut: true }, { bidirectional: false });
+    await f.kill('r-ap');
+    const r = await post(`${f.globalUrl()}/_emu/wait`, { timeoutMs: 5000 });
+    expect(r.status).toBe(200);
+    expect(r.body.skipped).toEqual(expect.arrayContaining(['r-east→r-eu (cut)', 'r-ap (killed)']));
+  });
+
+  it('a PoP whose change log started over alone is reported as diverged, and wait refuses to say done', async () => {
+    const secret = 'verbs-test-fabric-secret';
+    const f = (fabric = await startFabric({ topology: testTopology(), latency: false, secret, warn: () => undefined }));
+    const east = f.region('r-east').url();
+    await post(`${east}/_api/collection`, { name: 'c' });
+    await post(`${east}/_api/document/c`, [{ _key: 'a' }, { _key: 'b' }]);
+    await f.waitForReplication();
+    // What a replaced data dir or a reset of one PoP alone does to the fabric (internal route, needs the secret).
+    const internal = (path: string, body: unknown) => call('POST', `${east}${path}`, body, { 'x-fabric-emu-secret': secret });
+    expect((await internal('/_emu/region/replication', { running: false })).status).toBe(200);
+    expect((await internal('/_emu/region/reset', {})).status).toBe(200);
+    expect((await internal('/_emu/region/replication', { running: true })).status).toBe(200);
+    await post(`${east}/_api/collection`, { name: 'fresh' });
+    const r = await post(`${f.globalUrl()}/_emu/wait`, { timeoutMs: 5000 });
+    expect(r.status).toBe(409);
+    expect(r.body.errorMessage).toContain('r-east→r-eu (3 changes');
+    const link = (await f.status()).links.find((l) => l.from === 'r-east' && l.to === 'r-eu')!;
+    expect(link.lost).toBe(3);
+    // Its new log is replicated from its first change, not taken for changes applied long ago.
+    expect((await get(`${f.region('r-eu').url()}/_api/collection/fresh`)).status).toBe(200);
+    await f.reset();
+    expect((await post(`${f.globalUrl()}/_emu/wait`, { timeoutMs: 5000 })).status).toBe(200);
+  });
+});

@@ -53,7 +53,7 @@ class Peer {
     await this.open();
     const nonce = 'ab'.repeat(16);
     const challenge = this.reply();
-    this.send({ v: 2, t: 'hello', from, to, nonce });
+    this.send({ v: 2, t: 'hello', from, to, nonce, epoch: '' });
     const c = await challenge;
     const welcome = this.reply();
     this.send({ v: 2, t: 'auth', proof: proofOf(secret, 'sender', from, to, nonce, c['nonce'] as string) });

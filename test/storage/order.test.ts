@@ -96,7 +96,10 @@ describe('collection order', () => {
       commit(b, () => b.documents.insert(cb, { _key: 'late', n: 1, tie: 0 }));
       ship(a, b);
       // The documents table as schema version 1 wrote it: no ord column, rows in arrival order.
-      b.db.exec("DROP INDEX documents_order; ALTER TABLE documents DROP COLUMN ord; CREATE INDEX documents_scan ON documents (cid, rid) WHERE deleted = 0; PRAGMA user_version = 1");
+      b.db.exec(
+        "DROP INDEX documents_order; ALTER TABLE documents DROP COLUMN ord; CREATE INDEX documents_scan ON documents (cid, rid) WHERE deleted = 0; " +
+          "ALTER TABLE applied DROP COLUMN epoch; ALTER TABLE applied DROP COLUMN lost; DELETE FROM meta WHERE key = 'epoch'; PRAGMA user_version = 1",
+      );
       expect(b.db.prepare("SELECT key FROM documents WHERE cid = ? AND deleted = 0 ORDER BY rid").pluck().all(cb.id)).toEqual(['late', 'early']);
       b.close();
       b = open('r-b', 1, { path, clock });
