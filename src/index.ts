@@ -1,5 +1,6 @@
 /** The public API of fabric-emu: cli/ and testing/ use only what this file exports. */
 export { startFabric, type Fabric, type FabricOptions } from './fabric/fabric.js';
+export { FabricOptionsError } from './fabric/options.js';
 export { startProcessFabric, type ProcessFabric, type ProcessFabricOptions } from './fabric/process-fabric.js';
 export { startRegion } from './region/server.js';
 export { fabricSecret, SECRET_ENV } from './fabric/secret.js';
@@ -38,13 +39,23 @@ export {
   type Manifest,
 } from './fixtures/index.js';
 export {
+  DEFAULT_GDN_HOSTS,
   DEFAULT_TIMEOUT_MS,
   EdgeFabricError,
   HandlerError,
   invokeHandler,
+  LAMBDA_TRIGGERS,
+  RUNTIMES,
   startDevServer,
   type DevOptions,
   type DevServer,
+  type EdgeLocation,
+  type FabricCall,
+  type FunctionOptions,
   type InvokeOptions,
   type InvokeResult,
+  type InvokeRun,
+  type LambdaTrigger,
+  type Placement,
+  type RuntimeKind,
 } from './edge/index.js';

@@ -1,5 +1,4 @@
 import type { FastifyRequest } from 'fastify';
-import { stringParam, type Query } from './params.js';
 
 /**
  * What a route asks of the caller, decided from the route's pattern and method, so that no route
@@ -24,7 +23,15 @@ export type Need =
 
 const READS = new Set(['GET', 'HEAD']);
 
+type Query = Record<string, string | string[] | undefined>;
 type Req = FastifyRequest<{ Params: Record<string, string | undefined>; Querystring: Query }>;
+
+/** A query parameter as sent (this runs before validation): its last value, empty meaning absent. */
+function queryValue(q: Query | undefined, name: string): string | undefined {
+  const raw = q?.[name];
+  const v = Array.isArray(raw) ? raw[raw.length - 1] : raw;
+  return v === '' ? undefined : v;
+}
 
 /** The access rule of one request, from its route pattern (`/_fabric/:fabric/document/:collection`). */
 export function needOf(req: Req): Need {
@@ -40,10 +47,10 @@ export function needOf(req: Req): Need {
     case 'collection':
       return second === undefined ? { kind: 'fabric', write } : { kind: 'collection', write, name: p['name'] };
     case 'document':
-      return { kind: 'collection', write, name: p['collection'] ?? stringParam(req.query ?? {}, 'collection') };
+      return { kind: 'collection', write, name: p['collection'] ?? queryValue(req.query, 'collection') };
     case 'index':
       if (second === ':collection') return { kind: 'collection', write, name: p['collection'] };
-      return { kind: 'collection', write, name: stringParam(req.query ?? {}, 'collection') };
+      return { kind: 'collection', write, name: queryValue(req.query, 'collection') };
     // Reading a query's data is checked per collection as the query runs (query-runner).
     case 'cursor':
     case 'query':

@@ -8,7 +8,7 @@ import { keyRoutes } from './keys.js';
 import { otpRoutes } from './otp.js';
 import { userRoutes } from './users.js';
 import { collectionRoutes } from './collection.js';
-import { CLIENT_REGION_HEADER, type ApiContext } from './context.js';
+import { CLIENT_DELAY_HEADER, CLIENT_REGION_HEADER, type ApiContext } from './context.js';
 import { cursorRoutes } from './cursor.js';
 import { CursorStore } from './cursor-store.js';
 import { datacenterRoutes } from './datacenter.js';
@@ -18,9 +18,12 @@ import { registerErrorHandler } from './error-handler.js';
 import { GDN_ENDPOINTS } from './gdn-endpoints.js';
 import { guardProblem } from './host-guard.js';
 import { indexRoutes } from './indexes.js';
+import { FabricParams } from './fields.js';
+import { OPENAPI_ROUTE, registerOpenApi } from './openapi.js';
 import { normalizeUrl } from './paths.js';
 import { queryRoutes } from './query.js';
 import { restqlRoutes } from './restql.js';
+import { validatorCompiler } from './validation.js';
 import { versionRoutes } from './version.js';
 
 export interface AppOptions {
@@ -42,6 +45,7 @@ export function buildApp(ctx: ApiContext, opts: AppOptions = {}): FastifyInstanc
   registerErrorHandler(app);
   registerEndpoints(app, GDN_ENDPOINTS);
   registerBodyParser(app);
+  app.setValidatorCompiler(validatorCompiler);
 
   // First of all: a foreign Host or a cross-site write goes no further (host-guard.ts).
   app.addHook('onRequest', async (req) => {
@@ -54,6 +58,8 @@ export function buildApp(ctx: ApiContext, opts: AppOptions = {}): FastifyInstanc
     reply.header('x-gdn-requestid', requestId(ctx.region, ctx.clock.now()));
     const client = req.headers[CLIENT_REGION_HEADER];
     const delay = ctx.clientDelayMs(Array.isArray(client) ? client[0] : client);
+    // Said back so that an edge function's log can show what each call to the fabric was charged.
+    reply.header(CLIENT_DELAY_HEADER, String(Math.round(delay * 10) / 10));
     if (delay > 0) await ctx.clock.sleep(delay);
   });
 
@@ -64,6 +70,7 @@ export function buildApp(ctx: ApiContext, opts: AppOptions = {}): FastifyInstanc
 
   registerAuth(app, ctx);
 
+  registerOpenApi(app, { title: `fabric-emu PoP ${ctx.region}`, path: OPENAPI_ROUTE, schema: { params: FabricParams } });
   app.register(authRoutes(ctx));
   app.register(userRoutes(ctx));
   app.register(keyRoutes(ctx));

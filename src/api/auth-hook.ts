@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { canRead, canWrite, ADMIN_USER, type AuthService, type FabricView, type Principal } from '../auth/index.js';
 import { gdnError } from '../core/errors.js';
+import { isFabricName } from '../core/names.js';
 import { fabricKey } from '../core/scope.js';
 import type { AccessLevel } from '../storage/index.js';
 import { needOf, type Need } from './access-policy.js';
@@ -48,7 +49,7 @@ function who(p: Principal): string {
 /**
  * Authentication and access on every route (docs/auth.md). onRequest: credentials (401 errorNum 11
  * without valid ones) and the `/_tenant/{t}` segment (403 when it names another tenant); it runs
- * before the body is read, so an unauthenticated request costs no parsing. preHandler: the fabric
+ * before the body is read, so an unauthenticated request costs no parsing. preValidation: the fabric
  * (404/1228 when the tenant has none of that name or it is not held at this region) and what the
  * route needs (access-policy.ts).
  */
@@ -57,7 +58,8 @@ export function registerAuth(app: FastifyInstance, ctx: ApiContext): void {
   app.decorateRequest('gdn', null as unknown as RequestScope);
 
   app.addHook('onRequest', async (req) => {
-    if (req.routeOptions.config?.auth === 'public' || isInternal(req.url)) return;
+    if (isInternal(req.url)) return;
+    if (req.routeOptions.config?.auth === 'public') return publicFabric(ctx, req.originalUrl, (req.params as { fabric?: string } | undefined)?.fabric);
     const named = pathTenant(req.originalUrl);
     let principal: Principal;
     if (auth.enabled) {
@@ -74,7 +76,8 @@ export function registerAuth(app: FastifyInstance, ctx: ApiContext): void {
     req.gdn = { principal, tenant: principal.tenant, fabric, key: fabricKey(principal.tenant, fabric), view: undefined, collectionAccess: undefined };
   });
 
-  app.addHook('preHandler', async (req) => {
+  // Before validation, so that an unknown fabric answers 1228 (and a forbidden write 403) whatever else is wrong with the request.
+  app.addHook('preValidation', async (req) => {
     const scope = req.gdn;
     if (!scope) return;
     const need = needOf(req as Parameters<typeof needOf>[0]);
@@ -87,6 +90,17 @@ export function registerAuth(app: FastifyInstance, ctx: ApiContext): void {
     }
     check(ctx, scope, need);
   });
+}
+
+/**
+ * A public route under a fabric (version) has no tenant to look the fabric up in unless the path
+ * names one; a name no fabric can have is unknown in every tenant.
+ */
+function publicFabric(ctx: ApiContext, url: string, fabric: string | undefined): void {
+  if (fabric === undefined) return;
+  const tenant = pathTenant(url);
+  const known = isFabricName(fabric) && (tenant === undefined || ctx.auth.dir.fabric(tenant, fabric) !== undefined);
+  if (!known) throw gdnError('DATABASE_NOT_FOUND', `database not found: ${fabric}`);
 }
 
 /** The fabric, if the tenant has it and this region holds it; else 404/1228 as GDN answers for a database it lacks. */

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { Principal } from '../auth/index.js';
 import { gdnError } from '../core/errors.js';
-import { parseBody } from './body-schema.js';
+import { parseBody, pathParams } from './body-schema.js';
 import type { ApiContext } from './context.js';
 
 const Login = z.union([
@@ -32,7 +32,7 @@ export function authRoutes(ctx: ApiContext): FastifyPluginAsync {
     });
 
     // jsC8's loginWithApiKey and loginWithToken read `result.tenant`: an object, not OpenAPI's array (spec §2).
-    app.post('/_fabric/:fabric/key/validate', async (req) => {
+    app.post('/_fabric/:fabric/key/validate', { schema: { params: pathParams('fabric') } }, async (req) => {
       const body = parseBody(Validate, req.body, 'expecting {"apikey": "<tenant>.<keyid>.<secret>"} or {"jwt": "<token>"}');
       const p: Principal = 'apikey' in body ? authenticator.fromKey(body.apikey) : await authenticator.fromJwt(body.jwt);
       const user = dir.user(p.tenant, p.user);

@@ -1,4 +1,5 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { gdnError } from '../core/errors.js';
 import type { ApiContext, DatacenterInfo } from './context.js';
 
@@ -25,7 +26,11 @@ export function datacenterObject(dc: DatacenterInfo, local: boolean): Record<str
   };
 }
 
-export function datacenterRoutes(ctx: ApiContext): FastifyPluginAsync {
+/** Tenant names are account emails with `@` as `_` (spec/gdn-api.md §1.3); any such name is served. */
+const TenantParams = z.object({ tenant: z.string().regex(/^[^\s]+$/, 'a tenant name has no whitespace') });
+const DcParams = z.object({ dc: z.string() });
+
+export function datacenterRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
   return async (app) => {
     const all = () => ctx.datacenters().map((dc) => datacenterObject(dc, dc.name === ctx.region));
     const find = (name: string) => {
@@ -36,7 +41,7 @@ export function datacenterRoutes(ctx: ApiContext): FastifyPluginAsync {
     app.get('/datacenter/all', async () => all());
     app.get('/datacenter/local', async () => find(ctx.region));
     // spec §3.2: each entry as in /datacenter/all plus the cluster and member document fields.
-    app.get<{ Params: { tenant: string } }>('/datacenter/_tenant/:tenant', async (req) => {
+    app.get('/datacenter/_tenant/:tenant', { schema: { params: TenantParams } }, async (req) => {
       if (req.params.tenant !== req.gdn.tenant) throw gdnError('FORBIDDEN', `the path names tenant '${req.params.tenant}' but the credentials are of tenant '${req.gdn.tenant}'`);
       const dcInfo = all().map((dc) => {
         const name = String(dc['name']);
@@ -45,6 +50,6 @@ export function datacenterRoutes(ctx: ApiContext): FastifyPluginAsync {
       });
       return [{ tenant: req.params.tenant, dcInfo }];
     });
-    app.get<{ Params: { dc: string } }>('/datacenter/:dc', async (req) => find(req.params.dc));
+    app.get('/datacenter/:dc', { schema: { params: DcParams } }, async (req) => find(req.params.dc));
   };
 }

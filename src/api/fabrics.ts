@@ -4,7 +4,7 @@ import { canRead, type FabricView } from '../auth/index.js';
 import { gdnError } from '../core/errors.js';
 import { assertNewFabricName, SYSTEM_FABRIC } from '../core/names.js';
 import { grantId, parseGrantId, type FabricRecord } from '../storage/index.js';
-import { parseBody } from './body-schema.js';
+import { parseBody, pathParams } from './body-schema.js';
 import type { ApiContext } from './context.js';
 
 const json = z.record(z.string(), z.unknown());
@@ -23,6 +23,8 @@ const CreateFabric = z.object({
 const Metadata = z.object({ metadata: json });
 
 type Req = FastifyRequest<{ Params: Record<string, string>; Body: unknown }>;
+
+const Fabric = { schema: { params: pathParams('fabric') } };
 
 /** The options object of spec/gdn-api.md §3.3 (`GET /_api/database/user`, metadata, current). */
 function options(f: FabricView): Record<string, unknown> {
@@ -78,11 +80,11 @@ export function fabricRoutes(ctx: ApiContext): FastifyPluginAsync {
   };
 
   return async (app) => {
-    app.get('/_fabric/:fabric/database', async (req: Req) => ({ error: false, code: 200, result: visible(req).map((f) => f.name) }));
+    app.get('/_fabric/:fabric/database', Fabric, async (req: Req) => ({ error: false, code: 200, result: visible(req).map((f) => f.name) }));
 
-    app.get('/_fabric/:fabric/database/user', async (req: Req) => ({ error: false, code: 200, result: visible(req).map(described) }));
+    app.get('/_fabric/:fabric/database/user', Fabric, async (req: Req) => ({ error: false, code: 200, result: visible(req).map(described) }));
 
-    app.post('/_fabric/:fabric/database', async (req: Req, reply) => {
+    app.post('/_fabric/:fabric/database', Fabric, async (req: Req, reply) => {
       fromSystem(req, 'a geo-fabric can be created');
       const body = parseBody(CreateFabric, req.body, 'expecting {"name", "options": {"dcList", "spotDc"?, "metadata"?}, "users"?}');
       const name = assertNewFabricName(body.name);
@@ -102,7 +104,7 @@ export function fabricRoutes(ctx: ApiContext): FastifyPluginAsync {
       return reply.code(201).send({ error: false, code: 201, result: true });
     });
 
-    app.delete('/_fabric/:fabric/database/:name', async (req: Req) => {
+    app.delete('/_fabric/:fabric/database/:name', { schema: { params: pathParams('fabric', 'name') } }, async (req: Req) => {
       fromSystem(req, 'a geo-fabric can be dropped');
       const name = req.params['name'] as string;
       if (name === SYSTEM_FABRIC) throw gdnError('FORBIDDEN', 'the _system fabric cannot be dropped');
@@ -117,9 +119,9 @@ export function fabricRoutes(ctx: ApiContext): FastifyPluginAsync {
     });
 
     const current = async (req: Req) => ({ error: false, code: 200, result: described(req.gdn.view as FabricView) });
-    app.get('/_fabric/:fabric/database/current', current);
-    app.get('/_fabric/:fabric/database/metadata', current);
-    app.put('/_fabric/:fabric/database/metadata', async (req: Req, reply) => setMetadata(req, reply, false));
-    app.patch('/_fabric/:fabric/database/metadata', async (req: Req, reply) => setMetadata(req, reply, true));
+    app.get('/_fabric/:fabric/database/current', Fabric, current);
+    app.get('/_fabric/:fabric/database/metadata', Fabric, current);
+    app.put('/_fabric/:fabric/database/metadata', Fabric, async (req: Req, reply) => setMetadata(req, reply, false));
+    app.patch('/_fabric/:fabric/database/metadata', Fabric, async (req: Req, reply) => setMetadata(req, reply, true));
   };
 }

@@ -4,15 +4,15 @@ import type { Principal } from '../auth/index.js';
 import { gdnError } from '../core/errors.js';
 import { isFabricName } from '../core/names.js';
 import { ACCESS_LEVELS, grantId, STREAM_LEVELS, type GrantScope, type GrantWho } from '../storage/index.js';
-import { parseBody } from './body-schema.js';
+import { parseBody, pathParams } from './body-schema.js';
 import type { ApiContext } from './context.js';
-import { boolParam, type Query } from './params.js';
+import { queryBool } from './fields.js';
 
 const COLLECTION_OR_ALL = /^(\*|[A-Za-z_][A-Za-z0-9_-]{0,63})$/;
 const STREAM_OR_ALL = /^(\*|[A-Za-z0-9_.-]{1,128})$/;
 
 type Params = Record<string, string>;
-type Req = FastifyRequest<{ Params: Params; Querystring: Query; Body: unknown }>;
+type Req = FastifyRequest<{ Params: Params; Querystring: Record<string, unknown>; Body: unknown }>;
 
 /**
  * The access-level tree GDN has under both `/_api/user/{user}` and `/_api/key/{keyid}` (and jsC8's
@@ -34,6 +34,10 @@ export function grantRoutes(
   const reg = ctx.storage.registry;
   const write = <T>(fn: () => T): T => ctx.storage.write(fn);
   const whoOf = (req: Req): GrantWho => ({ kind, name: req.params[param] as string });
+  const Full = z.looseObject({ full: queryBool(false) });
+  const db = { schema: { params: pathParams('fabric', param, 'db') } };
+  const coll = { schema: { params: pathParams('fabric', param, 'db', 'coll') } };
+  const stream = { schema: { params: pathParams('fabric', param, 'db', 'stream') } };
 
   const fabricParam = (req: Req): string => {
     const f = req.params['db'] as string;
@@ -65,9 +69,9 @@ export function grantRoutes(
     return out;
   };
 
-  app.get(`${base}/database`, async (req: Req) => {
+  app.get(`${base}/database`, { schema: { params: pathParams('fabric', param), querystring: Full } }, async (req: Req) => {
     const p = principalOf(req);
-    const full = boolParam(req.query, 'full', false);
+    const full = req.query['full'] === true;
     const result: Record<string, unknown> = {};
     for (const f of dir.fabrics(req.gdn.tenant)) {
       const level = access.fabric(p, f.name);
@@ -75,35 +79,35 @@ export function grantRoutes(
     }
     return { error: false, code: 200, result };
   });
-  app.get(`${base}/database/:db`, async (req: Req) => ({ error: false, code: 200, result: access.fabric(principalOf(req), fabricParam(req)) }));
-  app.put(`${base}/database/:db`, async (req: Req) => {
+  app.get(`${base}/database/:db`, db, async (req: Req) => ({ error: false, code: 200, result: access.fabric(principalOf(req), fabricParam(req)) }));
+  app.put(`${base}/database/:db`, db, async (req: Req) => {
     const db = fabricParam(req);
     const level = levelBody(req, ACCESS_LEVELS);
     set(req, { kind: 'db', fabric: db }, level);
     return { error: false, code: 200, result: level, [db]: level };
   });
-  app.delete(`${base}/database/:db`, async (req: Req, reply) => clear(req, reply, { kind: 'db', fabric: fabricParam(req) }));
+  app.delete(`${base}/database/:db`, db, async (req: Req, reply) => clear(req, reply, { kind: 'db', fabric: fabricParam(req) }));
 
-  app.get(`${base}/database/:db/collection`, async (req: Req) => {
+  app.get(`${base}/database/:db/collection`, { schema: { params: pathParams('fabric', param, 'db'), querystring: Full } }, async (req: Req) => {
     const p = principalOf(req);
     return { error: false, code: 200, result: collections(req, p, fabricParam(req)) };
   });
-  app.get(`${base}/database/:db/collection/:coll`, async (req: Req) => {
+  app.get(`${base}/database/:db/collection/:coll`, coll, async (req: Req) => {
     const db = fabricParam(req);
     return { error: false, code: 200, result: access.collection(principalOf(req), db, named(req, 'coll', COLLECTION_OR_ALL, 'collection')) };
   });
-  app.put(`${base}/database/:db/collection/:coll`, async (req: Req) => {
+  app.put(`${base}/database/:db/collection/:coll`, coll, async (req: Req) => {
     const db = fabricParam(req);
     const coll = named(req, 'coll', COLLECTION_OR_ALL, 'collection');
     const level = levelBody(req, ACCESS_LEVELS);
     set(req, { kind: 'coll', fabric: db, collection: coll }, level);
     return { error: false, code: 200, result: level, [`${db}/${coll}`]: level };
   });
-  app.delete(`${base}/database/:db/collection/:coll`, async (req: Req, reply) =>
+  app.delete(`${base}/database/:db/collection/:coll`, coll, async (req: Req, reply) =>
     clear(req, reply, { kind: 'coll', fabric: fabricParam(req), collection: named(req, 'coll', COLLECTION_OR_ALL, 'collection') }),
   );
 
-  app.get(`${base}/database/:db/stream`, async (req: Req) => {
+  app.get(`${base}/database/:db/stream`, db, async (req: Req) => {
     const p = principalOf(req);
     const db = fabricParam(req);
     const result: Record<string, string> = {};
@@ -114,18 +118,18 @@ export function grantRoutes(
     result['*'] = access.stream(p, db, '*');
     return { error: false, code: 200, result };
   });
-  app.get(`${base}/database/:db/stream/:stream`, async (req: Req) => {
+  app.get(`${base}/database/:db/stream/:stream`, stream, async (req: Req) => {
     const db = fabricParam(req);
     return { error: false, code: 200, result: access.stream(principalOf(req), db, named(req, 'stream', STREAM_OR_ALL, 'stream')) };
   });
-  app.put(`${base}/database/:db/stream/:stream`, async (req: Req) => {
+  app.put(`${base}/database/:db/stream/:stream`, stream, async (req: Req) => {
     const db = fabricParam(req);
     const stream = named(req, 'stream', STREAM_OR_ALL, 'stream');
     const level = levelBody(req, STREAM_LEVELS);
     set(req, { kind: 'stream', fabric: db, stream }, level);
     return { error: false, code: 200, result: level, [`${db}/${stream}`]: level };
   });
-  app.delete(`${base}/database/:db/stream/:stream`, async (req: Req, reply) =>
+  app.delete(`${base}/database/:db/stream/:stream`, stream, async (req: Req, reply) =>
     clear(req, reply, { kind: 'stream', fabric: fabricParam(req), stream: named(req, 'stream', STREAM_OR_ALL, 'stream') }),
   );
 }

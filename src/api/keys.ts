@@ -3,15 +3,19 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { sha256, type KeyView, type Principal } from '../auth/index.js';
 import { gdnError } from '../core/errors.js';
-import { isKeyId } from '../core/names.js';
-import { parseBody } from './body-schema.js';
+import { isKeyId, isUserName } from '../core/names.js';
+import { parseBody, pathParams } from './body-schema.js';
 import type { ApiContext } from './context.js';
 import { dropGrantsOf, grantRoutes } from './grants.js';
-import { stringParam, type Query } from './params.js';
+
 
 const CreateKey = z.object({ keyid: z.string(), user: z.string().optional(), isSystem: z.boolean().optional() });
 
-type Req = FastifyRequest<{ Params: Record<string, string>; Querystring: Query; Body: unknown }>;
+type Req = FastifyRequest<{ Params: Record<string, string>; Querystring: Record<string, unknown>; Body: unknown }>;
+
+const Fabric = { schema: { params: pathParams('fabric') } };
+const Key = { schema: { params: pathParams('fabric', 'keyid') } };
+const ListQuery = z.looseObject({ user: z.string().refine(isUserName, 'a user name').optional() });
 
 function listed(k: KeyView): Record<string, unknown> {
   return { keyid: k.keyid, user: k.user, tenant: k.tenant, isSystem: k.isSystem };
@@ -41,7 +45,7 @@ export function keyRoutes(ctx: ApiContext): FastifyPluginAsync {
   };
 
   return async (app) => {
-    app.post('/_fabric/:fabric/key', async (req: Req, reply) => {
+    app.post('/_fabric/:fabric/key', Fabric, async (req: Req, reply) => {
       const body = parseBody(CreateKey, req.body, 'expecting {"keyid", "user"?, "isSystem"?}');
       const tenant = req.gdn.tenant;
       if (!isKeyId(body.keyid)) throw gdnError('ILLEGAL_NAME', `illegal key id '${body.keyid}': 1-64 letters, digits, '_' or '-' (no '.': it separates the key's parts)`);
@@ -54,20 +58,20 @@ export function keyRoutes(ctx: ApiContext): FastifyPluginAsync {
       return reply.code(201).send({ error: false, code: 201, key: `${tenant}.${body.keyid}.${secret}`, keyid: body.keyid, tenant, user: owner });
     });
 
-    app.get('/_fabric/:fabric/key', async (req: Req) => {
+    app.get('/_fabric/:fabric/key', { schema: { params: pathParams('fabric'), querystring: ListQuery } }, async (req: Req) => {
       const p = req.gdn.principal;
-      const user = stringParam(req.query, 'user');
+      const user = req.query['user'] as string | undefined;
       const all = dir.keys(req.gdn.tenant).filter((k) => (access.isAdmin(p) || k.user === p.user) && (user === undefined || k.user === user));
       return { error: false, code: 200, result: all.map(listed) };
     });
 
     // jsC8's tests pin `user === keyid`: in GDN a key is a user of its own, whose parent is its owner.
-    app.get('/_fabric/:fabric/key/:keyid', async (req: Req) => {
+    app.get('/_fabric/:fabric/key/:keyid', Key, async (req: Req) => {
       const k = keyOf(req);
       return { error: false, code: 200, tenant: k.tenant, user: k.keyid, displayName: k.keyid, active: true, apikey: { key: k.keyid, hash: k.secretHash, parent: k.user, isSystem: k.isSystem } };
     });
 
-    app.delete('/_fabric/:fabric/key/:keyid', async (req: Req, reply) => {
+    app.delete('/_fabric/:fabric/key/:keyid', Key, async (req: Req, reply) => {
       const k = keyOf(req);
       write(() => {
         reg.remove('apikey', k.tenant, k.keyid);

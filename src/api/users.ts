@@ -4,10 +4,9 @@ import { ADMIN_USER, hashPassword, type Principal, type UserView } from '../auth
 import { gdnError } from '../core/errors.js';
 import { isUserName } from '../core/names.js';
 import type { UserRecord } from '../storage/index.js';
-import { parseBody } from './body-schema.js';
+import { parseBody, pathParams } from './body-schema.js';
 import type { ApiContext } from './context.js';
 import { dropGrantsOf, grantRoutes } from './grants.js';
-import type { Query } from './params.js';
 
 const extra = z.record(z.string(), z.unknown());
 const CreateUser = z.object({
@@ -27,7 +26,10 @@ const ModifyUser = z.object({
   extra: extra.optional(),
 });
 
-type Req = FastifyRequest<{ Params: Record<string, string>; Querystring: Query; Body: unknown }>;
+type Req = FastifyRequest<{ Params: Record<string, string>; Body: unknown }>;
+
+const Base = { schema: { params: pathParams('fabric') } };
+const One = { schema: { params: pathParams('fabric', 'user') } };
 
 function userObject(u: UserView): Record<string, unknown> {
   return { user: u.username, tenant: u.tenant, email: u.email, displayName: u.displayName, active: u.active, extra: u.extra };
@@ -86,7 +88,7 @@ export function userRoutes(ctx: ApiContext): FastifyPluginAsync {
   };
 
   const tree = (app: FastifyInstance, base: string) => {
-    app.post(base, async (req: Req, reply) => {
+    app.post(base, Base, async (req: Req, reply) => {
       const body = parseBody(CreateUser, req.body, 'expecting {"user", "email", "passwd", "active"?, "extra"?}');
       const name = body.user ?? body.username ?? body.email;
       if (!isUserName(name)) throw gdnError('INVALID_USER_NAME', `invalid user name '${String(name)}': 1-64 letters, digits and _ . @ + -`);
@@ -105,18 +107,18 @@ export function userRoutes(ctx: ApiContext): FastifyPluginAsync {
       return reply.code(201).send({ error: false, code: 201, ...userObject(dir.user(tenant, name) as UserView) });
     });
 
-    app.get(base, async (req: Req) => {
+    app.get(base, Base, async (req: Req) => {
       const p = req.gdn.principal;
       const users = dir.users(req.gdn.tenant).filter((u) => access.isAdmin(p) || u.username === p.user);
       return { error: false, code: 200, result: users.map(userObject) };
     });
 
-    app.get(`${base}/:user`, async (req: Req) => ({ error: false, code: 200, ...userObject(userOf(req)) }));
-    app.patch(`${base}/:user`, modify(false));
+    app.get(`${base}/:user`, One, async (req: Req) => ({ error: false, code: 200, ...userObject(userOf(req)) }));
+    app.patch(`${base}/:user`, One, modify(false));
     // Replacing a user is jsC8's (`replaceUser`); GDN's OpenAPI file has PATCH only.
-    if (base.endsWith('/_admin/user')) app.put(`${base}/:user`, modify(true));
+    if (base.endsWith('/_admin/user')) app.put(`${base}/:user`, One, modify(true));
 
-    app.delete(`${base}/:user`, async (req: Req, reply) => {
+    app.delete(`${base}/:user`, One, async (req: Req, reply) => {
       const u = userOf(req);
       if (u.username === ADMIN_USER) throw gdnError('FORBIDDEN', `the tenant's ${ADMIN_USER} user cannot be deleted`);
       const tenant = req.gdn.tenant;

@@ -209,6 +209,7 @@ export class OutgoingLink {
       this.o.clock.setTimeout(() => this.schedulePump(), 5);
       return;
     }
+    if (this.shipped >= this.o.log.lastSeq()) return;
     const entries = this.o.log.since(this.shipped, BATCH);
     if (entries.length === 0) return;
     const sentAt = this.o.clock.now();
@@ -219,6 +220,6 @@ export class OutgoingLink {
     const ships = this.o.ships;
     conn.send(encode({ v: PROTOCOL_VERSION, t: 'changes', sentAt, readAt, after, through, entries: ships ? entries.filter(ships) : entries }));
     this.shipped = through;
-    if (entries.length === BATCH) this.schedulePump();
+    if (this.shipped < this.o.log.lastSeq()) this.schedulePump();
   }
 }

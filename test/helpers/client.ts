@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, RouteOptions } from 'fastify';
 import { devCredentials, type DevCredentials } from '../../src/auth/index.js';
 import { defaultTopology, FabricClock, type Topology } from '../../src/index.js';
 import { createRegion, type Region } from '../../src/region/region.js';
@@ -88,6 +88,7 @@ export class TestClient {
   }
 }
 
+/** The fabric secret of a test region; its internal /_emu/region routes want it in x-fabric-emu-secret. */
 export const TEST_SECRET = 'test-fabric-secret-not-for-replication';
 
 export interface TestRegion {
@@ -95,6 +96,8 @@ export interface TestRegion {
   client: TestClient;
   /** The dev credentials of the region (the client sends its API key). */
   credentials: DevCredentials;
+  /** Every route the PoP registered, as Fastify's onRoute hook saw it. */
+  routes: RouteOptions[];
   /** The PoP's own clock: tests of expiry advance it instead of sleeping. */
   clock: FabricClock;
   close(): Promise<void>;
@@ -115,12 +118,15 @@ export async function testRegion(opts: { topology?: Topology; name?: string; bod
     secret: TEST_SECRET,
     ...(opts.auth === false ? { auth: false } : {}),
   });
+  const routes: RouteOptions[] = [];
+  region.app.addHook('onRoute', (r) => void routes.push(r));
   await region.app.ready();
   const credentials = devCredentials(topology.dev, TEST_SECRET, {});
   return {
     region,
     client: new TestClient(region.app, '_system', `apikey ${credentials.apiKey}`),
     credentials,
+    routes,
     clock,
     close: async () => {
       await region.close();
