@@ -56,6 +56,10 @@ function crossCheck(data: TopologyFile): Problem[] {
   const names = new Map<string, number>();
   const ports = new Map<number, string>();
   if (data.global.port !== 0) ports.set(data.global.port, 'global.port');
+  if (data.https && data.https.port !== 0) {
+    if (ports.has(data.https.port)) problems.push({ path: ['https', 'port'], reason: `duplicate port ${data.https.port} (also used by global.port)` });
+    else ports.set(data.https.port, 'https.port');
+  }
   data.regions.forEach((r, i) => {
     const other = names.get(r.name);
     if (other !== undefined) {
@@ -122,6 +126,7 @@ function build(data: TopologyFile, file: string): Topology {
     seed: data.seed,
     regions,
     global: { port: data.global.port },
+    ...(data.https ? { https: { port: data.https.port } } : {}),
     access: data.access ? profile(data.access) : { ...DEFAULT_ACCESS_PROFILE },
     links,
   };
