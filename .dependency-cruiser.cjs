@@ -4,6 +4,7 @@
  * tls/ (certificates) sits on core and serves fabric; client/ (the connection helper) sits on core
  * and tls and is exported by index.
  * fixtures/ and edge/ are clients of a running fabric over HTTP, beside the fabric, not above it.
+ * sim/ runs a whole fabric as a deterministic simulation from the layers below the API, beside region/.
  * with query and storage never importing each other, and query pure (no node:* modules).
  */
 const layer = (name, allowed) => ({
@@ -28,6 +29,7 @@ module.exports = {
     layer('tls', ['core']),
     layer('client', ['core', 'tls']),
     layer('fabric', ['core', 'topology', 'latency', 'storage', 'api', 'replication', 'region', 'control', 'tls']),
+    layer('sim', ['core', 'topology', 'latency', 'storage', 'replication']),
     // Clients of a running fabric: they speak its HTTP API, never reach into its internals.
     layer('fixtures', ['core', 'topology']),
     layer('edge', []),
