@@ -59,7 +59,7 @@ export async function launchFabric(opts: FabricOptions): Promise<LocalFabric> {
     topology,
     clientRegion: opts.clientRegion,
     allowedHosts,
-    targets: () => regions.map((r) => ({ name: r.name, url: r.url(), live: r.listening() })),
+    targets: () => regions.map((r) => ({ name: r.name, url: r.url(), live: r.listening(), server: () => r.app.server })),
   };
   const server: FastifyInstance = buildControlApp(control, routing, { https: () => door?.info });
   let closed = false;
