@@ -7,6 +7,11 @@ import { LOCAL_DOMAIN, LOOPBACK_IPS } from '../core/gdn-hosts.js';
  * signs the certificates (its ASN.1 encoder, never ours); the RSA keys come from node:crypto, which
  * makes them natively and fast. Everything that checks a certificate later uses node:crypto's
  * X509Certificate (store.ts), so forge never parses input it did not make.
+ *
+ * Why forge: pure JavaScript with no native part and no global side effects, so it runs on every
+ * Node from 20 to 26 inside the user's own test process. @peculiar/x509 (and selfsigned, built on
+ * it) needs a reflect-metadata polyfill installed on the global Reflect of that process; forge's one
+ * cost, RSA signing in JavaScript, is paid once per data dir (or once per process in memory).
  */
 const { pki, asn1, md } = forge;
 
