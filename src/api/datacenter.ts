@@ -1,4 +1,5 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { gdnError } from '../core/errors.js';
 import { API_PREFIX, LOCAL_DOMAIN } from '../core/gdn-hosts.js';
 import type { ApiContext, DatacenterInfo } from './context.js';
@@ -35,7 +36,11 @@ export function datacenterObject(dc: DatacenterInfo, local: boolean, httpsPort: 
   };
 }
 
-export function datacenterRoutes(ctx: ApiContext): FastifyPluginAsync {
+/** Tenant names are account emails with `@` as `_` (spec/gdn-api.md §1.3); any such name is served. */
+const TenantParams = z.object({ tenant: z.string().regex(/^[^\s]+$/, 'a tenant name has no whitespace') });
+const DcParams = z.object({ dc: z.string() });
+
+export function datacenterRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
   return async (app) => {
     const object = (dc: DatacenterInfo) => datacenterObject(dc, dc.name === ctx.region, ctx.httpsPort());
     const all = () => ctx.datacenters().map(object);
@@ -46,12 +51,12 @@ export function datacenterRoutes(ctx: ApiContext): FastifyPluginAsync {
     };
     app.get('/datacenter/all', async () => all());
     app.get('/datacenter/local', async () => find(ctx.region));
-    app.get<{ Params: { tenant: string } }>('/datacenter/_tenant/:tenant', async (req) => [
+    app.get('/datacenter/_tenant/:tenant', { schema: { params: TenantParams } }, async (req) => [
       {
         tenant: req.params.tenant,
         dcInfo: all().map((dc) => ({ ...dc, _id: `_clusters/${String(dc['name'])}`, _rev: '_0' })),
       },
     ]);
-    app.get<{ Params: { dc: string } }>('/datacenter/:dc', async (req) => find(req.params.dc));
+    app.get('/datacenter/:dc', { schema: { params: DcParams } }, async (req) => find(req.params.dc));
   };
 }

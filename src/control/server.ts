@@ -4,6 +4,8 @@ import { registerBodyParser } from '../api/body.js';
 import { registerEndpoints } from '../api/endpoints.js';
 import { registerErrorHandler } from '../api/error-handler.js';
 import { guardProblem, rawEnvelope } from '../api/host-guard.js';
+import { registerOpenApi } from '../api/openapi.js';
+import { validatorCompiler } from '../api/validation.js';
 import { GlobalForwarder } from './forward.js';
 import { gdnError } from '../core/errors.js';
 import { GLOBAL_LABEL, LOCAL_DOMAIN } from '../core/gdn-hosts.js';
@@ -65,6 +67,7 @@ export function buildControlApp(control: FabricControl, routing: GlobalRouting, 
   registerErrorHandler(app);
   registerEndpoints(app, []);
   registerBodyParser(app);
+  app.setValidatorCompiler(validatorCompiler);
   app.addHook('onRequest', async (req) => {
     const refused = guardProblem(req.method, req.headers, routing.allowedHosts);
     if (refused) throw refused;
@@ -80,6 +83,7 @@ export function buildControlApp(control: FabricControl, routing: GlobalRouting, 
     const { port, address, ca, caFile } = door();
     return { port, address, ca, caFile: caFile ?? null, url: `https://${GLOBAL_LABEL}.${LOCAL_DOMAIN}:${port}` };
   });
+  registerOpenApi(app, { title: 'fabric-emu control (global port)', path: '/_emu/openapi.json' });
   app.register(controlRoutes(control));
   app.register(routeRoutes(routing));
   app.addHook('onClose', async () => forwarder.close());
