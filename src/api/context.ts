@@ -34,6 +34,11 @@ export interface ApiContext {
   datacenters(): DatacenterInfo[];
   /** Users, keys, grants, fabrics and the tokens of this PoP. */
   readonly auth: AuthService;
+  /**
+   * The port of the fabric's HTTPS front door, which /datacenter/* tells clients to use; undefined
+   * when the PoP runs without one (`fabric-emu region` alone).
+   */
+  httpsPort(): number | undefined;
   /** Runs a C8QL query against a fabric (`<tenant>/<fabric>`) of this PoP; a query that writes runs as one storage write. */
   runQuery(fabric: string, query: string, bindVars: Record<string, unknown> | undefined, opts?: QueryRunOptions): ExecuteResult;
   explainQuery(fabric: string, query: string, bindVars: Record<string, unknown> | undefined, access?: (collection: string) => AccessLevel): ExplainResult;

@@ -24,6 +24,8 @@ export interface ChildRegionOptions {
   allowedHosts: true | readonly string[];
   /** false: the child runs with --no-auth. */
   auth: boolean;
+  /** The parent's HTTPS front door, which the child's /datacenter/* names; undefined without one. */
+  httpsPort?: number | undefined;
 }
 
 async function request<T>(secret: string, method: string, url: string, body?: unknown): Promise<T> {
@@ -105,6 +107,7 @@ export class ChildRegion implements RegionAgent {
       ...(this.o.allowedHosts === true ? ['--allow-host', '*'] : this.o.allowedHosts.flatMap((h) => ['--allow-host', h])),
       ...(this.o.latency ? [] : ['--no-latency']),
       ...(this.o.auth ? [] : ['--no-auth']),
+      ...(this.o.httpsPort === undefined ? [] : ['--front-door-port', String(this.o.httpsPort)]),
     ];
     // The IPC channel is the child's lifeline: it exits when the channel closes (cli/shutdown.ts).
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
