@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { canRead, canWrite, ADMIN_USER, type AuthService, type FabricView, type Principal } from '../auth/index.js';
 import { gdnError } from '../core/errors.js';
 import { isFabricName } from '../core/names.js';
@@ -57,49 +57,75 @@ export function registerAuth(app: FastifyInstance, ctx: ApiContext): void {
   const auth: AuthService = ctx.auth;
   app.decorateRequest('gdn', null as unknown as RequestScope);
 
-  app.addHook('onRequest', async (req) => {
-    if (isInternal(req.url)) return;
-    if (req.routeOptions.config?.auth === 'public') return publicFabric(ctx, req.originalUrl, (req.params as { fabric?: string } | undefined)?.fabric);
-    const named = pathTenant(req.originalUrl);
-    let principal: Principal;
-    if (auth.enabled) {
-      const header = req.headers.authorization;
-      principal = await auth.authenticator.authenticate(Array.isArray(header) ? header[0] : header);
-      if (named !== undefined && named !== principal.tenant) {
-        throw gdnError('FORBIDDEN', `the path names tenant '${named}' but the credentials are of tenant '${principal.tenant}'`);
-      }
-    } else {
-      principal = auth.anonymous(named);
+  const admit = (req: FastifyRequest, principal: Principal, named: string | undefined): void => {
+    if (auth.enabled && named !== undefined && named !== principal.tenant) {
+      throw gdnError('FORBIDDEN', `the path names tenant '${named}' but the credentials are of tenant '${principal.tenant}'`);
     }
     if (!auth.dir.hasTenant(principal.tenant)) throw gdnError('UNAUTHORIZED', `tenant '${principal.tenant}' does not exist here`);
     const fabric = (req.params as { fabric?: string } | undefined)?.fabric ?? '_system';
     req.gdn = { principal, tenant: principal.tenant, fabric, key: fabricKey(principal.tenant, fabric), view: undefined, collectionAccess: undefined };
+  };
+
+  /** Admits the request at once when it can (a cached header, no auth, a public route), else says when. */
+  const start = (req: FastifyRequest): Promise<void> | undefined => {
+    if (isInternal(req.url)) return undefined;
+    if (req.routeOptions.config?.auth === 'public') {
+      publicFabric(ctx, req.originalUrl, (req.params as { fabric?: string } | undefined)?.fabric);
+      return undefined;
+    }
+    const named = pathTenant(req.originalUrl);
+    const raw = req.headers.authorization;
+    const header = Array.isArray(raw) ? raw[0] : raw;
+    const now = auth.enabled ? auth.authenticator.cached(header) : auth.anonymous(named);
+    if (now) {
+      admit(req, now, named);
+      return undefined;
+    }
+    return auth.authenticator.authenticate(header).then((p) => admit(req, p, named));
+  };
+
+  // Callbacks rather than async hooks, as in app.ts: a cached key costs no promise per request.
+  app.addHook('onRequest', (req, _reply, done) => {
+    let later: Promise<void> | undefined;
+    try {
+      later = start(req);
+    } catch (e) {
+      return done(e as Error);
+    }
+    if (later) later.then(() => done(), (e: unknown) => done(e as Error));
+    else done();
   });
 
   // Before validation, so that an unknown fabric answers 1228 (and a forbidden write 403) whatever else is wrong with the request.
-  app.addHook('preValidation', async (req) => {
+  app.addHook('preValidation', (req, _reply, done) => {
     const scope = req.gdn;
-    if (!scope) return;
-    const need = needOf(req as Parameters<typeof needOf>[0]);
-    const named = (req.params as { fabric?: string } | undefined)?.fabric;
-    if (named !== undefined) {
-      scope.fabric = named;
-      scope.key = fabricKey(scope.tenant, named);
-      // Users, keys and the fabric list live under `_system` only in the path: the caller's level there does not hide them.
-      scope.view = heldFabric(ctx, scope, named, need.kind === 'fabric' || need.kind === 'collection');
+    if (!scope) return done();
+    try {
+      const need = needOf(req as Parameters<typeof needOf>[0]);
+      const named = (req.params as { fabric?: string } | undefined)?.fabric;
+      if (named !== undefined) {
+        scope.fabric = named;
+        scope.key = fabricKey(scope.tenant, named);
+        // Users, keys and the fabric list live under `_system` only in the path: the caller's level there does not hide them.
+        scope.view = heldFabric(ctx, scope, named, need.kind === 'fabric' || need.kind === 'collection');
+      }
+      check(ctx, scope, need);
+    } catch (e) {
+      return done(e as Error);
     }
-    check(ctx, scope, need);
+    done();
   });
 }
 
 /**
- * A public route under a fabric (version) has no tenant to look the fabric up in unless the path
- * names one; a name no fabric can have is unknown in every tenant.
+ * A public route under a fabric (version) has no credentials to take the tenant from: the fabric
+ * is looked up in the tenant the path names, else in every tenant, and 1228 when none has it.
  */
 function publicFabric(ctx: ApiContext, url: string, fabric: string | undefined): void {
   if (fabric === undefined) return;
-  const tenant = pathTenant(url);
-  const known = isFabricName(fabric) && (tenant === undefined || ctx.auth.dir.fabric(tenant, fabric) !== undefined);
+  const { dir } = ctx.auth;
+  const named = pathTenant(url);
+  const known = isFabricName(fabric) && (named === undefined ? dir.tenants() : [named]).some((t) => dir.fabric(t, fabric) !== undefined);
   if (!known) throw gdnError('DATABASE_NOT_FOUND', `database not found: ${fabric}`);
 }
 

@@ -30,11 +30,18 @@ export class Authenticator {
     this.jwt = new JwtKeys(secret);
   }
 
+  /** The principal of a header checked before, if nothing it depends on changed since and it has not expired. */
+  cached(header: string | undefined): Principal | undefined {
+    if (header === undefined) return undefined;
+    const hit = this.cache.get(header);
+    return hit && hit.version === this.dir.version && hit.expMs > this.now() ? hit.principal : undefined;
+  }
+
   async authenticate(header: string | undefined): Promise<Principal> {
     if (header === undefined || header === '') throw unauthorized("no credentials: send 'Authorization: bearer <jwt>' (POST /_open/auth) or 'Authorization: apikey <key>'");
     const now = this.now();
-    const hit = this.cache.get(header);
-    if (hit && hit.version === this.dir.version && hit.expMs > now) return hit.principal;
+    const hit = this.cached(header);
+    if (hit) return hit;
     const space = header.indexOf(' ');
     const scheme = (space === -1 ? header : header.slice(0, space)).toLowerCase();
     const value = space === -1 ? '' : header.slice(space + 1).trim();
