@@ -5,6 +5,7 @@ import type { Db } from './database.js';
 import type { ChangeLog, ChangeOp } from './changelog.js';
 import { EDGE_COLLECTION, type Collection, type CollectionStore } from './collections.js';
 import type { IndexStore } from './indexes.js';
+import type { DocumentFeed } from './stream-feed.js';
 import { nextKey } from './keys.js';
 import { clockOf, newer } from './clocks.js';
 import { applyWrite, newestClock, revisionOf, type Meta, type RegisterMerge, type RegisterState, type RegisterWrite } from './registers.js';
@@ -102,6 +103,7 @@ export class DocumentStore {
     private readonly origin: string,
     private readonly regionOrdinal: number,
     private readonly indexes: IndexStore,
+    private readonly feed: DocumentFeed,
     private readonly merge: RegisterMerge = applyWrite,
   ) {
     this.s = {
@@ -203,7 +205,7 @@ export class DocumentStore {
     const row = this.s.row.get(c.id, key) as Row | undefined;
     const prev = row ? stateOf(row) : undefined;
     const next = this.merge(prev, clock, w);
-    const doc = next ? this.store(c, key, next) : undefined;
+    const doc = next ? this.store(c, key, next, prev) : undefined;
     // A unique index is only checked at local write time: a replicated write may violate it. Both
     // documents stay stored and visible (spec/replication.md); the apply counts as a conflict.
     if (doc && !next?.deleted && this.indexes.violatesUnique(c, key, doc)) return 'superseded';
@@ -216,7 +218,7 @@ export class DocumentStore {
     const next = this.merge(prev, clockOf(hlc, this.origin), w);
     if (!next) return { _key: key, _id: `${c.name}/${key}`, _rev: revisionOf(prev!.meta), ...prev!.body };
     if (!next.deleted) this.indexes.checkUnique(c, key, { _key: key, _id: `${c.name}/${key}`, ...next.body });
-    const doc = this.store(c, key, next);
+    const doc = this.store(c, key, next, prev);
     if (c.type === EDGE_COLLECTION && !next.deleted) this.checkEdge(doc);
     if (!c.isLocal) {
       const payload = w.kind === 'put' ? JSON.stringify(w.body) : w.kind === 'patch' ? JSON.stringify({ set: w.set, unset: w.unset }) : null;
@@ -225,10 +227,12 @@ export class DocumentStore {
     return doc;
   }
 
-  private store(c: Collection, key: string, state: RegisterState): Doc {
+  /** Stores the state after a write; a change a reader can see (the document written, or removed) goes to the feed. */
+  private store(c: Collection, key: string, state: RegisterState, before: RegisterState | undefined): Doc {
     const rev = revisionOf(state.meta);
     const doc: Doc = { _key: key, _id: `${c.name}/${key}`, _rev: rev, ...state.body };
     this.s.upsert.run(c.id, key, state.deleted ? 1 : 0, rev, JSON.stringify(doc), JSON.stringify(state.meta), state.meta.b);
+    if (!state.deleted || (before && !before.deleted)) this.feed.documentWritten(c, doc, state.deleted);
     return doc;
   }
 
