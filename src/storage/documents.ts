@@ -5,7 +5,6 @@ import type { Db } from './database.js';
 import type { ChangeLog, ChangeOp } from './changelog.js';
 import { EDGE_COLLECTION, type Collection, type CollectionStore } from './collections.js';
 import type { IndexStore } from './indexes.js';
-import type { DocumentFeed } from './stream-feed.js';
 import { nextKey } from './keys.js';
 import { clockOf, newer } from './clocks.js';
 import { applyWrite, newestClock, revisionOf, type Meta, type RegisterMerge, type RegisterState, type RegisterWrite } from './registers.js';
@@ -30,6 +29,12 @@ export interface WriteResult {
   _oldRev?: string;
   new?: Doc;
   old?: Doc;
+}
+
+/** Where the document store reports every change a reader can see, inside the write that made it (stream-feed.ts). */
+export interface DocumentFeed {
+  /** `doc` is the document after the write (for a removal: its key, id and the tombstone's rev). */
+  documentWritten(c: Collection, doc: Doc, removed: boolean): void;
 }
 
 /** What applying a replicated document change did, for metrics. */

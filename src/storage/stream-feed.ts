@@ -1,13 +1,7 @@
 import type { Collection } from './collections.js';
 import type { Db } from './database.js';
-import type { Doc } from './documents.js';
+import type { Doc, DocumentFeed } from './documents.js';
 import type { StreamStore } from './streams.js';
-
-/** Where the document store reports every change a reader can see, inside the write that made it. */
-export interface DocumentFeed {
-  /** `doc` is the document after the write (for a removal: its key, id and the tombstone's rev). */
-  documentWritten(c: Collection, doc: Doc, removed: boolean): void;
-}
 
 function encode(body: Doc): string {
   return Buffer.from(JSON.stringify(body)).toString('base64');

@@ -48,14 +48,14 @@ export class StreamMessages {
     this.s = {
       insert: db.prepare('INSERT INTO stream_messages (sid, id, at, payload, properties, key, event_time) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING seq').pluck(),
       since: db.prepare('SELECT * FROM stream_messages WHERE seq > ? ORDER BY seq LIMIT ?'),
-      range: db.prepare('SELECT * FROM stream_messages WHERE sid = ? AND seq > ? ORDER BY seq LIMIT ?'),
+      range: db.prepare('SELECT * FROM stream_messages WHERE sid = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?'),
       byId: db.prepare('SELECT * FROM stream_messages WHERE sid = ? AND id = ?'),
       last: db.prepare('SELECT COALESCE(MAX(seq), 0) FROM stream_messages WHERE sid = ?').pluck(),
       lastAll: db.prepare('SELECT COALESCE(MAX(seq), 0) FROM stream_messages').pluck(),
-      first: db.prepare('SELECT COALESCE(MIN(seq), 0) FROM stream_messages WHERE sid = ?').pluck(),
       backlog: db.prepare('SELECT COUNT(*) AS messages, COALESCE(SUM(LENGTH(payload)), 0) AS bytes FROM stream_messages WHERE sid = ? AND seq > ?'),
       ackedIn: db.prepare('SELECT COUNT(*) AS messages, COALESCE(SUM(LENGTH(payload)), 0) AS bytes FROM stream_messages WHERE sid = ? AND seq IN (SELECT value FROM json_each(?))'),
       expire: db.prepare('DELETE FROM stream_messages WHERE sid = ? AND at < ?'),
+      older: db.prepare('SELECT * FROM stream_messages WHERE sid = ? AND at < ? ORDER BY seq'),
       cap: db.prepare('DELETE FROM stream_messages WHERE sid = ? AND seq <= (SELECT seq FROM stream_messages WHERE sid = ? ORDER BY seq DESC LIMIT 1 OFFSET ?)'),
       purge: db.prepare('DELETE FROM stream_messages WHERE sid = ?'),
       subs: db.prepare('SELECT * FROM stream_subscriptions WHERE sid = ? ORDER BY name'),
@@ -87,9 +87,9 @@ export class StreamMessages {
     return this.s.lastAll.get() as number;
   }
 
-  /** A topic's messages after `seq`, in order. */
-  range(sid: number, afterSeq: number, limit: number): StreamMessage[] {
-    return this.s.range.all(sid, afterSeq, limit) as StreamMessage[];
+  /** A topic's messages after `afterSeq` (and up to `maxSeq`), in order. */
+  range(sid: number, afterSeq: number, limit: number, maxSeq = Number.MAX_SAFE_INTEGER): StreamMessage[] {
+    return this.s.range.all(sid, afterSeq, maxSeq, limit) as StreamMessage[];
   }
 
   byId(sid: number, id: string): StreamMessage | undefined {
@@ -101,17 +101,17 @@ export class StreamMessages {
     return this.s.last.get(sid) as number;
   }
 
-  /** The seq of a topic's oldest message still kept, 0 for none. */
-  firstSeq(sid: number): number {
-    return this.s.first.get(sid) as number;
-  }
-
   /** Messages (and payload bytes) not acknowledged by a subscription at (cursor, acked). */
   backlog(sid: number, cursor: number, acked: readonly number[]): { messages: number; bytes: number } {
     const all = this.s.backlog.get(sid, cursor) as { messages: number; bytes: number };
     if (acked.length === 0) return all;
     const done = this.s.ackedIn.get(sid, JSON.stringify(acked)) as { messages: number; bytes: number };
     return { messages: all.messages - done.messages, bytes: all.bytes - done.bytes };
+  }
+
+  /** A topic's messages published before `cutoffMs`. */
+  olderThan(sid: number, cutoffMs: number): StreamMessage[] {
+    return this.s.older.all(sid, cutoffMs) as StreamMessage[];
   }
 
   /** Removes a topic's messages older than `ttlS` (0: none are) and those beyond MAX_TOPIC_BACKLOG. */
