@@ -16,6 +16,7 @@ import { indexRoutes } from './indexes.js';
 import { normalizeUrl } from './paths.js';
 import { queryRoutes } from './query.js';
 import { restqlRoutes } from './restql.js';
+import { streamRoutes } from './streams.js';
 import { versionRoutes } from './version.js';
 
 export interface AppOptions {
@@ -74,5 +75,6 @@ export function buildApp(ctx: ApiContext, opts: AppOptions = {}): FastifyInstanc
   app.register(queryRoutes(ctx));
   app.register(indexRoutes(ctx));
   app.register(restqlRoutes(ctx, cursors));
+  app.register(streamRoutes(ctx));
   return app;
 }

@@ -186,10 +186,12 @@ export class StreamBroker implements SubscriptionHost {
     const work = [...this.runnable];
     this.runnable.clear();
     for (const d of work) d.dispatch();
-    if (this.dirtySubs.size > 0) this.flush();
+    this.flush();
   }
 
-  private flush(): void {
+  /** Writes the cursors that changed (each turn does; a REST call that moved them does at once, to answer after they committed). */
+  flush(): void {
+    if (this.dirtySubs.size === 0) return;
     const subs = [...this.dirtySubs];
     this.dirtySubs.clear();
     try {
