@@ -1,5 +1,5 @@
 import { gdnError } from '../core/errors.js';
-import { GLOBAL_PREFIX, isStreamTopic, LOCAL_PREFIX } from '../core/streams.js';
+import { GLOBAL_PREFIX, isStreamTopic, LOCAL_PREFIX, SUBSCRIPTION_NAME } from '../core/streams.js';
 import type { StreamRecord, SubscriptionType } from '../storage/index.js';
 import { DEFAULT_NACK_DELAY_MS, type ConsumerOptions, type ReaderStart } from '../streams/index.js';
 import type { ApiContext } from './context.js';
@@ -25,7 +25,6 @@ export interface StreamTarget {
 
 const MAX_QUEUE = 1000;
 const MIN_ACK_TIMEOUT_MS = 1000;
-const SUBSCRIPTION = /^[A-Za-z0-9_\-.:]{1,128}$/;
 const TYPES: readonly SubscriptionType[] = ['Exclusive', 'Shared', 'Failover'];
 
 export function isStreamSocketPath(path: string): boolean {
@@ -59,7 +58,7 @@ export function resolveTarget(ctx: ApiContext, url: string): StreamTarget {
   const [, scope, fabric] = ns as unknown as [string, string, string];
   if (!ctx.hasFabric(fabric)) throw gdnError('DATABASE_NOT_FOUND', `database not found: ${fabric}`);
   const rec = streamOf(ctx, fabric, scope === 'c8global', topic!);
-  if (role === 'consumer' && !SUBSCRIPTION.test(subscription!)) bad(`illegal subscription name '${subscription}'`);
+  if (role === 'consumer' && !SUBSCRIPTION_NAME.test(subscription!)) bad(`illegal subscription name '${subscription}'`);
   return { role, tenant: tenant!, fabric, rec, subscription: subscription ?? '', params };
 }
 

@@ -85,3 +85,6 @@ export function parseMessageId(id: unknown): { ledger: number; entry: number } |
   if (i !== bytes.length || messageId(fields[0]!, fields[1]!) !== id) return undefined;
   return { ledger: fields[0]!, entry: fields[1]! };
 }
+
+/** Subscription names: what Pulsar's URLs carry without escaping, as GDN's consoles create them. */
+export const SUBSCRIPTION_NAME = /^[A-Za-z0-9_\-.:]{1,128}$/;

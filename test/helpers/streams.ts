@@ -82,7 +82,7 @@ export class StreamClient {
 export function streamUrl(base: string, role: 'producer' | 'consumer' | 'reader', topic: string, opts: { subscription?: string; fabric?: string; tenant?: string; params?: Record<string, string | number> } = {}): string {
   const ns = topic.startsWith('c8globals.') ? 'c8global' : 'c8local';
   const sub = role === 'consumer' ? `/${opts.subscription ?? 'sub'}` : '';
-  const qs = opts.params ? `?${new URLSearchParams(Object.entries(opts.params).map(([k, v]) => [k, String(v)])).toString()}` : '';
+  const qs = opts.params ? `?${new URLSearchParams(Object.entries(opts.params).map(([k, v]): [string, string] => [k, String(v)])).toString()}` : '';
   return `${base.replace(/^http/, 'ws')}/_ws/ws/v2/${role}/persistent/${opts.tenant ?? '_mm'}/${ns}.${opts.fabric ?? '_system'}/${topic}${sub}${qs}`;
 }
 
