@@ -1,4 +1,4 @@
-import WebSocket from 'ws';
+import WebSocket, { type ClientOptions } from 'ws';
 
 /** A frame a consumer or reader receives. */
 export interface Delivery {
@@ -28,9 +28,9 @@ export class StreamClient {
   }
 
   /** Opens `url`; rejects with the refusal (`{status, body}`) when the upgrade is answered with an error. */
-  static open(url: string, headers: Record<string, string> = {}): Promise<StreamClient> {
+  static open(url: string, headers: Record<string, string> = {}, opts: ClientOptions = {}): Promise<StreamClient> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, { headers, perMessageDeflate: false });
+      const ws = new WebSocket(url, { ...opts, headers, perMessageDeflate: false });
       ws.once('open', () => resolve(new StreamClient(ws)));
       ws.once('unexpected-response', (_req, res) => {
         let body = '';
