@@ -1,6 +1,7 @@
 /**
  * The one-way layers of DESIGN.md, checked in CI. A layer may import only the layers below it:
- *   core <- topology <- latency <- storage | query <- auth <- api <- replication <- control <- region <- fabric <- index <- cli | testing
+ *   core <- topology <- latency <- storage | query <- auth | streams <- api <- replication <- control <- region <- fabric <- index <- cli | testing
+ * streams/ is the live side of the streams kept in storage (subscriptions, dispatch), used by the API.
  * tls/ (certificates) sits on core and serves fabric; client/ (the connection helper) sits on core
  * and tls and is exported by index.
  * fixtures/ and edge/ are clients of a running fabric over HTTP, beside the fabric, not above it.
@@ -23,14 +24,15 @@ module.exports = {
     layer('storage', ['core']),
     layer('query', ['core']),
     layer('auth', ['core', 'topology', 'storage']),
-    layer('api', ['core', 'topology', 'latency', 'storage', 'query', 'auth']),
+    layer('streams', ['core', 'storage']),
+    layer('api', ['core', 'topology', 'latency', 'storage', 'query', 'auth', 'streams']),
     layer('replication', ['core', 'topology', 'latency', 'storage']),
-    layer('region', ['core', 'topology', 'latency', 'storage', 'query', 'auth', 'api', 'replication', 'control']),
+    layer('region', ['core', 'topology', 'latency', 'storage', 'query', 'auth', 'streams', 'api', 'replication', 'control']),
     layer('control', ['core', 'topology', 'api', 'replication']),
     layer('tls', ['core']),
     layer('client', ['core', 'tls']),
     layer('fabric', ['core', 'topology', 'latency', 'storage', 'auth', 'api', 'replication', 'region', 'control', 'tls']),
-    layer('sim', ['core', 'topology', 'latency', 'storage', 'replication']),
+    layer('sim', ['core', 'topology', 'latency', 'storage', 'streams', 'replication']),
     // Clients of a running fabric: they speak its HTTP API, never reach into its internals.
     layer('fixtures', ['core', 'topology']),
     layer('edge', []),

@@ -56,6 +56,10 @@ export const ChangeEntrySchema = z.strictObject({
     'fabric.put',
     'fabric.patch',
     'fabric.delete',
+    'stream.create',
+    'stream.drop',
+    'stream.message',
+    'stream.ttl',
   ]),
   // `<tenant>/<fabric>` for data, the tenant alone for registry changes (users, keys, grants, fabrics).
   fabric: z.string().min(1),

@@ -10,6 +10,7 @@ import type { RestqlStore, SavedQueryInput } from './restql.js';
 import { parseRegistryOp, type RegistryStore } from './registry.js';
 import type { FabricFloors } from './fabric-floors.js';
 import { newer } from './clocks.js';
+import type { StreamStore } from './streams.js';
 import type { WritePath } from './write-path.js';
 
 export interface ApplyStats {
@@ -66,6 +67,7 @@ export class Applier {
     private readonly restql: RestqlStore,
     private readonly registry: RegistryStore,
     private readonly floors: FabricFloors,
+    private readonly streams: StreamStore,
   ) {
     this.s = {
       get: db.prepare('SELECT seq, epoch, lost FROM applied WHERE origin = ?'),
@@ -158,6 +160,11 @@ export class Applier {
         return this.restql.applyRemote(fabric, e.key, clock, e.op === 'restql.save' ? (payload as SavedQueryInput) : null) ? 'applied' : 'superseded';
       case 'index.drop':
         return e.key === null ? 'discarded' : ddl(this.indexes.applyDrop(fabric, name, clock, e.key));
+      case 'stream.create':
+      case 'stream.drop':
+      case 'stream.message':
+      case 'stream.ttl':
+        return this.streams.applyRemote(e, clock);
       default: {
         const c = this.collections.forReplica(fabric, name);
         if (c.isLocal || e.key === null) return 'discarded';

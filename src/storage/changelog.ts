@@ -14,6 +14,10 @@ export type ChangeOp =
   | 'index.drop'
   | 'restql.save'
   | 'restql.delete'
+  | 'stream.create'
+  | 'stream.drop'
+  | 'stream.message'
+  | 'stream.ttl'
   | RegistryOp;
 
 /** Changes of the registry (registry.ts): `fabric` holds the tenant, `key` the record's id. */

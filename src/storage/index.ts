@@ -12,6 +12,8 @@ import { DocumentScanner } from './pushdown.js';
 import { FabricFloors } from './fabric-floors.js';
 import { RegistryStore } from './registry.js';
 import { RestqlStore } from './restql.js';
+import { CollectionFeed } from './stream-feed.js';
+import { StreamStore } from './streams.js';
 import { WritePath } from './write-path.js';
 
 export * from './collections.js';
@@ -24,6 +26,7 @@ export * from './restql.js';
 export * from './registry.js';
 export * from './registry-records.js';
 export type { FabricFloors } from './fabric-floors.js';
+export * from './streams.js';
 export { applyWrite, type RegisterMerge, type RegisterState, type RegisterWrite, type Meta } from './registers.js';
 export { clockOf, compareClocks, newer } from './clocks.js';
 export { SCHEMA_VERSION } from './migrations.js';
@@ -60,6 +63,7 @@ export interface Storage {
   /** Users, API keys, grants and geo-fabrics of every tenant: replicated to every PoP. */
   readonly registry: RegistryStore;
   readonly floors: FabricFloors;
+  readonly streams: StreamStore;
   /**
    * The one write path: runs `fn` as one write (its own savepoint) of the current group commit;
    * the stores refuse to change anything outside it. See WritePath.
@@ -103,7 +107,11 @@ export function openStorage(opts: StorageOptions): Storage {
   const collections = new CollectionStore(db, w, changes, hlc, opts.region);
   const indexes = new IndexStore(db, w, collections, changes, hlc, opts.region, opts.regionOrdinal);
   caches.push(collections, indexes);
-  const documents = new DocumentStore(db, w, collections, changes, hlc, opts.region, opts.regionOrdinal, indexes, opts.merge);
+  const streams = new StreamStore(db, w, changes, hlc, opts.region, opts.regionOrdinal, clock);
+  caches.push(streams);
+  const feed = new CollectionFeed(db, streams);
+  collections.listen(feed);
+  const documents = new DocumentStore(db, w, collections, changes, hlc, opts.region, opts.regionOrdinal, indexes, feed, opts.merge);
   const restql = new RestqlStore(db, w, changes, hlc, opts.region);
   const registry = new RegistryStore(db, w, changes, hlc, opts.region);
   const floors = new FabricFloors(db, w);
@@ -116,7 +124,7 @@ export function openStorage(opts: StorageOptions): Storage {
     collections.dropFabric(key, clock);
     restql.dropFabric(key, clock);
   });
-  const applier = new Applier(db, w, collections, documents, hlc, indexes, restql, registry, floors);
+  const applier = new Applier(db, w, collections, documents, hlc, indexes, restql, registry, floors, streams);
   // The clock never goes back across a restart either: resume after this replica's last own change.
   const lastOwn = parseHlc((db.prepare('SELECT hlc FROM changes ORDER BY seq DESC LIMIT 1').pluck().get() as string | undefined) ?? '');
   if (lastOwn) hlc.observe(lastOwn);
@@ -140,6 +148,7 @@ export function openStorage(opts: StorageOptions): Storage {
     restql,
     registry,
     floors,
+    streams,
     applier,
     scanner: new DocumentScanner(db),
     write,
@@ -167,15 +176,18 @@ export function openStorage(opts: StorageOptions): Storage {
         w.touchCaches();
         const sqlIndexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'docidx_%'").pluck().all() as string[];
         for (const name of sqlIndexes) db.exec(`DROP INDEX ${name}`);
-        for (const t of ['documents', 'collections', 'indexes', 'changes', 'applied', 'restql', 'registry', 'fabric_floors']) db.prepare(`DELETE FROM ${t}`).run();
+        for (const t of ['documents', 'collections', 'indexes', 'changes', 'applied', 'restql', 'registry', 'fabric_floors', 'streams', 'stream_messages', 'stream_subscriptions', 'stream_settings']) {
+          db.prepare(`DELETE FROM ${t}`).run();
+        }
         epoch = freshEpoch();
         epochStmt.set.run(epoch);
         // Sequence numbers restart too, so peers' version vectors (also wiped) line up again.
-        db.prepare("DELETE FROM sqlite_sequence WHERE name IN ('documents', 'collections', 'indexes', 'changes')").run();
+        db.prepare("DELETE FROM sqlite_sequence WHERE name IN ('documents', 'collections', 'indexes', 'changes', 'streams', 'stream_messages')").run();
         collections.reload();
         indexes.reload();
         registry.reload();
         floors.reload();
+        streams.reload();
       });
       // At once: the log's seqs restart, and entries below the old high-water mark must not look committed.
       w.commitNow();
