@@ -16,6 +16,7 @@ import { indexRoutes } from './indexes.js';
 import { normalizeUrl } from './paths.js';
 import { queryRoutes } from './query.js';
 import { restqlRoutes } from './restql.js';
+import { guardApp, guardedOptions } from './server-guard.js';
 import { versionRoutes } from './version.js';
 
 export interface AppOptions {
@@ -28,17 +29,18 @@ export function buildApp(ctx: ApiContext, opts: AppOptions = {}): FastifyInstanc
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: ctx.bodyLimit,
-    rewriteUrl: (req) => normalizeUrl(req.url ?? '/').url,
+    ...guardedOptions((url) => normalizeUrl(url).url),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     ...(opts.https ? { https: opts.https } : {}),
   }) as unknown as FastifyInstance;
 
+  guardApp(app);
   registerErrorHandler(app);
   registerEndpoints(app, GDN_ENDPOINTS);
   registerBodyParser(app);
 
-  // First of all: a foreign Host or a cross-site write goes no further (host-guard.ts).
+  // Before any route sees it: a foreign Host or a cross-site write goes no further (host-guard.ts).
   app.addHook('onRequest', async (req) => {
     const refused = guardProblem(req.method, req.headers, ctx.allowedHosts);
     if (refused) throw refused;

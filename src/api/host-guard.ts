@@ -62,13 +62,6 @@ export function guardProblem(method: string | undefined, headers: Record<string,
   return undefined;
 }
 
-/** An error answer on a raw socket (an upgrade or a connection Fastify never saw). */
-export function rawEnvelope(e: GdnError): string {
-  const body = JSON.stringify({ error: true, code: e.status, errorNum: e.errorNum, errorMessage: e.message });
-  const reason = e.status === 403 ? 'Forbidden' : e.status === 404 ? 'Not Found' : e.status === 400 ? 'Bad Request' : 'Error';
-  return `HTTP/1.1 ${e.status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`;
-}
-
 /** FABRIC_EMU_ALLOWED_HOSTS: `*` for any host, else a comma-separated list of names. */
 export function allowedHostsFromEnv(env: NodeJS.ProcessEnv = process.env, extra: readonly string[] = []): AllowedHosts {
   const v = env['FABRIC_EMU_ALLOWED_HOSTS']?.trim();

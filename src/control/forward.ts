@@ -1,6 +1,7 @@
 import { Agent, request, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { ERRORS, GdnError } from '../core/errors.js';
+import { endSocket, writeError } from '../api/error-handler.js';
+import { ERRORS, gdnError, GdnError } from '../core/errors.js';
 import { CLIENT_REGION, clientPlace, decideRoute, type GlobalRouting, type RouteDecision } from './route-table.js';
 
 /** Headers that describe one hop (RFC 9110 §7.6.1), not the message: never copied across. */
@@ -8,12 +9,6 @@ const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'proxy-autho
 
 /** GDN has no errorNum for "no server"; the registry reuses the HTTP status, as for 404, 405 and 413. */
 export const NO_POP_ERRNUM = ERRORS.SERVICE_UNAVAILABLE.errorNum;
-
-function envelope(res: ServerResponse, status: number, errorNum: number, message: string): void {
-  const body = JSON.stringify({ error: true, code: status, errorNum, errorMessage: message });
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
-  res.end(body);
-}
 
 function copyHeaders(h: IncomingHttpHeaders, drop: readonly string[]): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {};
@@ -54,11 +49,11 @@ export class GlobalForwarder {
     } catch (e) {
       if (!(e instanceof GdnError)) throw e;
       req.resume();
-      return envelope(res, e.status, e.errorNum, e.message);
+      return writeError(res, e);
     }
     if (!d) {
       req.resume();
-      return envelope(res, 503, NO_POP_ERRNUM, noPop(this.routing));
+      return writeError(res, gdnError('SERVICE_UNAVAILABLE', noPop(this.routing)));
     }
     const target = d.target;
     const out = request({ ...this.outgoing(req, d, HOP_BY_HOP), agent: this.agent });
@@ -70,7 +65,7 @@ export class GlobalForwarder {
     });
     out.on('error', (e) => {
       if (res.headersSent) return res.destroy(e);
-      envelope(res, 503, NO_POP_ERRNUM, `PoP ${target.name} (${target.url}) did not answer: ${e.message}`);
+      writeError(res, gdnError('SERVICE_UNAVAILABLE', `PoP ${target.name} (${target.url}) did not answer: ${e.message}`));
     });
     // The client went away before the PoP finished: stop the PoP side too.
     res.on('close', () => {
@@ -81,21 +76,32 @@ export class GlobalForwarder {
 
   /** WebSocket and other upgrades: one raw tunnel to the chosen PoP. */
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const refuse = (status: number, msg: string) => {
-      const body = JSON.stringify({ error: true, code: status, errorNum: status === 503 ? NO_POP_ERRNUM : 10, errorMessage: msg });
-      socket.end(`HTTP/1.1 ${status} ${status === 503 ? 'Service Unavailable' : 'Bad Request'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    // One answer per socket: a PoP that answered and then failed must not get a second one written after it.
+    let answered = false;
+    const refuse = (e: GdnError): void => {
+      if (answered) {
+        socket.destroy();
+        return;
+      }
+      answered = true;
+      endSocket(socket, e, req.method);
     };
     let d: RouteDecision | undefined;
     try {
       d = this.decide(req);
     } catch (e) {
       if (!(e instanceof GdnError)) throw e;
-      return refuse(e.status, e.message);
+      refuse(e);
+      return;
     }
-    if (!d) return refuse(503, noPop(this.routing));
+    if (!d) {
+      refuse(gdnError('SERVICE_UNAVAILABLE', noPop(this.routing)));
+      return;
+    }
     const opts = this.outgoing(req, d, HOP_BY_HOP.filter((h) => h !== 'upgrade' && h !== 'connection'));
     const out = request({ ...opts, agent: false });
     out.on('upgrade', (pr, upstream, upstreamHead) => {
+      answered = true;
       const lines = [`HTTP/1.1 ${pr.statusCode ?? 101} ${pr.statusMessage ?? 'Switching Protocols'}`];
       for (let i = 0; i < pr.rawHeaders.length; i += 2) lines.push(`${pr.rawHeaders[i]}: ${pr.rawHeaders[i + 1]}`);
       socket.write(lines.join('\r\n') + '\r\n\r\n');
@@ -114,6 +120,7 @@ export class GlobalForwarder {
     });
     // The PoP answered without upgrading (e.g. 404 for a path with no WebSocket): relay that answer.
     out.on('response', (pr) => {
+      answered = true;
       socket.write(`HTTP/1.1 ${pr.statusCode ?? 502} ${pr.statusMessage ?? ''}\r\n`);
       for (let i = 0; i < pr.rawHeaders.length; i += 2) {
         const k = pr.rawHeaders[i]!.toLowerCase();
@@ -122,7 +129,7 @@ export class GlobalForwarder {
       socket.write('connection: close\r\n\r\n');
       pr.pipe(socket);
     });
-    out.on('error', (e) => refuse(503, `PoP ${d.target.name} (${d.target.url}) did not answer: ${e.message}`));
+    out.on('error', (e) => refuse(gdnError('SERVICE_UNAVAILABLE', `PoP ${d.target.name} (${d.target.url}) did not answer: ${e.message}`)));
     out.end();
   }
 
