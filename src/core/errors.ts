@@ -48,6 +48,7 @@ export const ERRORS = {
   QUERY_PARSE: spec(1501, 400, 'syntax error'),
   QUERY_EMPTY: spec(1502, 400, 'query is empty'),
   QUERY_NUMBER_OUT_OF_RANGE: spec(1504, 400, 'number out of range'),
+  QUERY_TOO_MUCH_NESTING: spec(1524, 400, 'too much nesting or too many objects'),
   QUERY_VARIABLE_NAME_INVALID: spec(1510, 400, 'variable name has an invalid format'),
   QUERY_VARIABLE_REDECLARED: spec(1511, 400, 'variable is assigned multiple times'),
   QUERY_VARIABLE_NAME_UNKNOWN: spec(1512, 400, 'unknown variable'),
