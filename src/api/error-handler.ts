@@ -1,43 +1,9 @@
-import { STATUS_CODES, type ServerResponse } from 'node:http';
-import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { ERRORS, GdnError, type ErrorName } from '../core/errors.js';
-
-/** The GDN envelope of an error: what every error answer carries, on every server. */
-export function envelopeOf(e: GdnError): Record<string, unknown> {
-  return { ...e.extra, error: true, code: e.status, errorNum: e.errorNum, errorMessage: e.message };
-}
+import { envelopeOf } from '../core/http-errors.js';
 
 export function sendError(reply: FastifyReply, e: GdnError): FastifyReply {
   return reply.code(e.status).type('application/json; charset=utf-8').send(envelopeOf(e));
-}
-
-/** An error answer on a plain Node response (a server or forwarder outside Fastify). HEAD gets the headers only. */
-export function writeError(res: ServerResponse, e: GdnError, extraHeaders: Record<string, string> = {}): void {
-  const body = JSON.stringify(envelopeOf(e));
-  res.writeHead(e.status, { ...extraHeaders, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
-  res.end(res.req?.method === 'HEAD' ? undefined : body);
-}
-
-/**
- * An error answer written straight to a socket: an upgrade, a CONNECT, or a request Node could not
- * parse, none of which has a response object. The connection is closed after it. A HEAD gets the
- * headers only, as HTTP requires.
- */
-export function rawEnvelope(e: GdnError, method?: string): string {
-  const body = JSON.stringify(envelopeOf(e));
-  const head = `HTTP/1.1 ${e.status} ${STATUS_CODES[e.status] ?? 'Error'}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n`;
-  return method?.toUpperCase() === 'HEAD' ? head : head + body;
-}
-
-/** Ends a raw socket with an error answer, if it can still be written; never throws. */
-export function endSocket(socket: Duplex, e: GdnError, method?: string): void {
-  try {
-    if (socket.writable) socket.end(rawEnvelope(e, method));
-    else socket.destroy();
-  } catch {
-    socket.destroy();
-  }
 }
 
 /** Fastify's own errors, mapped onto the registry so clients see the GDN envelope for them too. */

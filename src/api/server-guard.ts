@@ -2,7 +2,8 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { gdnError, GdnError } from '../core/errors.js';
-import { asGdnError, endSocket, sendError, writeError } from './error-handler.js';
+import { endSocket, onClientError, onConnect, writeError } from '../core/http-errors.js';
+import { asGdnError, sendError } from './error-handler.js';
 
 /*
  * What every server of fabric-emu does with what reaches it outside a route: a request Node cannot
@@ -33,26 +34,6 @@ function safeRewrite(rewrite: (url: string) => string): (req: IncomingMessage) =
       return '/';
     }
   };
-}
-
-function clientErrorOf(err: NodeJS.ErrnoException & { reason?: string }): GdnError {
-  switch (err.code) {
-    case 'HPE_HEADER_OVERFLOW':
-      return gdnError('HEADERS_TOO_LARGE', 'the request headers are larger than the server accepts (16 KiB)');
-    case 'ERR_HTTP_REQUEST_TIMEOUT':
-    case 'ERR_HTTP_HEADERS_TIMEOUT':
-      return gdnError('REQUEST_TIMEOUT', 'the request did not arrive in time');
-    case 'HPE_INVALID_METHOD':
-      return gdnError('BAD_PARAMETER', 'malformed HTTP request: not a known HTTP method');
-    default:
-      return gdnError('BAD_PARAMETER', `malformed HTTP request${err.code ? ` (${err.code})` : ''}: ${err.reason ?? err.message}`);
-  }
-}
-
-/** Node's 'clientError': the request could not be parsed, so there is no response object to answer on. */
-export function onClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
-  if (err.code === 'ECONNRESET' || socket.destroyed) return;
-  endSocket(socket, clientErrorOf(err));
 }
 
 /** The Fastify options every app takes: its own error paths answer the envelope, parameters fit every valid key. */
@@ -103,10 +84,7 @@ export function guardRequest(handler: (req: IncomingMessage, res: ServerResponse
  * a raw server's unparseable requests get the envelope as Fastify's do.
  */
 export function guardServer(server: Server, opts: { clientErrors: boolean }): void {
-  server.on('connect', (req: IncomingMessage, socket: Duplex) => {
-    socket.on('error', () => undefined);
-    endSocket(socket, gdnError('METHOD_NOT_ALLOWED', 'CONNECT is not supported: fabric-emu is not a proxy'), req.method);
-  });
+  server.on('connect', onConnect);
   if (opts.clientErrors) server.on('clientError', onClientError);
 }
 

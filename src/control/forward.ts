@@ -1,6 +1,6 @@
 import { Agent, request, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { endSocket, writeError } from '../api/error-handler.js';
+import { endSocket, writeError } from '../core/http-errors.js';
 import { ERRORS, gdnError, GdnError } from '../core/errors.js';
 import { CLIENT_REGION, clientPlace, decideRoute, type GlobalRouting, type RouteDecision } from './route-table.js';
 

@@ -27,6 +27,7 @@ export const ERRORS = {
   NOT_IMPLEMENTED: spec(9, 501, 'not implemented'),
   SHUTTING_DOWN: spec(30, 503, 'shutdown in progress'),
   RESOURCE_LIMIT: spec(32, 503, 'resource limit exceeded'),
+  BAD_GATEWAY: spec(502, 502, 'bad gateway'),
   SERVICE_UNAVAILABLE: spec(503, 503, 'service unavailable'),
   CORRUPTED_JSON: spec(600, 400, 'invalid JSON object'),
   CONFLICT: spec(1200, 409, 'conflict'),

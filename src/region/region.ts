@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { buildApp } from '../api/app.js';
 import { regionControlRoutes } from '../control/region-routes.js';
 import type { ApiContext, DatacenterInfo } from '../api/context.js';
-import { endSocket } from '../api/error-handler.js';
+import { endSocket } from '../core/http-errors.js';
 import { guardProblem, resolveAllowedHosts, type AllowedHosts } from '../api/host-guard.js';
 import { guardUpgrade } from '../api/server-guard.js';
 import { FabricClock, type Clock } from '../core/clock.js';

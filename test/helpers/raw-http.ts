@@ -7,6 +7,17 @@ export interface RawReply {
   body: string;
 }
 
+function unchunked(raw: string): string {
+  let out = '';
+  for (let at = 0; ; ) {
+    const eol = raw.indexOf('\r\n', at);
+    const size = parseInt(raw.slice(at, eol), 16);
+    if (eol === -1 || !(size > 0)) return out;
+    out += raw.slice(eol + 2, eol + 2 + size);
+    at = eol + 2 + size + 2;
+  }
+}
+
 /**
  * Sends bytes as they are (a malformed request line, an oversized header, CONNECT) and reads the
  * first answer; neither fetch nor http.request will send such requests.
@@ -28,7 +39,9 @@ export function rawRequest(url: string, bytes: string): Promise<RawReply> {
         const i = l.indexOf(':');
         headers[l.slice(0, i).trim().toLowerCase()] = l.slice(i + 1).trim();
       }
-      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(statusLine ?? '')?.[1] ?? 0), headers, body: Buffer.from(text.slice(end + 4), 'latin1').toString('utf8') });
+      const raw = text.slice(end + 4);
+      const body = headers['transfer-encoding'] === 'chunked' ? unchunked(raw) : raw;
+      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(statusLine ?? '')?.[1] ?? 0), headers, body: Buffer.from(body, 'latin1').toString('utf8') });
     });
     socket.setTimeout(10_000, () => socket.destroy(new Error(`no answer from ${url} to ${JSON.stringify(bytes.slice(0, 80))}`)));
   });
