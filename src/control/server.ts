@@ -5,7 +5,9 @@ import { registerEndpoints } from '../api/endpoints.js';
 import { registerErrorHandler } from '../api/error-handler.js';
 import { endSocket, writeError } from '../core/http-errors.js';
 import { guardProblem } from '../api/host-guard.js';
+import { registerOpenApi } from '../api/openapi.js';
 import { guardApp, guardedOptions, guardRequest, guardUpgrade } from '../api/server-guard.js';
+import { validatorCompiler } from '../api/validation.js';
 import { GlobalForwarder } from './forward.js';
 import { routeRoutes } from './route-routes.js';
 import type { GlobalRouting } from './route-table.js';
@@ -56,10 +58,12 @@ export function buildControlApp(control: FabricControl, routing: GlobalRouting):
   registerErrorHandler(app);
   registerEndpoints(app, []);
   registerBodyParser(app);
+  app.setValidatorCompiler(validatorCompiler);
   app.addHook('onRequest', async (req) => {
     const refused = guardProblem(req.method, req.headers, routing.allowedHosts);
     if (refused) throw refused;
   });
+  registerOpenApi(app, { title: 'fabric-emu control (global port)', path: '/_emu/openapi.json' });
   app.register(controlRoutes(control));
   app.register(routeRoutes(routing));
   app.addHook('onClose', async () => forwarder.close());
