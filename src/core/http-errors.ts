@@ -8,27 +8,30 @@ import { gdnError, type GdnError } from './errors.js';
  * upgrade, a CONNECT). Fastify replies go through api/error-handler.ts, which builds the same body.
  */
 
+/** What an error answer needs: a GdnError, or the same fields a proxy decided on. */
+export type ErrorAnswer = Pick<GdnError, 'status' | 'errorNum' | 'message' | 'extra'>;
+
 /** The GDN envelope of an error: what every error answer carries, on every server. */
-export function envelopeOf(e: GdnError): Record<string, unknown> {
+export function envelopeOf(e: ErrorAnswer): Record<string, unknown> {
   return { ...e.extra, error: true, code: e.status, errorNum: e.errorNum, errorMessage: e.message };
 }
 
 /** An error answer on a plain Node response. HEAD gets the headers only. */
-export function writeError(res: ServerResponse, e: GdnError): void {
+export function writeError(res: ServerResponse, e: ErrorAnswer): void {
   const body = JSON.stringify(envelopeOf(e));
   res.writeHead(e.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
   res.end(res.req?.method === 'HEAD' ? undefined : body);
 }
 
 /** An error answer as raw bytes, closing the connection; a HEAD gets the headers only, as HTTP requires. */
-export function rawEnvelope(e: GdnError, method?: string): string {
+export function rawEnvelope(e: ErrorAnswer, method?: string): string {
   const body = JSON.stringify(envelopeOf(e));
   const head = `HTTP/1.1 ${e.status} ${STATUS_CODES[e.status] ?? 'Error'}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n`;
   return method?.toUpperCase() === 'HEAD' ? head : head + body;
 }
 
 /** Ends a raw socket with an error answer, if it can still be written; never throws. */
-export function endSocket(socket: Duplex, e: GdnError, method?: string): void {
+export function endSocket(socket: Duplex, e: ErrorAnswer, method?: string): void {
   try {
     if (socket.writable) socket.end(rawEnvelope(e, method));
     else socket.destroy();
