@@ -4,7 +4,7 @@ import { jsonProblem } from '../core/json-rules.js';
 
 /**
  * Bodies are JSON whatever the content-type (the 2019 tutorial posts JSON as text/plain, jsC8 sends
- * GETs as text/plain). Stream publish bodies are raw messages, so a stream path keeps the text.
+ * GETs as text/plain). Stream routes read their bodies raw (api/streams.ts has its own parser).
  * Every body passes core/json-rules.ts before any handler sees it: nested too deep, a number out of
  * range or a `__proto__` key (also written `\u005f_proto__`) is a 400 and nothing is stored.
  */
@@ -14,14 +14,13 @@ export function registerBodyParser(app: FastifyInstance): void {
     if (req.headers['content-type'] === '') delete req.headers['content-type'];
   });
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string' }, (req, body, done) => {
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
     const text = body as string;
     if (text.trim() === '') return done(null, undefined);
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch (e) {
-      if (req.url.includes('/streams')) return done(null, text);
       return done(gdnError('CORRUPTED_JSON', `invalid JSON object: ${(e as Error).message}`), undefined);
     }
     const problem = jsonProblem(value);
