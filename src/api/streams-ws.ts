@@ -3,10 +3,10 @@ import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { Principal } from '../auth/index.js';
 import { GdnError } from '../core/errors.js';
+import { endSocket } from '../core/http-errors.js';
 import { MAX_MESSAGE_BYTES, parseMessageId } from '../core/streams.js';
 import { consumerError, parseConsumerCommand, parseProducerFrame, producerAck, producerError, type Sink } from '../streams/index.js';
 import type { ApiContext } from './context.js';
-import { rawEnvelope } from './host-guard.js';
 import { consumerOptions, readerOptions, resolveTarget, socketPrincipal, socketTenant, type StreamTarget } from './stream-target.js';
 
 /** Frames larger than this close the connection (1009); smaller ones that are too big get an error frame. */
@@ -111,7 +111,7 @@ export function streamSockets(ctx: ApiContext): StreamSockets {
           s = session(ctx, resolveTarget(ctx, url, principal), sink);
         } catch (e) {
           if (!(e instanceof GdnError)) throw e;
-          socket.end(rawEnvelope(e));
+          endSocket(socket, e, req.method);
           return;
         }
         // Also when the upgrade never completes (the client went away first): the session must end.
@@ -129,7 +129,7 @@ export function streamSockets(ctx: ApiContext): StreamSockets {
       const raw = req.headers.authorization;
       socketPrincipal(ctx, url, Array.isArray(raw) ? raw[0] : raw, socketTenant(url))
         .then(open)
-        .catch((e: unknown) => (e instanceof GdnError ? socket.end(rawEnvelope(e)) : socket.destroy(e as Error)));
+        .catch((e: unknown) => (e instanceof GdnError ? endSocket(socket, e, req.method) : socket.destroy(e as Error)));
     },
     close() {
       for (const ws of wss.clients) ws.terminate();
