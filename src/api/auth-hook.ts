@@ -34,7 +34,13 @@ export interface RequestScope {
 function pathTenant(url: string): string | undefined {
   if (!url.startsWith('/_tenant/')) return undefined;
   const end = url.indexOf('/', '/_tenant/'.length);
-  return decodeURIComponent(url.slice('/_tenant/'.length, end === -1 ? undefined : end).split('?')[0] as string);
+  const raw = url.slice('/_tenant/'.length, end === -1 ? undefined : end).split('?')[0] as string;
+  // A malformed escape is kept as sent (paths.ts does the same): it names no tenant, so it is a 403 or 1228, never a crash.
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
 }
 
 /** Routes of the emulator itself on a PoP (`/_emu/region/*`): they check the fabric secret themselves. */
@@ -68,9 +74,10 @@ export function registerAuth(app: FastifyInstance, ctx: ApiContext): void {
 
   /** Admits the request at once when it can (a cached header, no auth, a public route), else says when. */
   const start = (req: FastifyRequest): Promise<void> | undefined => {
-    if (isInternal(req.url)) return undefined;
+    // No route matched: the answer is a 404, 405 or 501 naming what GDN serves there, no data of anyone's.
+    if (isInternal(req.url) || req.routeOptions.url === undefined) return undefined;
     if (req.routeOptions.config?.auth === 'public') {
-      publicFabric(ctx, req.originalUrl, (req.params as { fabric?: string } | undefined)?.fabric);
+      publicFabric(ctx, (req.params as { fabric?: string } | undefined)?.fabric);
       return undefined;
     }
     const named = pathTenant(req.originalUrl);
@@ -118,14 +125,13 @@ export function registerAuth(app: FastifyInstance, ctx: ApiContext): void {
 }
 
 /**
- * A public route under a fabric (version) has no credentials to take the tenant from: the fabric
- * is looked up in the tenant the path names, else in every tenant, and 1228 when none has it.
+ * A public route under a fabric (version) has no credentials to take the tenant from, and the
+ * `/_tenant/{t}` segment only labels a request: the fabric is unknown (1228) when no tenant has it.
  */
-function publicFabric(ctx: ApiContext, url: string, fabric: string | undefined): void {
+function publicFabric(ctx: ApiContext, fabric: string | undefined): void {
   if (fabric === undefined) return;
   const { dir } = ctx.auth;
-  const named = pathTenant(url);
-  const known = isFabricName(fabric) && (named === undefined ? dir.tenants() : [named]).some((t) => dir.fabric(t, fabric) !== undefined);
+  const known = isFabricName(fabric) && dir.tenants().some((t) => dir.fabric(t, fabric) !== undefined);
   if (!known) throw gdnError('DATABASE_NOT_FOUND', `database not found: ${fabric}`);
 }
 
