@@ -14,7 +14,7 @@ import { checkClientRegion } from './client-region.js';
 import { freePort } from './ports.js';
 import { httpsMaterial, httpsPlan, openFrontDoor, type OpenDoor } from './https.js';
 import { fabricSecret } from './secret.js';
-import { devCredentials, type DevCredentials } from '../auth/index.js';
+import { devCredentials, type DevCredentials } from '../auth/credentials.js';
 import type { HttpsOption } from './types.js';
 
 export interface ProcessFabricOptions {

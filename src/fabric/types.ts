@@ -1,5 +1,5 @@
 /* The public types of a fabric, kept free of any PoP internals (see region/handle.ts). */
-import type { DevCredentials } from '../auth/index.js';
+import type { DevCredentials } from '../auth/credentials.js';
 import type { FabricClock } from '../core/clock.js';
 import type { FabricControl } from '../control/types.js';
 import type { RegionHandle } from '../region/handle.js';
