@@ -13,6 +13,7 @@ import { registerErrorHandler } from './error-handler.js';
 import { GDN_ENDPOINTS } from './gdn-endpoints.js';
 import { guardProblem } from './host-guard.js';
 import { indexRoutes } from './indexes.js';
+import { kvRoutes } from './kv.js';
 import { normalizeUrl } from './paths.js';
 import { queryRoutes } from './query.js';
 import { restqlRoutes } from './restql.js';
@@ -74,5 +75,6 @@ export function buildApp(ctx: ApiContext, opts: AppOptions = {}): FastifyInstanc
   app.register(queryRoutes(ctx));
   app.register(indexRoutes(ctx));
   app.register(restqlRoutes(ctx, cursors));
+  app.register(kvRoutes(ctx));
   return app;
 }

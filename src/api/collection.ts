@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { gdnError } from '../core/errors.js';
-import type { Collection } from '../storage/index.js';
+import { isKv, type Collection } from '../storage/index.js';
 import type { ApiContext } from './context.js';
 import { boolParam, type Query } from './params.js';
 
@@ -13,7 +13,7 @@ export function collectionObject(c: Collection): Record<string, unknown> {
     name: c.name,
     status: 3,
     type: c.type,
-    collectionModel: 'DOC',
+    collectionModel: isKv(c) ? 'KV' : 'DOC',
     isSpot: false,
     isLocal: c.isLocal,
     hasStream: c.props.hasStream,
@@ -71,7 +71,8 @@ export function collectionRoutes(ctx: ApiContext): FastifyPluginAsync {
 
     app.get<P>('/_fabric/:fabric/collection/:name/count', async (req) => {
       const c = collections.require(req.params.fabric, req.params.name);
-      return ok({ ...collectionObject(c), count: collections.count(c) });
+      // Expired pairs are gone for every reader, this count included.
+      return ok({ ...collectionObject(c), count: isKv(c) ? ctx.storage.kv.count(c) : collections.count(c) });
     });
 
     app.put<P>('/_fabric/:fabric/collection/:name/truncate', async (req) =>

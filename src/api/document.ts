@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { gdnError, GdnError } from '../core/errors.js';
-import type { Collection, OverwriteMode, WriteOptions, WriteResult } from '../storage/index.js';
+import { isKv, wrongModel, type Collection, type OverwriteMode, type WriteOptions, type WriteResult } from '../storage/index.js';
 import type { ApiContext } from './context.js';
 import { boolParam, revHeader, stringParam, type Query } from './params.js';
 
@@ -80,7 +80,9 @@ export function documentRoutes(ctx: ApiContext): FastifyPluginAsync {
   const collectionOf = (req: Req): Collection => {
     const name = req.params.collection ?? stringParam(req.query, 'collection');
     if (name === undefined) throw gdnError('COLLECTION_PARAMETER_MISSING');
-    return collections.require(req.params.fabric, name);
+    const c = collections.require(req.params.fabric, name);
+    if (isKv(c)) throw wrongModel(c, 'document');
+    return c;
   };
 
   const status = (req: Req, c: Collection, syncStatus: number, asyncStatus: number) =>

@@ -6,7 +6,7 @@ import type { ChangeLog, ChangeOp } from './changelog.js';
 import { EDGE_COLLECTION, type Collection, type CollectionStore } from './collections.js';
 import type { IndexStore } from './indexes.js';
 import { nextKey } from './keys.js';
-import { clockOf, newer } from './clocks.js';
+import { clockOf, justAfter, newer } from './clocks.js';
 import { applyWrite, newestClock, revisionOf, type Meta, type RegisterMerge, type RegisterState, type RegisterWrite } from './registers.js';
 import type { WritePath } from './write-path.js';
 
@@ -193,6 +193,31 @@ export class DocumentStore {
       const { row, old } = this.requireMatching(c, key, isPlainObject(body) ? body : {}, opts);
       this.write(c, key, stateOf(row), formatHlc(this.clock.now()), 'remove', { kind: 'delete' });
       return { _id: old['_id'] as string, _key: key, _rev: row.rev, old };
+    });
+  }
+
+  /**
+   * Removes a document because the version it holds expired (a KV pair's `expireAt`). Every PoP
+   * sweeps its own replica, often before the writes of other regions have arrived, so the removal
+   * is stamped right after the version it removes (`justAfter`), not with the sweep's own clock:
+   * a write made after that version anywhere (a new pair under the same key, a later `expireAt`)
+   * outlives it, and every PoP that expires the same version writes the same state. The change
+   * carries the version as its payload so that replicas apply the same stamp.
+   */
+  expire(c: Collection, key: string): boolean {
+    return this.w.atomic((): boolean => {
+      const row = this.s.row.get(c.id, key) as Row | undefined;
+      if (!row || row.deleted === 1) return false;
+      const prev = stateOf(row);
+      const version = newestClock(prev.meta);
+      const next = this.merge(prev, justAfter(version), { kind: 'delete' });
+      if (!next) return false;
+      this.store(c, key, next);
+      if (!c.isLocal) {
+        const hlc = formatHlc(this.clock.now());
+        this.log.append({ origin: this.origin, hlc, op: 'remove', fabric: c.fabric, collection: c.name, key, payload: JSON.stringify({ expired: version }) });
+      }
+      return true;
     });
   }
 

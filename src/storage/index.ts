@@ -8,6 +8,7 @@ import { DocumentStore } from './documents.js';
 import type { RegisterMerge } from './registers.js';
 import { Applier } from './apply.js';
 import { IndexStore } from './indexes.js';
+import { KvStore } from './kv.js';
 import { DocumentScanner } from './pushdown.js';
 import { RestqlStore } from './restql.js';
 import { WritePath } from './write-path.js';
@@ -19,6 +20,7 @@ export * from './apply.js';
 export * from './indexes.js';
 export * from './pushdown.js';
 export * from './restql.js';
+export * from './kv.js';
 export { applyWrite, type RegisterMerge, type RegisterState, type RegisterWrite, type Meta } from './registers.js';
 export { clockOf, compareClocks, newer } from './clocks.js';
 export { SCHEMA_VERSION } from './migrations.js';
@@ -50,6 +52,7 @@ export interface Storage {
   readonly scanner: DocumentScanner;
   readonly applier: Applier;
   readonly restql: RestqlStore;
+  readonly kv: KvStore;
   /**
    * The one write path: runs `fn` as one write (its own savepoint) of the current group commit;
    * the stores refuse to change anything outside it. See WritePath.
@@ -66,8 +69,9 @@ export interface Storage {
   /** Rolls back what is not committed yet, as a crash of the process would; see WritePath.crash. */
   crash(): void;
   /**
-   * Removes the documents whose ttl index says they expired by `nowMs` (default: the clock's now),
-   * through the normal remove path so the deletions replicate; returns how many it removed.
+   * Removes the documents whose ttl index says they expired by `nowMs` (default: the clock's now)
+   * and the key-value pairs whose `expireAt` is due, through the write path so the removals reach
+   * the change log and replicate; returns how many it removed.
    */
   sweepExpired(nowMs?: number): number;
   /** The epoch of this replica's change log: renewed by every reset, so peers know the log started over. */
@@ -96,6 +100,7 @@ export function openStorage(opts: StorageOptions): Storage {
   const documents = new DocumentStore(db, w, collections, changes, hlc, opts.region, opts.regionOrdinal, indexes, opts.merge);
   const restql = new RestqlStore(db, w, changes, hlc, opts.region);
   const applier = new Applier(db, w, collections, documents, hlc, indexes, restql);
+  const kv = new KvStore(db, collections, documents, clock);
   // The clock never goes back across a restart either: resume after this replica's last own change.
   const lastOwn = parseHlc((db.prepare('SELECT hlc FROM changes ORDER BY seq DESC LIMIT 1').pluck().get() as string | undefined) ?? '');
   if (lastOwn) hlc.observe(lastOwn);
@@ -117,6 +122,7 @@ export function openStorage(opts: StorageOptions): Storage {
     documents,
     indexes,
     restql,
+    kv,
     applier,
     scanner: new DocumentScanner(db),
     write,
@@ -136,6 +142,7 @@ export function openStorage(opts: StorageOptions): Storage {
             if (!isGdnError(e) || e.errorName !== 'DOCUMENT_NOT_FOUND') throw e;
           }
         }
+        for (const { collection, key } of kv.expired(nowMs)) if (documents.expire(collection, key)) removed++;
         return removed;
       }),
     epoch: () => epoch as string,
