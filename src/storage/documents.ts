@@ -160,6 +160,26 @@ export class DocumentStore {
     });
   }
 
+  /**
+   * Inserts `body` under `key` or replaces what is there, revisions ignored: an upsert as a KV set
+   * makes it, in one read of the row (insert with overwriteMode replace reads it twice).
+   */
+  put(c: Collection, key: string, body: Doc): WriteResult {
+    if (!isValidKey(key)) throw gdnError('DOCUMENT_KEY_BAD');
+    return this.w.atomic((): WriteResult => {
+      const row = this.s.row.get(c.id, key) as Row | undefined;
+      const prev = row ? stateOf(row) : undefined;
+      const live = row !== undefined && row.deleted === 0;
+      const doc = this.write(c, key, prev, formatHlc(this.clock.now()), live ? 'replace' : 'insert', { kind: 'put', body: userAttributes(body) });
+      const r: WriteResult = { _id: doc['_id'] as string, _key: key, _rev: doc['_rev'] as string, new: doc };
+      if (live) {
+        r._oldRev = row.rev;
+        r.old = { _key: key, _id: doc['_id'], _rev: row.rev, ...prev!.body };
+      }
+      return r;
+    });
+  }
+
   replace(c: Collection, key: string, input: unknown, opts: WriteOptions = {}): WriteResult {
     if (!isPlainObject(input)) throw gdnError('DOCUMENT_TYPE_INVALID');
     return this.w.atomic((): WriteResult => {

@@ -8,7 +8,7 @@ import { DocumentStore } from './documents.js';
 import type { RegisterMerge } from './registers.js';
 import { Applier } from './apply.js';
 import { IndexStore } from './indexes.js';
-import { KvStore } from './kv.js';
+import { EXPIRY_INDEX_PREFIX, KvStore } from './kv.js';
 import { DocumentScanner } from './pushdown.js';
 import { RestqlStore } from './restql.js';
 import { WritePath } from './write-path.js';
@@ -100,7 +100,8 @@ export function openStorage(opts: StorageOptions): Storage {
   const documents = new DocumentStore(db, w, collections, changes, hlc, opts.region, opts.regionOrdinal, indexes, opts.merge);
   const restql = new RestqlStore(db, w, changes, hlc, opts.region);
   const applier = new Applier(db, w, collections, documents, hlc, indexes, restql);
-  const kv = new KvStore(db, collections, documents, clock);
+  const kv = new KvStore(db, w, collections, documents, clock);
+  caches.push(kv);
   // The clock never goes back across a restart either: resume after this replica's last own change.
   const lastOwn = parseHlc((db.prepare('SELECT hlc FROM changes ORDER BY seq DESC LIMIT 1').pluck().get() as string | undefined) ?? '');
   if (lastOwn) hlc.observe(lastOwn);
@@ -149,7 +150,10 @@ export function openStorage(opts: StorageOptions): Storage {
     reset: () => {
       write(() => {
         w.touchCaches();
-        const sqlIndexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'docidx_%'").pluck().all() as string[];
+        const sqlIndexes = db
+          .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND (name LIKE 'docidx_%' OR name LIKE ?)")
+          .pluck()
+          .all(`${EXPIRY_INDEX_PREFIX}%`) as string[];
         for (const name of sqlIndexes) db.exec(`DROP INDEX ${name}`);
         for (const t of ['documents', 'collections', 'indexes', 'changes', 'applied', 'restql']) db.prepare(`DELETE FROM ${t}`).run();
         epoch = freshEpoch();
@@ -158,6 +162,7 @@ export function openStorage(opts: StorageOptions): Storage {
         db.prepare("DELETE FROM sqlite_sequence WHERE name IN ('documents', 'collections', 'indexes', 'changes')").run();
         collections.reload();
         indexes.reload();
+        kv.reload();
       });
       // At once: the log's seqs restart, and entries below the old high-water mark must not look committed.
       w.commitNow();

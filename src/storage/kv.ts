@@ -5,7 +5,12 @@ import { isValidKey } from '../core/names.js';
 import type { Collection, CollectionStore, KvOptions } from './collections.js';
 import type { Db } from './database.js';
 import type { Doc, DocumentStore, WriteResult } from './documents.js';
+import { liveRows } from './json-sql.js';
 import { StatementCache } from './statements.js';
+import type { WritePath } from './write-path.js';
+
+/** Names of the per-collection expiry indexes (a reset drops them with the user indexes). */
+export const EXPIRY_INDEX_PREFIX = 'kvexp_';
 
 /**
  * Key-value collections (spec/gdn-api.md §8). A KV collection is a collection whose props carry
@@ -57,7 +62,7 @@ export function isKv(c: Collection): boolean {
 }
 
 const EXPIRE_AT = "json_extract(body, '$.expireAt')";
-/** Written exactly as the partial index documents_expiry (migrations.ts) says, so the sweep uses it. */
+/** Written exactly as the expiry index says (expiryIndex), so the sweep uses it. */
 const DUE = `${EXPIRE_AT} > 0 AND ${EXPIRE_AT} <= ?`;
 /** NOT DUE, with a missing expireAt (NULL in SQL) counting as never. */
 const NOT_DUE = `NOT (IFNULL(${EXPIRE_AT}, 0) > 0 AND ${EXPIRE_AT} <= ?)`;
@@ -67,8 +72,12 @@ export class KvStore {
   private readonly statements: StatementCache;
   private readonly s;
 
+  /** Collections whose expiry index this replica made (a rollback or reset forgets them: reload). */
+  private readonly indexed = new Set<number>();
+
   constructor(
-    db: Db,
+    private readonly db: Db,
+    private readonly w: WritePath,
     private readonly collections: CollectionStore,
     private readonly documents: DocumentStore,
     private readonly clock: Clock,
@@ -77,8 +86,12 @@ export class KvStore {
     this.s = {
       get: db.prepare('SELECT rev, body FROM documents WHERE cid = ? AND key = ? AND deleted = 0'),
       getLive: db.prepare(`SELECT rev, body FROM documents WHERE cid = ? AND key = ? AND deleted = 0 AND ${NOT_DUE}`),
-      due: db.prepare(`SELECT key FROM documents WHERE cid = ? AND deleted = 0 AND ${DUE}`).pluck(),
     };
+  }
+
+  /** Forgets which expiry indexes exist, after a rollback or reset may have removed some. */
+  reload(): void {
+    this.indexed.clear();
   }
 
   create(fabric: string, name: unknown, o: KvCreateOptions): Collection {
@@ -144,7 +157,7 @@ export class KvStore {
   upsert(c: Collection, pairs: readonly KvPairInput[]): WriteResult[] {
     const docs = pairs.map((p, i) => this.checkPair(c, p, i));
     return docs.map((d) => {
-      const r = this.documents.insert(c, d, { overwriteMode: 'replace' });
+      const r = this.documents.put(c, d['_key'] as string, d);
       // An expired pair still waiting for the sweep was never there for the client.
       return r.old && !this.visible(c, r.old) ? { _id: r._id, _key: r._key, _rev: r._rev } : r;
     });
@@ -168,14 +181,32 @@ export class KvStore {
     for (const k of keys) this.documents.remove(c, k);
   }
 
-  /** The pairs whose `expireAt` is due at `nowMs`, in every KV collection with expiration on. */
+  /** The pairs whose `expireAt` is due at `nowMs`, in every KV collection with expiration on (call inside storage.write). */
   expired(nowMs: number): { collection: Collection; key: string }[] {
     const out: { collection: Collection; key: string }[] = [];
     for (const c of this.collections.all()) {
       if (!c.live || !this.expires(c)) continue;
-      for (const key of this.s.due.all(c.id, nowMs / 1000) as string[]) out.push({ collection: c, key });
+      this.expiryIndex(c);
+      for (const key of this.dueStatement(c).all(nowMs / 1000) as string[]) out.push({ collection: c, key });
     }
     return out;
+  }
+
+  /** The sweep's query, with the literal cid of the collection's partial index. */
+  dueStatement(c: Collection): Statement {
+    return this.stmt(`SELECT key FROM documents WHERE ${liveRows(c.id)} AND ${DUE}`).pluck();
+  }
+
+  /**
+   * A partial index per expiring collection, made when its first sweep runs (on every replica, so
+   * a collection created by replication gets one too). Partial, with the collection's literal cid
+   * first, so no other document write pays for it.
+   */
+  private expiryIndex(c: Collection): void {
+    if (this.indexed.has(c.id)) return;
+    this.w.touchCaches();
+    this.db.exec(`CREATE INDEX IF NOT EXISTS ${EXPIRY_INDEX_PREFIX}${Math.trunc(c.id)} ON documents (${EXPIRE_AT}) WHERE ${liveRows(c.id)} AND ${EXPIRE_AT} > 0`);
+    this.indexed.add(c.id);
   }
 
   private nowSeconds(): number {

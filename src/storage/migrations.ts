@@ -98,12 +98,6 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE applied ADD COLUMN lost INTEGER NOT NULL DEFAULT 0;
   INSERT INTO meta (key, value) SELECT 'epoch', '' WHERE EXISTS (SELECT 1 FROM changes) OR EXISTS (SELECT 1 FROM applied);
   `,
-  `
-  -- Key-value pairs that can expire (kv.ts): the sweep finds the due ones of a collection without
-  -- reading the others. Documents without a positive expireAt (all but such pairs, as a rule) are
-  -- not in it.
-  CREATE INDEX documents_expiry ON documents (cid, json_extract(body, '$.expireAt')) WHERE deleted = 0 AND json_extract(body, '$.expireAt') > 0;
-  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

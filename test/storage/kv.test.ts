@@ -179,11 +179,17 @@ describe('key-value collections in storage', () => {
     expect(stored(a)).toEqual(stored(b));
   });
 
-  it('the sweep reads the expiry index, not the whole collection', () => {
+  it('the sweep reads an expiry index of its collection, not the whole collection, even with user indexes about', () => {
     const s = openReplica();
-    kvCollection(s);
-    const sweep = (s.kv as unknown as { s: { due: { source: string } } }).s.due.source;
-    const plan = s.db.prepare(`EXPLAIN QUERY PLAN ${sweep}`).all(1, 0) as { detail: string }[];
-    expect(plan.map((p) => p.detail).join('\n')).toContain('documents_expiry');
+    const c = kvCollection(s);
+    const docs = commit(s, () => s.collections.create('_system', { name: 'docs' }));
+    commit(s, () => s.indexes.ensure(docs, { type: 'persistent', fields: ['expireAt'] }));
+    commit(s, () => s.sweepExpired());
+    const plan = () => (s.db.prepare(`EXPLAIN QUERY PLAN ${s.kv.dueStatement(c).source}`).all(0) as { detail: string }[]).map((p) => p.detail).join('\n');
+    expect(plan()).toContain(`kvexp_${c.id}`);
+    commit(s, () => s.indexes.ensure(docs, { type: 'hash', fields: ['value'] }));
+    expect(plan()).toContain(`kvexp_${c.id}`);
+    commit(s, () => s.reset());
+    expect(s.db.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'kvexp%'").all()).toEqual([]);
   });
 });
