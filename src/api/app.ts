@@ -13,10 +13,13 @@ import { registerErrorHandler } from './error-handler.js';
 import { GDN_ENDPOINTS } from './gdn-endpoints.js';
 import { guardProblem } from './host-guard.js';
 import { indexRoutes } from './indexes.js';
+import { FabricParams } from './fields.js';
 import { kvRoutes } from './kv.js';
+import { OPENAPI_ROUTE, registerOpenApi } from './openapi.js';
 import { normalizeUrl } from './paths.js';
 import { queryRoutes } from './query.js';
 import { restqlRoutes } from './restql.js';
+import { validatorCompiler } from './validation.js';
 import { versionRoutes } from './version.js';
 
 export interface AppOptions {
@@ -38,6 +41,7 @@ export function buildApp(ctx: ApiContext, opts: AppOptions = {}): FastifyInstanc
   registerErrorHandler(app);
   registerEndpoints(app, GDN_ENDPOINTS);
   registerBodyParser(app);
+  app.setValidatorCompiler(validatorCompiler);
 
   // First of all: a foreign Host or a cross-site write goes no further (host-guard.ts).
   app.addHook('onRequest', async (req) => {
@@ -60,11 +64,13 @@ export function buildApp(ctx: ApiContext, opts: AppOptions = {}): FastifyInstanc
     await ctx.storage.committed();
   });
 
-  app.addHook('preHandler', async (req) => {
+  // Before validation, so that an unknown fabric answers 1228 whatever else is wrong with the request.
+  app.addHook('preValidation', async (req) => {
     const fabric = (req.params as { fabric?: string } | undefined)?.fabric;
     if (fabric !== undefined && !ctx.hasFabric(fabric)) throw gdnError('DATABASE_NOT_FOUND', `database not found: ${fabric}`);
   });
 
+  registerOpenApi(app, { title: `fabric-emu PoP ${ctx.region}`, path: OPENAPI_ROUTE, schema: { params: FabricParams } });
   app.register(datacenterRoutes(ctx));
   app.register(versionRoutes(ctx));
   app.register(collectionRoutes(ctx));
