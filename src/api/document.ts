@@ -180,7 +180,9 @@ export function documentRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
     return batch(req, reply, c, req.body, (d) => documents[op](c, keyOf(c, d), d, opts), [201, 202]);
   };
 
-  const read = async (req: { params: z.output<typeof KeyParams>; headers: z.output<typeof ReadHeaders>; method: string }, reply: FastifyReply) => {
+  // Not async: an async handler that returns the reply makes Fastify wait on it as a thenable,
+  // which costs a stream listener per request on the hottest path.
+  const read = (req: { params: z.output<typeof KeyParams>; headers: z.output<typeof ReadHeaders>; method: string }, reply: FastifyReply) => {
     const c = collectionOf(req.params.fabric, req.params.collection);
     const key = req.params.key;
     const row = documents.getRaw(c, key);
