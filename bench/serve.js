@@ -1,11 +1,11 @@
 /**
  * A server under test in its own process, so that its CPU time can be read apart from the client's.
- * Usage (forked with IPC): node bench/serve.js <baseline|emulator|miniflare> <dataDir>
+ * Usage (forked with IPC): node bench/serve.js <baseline|emulator|emulator-https|miniflare> <dataDir>
  * (a Miniflare Worker runs in workerd, a process of its own: the CPU this one reports is not its).
- * Sends { url } once listening; answers 'cpu' with process.cpuUsage(); 'close' stops it.
+ * Sends { url, ca? } once listening; answers 'cpu' with process.cpuUsage(); 'close' stops it.
  * The process exits by itself if its parent goes away.
  */
-import { defaultTopology } from '../dist/index.js';
+import { defaultTopology, startFabric } from '../dist/index.js';
 import { createRegion } from '../dist/region/region.js';
 import { startHttpBaseline } from './http-baseline.js';
 
@@ -41,8 +41,21 @@ async function startMiniflare() {
   return { url: url.origin, close: () => mf.dispose() };
 }
 
+/**
+ * The same lone PoP behind the HTTPS front door, both in this process as `fabric-emu up` runs them;
+ * clients call its API host name, as jsC8 does.
+ */
+async function startEmulatorHttps() {
+  const topology = defaultTopology();
+  topology.regions = topology.regions.slice(0, 1).map((r) => ({ ...r, port: 0 }));
+  topology.global = { port: 0 };
+  const fabric = await startFabric({ topology, dataDir, latency: false, host: '127.0.0.1', https: { port: 0 } });
+  return { url: `https://api-${topology.regions[0].name}.localhost:${fabric.https.port}`, ca: fabric.https.ca, close: () => fabric.close() };
+}
+
 const starters = {
   emulator: startEmulator,
+  'emulator-https': startEmulatorHttps,
   miniflare: startMiniflare,
   baseline: () => startHttpBaseline({ dbPath: `${dataDir}/baseline.sqlite` }),
 };
@@ -55,4 +68,4 @@ process.on('message', async (msg) => {
   }
 });
 process.on('disconnect', () => process.exit(0));
-process.send({ url: server.url });
+process.send({ url: server.url, ca: server.ca });

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 const SERVE = fileURLToPath(new URL('./serve.js', import.meta.url));
 
-/** Forks bench/serve.js and resolves once it listens; `cpu()` reads its CPU time in µs. */
+/** Forks bench/serve.js and resolves once it listens; `ca` is the certificate an HTTPS one is trusted by; `cpu()` reads its CPU time in µs. */
 export function startServer(name, paths, dataDir) {
   const child = fork(SERVE, [name, dataDir], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const reply = () =>
@@ -16,9 +16,10 @@ export function startServer(name, paths, dataDir) {
         resolve(m);
       });
     });
-  return reply().then(({ url }) => ({
+  return reply().then(({ url, ca }) => ({
     name,
     url,
+    ca,
     paths,
     async cpu() {
       child.send('cpu');

@@ -3,8 +3,8 @@ import { createRegion } from './region.js';
 
 /** Creates one PoP and starts it listening (and, unless held, replicating with its peers). */
 export async function startRegion(opts: RegionServerOptions): Promise<RegionServer> {
-  const { holdReplication, ...rest } = opts;
-  const r = createRegion(rest);
+  const { holdReplication, httpsPort, ...rest } = opts;
+  const r = createRegion({ ...rest, ...(httpsPort !== undefined ? { httpsPort: () => httpsPort } : {}) });
   await r.listen({ replicate: !holdReplication });
   return {
     name: r.name,

@@ -20,6 +20,7 @@ beforeAll(async () => {
   const topology = defaultTopology();
   topology.regions = topology.regions.map((r) => ({ ...r, port: 0 }));
   topology.global = { port: 0 };
+  topology.https = { port: 0 };
   fabric = await startFabric({ topology, latency: true });
   await loadFixture(fileURLToPath(new URL('../../fixtures/address-book', import.meta.url)), { url: fabric.globalUrl(), region: 'gdn-us-east' });
 }, 60_000);
