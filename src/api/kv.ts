@@ -98,7 +98,9 @@ export function kvRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
       return ok({ result: kv.keys(coll(req.params), req.query) });
     });
 
-    app.get('/_fabric/:fabric/kv/:name/value/:key', { schema: { params: KeyParams } }, async (req, reply) => {
+    // The get and the set are plain handlers, as the document read is (src/api/document.ts): an async one
+    // returning the reply costs a stream listener per request on the hottest KV paths.
+    app.get('/_fabric/:fabric/kv/:name/value/:key', { schema: { params: KeyParams } }, (req, reply) => {
       const row = kv.getRaw(coll(req.params), req.params.key);
       if (!row) throw gdnError('DOCUMENT_NOT_FOUND', `no pair with key '${req.params.key}' in '${req.params.name}'`);
       return reply.type('application/json; charset=utf-8').send(row.body);
@@ -109,7 +111,7 @@ export function kvRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
       return reply.code(202).send(meta(write(() => kv.remove(c, req.params.key))));
     });
 
-    app.put('/_fabric/:fabric/kv/:name/value', { schema: { params: NameParams, body: Pairs } }, async (req, reply) => {
+    app.put('/_fabric/:fabric/kv/:name/value', { schema: { params: NameParams, body: Pairs } }, (req, reply) => {
       const c = coll(req.params);
       const results = write(() => kv.upsert(c, req.body));
       return reply.code(202).send(results.map((r) => (r._oldRev === undefined ? meta(r) : { ...meta(r), _oldrev: r._oldRev })));
