@@ -19,6 +19,7 @@ import { OPENAPI_ROUTE, registerOpenApi } from './openapi.js';
 import { normalizeUrl } from './paths.js';
 import { queryRoutes } from './query.js';
 import { restqlRoutes } from './restql.js';
+import { streamRoutes } from './streams.js';
 import { validatorCompiler } from './validation.js';
 import { versionRoutes } from './version.js';
 
@@ -88,5 +89,6 @@ export function buildApp(ctx: ApiContext, opts: AppOptions = {}): FastifyInstanc
   app.register(indexRoutes(ctx));
   app.register(restqlRoutes(ctx, cursors));
   app.register(kvRoutes(ctx));
+  app.register(streamRoutes(ctx));
   return app;
 }

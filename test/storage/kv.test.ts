@@ -136,6 +136,25 @@ describe('key-value collections in storage', () => {
     expect(s.kv.keys(c, page)).toEqual(['never', 'zero']);
   });
 
+  it("reports sets, deletes and expiry removals, its own sweep's and replicated ones, in the change stream", () => {
+    const { clock, a, b, toB } = pair();
+    const ca = kvCollection(a, 'kv', { stream: true });
+    const now = nowSeconds(a);
+    commit(a, () => a.kv.upsert(ca, [{ _key: 'k', value: { n: 1 }, expireAt: now + 5 }, { _key: 'gone', value: 2 }]));
+    commit(a, () => a.kv.remove(ca, 'gone'));
+    toB();
+    clock.advance(6_000);
+    expect(a.sweepExpired()).toBe(1);
+    toB();
+    // b's own sweep finds the pair already removed by a's: one removal each, never two.
+    expect(b.sweepExpired()).toBe(0);
+    for (const s of [a, b]) {
+      const ms = s.streams.messages.range(s.streams.require('_system', 'kv').id, 0, 10);
+      const docs = ms.map((m) => JSON.parse(Buffer.from(m.payload, 'base64').toString('utf8')) as Record<string, unknown>);
+      expect(docs.map((d) => [d['_key'], d['_delete'] ?? d['value']])).toEqual([['k', { n: 1 }], ['gone', 2], ['gone', true], ['k', true]]);
+    }
+  });
+
   it('never expires pairs of a collection created without expiration', () => {
     const s = openReplica();
     const c = kvCollection(s, 'kv', { expiration: false });
