@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseHlc } from '../core/hlc.js';
+import { jsonProblem } from '../core/json-rules.js';
 import { isValidKey } from '../core/names.js';
 import { isGlobalTopic, isStreamTopic, MAX_MESSAGE_BYTES, parseMessageId } from '../core/streams.js';
 import { parseIndexInput, type ChangeEntry } from '../storage/index.js';
@@ -106,6 +107,9 @@ export function entryProblem(e: ChangeEntry): string | undefined {
   }
   const r = schema.safeParse(parsed);
   if (!r.success) return `${e.op} payload: ${r.error.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`).join('; ')}`;
+  // The same rules as a local write's (core/json-rules.ts); an update's document values sit under `set`.
+  const problem = jsonProblem(e.op === 'update' ? (parsed as { set: unknown }).set : parsed);
+  if (problem) return `${e.op} payload: ${problem}`;
   if (e.op === 'index.create') {
     const def = parsed as Record<string, unknown>;
     if (typeof def['id'] !== 'string' || def['name'] !== e.key) return 'index.create payload must carry its id and the name given as key';

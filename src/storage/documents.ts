@@ -1,5 +1,6 @@
 import { gdnError, GdnError } from '../core/errors.js';
 import { formatHlc, type HlcClock } from '../core/hlc.js';
+import { jsonProblem } from '../core/json-rules.js';
 import { isValidKey } from '../core/names.js';
 import type { Db } from './database.js';
 import type { ChangeLog, ChangeOp } from './changelog.js';
@@ -53,6 +54,14 @@ const HANDLE = /^[A-Za-z_][A-Za-z0-9_-]{0,63}\/[A-Za-z0-9_\-:.@()+,=;$!*'%]{1,25
 
 function isPlainObject(v: unknown): v is Doc {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Every writer's input passes core/json-rules.ts, so no writer (REST, C8QL) stores what SQLite's JSON functions cannot read. */
+function checkedInput(v: unknown): Doc {
+  if (!isPlainObject(v)) throw gdnError('DOCUMENT_TYPE_INVALID');
+  const problem = jsonProblem(v);
+  if (problem) throw gdnError('DOCUMENT_TYPE_INVALID', `invalid document: ${problem}`);
+  return v;
 }
 
 function withoutNulls(v: unknown): unknown {
@@ -136,8 +145,8 @@ export class DocumentStore {
     for (const body of this.s.scan.iterate(c.id) as Iterable<string>) yield JSON.parse(body) as Doc;
   }
 
-  insert(c: Collection, input: unknown, opts: WriteOptions = {}): WriteResult {
-    if (!isPlainObject(input)) throw gdnError('DOCUMENT_TYPE_INVALID');
+  insert(c: Collection, given: unknown, opts: WriteOptions = {}): WriteResult {
+    const input = checkedInput(given);
     return this.w.atomic((): WriteResult => {
       const hlc = this.clock.now();
       let key: string;
@@ -171,8 +180,9 @@ export class DocumentStore {
    * Inserts `body` under `key` or replaces what is there, revisions ignored: an upsert as a KV set
    * makes it, in one read of the row (insert with overwriteMode replace reads it twice).
    */
-  put(c: Collection, key: string, body: Doc): WriteResult {
+  put(c: Collection, key: string, given: Doc): WriteResult {
     if (!isValidKey(key)) throw gdnError('DOCUMENT_KEY_BAD');
+    const body = checkedInput(given);
     return this.w.atomic((): WriteResult => {
       const row = this.s.row.get(c.id, key) as Row | undefined;
       const prev = row ? stateOf(row) : undefined;
@@ -187,8 +197,8 @@ export class DocumentStore {
     });
   }
 
-  replace(c: Collection, key: string, input: unknown, opts: WriteOptions = {}): WriteResult {
-    if (!isPlainObject(input)) throw gdnError('DOCUMENT_TYPE_INVALID');
+  replace(c: Collection, key: string, given: unknown, opts: WriteOptions = {}): WriteResult {
+    const input = checkedInput(given);
     return this.w.atomic((): WriteResult => {
       const { row, old } = this.requireMatching(c, key, input, opts);
       const doc = this.write(c, key, stateOf(row), formatHlc(this.clock.now()), 'replace', { kind: 'put', body: userAttributes(input) });
@@ -196,8 +206,8 @@ export class DocumentStore {
     });
   }
 
-  update(c: Collection, key: string, patch: unknown, opts: WriteOptions = {}): WriteResult {
-    if (!isPlainObject(patch)) throw gdnError('DOCUMENT_TYPE_INVALID');
+  update(c: Collection, key: string, given: unknown, opts: WriteOptions = {}): WriteResult {
+    const patch = checkedInput(given);
     const keepNull = opts.keepNull ?? true;
     const mergeObjects = opts.mergeObjects ?? true;
     return this.w.atomic((): WriteResult => {

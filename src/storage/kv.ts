@@ -1,6 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { Clock } from '../core/clock.js';
 import { gdnError, GdnError } from '../core/errors.js';
+import { jsonProblem, MAX_JSON_DEPTH } from '../core/json-rules.js';
 import { isValidKey } from '../core/names.js';
 import type { Collection, CollectionStore, KvOptions } from './collections.js';
 import type { Db } from './database.js';
@@ -237,6 +238,9 @@ export class KvStore {
     const at = `pair ${i} ('${String(p._key)}')`;
     if (!isValidKey(p._key)) throw gdnError('DOCUMENT_KEY_BAD', `${at}: illegal key; keys are 1-254 characters of letters, digits and _-:.@()+,=;$!*'%`);
     if (p.value === undefined) throw gdnError('BAD_PARAMETER', `${at}: a pair needs a value`);
+    // The value sits one level inside the stored pair, whose depth the document rules bound.
+    const problem = jsonProblem(p.value, MAX_JSON_DEPTH - 1);
+    if (problem) throw gdnError('DOCUMENT_TYPE_INVALID', `${at}: invalid value: ${problem}`);
     const expireAt = p.expireAt ?? -1;
     if (!Number.isSafeInteger(expireAt)) throw gdnError('BAD_PARAMETER', `${at}: expireAt must be an integer (unix seconds; -1 or 0 for never)`);
     const doc: Doc = { _key: p._key, value: p.value, expireAt };

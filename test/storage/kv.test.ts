@@ -83,7 +83,14 @@ describe('key-value collections in storage', () => {
     expect(bad({ _key: 'x' })).toMatchObject({ errorNum: 10, message: expect.stringContaining('needs a value') });
     expect(bad({ _key: 'x', value: 1, expireAt: 1.5 })).toMatchObject({ errorNum: 10, message: expect.stringContaining('expireAt') });
     expect(bad({ _key: 'x', value: 1, groupID: 'g' })).toMatchObject({ errorNum: 10, message: expect.stringContaining('group=true') });
+    let deep: unknown = 1;
+    for (let i = 0; i < 100; i++) deep = [deep];
+    expect(bad({ _key: 'x', value: deep })).toMatchObject({ errorNum: 1227, message: expect.stringContaining("pair 1 ('x')") });
+    expect(bad({ _key: 'x', value: JSON.parse('{"a":{"__proto__":1}}') })).toMatchObject({ errorNum: 1227 });
     expect(s.kv.count(c)).toBe(0);
+    // One level less is what a document may hold: stored, and read back whole.
+    commit(s, () => s.kv.upsert(c, [{ _key: 'deep', value: (deep as unknown[])[0] }]));
+    expect(JSON.parse(s.kv.getRaw(c, 'deep')!.body).value).toEqual((deep as unknown[])[0]);
   });
 
   it('counts, lists keys and pages values by key, in a group or all', () => {
