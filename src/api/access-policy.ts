@@ -46,6 +46,10 @@ export function needOf(req: Req): Need {
       return { kind: 'public' };
     case 'collection':
       return second === undefined ? { kind: 'fabric', write } : { kind: 'collection', write, name: p['name'] };
+    // KV pairs are documents of a KV collection: its level, as for documents. POST .../values reads.
+    case 'kv':
+      if (second === undefined) return { kind: 'fabric', write };
+      return { kind: 'collection', write: write && !(req.method === 'POST' && rest.endsWith('/values')), name: p['name'] };
     case 'document':
       return { kind: 'collection', write, name: p['collection'] ?? queryValue(req.query, 'collection') };
     case 'index':

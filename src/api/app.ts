@@ -19,6 +19,7 @@ import { GDN_ENDPOINTS } from './gdn-endpoints.js';
 import { guardProblem } from './host-guard.js';
 import { indexRoutes } from './indexes.js';
 import { FabricParams } from './fields.js';
+import { kvRoutes } from './kv.js';
 import { OPENAPI_ROUTE, registerOpenApi } from './openapi.js';
 import { normalizeUrl } from './paths.js';
 import { queryRoutes } from './query.js';
@@ -94,6 +95,7 @@ export function buildApp(ctx: ApiContext, opts: AppOptions = {}): FastifyInstanc
   app.register(queryRoutes(ctx));
   app.register(indexRoutes(ctx));
   app.register(restqlRoutes(ctx, cursors));
+  app.register(kvRoutes(ctx));
   app.register(streamRoutes(ctx));
   return app;
 }

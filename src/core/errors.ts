@@ -39,6 +39,7 @@ export const ERRORS = {
   DUPLICATE_NAME: spec(1207, 409, 'duplicate name'),
   ILLEGAL_NAME: spec(1208, 400, 'illegal name'),
   INDEX_NOT_FOUND: spec(1212, 404, 'index not found'),
+  COLLECTION_TYPE_INVALID: spec(1218, 400, 'collection type invalid'),
   UNIQUE_CONSTRAINT_VIOLATED: spec(1210, 409, 'unique constraint violated'),
   DOCUMENT_KEY_BAD: spec(1221, 400, 'illegal document key'),
   DOCUMENT_KEY_UNEXPECTED: spec(1222, 400, 'unexpected document key'),

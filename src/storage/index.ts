@@ -8,6 +8,7 @@ import { DocumentStore } from './documents.js';
 import type { RegisterMerge } from './registers.js';
 import { Applier } from './apply.js';
 import { IndexStore } from './indexes.js';
+import { EXPIRY_INDEX_PREFIX, KvStore } from './kv.js';
 import { DocumentScanner } from './pushdown.js';
 import { FabricFloors } from './fabric-floors.js';
 import { RegistryStore } from './registry.js';
@@ -26,6 +27,7 @@ export * from './restql.js';
 export * from './registry.js';
 export * from './registry-records.js';
 export type { FabricFloors } from './fabric-floors.js';
+export * from './kv.js';
 export * from './streams.js';
 export { applyWrite, type RegisterMerge, type RegisterState, type RegisterWrite, type Meta } from './registers.js';
 export { clockOf, compareClocks, newer } from './clocks.js';
@@ -63,6 +65,7 @@ export interface Storage {
   /** Users, API keys, grants and geo-fabrics of every tenant: replicated to every PoP. */
   readonly registry: RegistryStore;
   readonly floors: FabricFloors;
+  readonly kv: KvStore;
   readonly streams: StreamStore;
   /**
    * The one write path: runs `fn` as one write (its own savepoint) of the current group commit;
@@ -80,8 +83,9 @@ export interface Storage {
   /** Rolls back what is not committed yet, as a crash of the process would; see WritePath.crash. */
   crash(): void;
   /**
-   * Removes the documents whose ttl index says they expired by `nowMs` (default: the clock's now),
-   * through the normal remove path so the deletions replicate; returns how many it removed.
+   * Removes the documents whose ttl index says they expired by `nowMs` (default: the clock's now)
+   * and the key-value pairs whose `expireAt` is due, through the write path so the removals reach
+   * the change log and replicate; returns how many it removed.
    */
   sweepExpired(nowMs?: number): number;
   /** The epoch of this replica's change log: renewed by every reset, so peers know the log started over. */
@@ -125,6 +129,8 @@ export function openStorage(opts: StorageOptions): Storage {
     restql.dropFabric(key, clock);
   });
   const applier = new Applier(db, w, collections, documents, hlc, indexes, restql, registry, floors, streams);
+  const kv = new KvStore(db, w, collections, documents, clock);
+  caches.push(kv);
   // The clock never goes back across a restart either: resume after this replica's last own change.
   const lastOwn = parseHlc((db.prepare('SELECT hlc FROM changes ORDER BY seq DESC LIMIT 1').pluck().get() as string | undefined) ?? '');
   if (lastOwn) hlc.observe(lastOwn);
@@ -148,6 +154,7 @@ export function openStorage(opts: StorageOptions): Storage {
     restql,
     registry,
     floors,
+    kv,
     streams,
     applier,
     scanner: new DocumentScanner(db),
@@ -168,13 +175,17 @@ export function openStorage(opts: StorageOptions): Storage {
             if (!isGdnError(e) || e.errorName !== 'DOCUMENT_NOT_FOUND') throw e;
           }
         }
+        for (const { collection, key } of kv.expired(nowMs)) if (documents.expire(collection, key)) removed++;
         return removed;
       }),
     epoch: () => epoch as string,
     reset: () => {
       write(() => {
         w.touchCaches();
-        const sqlIndexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'docidx_%'").pluck().all() as string[];
+        const sqlIndexes = db
+          .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND (name LIKE 'docidx_%' OR name LIKE ?)")
+          .pluck()
+          .all(`${EXPIRY_INDEX_PREFIX}%`) as string[];
         for (const name of sqlIndexes) db.exec(`DROP INDEX ${name}`);
         for (const t of ['documents', 'collections', 'indexes', 'changes', 'applied', 'restql', 'registry', 'fabric_floors', 'streams', 'stream_messages', 'stream_subscriptions', 'stream_settings']) {
           db.prepare(`DELETE FROM ${t}`).run();
@@ -187,6 +198,7 @@ export function openStorage(opts: StorageOptions): Storage {
         indexes.reload();
         registry.reload();
         floors.reload();
+        kv.reload();
         streams.reload();
       });
       // At once: the log's seqs restart, and entries below the old high-water mark must not look committed.

@@ -134,7 +134,7 @@ describe('tenants', () => {
 
 describe('access levels', () => {
   /** Routes whose non-GET methods only read: queries run with per-collection checks instead. */
-  const READING = /\/(cursor|query|explain|restql\/execute|restql\/fetch|key\/validate)(\/|$)|^\/_open\/|^\/apid\//;
+  const READING = /\/(cursor|query|explain|restql\/execute|restql\/fetch|key\/validate)(\/|$)|^\/_open\/|^\/apid\/|\/kv\/[^/]+\/values$/;
 
   it('an ro key cannot write through any route', async () => {
     const ro = await keyWith('reader', [['_system', 'ro']]);
@@ -147,6 +147,10 @@ describe('access levels', () => {
     }
     expect(wrong).toEqual([]);
     expect((await ro.get('/_api/document/c/k')).body.v).toBe(1);
+    // Reading KV values by POST is a read: ro may, as it may GET a value.
+    expect((await root.post('/_api/kv/pairs')).status).toBe(200);
+    expect((await ro.post('/_api/kv/pairs/values', ['a'])).status).toBe(200);
+    expect((await ro.delete('/_api/kv/pairs/values', ['a'])).status).toBe(403);
   });
 
   it('an ro key cannot write through C8QL or RESTQL, and nothing of the query is kept', async () => {
