@@ -16,7 +16,21 @@ import { indexRoutes } from './indexes.js';
 import { normalizeUrl } from './paths.js';
 import { queryRoutes } from './query.js';
 import { restqlRoutes } from './restql.js';
+import { runningQueryRoutes } from './running-queries.js';
 import { versionRoutes } from './version.js';
+
+/** Routes that write nothing, or whose query runner waits for the write lock itself: killing a running query must not wait for it. */
+const UNGATED_ROUTES = new Set([
+  '/_fabric/:fabric/cursor',
+  '/_fabric/:fabric/cursor/:id',
+  '/_fabric/:fabric/query',
+  '/_fabric/:fabric/explain',
+  '/_fabric/:fabric/query/explain',
+  '/_fabric/:fabric/query/:id',
+  '/_fabric/:fabric/query/slow',
+  '/_fabric/:fabric/restql/execute/:name',
+  '/_fabric/:fabric/restql/fetch/:id',
+]);
 
 export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
@@ -62,6 +76,13 @@ export function buildApp(ctx: ApiContext, opts: AppOptions = {}): FastifyInstanc
     if (fabric !== undefined && !ctx.hasFabric(fabric)) throw gdnError('DATABASE_NOT_FOUND', `database not found: ${fabric}`);
   });
 
+  // While the query executor writes (a long writing query, an index build), a request that may
+  // write waits here instead of failing or blocking the loop on SQLite's lock.
+  app.addHook('preHandler', async (req) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || UNGATED_ROUTES.has(req.routeOptions.url ?? '')) return;
+    for (let busy = ctx.storage.writable(); busy; busy = ctx.storage.writable()) await busy;
+  });
+
   app.register(datacenterRoutes(ctx));
   app.register(versionRoutes(ctx));
   app.register(collectionRoutes(ctx));
@@ -70,6 +91,7 @@ export function buildApp(ctx: ApiContext, opts: AppOptions = {}): FastifyInstanc
   const cursors = new CursorStore(() => ctx.clock.now());
   app.register(cursorRoutes(ctx, cursors));
   app.register(queryRoutes(ctx));
+  app.register(runningQueryRoutes(ctx));
   app.register(indexRoutes(ctx));
   app.register(restqlRoutes(ctx, cursors));
   return app;

@@ -22,10 +22,10 @@ function optBool(o: Body, key: string, where = ''): boolean | undefined {
   return v;
 }
 
-function optNumber(o: Body, key: string, fallback: number, min: number): number {
+function optNumber(o: Body, key: string, fallback: number, min: number, where = ''): number {
   const v = o[key];
   if (v === undefined || v === null) return fallback;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < min) throw gdnError('BAD_PARAMETER', `'${key}' must be a number >= ${min}`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min) throw gdnError('BAD_PARAMETER', `'${where}${key}' must be a number >= ${min}`);
   return v;
 }
 
@@ -57,10 +57,12 @@ export function cursorRoutes(ctx: ApiContext, cursors: CursorStore): FastifyPlug
       if (typeof rawOptions !== 'object' || rawOptions === null || Array.isArray(rawOptions)) throw gdnError('BAD_PARAMETER', "'options' must be an object");
       const options = rawOptions as Body;
       const maxWarnings = options['maxWarningCount'];
-      const out = runQuery(ctx, req.params.fabric, query, body['bindVars'] as Record<string, unknown> | undefined, {
+      const out = await runQuery(ctx, req.params.fabric, query, body['bindVars'] as Record<string, unknown> | undefined, {
         fullCount: optBool(options, 'fullCount', 'options.') ?? false,
         failOnWarning: optBool(options, 'failOnWarning', 'options.') ?? false,
         ...(typeof maxWarnings === 'number' && Number.isInteger(maxWarnings) && maxWarnings >= 0 ? { maxWarningCount: maxWarnings } : {}),
+        maxRuntime: optNumber(options, 'maxRuntime', 0, 0, 'options.'),
+        memoryLimit: optNumber(options, 'memoryLimit', 0, 0, 'options.'),
       });
       const page = cursors.open({ rows: out.result, batchSize, ttlMs: ttl * 1000, count, extra: out.extra });
       return reply.code(201).send(envelope(201, page));

@@ -50,24 +50,24 @@ export function indexRoutes(ctx: ApiContext): FastifyPluginAsync {
       return { error: false, code: 200, indexes: list, identifiers: Object.fromEntries(list.map((o) => [o['id'] as string, o])) };
     });
 
-    const create = (fabric: string, q: Query, body: unknown, type: string | undefined) => {
+    const create = async (fabric: string, q: Query, body: unknown, type: string | undefined) => {
       const c = collectionParam(fabric, q);
       if (typeof body !== 'object' || body === null || Array.isArray(body)) throw gdnError('BAD_PARAMETER', 'expecting a JSON object as body');
       const input = type === undefined ? (body as Obj) : { ...(body as Obj), type };
-      const { def, created } = ctx.storage.write(() => indexes.ensure(c, input));
+      const { def, created } = await ctx.createIndex(fabric, c.name, input);
       const code = created ? 201 : 200;
       return { code, body: { ...indexObject(c, def), isNewlyCreated: created, error: false, code } };
     };
 
     app.post<{ Params: { fabric: string }; Querystring: Query; Body: unknown }>('/_fabric/:fabric/index', async (req, reply) => {
-      const r = create(req.params.fabric, req.query, req.body, undefined);
+      const r = await create(req.params.fabric, req.query, req.body, undefined);
       return reply.code(r.code).send(r.body);
     });
 
     // One route per typed path GDN has (`POST /_api/index/persistent`, ...), so another type is 404.
     for (const t of [...INDEX_TYPES, 'general']) {
       app.post<{ Params: { fabric: string }; Querystring: Query; Body: unknown }>(`/_fabric/:fabric/index/${t}`, async (req, reply) => {
-        const r = create(req.params.fabric, req.query, req.body, t === 'general' ? undefined : t);
+        const r = await create(req.params.fabric, req.query, req.body, t === 'general' ? undefined : t);
         return reply.code(r.code).send(r.body);
       });
     }

@@ -51,6 +51,8 @@ export interface RunControl {
    * can move it off a loop other work needs (and run it again elsewhere).
    */
   sliceMs?: number;
+  /** When the query started, in real time (systemClock): time it spent elsewhere before counts against its limit. */
+  startedAt?: number;
 }
 
 /** Thrown when a query outlives RunControl.sliceMs; not a query error, the caller re-runs the query elsewhere. */
@@ -103,7 +105,7 @@ export class Runtime {
   ) {
     // The time limit is real time: a frozen or advanced fabric clock must not disable or trip it.
     const start = systemClock.now();
-    this.deadline = start + limits.timeoutMs;
+    this.deadline = (control.startedAt ?? start) + limits.timeoutMs;
     this.sliceEnd = control.sliceMs === undefined ? Infinity : start + control.sliceMs;
     this.fn = {
       warn: (code, message) => this.warn(code, message),
