@@ -15,4 +15,9 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  {
+    // Edge functions run in Workers-like runtimes: the Fetch API and service-worker globals.
+    files: ['examples/**/*.{js,mjs}'],
+    languageOptions: { globals: { Response: 'readonly', Request: 'readonly', Headers: 'readonly', URLSearchParams: 'readonly', addEventListener: 'readonly' } },
+  },
 );

@@ -11,6 +11,7 @@ const SECTIONS = [
   { name: 'startup', module: './startup.js' },
   { name: 'query', module: './query.js' },
   { name: 'replication', module: './replication.js' },
+  { name: 'edge', module: './edge.js' },
 ];
 
 /** Whatever a section leaves behind, the run ends: a stuck handle trips this, a clean exit never waits for it. */

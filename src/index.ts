@@ -34,13 +34,23 @@ export {
   type Manifest,
 } from './fixtures/index.js';
 export {
+  DEFAULT_GDN_HOSTS,
   DEFAULT_TIMEOUT_MS,
   EdgeFabricError,
   HandlerError,
   invokeHandler,
+  LAMBDA_TRIGGERS,
+  RUNTIMES,
   startDevServer,
   type DevOptions,
   type DevServer,
+  type EdgeLocation,
+  type FabricCall,
+  type FunctionOptions,
   type InvokeOptions,
   type InvokeResult,
+  type InvokeRun,
+  type LambdaTrigger,
+  type Placement,
+  type RuntimeKind,
 } from './edge/index.js';

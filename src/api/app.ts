@@ -3,7 +3,7 @@ import { gdnError } from '../core/errors.js';
 import { requestId } from '../core/ids.js';
 import { registerBodyParser } from './body.js';
 import { collectionRoutes } from './collection.js';
-import { CLIENT_REGION_HEADER, type ApiContext } from './context.js';
+import { CLIENT_DELAY_HEADER, CLIENT_REGION_HEADER, type ApiContext } from './context.js';
 import { cursorRoutes } from './cursor.js';
 import { CursorStore } from './cursor-store.js';
 import { datacenterRoutes } from './datacenter.js';
@@ -63,6 +63,8 @@ export function buildApp(ctx: ApiContext, opts: AppOptions = {}): FastifyInstanc
     reply.header('x-gdn-requestid', requestId(ctx.region, ctx.clock.now()));
     const client = req.headers[CLIENT_REGION_HEADER];
     const delay = ctx.clientDelayMs(Array.isArray(client) ? client[0] : client);
+    // Said back so that an edge function's log can show what each call to the fabric was charged.
+    reply.header(CLIENT_DELAY_HEADER, String(Math.round(delay * 10) / 10));
     if (delay > 0) await ctx.clock.sleep(delay);
   });
 

@@ -73,3 +73,5 @@ export interface ApiContext {
 }
 
 export const CLIENT_REGION_HEADER = 'x-gdn-client-region';
+/** The client round trip a PoP charged a request, in ms (emulator-only). */
+export const CLIENT_DELAY_HEADER = 'x-gdn-client-delay-ms';

@@ -1,7 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { DEFAULT_TIMEOUT_MS, startDevServer } from '../index.js';
-import { positiveInt } from './invoke.js';
-import { fabricUrl, withFabricOptions, type FabricFlags } from './run-file.js';
+import { DEFAULT_GDN_HOSTS, startDevServer } from '../index.js';
+import { edgeOptions, functionOptions, type EdgeFlags } from './edge-options.js';
 import { onShutdown } from './shutdown.js';
 
 function port(v: string): number {
@@ -11,16 +10,18 @@ function port(v: string): number {
 }
 
 export function registerDev(program: Command): void {
-  withFabricOptions(
-    program.command('dev <handler>').description('serve an edge handler over HTTP as if deployed at a region, reloading it when its files change'),
+  edgeOptions(
+    program
+      .command('dev <path>')
+      .description('serve an edge function (Workers, Pages, Lambda@Edge, EdgeWorkers) over HTTP as if deployed at a region, reloading it when its files change'),
   )
-    .requiredOption('--at <region>', 'where the handler runs: a region name, or lat,lon')
     .option('--port <port>', 'port to serve on (0: any free port)', port, 8787)
     .option('--host <host>', 'address to bind', '127.0.0.1')
-    .option('--timeout <ms>', 'answer 502 when the handler takes longer than this', positiveInt, DEFAULT_TIMEOUT_MS)
-    .action(async (handler: string, o: FabricFlags & { at: string; port: number; host: string; timeout: number }) => {
-      const dev = await startDevServer(handler, { url: fabricUrl(o), at: o.at, port: o.port, host: o.host, timeoutMs: o.timeout });
-      console.log(`fabric-emu dev ready: ${dev.url()} (handler ${handler} at ${o.at}; edits reload it)`);
+    .action(async (path: string, o: EdgeFlags & { port: number; host: string }) => {
+      const dev = await startDevServer(path, { ...functionOptions(o, DEFAULT_GDN_HOSTS), port: o.port, host: o.host });
+      const urls = dev.urls();
+      if (urls.length > 1) for (const u of urls) console.log(`  ${u.at.padEnd(20)} ${u.url}`);
+      console.log(`fabric-emu dev ready: ${dev.url()} (${path}: ${dev.description()}, at ${o.at}; edits reload it)`);
       onShutdown(() => dev.close());
     });
 }

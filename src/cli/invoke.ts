@@ -1,13 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { InvalidArgumentError, type Command } from 'commander';
-import { DEFAULT_TIMEOUT_MS, HandlerError, invokeHandler } from '../index.js';
-import { fabricUrl, withFabricOptions, type FabricFlags } from './run-file.js';
-
-export function positiveInt(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number of milliseconds');
-  return n;
-}
+import type { Command } from 'commander';
+import { DEFAULT_GDN_HOSTS, HandlerError, invokeHandler } from '../index.js';
+import { edgeOptions, functionOptions, type EdgeFlags } from './edge-options.js';
 
 function readEvent(file: string): unknown {
   let text: string;
@@ -24,22 +18,16 @@ function readEvent(file: string): unknown {
 }
 
 export function registerInvoke(program: Command): void {
-  withFabricOptions(
+  edgeOptions(
     program
-      .command('invoke <handler>')
-      .description('run an edge handler (Lambda or Workers style) once as if deployed at a region, against the nearest live PoP; prints its response as JSON'),
+      .command('invoke <path>')
+      .description('run an edge function once as if deployed at a region, against the nearest live PoP; prints its response as JSON'),
   )
-    .requiredOption('--at <region>', 'where the handler runs: a region name, or lat,lon')
-    .option('--event <file>', 'JSON event (Lambda style) or { method, path, headers, body } request (Workers style)')
-    .option('--timeout <ms>', 'give up on the handler after this long', positiveInt, DEFAULT_TIMEOUT_MS)
-    .action(async (handler: string, o: FabricFlags & { at: string; event?: string; timeout: number }) => {
-      const r = await invokeHandler(handler, {
-        url: fabricUrl(o),
-        at: o.at,
-        timeoutMs: o.timeout,
-        ...(o.event !== undefined ? { event: readEvent(o.event) } : {}),
-      });
-      console.error(`fabric-emu: ${handler} (${r.style === 'lambda' ? 'Lambda' : 'Workers'} style) at ${o.at} used PoP ${r.region}`);
-      console.log(JSON.stringify(r.output, null, 2));
+    .option('--event <file>', 'JSON event (Lambda) or { method, path, headers, body } request (Workers, EdgeWorkers)')
+    .action(async (path: string, o: EdgeFlags & { event?: string }) => {
+      const r = await invokeHandler(path, { ...functionOptions(o, DEFAULT_GDN_HOSTS), ...(o.event !== undefined ? { event: readEvent(o.event) } : {}) });
+      for (const run of r.runs) console.error(`fabric-emu: ${path} (${r.description}) at ${run.at} used PoP ${run.pop}`);
+      const out = o.at === 'all' ? r.runs.map((run) => ({ at: run.at, pop: run.pop, output: run.output })) : r.runs[0]!.output;
+      console.log(JSON.stringify(out, null, 2));
     });
 }

@@ -5,7 +5,8 @@ import { CLIENT_REGION, decideRoute, parseLocation, type ClientPlace, type Globa
 
 /**
  * `GET /_emu/route?clientRegion=NAME | ?location=lat,lon`: the PoP the global URL would pick for
- * such a client right now. `fabric-emu invoke` and `dev` use it to hand a handler its nearest PoP.
+ * such a client right now, and where that client is. `fabric-emu invoke` and `dev` use it to hand a
+ * handler its nearest PoP and its location.
  */
 export function routeRoutes(routing: GlobalRouting): FastifyPluginAsync {
   return async (app) => {
@@ -18,7 +19,11 @@ export function routeRoutes(routing: GlobalRouting): FastifyPluginAsync {
           : { region: clientRegion ?? routing.clientRegion ?? routing.topology.regions[0]!.name };
       const d = decideRoute(routing, place);
       if (!d) return reply.code(503).send({ error: true, code: 503, errorNum: NO_POP_ERRNUM, errorMessage: noPop(routing) });
-      return { region: d.target.name, url: d.target.url, clientRegion: d.clientRegion, header: { [CLIENT_REGION]: d.clientRegion } };
+      // Where the client is, for an edge function's request.cf or userLocation: the point when given, else its region's.
+      const spec = routing.topology.regions.find((r) => r.name === d.clientRegion)!;
+      const at = 'location' in place ? place.location : spec;
+      const client = { region: spec.name, city: spec.city, country: spec.country, countryName: spec.countryName, lat: at.lat, lon: at.lon };
+      return { region: d.target.name, url: d.target.url, clientRegion: d.clientRegion, header: { [CLIENT_REGION]: d.clientRegion }, client };
     });
   };
 }

@@ -1,29 +1,33 @@
 import { existsSync, watch, type FSWatcher } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { basename, dirname, resolve } from 'node:path';
-import { edgeEnv, EdgeFabricError, fabricOrigins, resolveTarget, type EdgeEnvOptions } from './fabric-target.js';
-import { apiGatewayEvent, lambdaResultToHttp, workerRequest, type HttpInput } from './http-shapes.js';
-import { DEFAULT_TIMEOUT_MS, shownFile } from './invoke.js';
-import type { WireResponse } from './protocol.js';
-import { HandlerError, HandlerRunner } from './runner.js';
+import { performance } from 'node:perf_hooks';
+import { EdgeFabricError, resolveRoute, type Placement } from './fabric-target.js';
+import { invocationLine } from './invocation-log.js';
+import { defaultTimeout as lambdaTimeout } from './lambda/runtime.js';
+import { CLIENT_LOCATION_HEADER, CLIENT_REGION_HEADER, type FabricCall } from './outbound.js';
+import { HandlerError, type EdgeRequest, type LoadedFunction } from './runtime.js';
+import { DEFAULT_TIMEOUT_MS, openSession, type FunctionOptions } from './session.js';
 
-/** API Gateway's own limit for a request payload. */
+/** API Gateway's and CloudFront's limit for a request payload; the tightest of the runtimes'. */
 export const DEV_BODY_LIMIT = 10 * 1024 * 1024;
 /** Editors write a file in several steps; reload once they are done. */
 const RELOAD_DEBOUNCE_MS = 100;
+const WATCHED = /\.(m?js|cjs|json|jsonc|toml)$|(^|\/)\.dev\.vars$/;
+const IGNORED = /(^|\/)(node_modules|\.git|\.wrangler|\.fabric-emu)(\/|$)/;
 
-export interface DevOptions extends EdgeEnvOptions {
-  url: string;
-  at: string;
+export interface DevOptions extends FunctionOptions {
   port?: number;
   host?: string;
-  timeoutMs?: number;
+  /** Per request; default: the runtime's own limit (Lambda@Edge's per trigger), else 10 s. */
+  timeoutMs?: number | undefined;
   log?: (line: string) => void;
-  cwd?: string;
 }
 
 export interface DevServer {
   url(): string;
+  /** One URL per deployment: `http://REGION.localhost:PORT` (a request there runs at that region). */
+  urls(): { at: string; url: string }[];
+  description(): string;
   close(): Promise<void>;
 }
 
@@ -46,68 +50,84 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-/**
- * `fabric-emu dev`: serves a handler over HTTP as if deployed at `at`, reloading it when a file
- * beside it changes. A handler that fails answers 502 with the cause; the server stays up.
- */
-export async function startDevServer(file: string, o: DevOptions): Promise<DevServer> {
-  const abs = resolve(o.cwd ?? process.cwd(), file);
-  const shown = shownFile(abs, o.cwd);
-  if (!existsSync(abs)) throw new HandlerError(`handler ${shown}: no such file`);
-  const log = o.log ?? ((line: string) => console.error(line));
-  const timeout = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const first = await resolveTarget(o.url, o.at);
-  const origins = await fabricOrigins(o.url);
+const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
-  let current: Promise<HandlerRunner> | undefined;
-  const retired = new Set<HandlerRunner>();
-  const load = (): Promise<HandlerRunner> => {
-    const p = HandlerRunner.start(abs, shown, { clientRegion: first.clientRegion, fabricOrigins: origins });
+/**
+ * `fabric-emu dev`: serves a function over HTTP as if deployed at `at` (or at every region),
+ * reloading it when a file of its project changes. A function that fails answers 502 with the
+ * cause; the server stays up.
+ */
+export async function startDevServer(path: string, o: DevOptions): Promise<DevServer> {
+  const log = o.log ?? ((line: string) => console.error(line));
+  const session = await openSession(path, o);
+  const { shown, placements } = session;
+
+  let current: Promise<LoadedFunction> | undefined;
+  const retired = new Set<LoadedFunction>();
+  const load = (): Promise<LoadedFunction> => {
+    const p = session.load(log);
     p.then(
-      (r) => log(`fabric-emu dev: loaded ${shown} (${r.style === 'lambda' ? 'Lambda' : 'Workers'} style)`),
+      (f) => log(`fabric-emu dev: loaded ${shown}: ${f.description}`),
       (e: Error) => log(`fabric-emu dev: ${e.message}`),
     );
     return p;
   };
-  const runner = async (): Promise<HandlerRunner> => {
-    const r = await (current ??= load());
-    if (r.alive()) return r;
+  const loaded = async (): Promise<LoadedFunction> => {
+    const f = await (current ??= load());
+    if (f.alive()) return f;
     // Stopped after a timeout: the next request gets a fresh copy.
     current = load();
     return current;
   };
-  const retire = async (old: Promise<HandlerRunner> | undefined) => {
-    const r = await old?.catch(() => undefined);
-    if (!r) return;
-    retired.add(r);
+  const retire = async (old: Promise<LoadedFunction> | undefined) => {
+    const f = await old?.catch(() => undefined);
+    if (!f) return;
+    retired.add(f);
     const tryClose = () => {
-      if (!r.idle() && r.alive()) return setTimeout(tryClose, 50).unref();
-      retired.delete(r);
-      void r.close();
+      if (!f.idle() && f.alive()) return setTimeout(tryClose, 50).unref();
+      retired.delete(f);
+      void f.close();
     };
     tryClose();
   };
 
+  /** With several deployments the viewer's place picks one: its host name, else its region or location header. */
+  const deployment = async (req: IncomingMessage): Promise<Placement> => {
+    if (placements.length === 1) return placements[0]!;
+    const label = (one(req.headers.host) ?? '').split('.')[0]!;
+    const region = one(req.headers[CLIENT_REGION_HEADER]);
+    const location = one(req.headers[CLIENT_LOCATION_HEADER]);
+    const name = placements.some((p) => p.at === label) ? label : location !== undefined ? (await resolveRoute(o.url, location)).clientRegion : region;
+    return placements.find((p) => p.at === name) ?? placements[0]!;
+  };
+
+  const timeoutFor = (f: LoadedFunction) => o.timeoutMs ?? (f.kind === 'lambda-edge' ? lambdaTimeout(o.trigger ?? 'viewer-request') : DEFAULT_TIMEOUT_MS);
+
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const started = performance.now();
     const body = await readBody(req);
     if (body === undefined) return sendJson(res, 413, { error: true, message: `request body over ${DEV_BODY_LIMIT} bytes` });
-    const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]));
-    const input: HttpInput = { method: req.method ?? 'GET', path: req.url ?? '/', headers, body, sourceIp: req.socket.remoteAddress ?? '127.0.0.1' };
-    let out: WireResponse;
+    const headers = Object.entries(req.headers)
+      // Where the viewer is, for picking a deployment: not for the function to pass on to the fabric.
+      .filter(([k]) => k !== CLIENT_REGION_HEADER && k !== CLIENT_LOCATION_HEADER)
+      .map(([k, v]): [string, string] => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]);
+    const edgeReq: EdgeRequest = { method: req.method ?? 'GET', url: `http://${one(req.headers.host) ?? 'localhost'}${req.url ?? '/'}`, headers, body: new Uint8Array(body), clientIp: req.socket.remoteAddress ?? '127.0.0.1' };
+    const calls: FabricCall[] = [];
+    let placement: Placement | undefined;
+    let out;
     try {
-      const r = await runner();
+      placement = await deployment(req);
+      const f = await loaded();
       // Per request, so that a PoP killed meanwhile is replaced by the next nearest live one.
-      const env = edgeEnv(await resolveTarget(o.url, o.at), o);
-      if (r.style === 'lambda') {
-        out = lambdaResultToHttp((await r.invoke(env, apiGatewayEvent(input), timeout)) as Parameters<typeof lambdaResultToHttp>[0]);
-      } else {
-        out = (await r.invoke(env, workerRequest(input, `http://${headers['host'] ?? 'localhost'}`), timeout)) as WireResponse;
-      }
+      const route = await resolveRoute(o.url, placement.at);
+      out = await f.serve(edgeReq, { at: placement.at, route, onCall: (c) => calls.push(c), timeoutMs: timeoutFor(f) });
     } catch (e) {
       if (!(e instanceof HandlerError) && !(e instanceof EdgeFabricError)) throw e;
+      if (placement) log(`fabric-emu dev: ${invocationLine({ method: edgeReq.method, path: req.url ?? '/', status: 502, ms: performance.now() - started, placement, calls })}`);
       log(`fabric-emu dev: ${req.method} ${req.url}: ${e.message}`);
       return sendJson(res, 502, { error: true, handler: shown, cause: e instanceof HandlerError ? 'handler' : 'fabric', message: e.message });
     }
+    log(`fabric-emu dev: ${invocationLine({ method: edgeReq.method, path: req.url ?? '/', status: out.status, ms: performance.now() - started, placement, calls })}`);
     res.writeHead(out.status, out.headers.filter(([k]) => !['content-length', 'transfer-encoding', 'connection'].includes(k.toLowerCase())));
     res.end(Buffer.from(out.body));
   };
@@ -122,11 +142,11 @@ export async function startDevServer(file: string, o: DevOptions): Promise<DevSe
 
   // Watch the folder, not the file: editors save by writing a new file and renaming it over the old.
   let timer: NodeJS.Timeout | undefined;
-  const watcher: FSWatcher = watch(dirname(abs), (_event, name) => {
-    if (name && !/\.(m?js|cjs|json)$/.test(name) && name !== basename(abs)) return;
+  const watcher: FSWatcher = watch(session.project.root, { recursive: true }, (_event, name) => {
+    if (name && (IGNORED.test(name) || !WATCHED.test(name))) return;
     clearTimeout(timer);
     timer = setTimeout(() => {
-      if (!existsSync(abs)) return log(`fabric-emu dev: ${shown} is gone; waiting for it to come back`);
+      if (!existsSync(session.project.path)) return log(`fabric-emu dev: ${shown} is gone; waiting for it to come back`);
       const old = current;
       current = load();
       void retire(old);
@@ -136,21 +156,33 @@ export async function startDevServer(file: string, o: DevOptions): Promise<DevSe
 
   current = load();
   await current.catch(() => undefined);
-  await new Promise<void>((ok, fail) => {
-    server.once('error', fail);
-    server.listen(o.port ?? 8787, o.host ?? '127.0.0.1', () => ok());
-  });
-  const addr = server.address() as { port: number };
+  try {
+    await new Promise<void>((ok, fail) => {
+      server.once('error', fail);
+      server.listen(o.port ?? 8787, o.host ?? '127.0.0.1', () => ok());
+    });
+  } catch (e) {
+    watcher.close();
+    await (await current.catch(() => undefined))?.close();
+    throw e;
+  }
+  const port = (server.address() as { port: number }).port;
+  const description = await current.then(
+    (f) => f.description,
+    () => session.project.kind,
+  );
   return {
-    url: () => `http://${o.host ?? '127.0.0.1'}:${addr.port}`,
+    url: () => `http://${o.host ?? '127.0.0.1'}:${port}`,
+    urls: () => placements.map((p) => ({ at: p.at, url: `http://${p.at.includes(',') ? '127.0.0.1' : `${p.at}.localhost`}:${port}` })),
+    description: () => description,
     async close() {
       clearTimeout(timer);
       watcher.close();
       const closed = new Promise<void>((ok) => server.close(() => ok()));
       server.closeAllConnections();
       await closed;
-      const r = await current?.catch(() => undefined);
-      await Promise.all([r?.close(), ...[...retired].map((x) => x.close())]);
+      const f = await current?.catch(() => undefined);
+      await Promise.all([f?.close(), ...[...retired].map((x) => x.close())]);
     },
   };
 }

@@ -1,20 +1,32 @@
-/** Where a handler "deployed at" a place sends its GDN calls: asked of the fabric's global URL. */
+/** Where a function "deployed at" a place runs and sends its GDN calls: asked of the fabric's global URL. */
+import { DEFAULT_GDN_HOSTS, type FabricMap, type Route } from './outbound.js';
 
 export class EdgeFabricError extends Error {
   override readonly name = 'EdgeFabricError';
 }
 
-export interface EdgeTarget {
-  /** The PoP the handler talks to, and its URL. */
+/** Where a function runs: what `request.cf`, CloudFront and EdgeWorkers' userLocation say about it. */
+export interface EdgeLocation {
+  /** The region of the topology nearest the place (latency is charged from there). */
   region: string;
-  url: string;
-  /** The region latency is charged from (x-gdn-client-region of the handler's requests). */
-  clientRegion: string;
+  city: string;
+  country: string;
+  countryName: string;
+  lat: number;
+  lon: number;
 }
 
-export interface EdgeEnvOptions {
-  fabric?: string;
-  tenant?: string;
+/** One deployment of a function: `at` as given (a region name or `lat,lon`), and where that is. */
+export interface Placement {
+  at: string;
+  location: EdgeLocation;
+}
+
+interface RouteAnswer {
+  region: string;
+  url: string;
+  clientRegion: string;
+  client: EdgeLocation;
 }
 
 async function getJson(url: string): Promise<unknown> {
@@ -30,23 +42,35 @@ async function getJson(url: string): Promise<unknown> {
 }
 
 const LAT_LON = /^-?\d+(\.\d+)?,-?\d+(\.\d+)?$/;
+const trim = (u: string) => u.replace(/\/$/, '');
 
-/** `at` is a region name or `lat,lon`; the answer is the live PoP nearest it right now. */
-export async function resolveTarget(globalUrl: string, at: string): Promise<EdgeTarget> {
+async function ask(globalUrl: string, at: string): Promise<RouteAnswer> {
   const q = LAT_LON.test(at) ? `location=${encodeURIComponent(at)}` : `clientRegion=${encodeURIComponent(at)}`;
-  return (await getJson(`${globalUrl.replace(/\/$/, '')}/_emu/route?${q}`)) as EdgeTarget;
+  return (await getJson(`${trim(globalUrl)}/_emu/route?${q}`)) as RouteAnswer;
 }
 
-/** Every origin of the fabric (PoPs and global URL): the requests a handler's fetch marks with its region. */
-export async function fabricOrigins(globalUrl: string): Promise<string[]> {
-  const status = (await getJson(`${globalUrl.replace(/\/$/, '')}/_emu/status`)) as { regions: { url: string }[] };
-  return [new URL(globalUrl).origin, ...status.regions.map((r) => new URL(r.url).origin)];
+/** The live PoP nearest `at` right now, and the region charged for the way there. */
+export async function resolveRoute(globalUrl: string, at: string): Promise<Route> {
+  const a = await ask(globalUrl, at);
+  return { clientRegion: a.clientRegion, pop: { region: a.region, url: a.url } };
 }
 
-/**
- * What the handler finds in process.env (Lambda) or its env argument (Workers). No credentials:
- * fabric-emu does not enforce authentication yet, so GDN_API_KEY is left unset.
- */
-export function edgeEnv(t: EdgeTarget, o: EdgeEnvOptions = {}): Record<string, string> {
-  return { GDN_URL: t.url, GDN_REGION: t.region, GDN_FABRIC: o.fabric ?? '_system', GDN_TENANT: o.tenant ?? '_mm' };
+async function regionsOf(globalUrl: string): Promise<{ name: string; url: string }[]> {
+  return ((await getJson(`${trim(globalUrl)}/_emu/status`)) as { regions: { name: string; url: string }[] }).regions;
+}
+
+/** `at` is a region name, `lat,lon`, or `all` (one deployment at every region of the topology). */
+export async function placements(globalUrl: string, at: string): Promise<Placement[]> {
+  const ats = at === 'all' ? (await regionsOf(globalUrl)).map((r) => r.name) : [at];
+  return Promise.all(ats.map(async (a) => ({ at: a, location: (await ask(globalUrl, a)).client })));
+}
+
+/** Every PoP and GDN host name a function's requests can reach the fabric by. */
+export async function fabricMap(globalUrl: string, gdnHosts: readonly string[] = DEFAULT_GDN_HOSTS): Promise<FabricMap> {
+  const regions = await regionsOf(globalUrl);
+  return {
+    origins: [new URL(globalUrl).origin, ...regions.map((r) => new URL(r.url).origin)],
+    regions: Object.fromEntries(regions.map((r) => [r.name, r.url])),
+    gdnHosts,
+  };
 }

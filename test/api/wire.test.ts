@@ -40,6 +40,8 @@ describe('headers and envelopes', () => {
     for (const r of [a, b]) expect(r.headers['x-gdn-region']).toBe(t.region.name);
     expect(a.headers['x-gdn-requestid']).toBeTruthy();
     expect(a.headers['x-gdn-requestid']).not.toBe(b.headers['x-gdn-requestid']);
+    // Latency is off here: nothing charged, and it says so.
+    expect(a.headers['x-gdn-client-delay-ms']).toBe('0');
   });
 
   it('parses JSON whatever the content-type', async () => {

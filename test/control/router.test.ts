@@ -116,7 +116,9 @@ describe('global URL routing', () => {
   it('GET /_emu/route tells which PoP a client would reach', async () => {
     const f = await start();
     expect((await via(f, '/_emu/route?clientRegion=r-ap')).body).toMatchObject({ region: 'r-ap', url: f.region('r-ap').url(), clientRegion: 'r-ap' });
-    expect((await via(f, '/_emu/route?location=48.85,2.35')).body).toMatchObject({ region: 'r-eu', clientRegion: 'r-eu' });
+    expect((await via(f, '/_emu/route?location=48.85,2.35')).body).toMatchObject({ region: 'r-eu', clientRegion: 'r-eu', client: { region: 'r-eu', lat: 48.85, lon: 2.35 } });
+    const eu = f.topology.regions.find((r) => r.name === 'r-eu')!;
+    expect((await via(f, '/_emu/route?clientRegion=r-eu')).body.client).toEqual({ region: 'r-eu', city: eu.city, country: eu.country, countryName: eu.countryName, lat: eu.lat, lon: eu.lon });
     await f.kill('r-ap');
     expect((await via(f, '/_emu/route?clientRegion=r-ap')).body).toMatchObject({ clientRegion: 'r-ap' });
     expect((await via(f, '/_emu/route?clientRegion=r-ap')).body.region).not.toBe('r-ap');

@@ -1,7 +1,9 @@
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultTopology, loadFixture, startFabric, type Fabric } from '../../src/index.js';
 import { runCli } from '../helpers/cli.js';
+import { devApiKey, scratch } from '../helpers/edge.js';
 import { call, get } from '../helpers/http.js';
 
 /**
@@ -12,6 +14,7 @@ import { call, get } from '../helpers/http.js';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const QUERY = 'for docs in addresses return docs';
 
+const tmp = scratch();
 let fabric: Fabric;
 beforeAll(async () => {
   const topology = defaultTopology();
@@ -20,7 +23,10 @@ beforeAll(async () => {
   fabric = await startFabric({ topology, latency: true });
   await loadFixture(fileURLToPath(new URL('../../fixtures/address-book', import.meta.url)), { url: fabric.globalUrl(), region: 'gdn-us-east' });
 }, 60_000);
-afterAll(() => fabric.close());
+afterAll(async () => {
+  tmp.cleanup();
+  await fabric.close();
+});
 
 const PATH_FORMS = [
   '/_tenant/demo_example.com/_fabric/_system/_api/restql',
@@ -56,14 +62,20 @@ describe('the seed tutorial', () => {
     }
   });
 
-  it.each(['gdn-us-west', 'gdn-us-east', 'gdn-eu-central', 'gdn-ap-west'])('the Lambda example invoked at %s reads the addresses from that PoP', async (region) => {
-    const r = await runCli(['invoke', 'examples/lambda-edge/index.mjs', '--at', region, '--url', fabric.globalUrl()], ROOT);
+  it('the Lambda example, as a CloudFront viewer-request function at every region, reads the addresses from that PoP', async () => {
+    const dir = tmp.example('lambda-edge', devApiKey(fabric));
+    const r = await runCli(['invoke', dir, '--at', 'all', '--url', fabric.globalUrl()], ROOT);
     expect(r.code, r.stderr).toBe(0);
-    const response = JSON.parse(r.stdout);
-    expect(response.statusCode).toBe(200);
-    const body = JSON.parse(response.body);
-    expect(body.region).toBe(region);
-    expect(body.count).toBe(500);
-    expect(body.addresses[0]).toHaveProperty('email');
+    const runs = JSON.parse(r.stdout) as { at: string; pop: string; output: { status: string; body: string } }[];
+    expect(runs.map((x) => x.at)).toEqual(['gdn-us-west', 'gdn-us-east', 'gdn-eu-central', 'gdn-ap-west']);
+    for (const run of runs) {
+      expect(run.output.status).toBe('200');
+      const body = JSON.parse(gunzipSync(Buffer.from(run.output.body, 'base64')).toString('utf8'));
+      expect(body.region).toBe(run.at);
+      expect(body.count).toBe(500);
+      expect(body.addresses[0]).toHaveProperty('email');
+    }
+    // Each ran at its own region, against its own PoP, charged the access round trip.
+    for (const region of ['gdn-us-west', 'gdn-us-east', 'gdn-eu-central', 'gdn-ap-west']) expect(r.stderr).toMatch(new RegExp(`at ${region}, [^;]+; PoP ${region}: 5 calls`));
   });
 });

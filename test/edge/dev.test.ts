@@ -1,109 +1,117 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFabric, type Fabric } from '../../src/index.js';
-import { BIN } from '../helpers/cli.js';
+import { startDev, HANDLERS, scratch, type Dev } from '../helpers/edge.js';
 import { eventually } from '../helpers/http.js';
 import { testTopology } from '../helpers/topology.js';
-import { tempDir } from '../helpers/tmp.js';
 
-const handler = (name: string) => fileURLToPath(new URL(`./handlers/${name}`, import.meta.url));
-
+const tmp = scratch();
 let fabric: Fabric;
 beforeAll(async () => {
   fabric = await startFabric({ topology: testTopology({ regions: 3 }), latency: false });
 });
-afterAll(() => fabric.close());
-
-let child: ChildProcess | undefined;
-afterEach(() => {
-  child?.kill('SIGTERM');
-  child = undefined;
+afterAll(async () => {
+  tmp.cleanup();
+  await fabric.close();
 });
 
-/** Starts `fabric-emu dev FILE` on a free port and resolves with its URL once it says ready. */
-function dev(file: string, ...args: string[]): Promise<{ url: string; log: () => string }> {
-  const c = spawn(process.execPath, [BIN, 'dev', file, '--url', fabric.globalUrl(), '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child = c;
-  let out = '';
-  let err = '';
-  c.stderr!.on('data', (d) => (err += d));
-  return new Promise((resolve, reject) => {
-    c.stdout!.on('data', (d) => {
-      out += d;
-      const m = /fabric-emu dev ready: (\S+)/.exec(out);
-      if (m) resolve({ url: m[1]!, log: () => err });
-    });
-    c.on('exit', (code) => reject(new Error(`fabric-emu dev exited with ${code}\n${out}\n${err}`)));
-  });
-}
+let dev: Dev | undefined;
+afterEach(async () => {
+  await dev?.stop();
+  dev = undefined;
+});
+const start = async (path: string, ...args: string[]) => (dev = await startDev(path, fabric.globalUrl(), ...args));
 
 async function get(url: string, init?: RequestInit) {
   const res = await fetch(url, init);
-  return { status: res.status, type: res.headers.get('content-type'), body: (await res.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const text = await res.text();
+  let body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = text;
+  }
+  return { status: res.status, headers: res.headers, body };
 }
 
-function workdir(...files: string[]): string {
-  const dir = tempDir('dev');
-  for (const f of files) copyFileSync(handler(f), join(dir, f));
-  return dir;
-}
-
-describe('fabric-emu dev', () => {
-  it('serves a Lambda-style handler: the HTTP request becomes an API Gateway event', async () => {
-    const d = await dev(handler('region-lambda.mjs'), '--at', 'r-eu');
-    const r = await get(`${d.url}/addresses?zipCode=10115`, { method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json' } });
+describe('fabric-emu dev: Lambda@Edge', () => {
+  it('serves a viewer-request function and logs where it ran, the PoP it reached and the latency charged', async () => {
+    const d = await start(join(HANDLERS, 'region-lambda.mjs'), '--at', 'r-eu');
+    const r = await get(`${d.url}/addresses?zipCode=10115`);
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ pop: 'r-eu', path: '/addresses', query: { zipCode: '10115' }, body: '{"a":1}', env: { GDN_REGION: 'r-eu' } });
+    expect(r.body).toMatchObject({ pop: 'r-eu', eventType: 'viewer-request', uri: '/addresses', query: 'zipCode=10115' });
+    await eventually(async () => /GET \/addresses\?zipCode=10115 → 200 in \d+ ms at r-eu, Frankfurt; PoP r-eu: 1 call, 0 ms latency charged/.test(d.log()));
   });
 
-  it('serves a Workers-style handler', async () => {
-    const d = await dev(handler('region-worker.mjs'), '--at', 'r-ap');
-    const r = await get(`${d.url}/x`, { method: 'PUT', body: 'payload' });
-    expect(r.body).toMatchObject({ pop: 'r-ap', method: 'PUT', path: '/x', body: 'payload' });
+  it('an origin-request function forwards to the origin, which is the nearest PoP; a viewer-response one edits its answer', async () => {
+    const dir = tmp.files({
+      'origin.mjs': "export async function handler(e) { const r = e.Records[0].cf.request; r.uri = '/_fabric/_system/_api/version'; r.headers['x-seen'] = [{ key: 'X-Seen', value: e.Records[0].cf.config.eventType }]; return r; }\n",
+      'viewer.mjs': "export async function handler(e) { const res = e.Records[0].cf.response; res.headers['x-edited'] = [{ key: 'X-Edited', value: res.status }]; return res; }\n",
+    });
+    let d = await start(join(dir, 'origin.mjs'), '--at', 'r-ap', '--trigger', 'origin-request');
+    const o = await get(`${d.url}/anything`);
+    expect(o.status).toBe(200);
+    expect(o.headers.get('x-gdn-region')).toBe('r-ap');
+    expect(o.body).toMatchObject({ server: expect.any(String) });
+    await dev!.stop();
+    d = await start(join(dir, 'viewer.mjs'), '--at', 'r-east', '--trigger', 'viewer-response');
+    const v = await get(`${d.url}/_fabric/_system/_api/version`);
+    expect(v.headers.get('x-edited')).toBe('200');
+    expect(v.headers.get('x-gdn-region')).toBe('r-east');
   });
 
-  it('reloads the handler when its file changes', async () => {
-    const dir = workdir();
-    const file = join(dir, 'handler.mjs');
-    writeFileSync(file, "export async function handler() { return { statusCode: 200, body: JSON.stringify({ version: 1 }) }; }\n");
-    const d = await dev(file, '--at', 'r-eu');
-    expect((await get(d.url)).body).toEqual({ version: 1 });
-    writeFileSync(file, "export async function handler() { return { statusCode: 200, body: JSON.stringify({ version: 2 }) }; }\n");
-    await eventually(async () => (await get(d.url)).body.version === 2);
-    expect(d.log()).toContain('reloading');
-  });
-
-  it('answers 502 naming the handler when it throws, hangs or answers badly, and keeps serving', async () => {
-    const dir = workdir();
-    const file = join(dir, 'handler.mjs');
-    const write = (code: string) => writeFileSync(file, code);
-    write("export async function handler() { throw new Error('kaboom'); }\n");
-    const d = await dev(file, '--at', 'r-eu', '--timeout', '300');
+  it('answers 502 naming the function when it throws, hangs or breaks a CloudFront rule, reloads on edit, and keeps serving', async () => {
+    const dir = tmp.files({ 'index.mjs': "export async function handler() { throw new Error('kaboom'); }\n" });
+    const file = join(dir, 'index.mjs');
+    const d = await start(file, '--at', 'r-eu', '--timeout', '300');
     const threw = await get(d.url);
     expect(threw.status).toBe(502);
-    expect(threw.type).toContain('application/json');
     expect(threw.body).toMatchObject({ error: true, cause: 'handler' });
-    expect(threw.body.handler).toMatch(/handler\.mjs$/);
     expect(threw.body.message).toContain('threw: Error: kaboom');
 
-    write('export async function handler() { return 42; }\n');
-    await eventually(async () => (await get(d.url)).body.message?.includes('malformed') === true);
-    expect((await get(d.url)).body.message).toContain('expected an object { statusCode, headers?, body? }, got number');
+    writeFileSync(file, "export async function handler() { return { status: '200', body: 'x'.repeat(50000) }; }\n");
+    await eventually(async () => (await get(d.url)).body.message?.includes('at most 40960 bytes') === true);
 
-    write('export async function handler() { for (;;); }\n');
+    writeFileSync(file, 'export async function handler() { for (;;); }\n');
     await eventually(async () => (await get(d.url)).body.message?.includes('did not answer within 300 ms') === true);
 
-    write('export const nothing = 1;\n');
-    await eventually(async () => (await get(d.url)).body.message?.includes('exports neither') === true);
-
-    write('export async function handler( {\n');
-    await eventually(async () => (await get(d.url)).body.message?.includes('cannot load: SyntaxError') === true);
-
-    write("export async function handler() { return { statusCode: 201, body: '{\"fixed\":true}' }; }\n");
+    writeFileSync(file, "export async function handler() { return { status: '201', body: 'fixed' }; }\n");
     await eventually(async () => (await get(d.url)).status === 201);
-    expect((await get(d.url)).body).toEqual({ fixed: true });
+    expect((await get(d.url)).body).toBe('fixed');
+    expect(d.log()).toContain('changed: reloading');
+  });
+});
+
+describe('fabric-emu dev: Workers', () => {
+  const worker = 'export default { async fetch(req, env) { const r = await fetch(`${env.GDN}/_fabric/_system/_api/version`); return Response.json({ pop: r.headers.get("x-gdn-region"), colo: req.cf.colo, v: env.V }); } };\n';
+
+  it('--at all: one deployment per region, picked by the viewer\'s region header or host name', async () => {
+    const dir = tmp.files({ 'wrangler.toml': 'main = "w.mjs"\n[vars]\nGDN = "https://api-gdn.paas.macrometa.io"\nV = "1"\n', 'w.mjs': worker });
+    const d = await start(dir, '--at', 'all');
+    for (const [region, colo] of [['r-east', 'IAD'], ['r-eu', 'FRA'], ['r-ap', 'BOM']] as const) {
+      expect((await get(d.url, { headers: { 'x-gdn-client-region': region } })).body).toEqual({ pop: region, colo, v: '1' });
+    }
+    // fetch will not send a Host of its own choosing; node:http will, as curl to r-ap.localhost does.
+    const port = new URL(d.url).port;
+    const viaHost = await new Promise<string>((ok, fail) =>
+      request({ host: '127.0.0.1', port, headers: { host: `r-ap.localhost:${port}` } }, (res) => {
+        let text = '';
+        res.on('data', (c) => (text += c)).on('end', () => ok(text));
+      })
+        .on('error', fail)
+        .end(),
+    );
+    expect(JSON.parse(viaHost).pop).toBe('r-ap');
+    expect((await get(d.url, { headers: { 'x-gdn-client-location': '48.85,2.35' } })).body.pop).toBe('r-eu');
+  });
+
+  it('reloads when wrangler.toml changes', async () => {
+    const dir = tmp.files({ 'wrangler.toml': 'main = "w.mjs"\n[vars]\nGDN = "http://api-gdn.localhost"\nV = "1"\n', 'w.mjs': worker });
+    const d = await start(dir, '--at', 'r-east');
+    expect((await get(d.url)).body).toEqual({ pop: 'r-east', colo: 'IAD', v: '1' });
+    writeFileSync(join(dir, 'wrangler.toml'), 'main = "w.mjs"\n[vars]\nGDN = "http://api-gdn.localhost"\nV = "2"\n');
+    await eventually(async () => (await get(d.url)).body.v === '2', 20_000);
   });
 });

@@ -1,20 +1,19 @@
 import { Worker } from 'node:worker_threads';
-import type { HandlerStyle, HostData, HostReady, Invocation, Outcome } from './protocol.js';
-
-/** A handler failed: the message names the handler file and the cause. */
-export class HandlerError extends Error {
-  override readonly name = 'HandlerError';
-}
-
-const HOST = new URL('./host.js', import.meta.url);
+import type { FabricCall } from './outbound.js';
+import { HandlerError } from './runtime.js';
+import type { HostData, HostReady, Invocation, Outcome } from './thread-protocol.js';
 
 interface Pending {
-  resolve(v: unknown): void;
+  resolve(output: unknown): void;
   reject(e: Error): void;
+  onCall(c: FabricCall): void;
   timer: NodeJS.Timeout;
 }
 
-/** One loaded version of a handler, in its own worker thread. */
+/**
+ * One loaded version of a function in its own worker thread (Lambda, EdgeWorkers): a fresh module
+ * graph per reload, its own process.env, and a thread that can be stopped when the function hangs.
+ */
 export class HandlerRunner {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
@@ -22,24 +21,26 @@ export class HandlerRunner {
 
   private constructor(
     private readonly worker: Worker,
-    /** How messages name the handler: its path as the user gave it. */
+    /** How messages name the function: its path as the user gave it. */
     readonly shown: string,
-    readonly style: HandlerStyle,
   ) {
     worker.on('message', (o: Outcome) => this.settle(o));
     worker.on('error', (e) => this.die(`crashed: ${e.stack ?? e.message}`));
     worker.on('exit', (code) => this.die(`its thread exited (code ${code}) before answering; does it call process.exit()?`));
   }
 
-  /** Loads the handler; rejects with a HandlerError when it cannot be imported or has no known shape. */
-  static start(file: string, shown: string, data: Omit<HostData, 'file'>): Promise<HandlerRunner> {
-    const worker = new Worker(HOST, { workerData: { ...data, file } satisfies HostData, stdout: true });
-    // A handler's console.log is its log (CloudWatch, wrangler tail), not the response: keep stdout for that.
+  /**
+   * Loads the function in a thread running `host`; rejects with a HandlerError when it cannot be
+   * loaded. `env` is the whole of its process.env.
+   */
+  static start(host: URL, data: HostData, shown: string, o: { env: Record<string, string>; execArgv?: string[] }): Promise<HandlerRunner> {
+    const worker = new Worker(host, { workerData: data satisfies HostData, stdout: true, env: o.env, execArgv: o.execArgv ?? [] });
+    // A function's console.log is its log (CloudWatch, EdgeWorkers' logger), not the response: keep stdout for that.
     worker.stdout.pipe(process.stderr);
     return new Promise((resolve, reject) => {
       const onMessage = (m: HostReady) => {
         off();
-        if (m.type === 'ready') resolve(new HandlerRunner(worker, shown, m.style));
+        if (m.type === 'ready') resolve(new HandlerRunner(worker, shown));
         else fail(m.message);
       };
       const onError = (e: Error) => fail(`cannot load: ${e.stack ?? e.message}`);
@@ -63,8 +64,8 @@ export class HandlerRunner {
     return this.pending.size === 0;
   }
 
-  /** Runs the handler once; rejects with a HandlerError naming the handler when it throws, hangs or answers badly. */
-  invoke(env: Record<string, string>, input: unknown, timeoutMs: number): Promise<unknown> {
+  /** Runs the function once; rejects with a HandlerError naming it when it throws or hangs. */
+  invoke(inv: Omit<Invocation, 'id'>, timeoutMs: number, onCall: (c: FabricCall) => void): Promise<unknown> {
     if (this.deadReason !== undefined) return Promise.reject(new HandlerError(`handler ${this.shown}: ${this.deadReason}`));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
@@ -74,8 +75,8 @@ export class HandlerRunner {
         // It may be stuck in a loop that no promise can interrupt: stop the thread.
         this.die(`was stopped after a ${timeoutMs} ms timeout`);
       }, timeoutMs);
-      this.pending.set(id, { resolve, reject, timer });
-      this.worker.postMessage({ id, env, input } satisfies Invocation);
+      this.pending.set(id, { resolve, reject, timer, onCall });
+      this.worker.postMessage({ id, ...inv } satisfies Invocation);
     });
   }
 
@@ -84,8 +85,9 @@ export class HandlerRunner {
     if (!p) return;
     this.pending.delete(o.id);
     clearTimeout(p.timer);
+    o.calls.forEach((c) => p.onCall(c));
     if (o.ok) p.resolve(o.output);
-    else p.reject(new HandlerError(`handler ${this.shown}: ${o.cause === 'threw' ? 'threw' : 'returned a malformed response'}: ${o.message}`));
+    else p.reject(new HandlerError(`handler ${this.shown}: ${o.message}`));
   }
 
   private die(reason: string): void {

@@ -1,14 +1,12 @@
-import type { HandlerStyle } from './protocol.js';
-
-/** Lambda: `export async function handler(event)`. Workers: `export default { async fetch(request, env, ctx) }`. */
-export function detectStyle(mod: Record<string, unknown>): HandlerStyle | string {
-  const lambda = typeof mod['handler'] === 'function';
-  const def = mod['default'] as { fetch?: unknown } | undefined;
-  const worker = typeof def === 'object' && def !== null && typeof def.fetch === 'function';
-  if (lambda && worker) return 'exports both handler() (Lambda style) and a default object with fetch() (Workers style); keep one';
-  if (lambda) return 'lambda';
-  if (worker) return 'worker';
-  return 'exports neither `handler(event)` (Lambda style) nor `export default { fetch(request, env) }` (Workers style)';
+/** Lambda's handler: `export async function handler(event, context)`, or CommonJS `exports.handler`. */
+export function findHandler(mod: Record<string, unknown>): ((event: unknown, context: unknown) => unknown) | string {
+  const def = mod['default'] as Record<string, unknown> | undefined;
+  const h = mod['handler'] ?? (typeof def === 'object' && def !== null ? def['handler'] : undefined);
+  if (typeof h === 'function') return h as (event: unknown, context: unknown) => unknown;
+  if (typeof def === 'object' && def !== null && typeof def['fetch'] === 'function') {
+    return 'exports a default object with fetch(): that is a Cloudflare Worker; run it with --runtime workers';
+  }
+  return 'exports no `handler(event)` function (export async function handler(event) { … }, or exports.handler = …)';
 }
 
 const describe = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'string' ? `the string ${JSON.stringify(v.slice(0, 40))}` : typeof v);

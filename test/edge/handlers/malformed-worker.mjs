@@ -1,5 +1,0 @@
-export default {
-  async fetch() {
-    return { status: 200, body: 'not a Response' };
-  },
-};
