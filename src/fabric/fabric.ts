@@ -1,9 +1,13 @@
 import type { Fabric, FabricOptions } from './types.js';
-import { launchFabric } from './local-fabric.js';
+import { startThreadFabric } from './thread-fabric.js';
 
 export type { Fabric, FabricOptions };
 
-/** Creates every region of the topology and starts them listening, plus the global/control server. */
+/**
+ * Creates every region of the topology and starts them listening, plus the global/control server.
+ * Each PoP runs on an event loop of its own (a worker thread); `launchFabric` keeps them in this
+ * thread, with their internals in reach, for tests and benchmarks that need them.
+ */
 export function startFabric(opts: FabricOptions): Promise<Fabric> {
-  return launchFabric(opts);
+  return startThreadFabric(opts);
 }

@@ -1,0 +1,88 @@
+import type { FastifyInstance } from 'fastify';
+import { resolveAllowedHosts } from '../api/host-guard.js';
+import { FabricClock } from '../core/clock.js';
+import { fabricControl } from '../control/fabric-control.js';
+import { buildControlApp } from '../control/server.js';
+import { checkClientRegion } from './client-region.js';
+import { fabricSecret } from './secret.js';
+import { ThreadRegion } from './thread-region.js';
+import type { Fabric, FabricOptions } from './types.js';
+
+/**
+ * `startFabric()`: every PoP on an event loop of its own (a worker thread, pop-thread.ts), so that
+ * no PoP's work delays another's answers, and the global/control server on this one. The control
+ * verbs are the same code as for the other fabrics (control/fabric-control.ts), over ThreadRegion agents.
+ */
+export async function startThreadFabric(opts: FabricOptions): Promise<Fabric> {
+  const host = opts.host ?? '127.0.0.1';
+  const { topology } = opts;
+  checkClientRegion(topology, opts.clientRegion);
+  const clock = opts.clock ?? new FabricClock();
+  const secret = opts.secret ?? fabricSecret(opts.dataDir);
+  const allowedHosts = resolveAllowedHosts(host, opts.allowedHosts);
+  const regions: ThreadRegion[] = [];
+  // A PoP dials its peers by port: each learns every port as soon as one is bound.
+  const announce = () => {
+    const datacenters = regions.map((r) => ({ ...r.spec, host, port: r.port() }));
+    for (const r of regions) r.setDatacenters(datacenters);
+  };
+  for (const spec of topology.regions) {
+    const warn = opts.warn ?? ((msg: string) => console.warn(`[${spec.name}] ${msg}`));
+    regions.push(
+      new ThreadRegion(
+        spec,
+        {
+          topology,
+          name: spec.name,
+          dataDir: opts.dataDir,
+          latency: opts.latency ?? true,
+          host,
+          secret,
+          allowedHosts,
+          ...(opts.bodyLimit !== undefined ? { bodyLimit: opts.bodyLimit } : {}),
+          ...(opts.logger !== undefined ? { logger: opts.logger } : {}),
+        },
+        { warn, onPort: announce },
+      ),
+    );
+  }
+  const control = fabricControl(regions, clock);
+  // Each PoP keeps its own copy of the clock: every change of the fabric's clock goes to all of them.
+  const unwatch = clock.onChange((s) => void Promise.all(regions.filter((r) => r.state() === 'serving').map((r) => r.setClock(s))).catch(() => undefined));
+  const server: FastifyInstance = buildControlApp(control, {
+    topology,
+    clientRegion: opts.clientRegion,
+    allowedHosts,
+    targets: () => regions.map((r) => ({ name: r.name, url: r.url(), live: r.listening() })),
+  });
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    unwatch();
+    await server.close();
+    await control.close();
+    clock.stop();
+  };
+  try {
+    await control.start();
+    await server.listen({ host, port: topology.global.port });
+  } catch (e) {
+    await close();
+    throw e;
+  }
+  const globalPort = (server.server.address() as { port: number }).port;
+  const { start: _start, close: _close, ...verbs } = control;
+  return {
+    ...verbs,
+    topology,
+    regions,
+    region(name) {
+      const r = regions.find((x) => x.name === name);
+      if (!r) throw new RangeError(`unknown region '${name}'; known: ${regions.map((x) => x.name).join(', ')}`);
+      return r;
+    },
+    globalUrl: () => `http://${host}:${globalPort}`,
+    close,
+  };
+}
