@@ -231,7 +231,9 @@ export function createRegion(opts: RegionOptions): Region {
       state = 'killed';
       sweeping(false);
       replicator.stop();
-      // Like a crashed process: open connections are cut, not drained.
+      // Like a crashed process: writes not yet committed (so never acknowledged) are lost, and
+      // open connections are cut, not drained.
+      storage.crash();
       app.server.closeAllConnections();
       await app.close();
     },

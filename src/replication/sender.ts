@@ -207,6 +207,7 @@ export class OutgoingLink {
       this.o.clock.setTimeout(() => this.schedulePump(), 5);
       return;
     }
+    if (this.shipped >= this.o.log.lastSeq()) return;
     const entries = this.o.log.since(this.shipped, BATCH);
     if (entries.length === 0) return;
     const sentAt = this.o.clock.now();
@@ -214,6 +215,6 @@ export class OutgoingLink {
     this.lastReadAt = readAt;
     conn.send(encode({ v: PROTOCOL_VERSION, t: 'changes', sentAt, readAt, entries }));
     this.shipped = entries[entries.length - 1]!.seq;
-    if (entries.length === BATCH) this.schedulePump();
+    if (this.shipped < this.o.log.lastSeq()) this.schedulePump();
   }
 }

@@ -7,7 +7,7 @@ import { EDGE_COLLECTION, type Collection, type CollectionStore } from './collec
 import type { IndexStore } from './indexes.js';
 import { nextKey } from './keys.js';
 import { clockOf, newer } from './clocks.js';
-import { applyWrite, newestClock, revisionOf, type Meta, type RegisterState, type RegisterWrite } from './registers.js';
+import { applyWrite, newestClock, revisionOf, type Meta, type RegisterMerge, type RegisterState, type RegisterWrite } from './registers.js';
 import type { WritePath } from './write-path.js';
 
 export type Doc = Record<string, unknown>;
@@ -102,6 +102,7 @@ export class DocumentStore {
     private readonly origin: string,
     private readonly regionOrdinal: number,
     private readonly indexes: IndexStore,
+    private readonly merge: RegisterMerge = applyWrite,
   ) {
     this.s = {
       row: db.prepare('SELECT deleted, rev, body, meta FROM documents WHERE cid = ? AND key = ?'),
@@ -201,7 +202,7 @@ export class DocumentStore {
     if (newer(c.floor, clock)) return 'discarded';
     const row = this.s.row.get(c.id, key) as Row | undefined;
     const prev = row ? stateOf(row) : undefined;
-    const next = applyWrite(prev, clock, w);
+    const next = this.merge(prev, clock, w);
     const doc = next ? this.store(c, key, next) : undefined;
     // A unique index is only checked at local write time: a replicated write may violate it. Both
     // documents stay stored and visible (spec/replication.md); the apply counts as a conflict.
@@ -212,7 +213,7 @@ export class DocumentStore {
   private write(c: Collection, key: string, prev: RegisterState | undefined, hlc: string, op: ChangeOp, w: RegisterWrite): Doc {
     // A local write's clock is newer than every register here, so it takes effect unless it
     // touches no register at all (a PATCH with an empty body), which leaves the document as it is.
-    const next = applyWrite(prev, clockOf(hlc, this.origin), w);
+    const next = this.merge(prev, clockOf(hlc, this.origin), w);
     if (!next) return { _key: key, _id: `${c.name}/${key}`, _rev: revisionOf(prev!.meta), ...prev!.body };
     if (!next.deleted) this.indexes.checkUnique(c, key, { _key: key, _id: `${c.name}/${key}`, ...next.body });
     const doc = this.store(c, key, next);

@@ -8,6 +8,7 @@ import { ChangeLog } from './changelog.js';
 import { CollectionStore } from './collections.js';
 import { openDatabase, type Db } from './database.js';
 import { DocumentStore } from './documents.js';
+import type { RegisterMerge } from './registers.js';
 import { Applier } from './apply.js';
 import { IndexStore } from './indexes.js';
 import { DocumentScanner } from './pushdown.js';
@@ -21,7 +22,7 @@ export * from './apply.js';
 export * from './indexes.js';
 export * from './pushdown.js';
 export * from './restql.js';
-export { applyWrite, type RegisterState, type RegisterWrite, type Meta } from './registers.js';
+export { applyWrite, type RegisterMerge, type RegisterState, type RegisterWrite, type Meta } from './registers.js';
 export { clockOf, compareClocks, newer } from './clocks.js';
 export { SCHEMA_VERSION } from './migrations.js';
 
@@ -39,6 +40,12 @@ export interface StorageOptions {
   regionOrdinal: number;
   /** The fabric's clock: HLC physical time, change log times, ttl expiry and the group commit's deferral. */
   clock: Clock;
+  /**
+   * Replaces the document register merge (registers.ts `applyWrite`) for this replica's local and
+   * replicated document writes. An extension point with one user: the simulation's test that a
+   * deliberately broken merge rule is caught. Anything but the default breaks convergence.
+   */
+  merge?: RegisterMerge;
 }
 
 /** One PoP's replica: the SQLite database and the stores over it. */
@@ -66,6 +73,8 @@ export interface Storage {
   commitNow(): void;
   /** Told after every commit; the change log's lastSeq() is then the committed high-water seq. */
   onCommit(listener: () => void): () => void;
+  /** Rolls back what is not committed yet, as a crash of the process would; see WritePath.crash. */
+  crash(): void;
   /**
    * Removes the documents whose ttl index says they expired by `nowMs` (default: the clock's now),
    * through the normal remove path so the deletions replicate; returns how many it removed.
@@ -118,7 +127,7 @@ export function openStorage(opts: StorageOptions): Storage {
   const collections = new CollectionStore(db, w, changes, hlc, opts.region);
   const indexes = new IndexStore(db, w, collections, changes, hlc, opts.region, opts.regionOrdinal);
   caches.push(collections, indexes);
-  const documents = new DocumentStore(db, w, collections, changes, hlc, opts.region, opts.regionOrdinal, indexes);
+  const documents = new DocumentStore(db, w, collections, changes, hlc, opts.region, opts.regionOrdinal, indexes, opts.merge);
   const restql = new RestqlStore(db, w, changes, hlc, opts.region);
   const applier = new Applier(db, w, collections, documents, hlc, indexes, restql);
   // The clock never goes back across a restart either: resume after this replica's last own change.
@@ -178,6 +187,7 @@ export function openStorage(opts: StorageOptions): Storage {
     whenCommitted: (done) => w.whenCommitted(done),
     commitNow: () => w.commitNow(),
     onCommit: (listener) => w.onCommit(listener),
+    crash: () => w.crash(),
     sweepExpired: (nowMs = clock.now()) =>
       write(() => {
         let removed = 0;

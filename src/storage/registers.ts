@@ -11,7 +11,7 @@
  * Local writes and replicated ones go through these same functions, so a replica converges to the
  * same state whatever the order in which it receives the changes.
  */
-import { hlcOfClock, NEVER_WRITTEN, newer, newestOf } from './clocks.js';
+import { compareClocks, hlcOfClock, NEVER_WRITTEN, newer, newestOf } from './clocks.js';
 
 export type Body = Record<string, unknown>;
 
@@ -48,6 +48,26 @@ function meta(b: string, a: Record<string, string> | undefined): Meta {
   return a ? { b, a } : { b };
 }
 
+/**
+ * Attribute order is part of what a client reads, so it must converge too: attributes come in the
+ * order of the write that last set them, oldest first. Those of the last insert/replace keep its
+ * body's order; those a later PATCH set follow by clock, by name within one PATCH. Arrival order
+ * would differ between replicas that received the PATCHes in different orders.
+ */
+function ordered(body: Body, a: Record<string, string> | undefined): Body {
+  if (!a) return body;
+  const late = Object.keys(body).filter((k) => k in a);
+  if (late.length === 0) return body;
+  late.sort((x, y) => compareClocks(a[x]!, a[y]!) || (x < y ? -1 : x > y ? 1 : 0));
+  const out: Body = {};
+  for (const [k, v] of Object.entries(body)) if (!(k in a)) out[k] = v;
+  for (const k of late) out[k] = body[k];
+  return out;
+}
+
+/** The shape of the document register merge; see StorageOptions.merge. */
+export type RegisterMerge = (prev: RegisterState | undefined, clock: string, w: RegisterWrite) => RegisterState | undefined;
+
 /** Applies one write; returns undefined when it changes nothing (every register is newer). */
 export function applyWrite(prev: RegisterState | undefined, clock: string, w: RegisterWrite): RegisterState | undefined {
   const state = prev ?? NEVER;
@@ -64,7 +84,7 @@ export function applyWrite(prev: RegisterState | undefined, clock: string, w: Re
     };
     for (const [k, v] of Object.entries(w.set)) touch(k, true, v);
     for (const k of w.unset) touch(k, false);
-    return changed ? { deleted: state.deleted, meta: meta(state.meta.b, a), body } : undefined;
+    return changed ? { deleted: state.deleted, meta: meta(state.meta.b, a), body: ordered(body, a) } : undefined;
   }
   if (!newer(clock, state.meta.b)) return undefined;
   const kept = newerThan(state.meta.a, clock);
@@ -73,7 +93,7 @@ export function applyWrite(prev: RegisterState | undefined, clock: string, w: Re
     if (attr in state.body) body[attr] = state.body[attr];
     else delete body[attr];
   }
-  return { deleted: w.kind === 'delete', meta: meta(clock, kept), body };
+  return { deleted: w.kind === 'delete', meta: meta(clock, kept), body: ordered(body, kept) };
 }
 
 /** `_rev` of a document: the HLC of its newest register. */

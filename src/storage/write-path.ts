@@ -122,6 +122,18 @@ export class WritePath {
     for (const l of this.listeners) l();
   }
 
+  /**
+   * What a crash of the process does to the replica: the open group is rolled back, its waiters
+   * are told it failed (never that it committed), and the replica is as SQLite finds it on the next
+   * start. The simulation kills PoPs with it.
+   */
+  crash(): void {
+    if (!this.pending) return;
+    if (this.depth > 0) throw new Error('storage: crash() inside a write');
+    if (this.db.inTransaction) this.db.exec('ROLLBACK');
+    this.settle(new Error('storage: the PoP crashed before this write committed'));
+  }
+
   /** Told after every successful commit. */
   onCommit(listener: () => void): () => void {
     this.listeners.add(listener);

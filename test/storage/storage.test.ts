@@ -158,6 +158,48 @@ describe('group commit', () => {
     expect(s.changes.since(0, 100).map((e) => e.op)).toEqual(['collection.create']);
   });
 
+  it('a crash rolls back the open group: its writes, log entries and cached collections are gone, its waiters told it failed', () => {
+    const s = openReplica();
+    const c = commit(s, () => s.collections.create('_system', { name: 'c' }));
+    const committedBefore = s.changes.lastSeq();
+    s.write(() => s.documents.insert(c, { _key: 'lost' }));
+    s.write(() => s.collections.create('_system', { name: 'lost' }));
+    const told: string[] = [];
+    s.whenCommitted((err) => told.push(err === undefined ? 'committed' : (err as Error).message));
+    s.crash();
+    expect(told).toEqual(['storage: the PoP crashed before this write committed']);
+    expect(s.db.inTransaction).toBe(false);
+    expect(s.documents.get(c, 'lost')).toBeUndefined();
+    expect(s.collections.get('_system', 'lost')).toBeUndefined();
+    expect(s.changes.lastSeq()).toBe(committedBefore);
+    // The commit that was scheduled finds nothing; later writes commit as usual.
+    s.clock.runDue();
+    commit(s, () => s.documents.insert(c, { _key: 'after' }));
+    expect(s.changes.since(committedBefore, 100).map((e) => e.key)).toEqual(['after']);
+    s.crash();
+    expect(s.documents.get(c, 'after')).toBeDefined();
+  });
+
+  it('pages through the committed log in order, at most `limit` at a time, with seqs left dense by a crash', () => {
+    const s = openReplica();
+    const c = commit(s, () => s.collections.create('_system', { name: 'c' }));
+    for (let i = 0; i < 5; i++) commit(s, () => s.documents.insert(c, { _key: `k${i}` }));
+    s.write(() => s.documents.insert(c, { _key: 'lost' }));
+    s.crash();
+    commit(s, () => s.documents.insert(c, { _key: 'k5' }));
+    s.write(() => s.documents.insert(c, { _key: 'open' }));
+    const pages: (string | null)[][] = [];
+    for (let seq = 0; ; ) {
+      const page = s.changes.since(seq, 2);
+      if (page.length === 0) break;
+      pages.push(page.map((e) => e.key));
+      seq = page.at(-1)!.seq;
+    }
+    expect(pages).toEqual([[null, 'k0'], ['k1', 'k2'], ['k3', 'k4'], ['k5']]);
+    expect(s.changes.since(0, 100).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(s.changes.since(7, 100)).toEqual([]);
+  });
+
   it('commits what is pending before the database closes', () => {
     const path = dbPath();
     const a = openReplica('r1', 0, { path });
