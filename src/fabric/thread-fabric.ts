@@ -5,11 +5,19 @@ import { fabricControl } from '../control/fabric-control.js';
 import { buildControlApp } from '../control/server.js';
 import { checkClientRegion } from './client-region.js';
 import { fabricSecret } from './secret.js';
-import { ThreadRegion } from './thread-region.js';
+import { PopThread, ThreadRegion } from './thread-region.js';
 import type { Fabric, FabricOptions } from './types.js';
 
 /**
- * `startFabric()`: every PoP on an event loop of its own (a worker thread, pop-thread.ts), so that
+ * PoP threads a fabric starts unless told otherwise: one per PoP up to this many. A thread costs
+ * about 40 MB and a load of every module (fastify, zod, ws, ...): 25 threads took a gigabyte and
+ * many seconds to start, so larger fabrics share threads, several PoPs to one (PoP i on thread
+ * i mod n). Long queries and index builds leave a PoP's loop anyway (its query executor).
+ */
+export const DEFAULT_POP_THREADS = 8;
+
+/**
+ * `startFabric()`: the PoPs on event loops of their own (worker threads, pop-thread.ts), so that
  * no PoP's work delays another's answers, and the global/control server on this one. The control
  * verbs are the same code as for the other fabrics (control/fabric-control.ts), over ThreadRegion agents.
  */
@@ -24,28 +32,28 @@ export async function startThreadFabric(opts: FabricOptions): Promise<Fabric> {
   // A PoP dials its peers by port: each learns every port as soon as one is bound.
   const announce = () => {
     const datacenters = regions.map((r) => ({ ...r.spec, host, port: r.port() }));
-    for (const r of regions) r.setDatacenters(datacenters);
+    for (const t of threads) t.setDatacenters(datacenters);
   };
-  for (const spec of topology.regions) {
-    const warn = opts.warn ?? ((msg: string) => console.warn(`[${spec.name}] ${msg}`));
-    regions.push(
-      new ThreadRegion(
-        spec,
-        {
-          topology,
-          name: spec.name,
-          dataDir: opts.dataDir,
-          latency: opts.latency ?? true,
-          host,
-          secret,
-          allowedHosts,
-          ...(opts.bodyLimit !== undefined ? { bodyLimit: opts.bodyLimit } : {}),
-          ...(opts.logger !== undefined ? { logger: opts.logger } : {}),
-        },
-        { warn, onPort: announce },
-      ),
+  const count = Math.max(1, Math.min(topology.regions.length, opts.threads ?? DEFAULT_POP_THREADS));
+  const warn = (region: string, msg: string) => (opts.warn ?? ((m: string) => console.warn(`[${region}] ${m}`)))(msg);
+  const threads = Array.from({ length: count }, (_v, i) => {
+    const names = topology.regions.filter((_r, j) => j % count === i).map((r) => r.name);
+    return new PopThread(
+      {
+        topology,
+        names,
+        dataDir: opts.dataDir,
+        latency: opts.latency ?? true,
+        host,
+        secret,
+        allowedHosts,
+        ...(opts.bodyLimit !== undefined ? { bodyLimit: opts.bodyLimit } : {}),
+        ...(opts.logger !== undefined ? { logger: opts.logger } : {}),
+      },
+      warn,
     );
-  }
+  });
+  topology.regions.forEach((spec, j) => regions.push(new ThreadRegion(spec, threads[j % count] as PopThread, host, announce)));
   const control = fabricControl(regions, clock);
   // Each PoP keeps its own copy of the clock: every change of the fabric's clock goes to all of them.
   const unwatch = clock.onChange((s) => void Promise.all(regions.filter((r) => r.state() === 'serving').map((r) => r.setClock(s))).catch(() => undefined));
@@ -62,6 +70,7 @@ export async function startThreadFabric(opts: FabricOptions): Promise<Fabric> {
     unwatch();
     await server.close();
     await control.close();
+    await Promise.all(threads.map((t) => t.done));
     clock.stop();
   };
   try {

@@ -5,7 +5,8 @@ import type { DatacenterInfo, Topology } from '../topology/index.js';
 /** What a PoP thread is started with (structured-cloned into the worker). */
 export interface PopThreadData {
   topology: Topology;
-  name: string;
+  /** The PoPs this thread runs (one, unless the fabric has more PoPs than threads). */
+  names: string[];
   dataDir: string | undefined;
   latency: boolean;
   host: string;
@@ -27,11 +28,11 @@ export type PopRequest =
   | { op: 'setClock'; state: ClockState };
 
 export type PopMessage =
-  | { id: number; request: PopRequest }
+  | { id: number; region: string; request: PopRequest }
   /** Every PoP's port, whenever one becomes known: peers are dialled by it. No reply. */
   | { datacenters: DatacenterInfo[] };
 
 export type PopReply =
   | { id: number; ok: true; value: unknown }
   | { id: number; ok: false; message: string }
-  | { warn: string };
+  | { region: string; warn: string };

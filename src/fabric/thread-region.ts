@@ -15,27 +15,19 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
-/**
- * A PoP on its own event loop (pop-thread.ts), as the fabric's control verbs and its public
- * handle see it. What a handle answers at once (state, port) is kept here; the rest is a message.
- */
-export class ThreadRegion implements RegionAgent, RegionHandle {
+/** One worker thread running one or more PoPs (pop-thread.ts), and the requests waiting for its answers. */
+export class PopThread {
   private readonly worker: Worker;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
-  private current: RegionState = 'created';
-  private bound: number | undefined;
-  private exited = false;
   private failure: Error | undefined;
+  exited = false;
+  readonly done: Promise<void>;
 
-  constructor(
-    readonly spec: RegionSpec,
-    private readonly data: PopThreadData,
-    private readonly o: { warn: (msg: string) => void; onPort: () => void },
-  ) {
+  constructor(data: PopThreadData, warn: (region: string, msg: string) => void) {
     this.worker = new Worker(ENTRY, { workerData: data });
     this.worker.on('message', (m: PopReply) => {
-      if ('warn' in m) return this.o.warn(m.warn);
+      if ('warn' in m) return warn(m.region, m.warn);
       const p = this.pending.get(m.id);
       if (!p) return;
       this.pending.delete(m.id);
@@ -44,13 +36,48 @@ export class ThreadRegion implements RegionAgent, RegionHandle {
     });
     this.worker.on('error', (e) => {
       this.failure = e;
-      this.o.warn(`the PoP thread failed: ${e.message}`);
+      for (const name of data.names) warn(name, `the PoP thread failed: ${e.message}`);
     });
-    this.worker.on('exit', () => {
-      this.exited = true;
+    this.done = new Promise((resolve) =>
+      this.worker.on('exit', () => {
+        this.exited = true;
+        for (const p of this.pending.values()) p.reject(this.failure ?? new Error(`the thread of ${data.names.join(', ')} exited`));
+        this.pending.clear();
+        resolve();
+      }),
+    );
+  }
+
+  call<T>(region: string, request: PopRequest): Promise<T> {
+    if (this.exited) return Promise.reject(this.failure ?? new Error(`the thread of ${region} is gone`));
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.worker.postMessage({ id, region, request } satisfies PopMessage);
+    });
+  }
+
+  setDatacenters(datacenters: DatacenterInfo[]): void {
+    if (!this.exited) this.worker.postMessage({ datacenters } satisfies PopMessage);
+  }
+}
+
+/**
+ * A PoP on a PopThread, as the fabric's control verbs and its public handle see it. What a handle
+ * answers at once (state, port) is kept here; the rest is a message to the thread.
+ */
+export class ThreadRegion implements RegionAgent, RegionHandle {
+  private current: RegionState = 'created';
+  private bound: number | undefined;
+
+  constructor(
+    readonly spec: RegionSpec,
+    private readonly thread: PopThread,
+    private readonly host: string,
+    private readonly onPort: () => void,
+  ) {
+    void thread.done.then(() => {
       if (this.current !== 'closed') this.current = 'killed';
-      for (const p of this.pending.values()) p.reject(this.failure ?? new Error(`the thread of ${this.name} exited`));
-      this.pending.clear();
     });
   }
 
@@ -67,16 +94,11 @@ export class ThreadRegion implements RegionAgent, RegionHandle {
   }
 
   url(): string {
-    return `http://${this.data.host}:${this.port()}`;
+    return `http://${this.host}:${this.port()}`;
   }
 
   listening(): boolean {
     return this.current === 'serving';
-  }
-
-  /** Tells the PoP every region's port (its peers are dialled by them). */
-  setDatacenters(datacenters: DatacenterInfo[]): void {
-    if (!this.exited) this.worker.postMessage({ datacenters } satisfies PopMessage);
   }
 
   replication(): Promise<ReplicationStatus | undefined> {
@@ -102,7 +124,7 @@ export class ThreadRegion implements RegionAgent, RegionHandle {
   async start(): Promise<void> {
     this.bound = await this.call<number>({ op: 'start' });
     this.current = 'serving';
-    this.o.onPort();
+    this.onPort();
   }
 
   async kill(): Promise<void> {
@@ -113,18 +135,11 @@ export class ThreadRegion implements RegionAgent, RegionHandle {
 
   async close(): Promise<void> {
     if (this.current === 'closed') return;
-    const exited = new Promise<void>((resolve) => (this.exited ? resolve() : this.worker.once('exit', () => resolve())));
-    if (!this.exited) await this.call({ op: 'close' }).catch(() => undefined);
+    if (!this.thread.exited) await this.call({ op: 'close' }).catch(() => undefined);
     this.current = 'closed';
-    await exited;
   }
 
   private call<T>(request: PopRequest): Promise<T> {
-    if (this.exited) return Promise.reject(new Error(`the thread of ${this.name} is gone`));
-    const id = this.nextId++;
-    return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.worker.postMessage({ id, request } satisfies PopMessage);
-    });
+    return this.thread.call<T>(this.name, request);
   }
 }

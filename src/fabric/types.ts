@@ -28,6 +28,11 @@ export interface FabricOptions {
    * and addresses; `true` answers any. By default FABRIC_EMU_ALLOWED_HOSTS and the bound host.
    */
   allowedHosts?: true | readonly string[];
+  /**
+   * Worker threads the PoPs of `startFabric()` run on: one per PoP up to this many, PoPs sharing
+   * threads beyond it (default 8). `launchFabric` ignores it (every PoP in the caller's thread).
+   */
+  threads?: number;
 }
 
 /** A running fabric: every PoP, their replication links and the control verbs of FabricControl. */
