@@ -1,10 +1,34 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { gdnError } from '../core/errors.js';
-import type { Collection } from '../storage/index.js';
+import { DOCUMENT_COLLECTION, EDGE_COLLECTION, KEY_TYPES, type Collection } from '../storage/index.js';
 import type { ApiContext } from './context.js';
-import { boolParam, type Query } from './params.js';
+import { bodyBool, FabricParams, queryBool } from './fields.js';
+import { answersWith } from './validation.js';
 
-type P = { Params: { fabric: string; name: string }; Querystring: Query };
+const NameParams = FabricParams.extend({ name: z.string() });
+
+/** spec/gdn-api.md §4; names and key rules are checked by storage, which says 1208 for a bad name. */
+const CreateBody = z.looseObject({
+  name: answersWith('ILLEGAL_NAME', z.string()),
+  type: z.union([z.literal(DOCUMENT_COLLECTION), z.literal(EDGE_COLLECTION)]).nullish(),
+  isLocal: bodyBool,
+  stream: bodyBool,
+  hasStream: bodyBool,
+  waitForSync: bodyBool,
+  cacheEnabled: bodyBool,
+  isSystem: bodyBool,
+  strongConsistency: bodyBool,
+  keyOptions: z
+    .looseObject({
+      type: z.enum(KEY_TYPES).nullish(),
+      allowUserKeys: bodyBool,
+      increment: z.int().nonnegative().optional(),
+      offset: z.int().nonnegative().optional(),
+    })
+    .optional(),
+}).meta({ example: { name: 'addresses', type: 2 } });
+const PropertiesBody = z.looseObject({ waitForSync: bodyBool, hasStream: bodyBool, cacheEnabled: bodyBool }).nullish();
 
 /** The collection object of spec/gdn-api.md §4. */
 export function collectionObject(c: Collection): Record<string, unknown> {
@@ -38,49 +62,41 @@ function propertiesObject(c: Collection): Record<string, unknown> {
 
 const ok = (body: Record<string, unknown>) => ({ error: false, code: 200, ...body });
 
-export function collectionRoutes(ctx: ApiContext): FastifyPluginAsync {
+export function collectionRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
   const { collections } = ctx.storage;
   const write = <T>(fn: () => T): T => ctx.storage.write(fn);
+  const named = { schema: { params: NameParams } };
   return async (app) => {
-    app.post<{ Params: { fabric: string }; Body: unknown }>('/_fabric/:fabric/collection', async (req) => {
-      const body = req.body;
-      if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-        throw gdnError('BAD_PARAMETER', 'expecting a JSON object with a collection name');
-      }
-      return ok(collectionObject(write(() => collections.create(req.params.fabric, body as { name: unknown }))));
-    });
-
-    app.get<P>('/_fabric/:fabric/collection', async (req) => {
-      const exclude = boolParam(req.query, 'excludeSystem', false);
-      return ok({ result: collections.list(req.params.fabric, exclude).map(collectionObject) });
-    });
-
-    app.get<P>('/_fabric/:fabric/collection/:name', async (req) =>
-      ok(collectionObject(collections.require(req.params.fabric, req.params.name))),
+    app.post('/_fabric/:fabric/collection', { schema: { params: FabricParams, body: CreateBody } }, async (req) =>
+      ok(collectionObject(write(() => collections.create(req.params.fabric, req.body)))),
     );
 
-    app.get<P>('/_fabric/:fabric/collection/:name/properties', async (req) =>
+    app.get('/_fabric/:fabric/collection', { schema: { params: FabricParams, querystring: z.object({ excludeSystem: queryBool(false) }) } }, async (req) =>
+      ok({ result: collections.list(req.params.fabric, req.query.excludeSystem).map(collectionObject) }),
+    );
+
+    app.get('/_fabric/:fabric/collection/:name', named, async (req) => ok(collectionObject(collections.require(req.params.fabric, req.params.name))));
+
+    app.get('/_fabric/:fabric/collection/:name/properties', named, async (req) =>
       ok(propertiesObject(collections.require(req.params.fabric, req.params.name))),
     );
 
-    app.put<P & { Body: unknown }>('/_fabric/:fabric/collection/:name/properties', async (req) => {
-      const body = (req.body ?? {}) as Record<string, unknown>;
-      if (typeof body !== 'object' || Array.isArray(body)) throw gdnError('BAD_PARAMETER', 'expecting a JSON object');
-      return ok(propertiesObject(write(() => collections.updateProperties(req.params.fabric, req.params.name, body))));
-    });
+    app.put('/_fabric/:fabric/collection/:name/properties', { schema: { params: NameParams, body: PropertiesBody } }, async (req) =>
+      ok(propertiesObject(write(() => collections.updateProperties(req.params.fabric, req.params.name, req.body ?? {})))),
+    );
 
-    app.get<P>('/_fabric/:fabric/collection/:name/count', async (req) => {
+    app.get('/_fabric/:fabric/collection/:name/count', named, async (req) => {
       const c = collections.require(req.params.fabric, req.params.name);
       return ok({ ...collectionObject(c), count: collections.count(c) });
     });
 
-    app.put<P>('/_fabric/:fabric/collection/:name/truncate', async (req) =>
+    app.put('/_fabric/:fabric/collection/:name/truncate', named, async (req) =>
       ok(collectionObject(write(() => collections.truncate(req.params.fabric, req.params.name)))),
     );
 
-    app.delete<P>('/_fabric/:fabric/collection/:name', async (req) => {
+    app.delete('/_fabric/:fabric/collection/:name', { schema: { params: NameParams, querystring: z.object({ isSystem: queryBool(false) }) } }, async (req) => {
       const c = collections.require(req.params.fabric, req.params.name);
-      if (c.props.isSystem && !boolParam(req.query, 'isSystem', false)) {
+      if (c.props.isSystem && !req.query.isSystem) {
         throw gdnError('FORBIDDEN', 'system collections can only be dropped with isSystem=true');
       }
       return ok({ id: String(write(() => collections.drop(req.params.fabric, req.params.name)).id) });

@@ -1,4 +1,5 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { gdnError } from '../core/errors.js';
 import type { ApiContext, DatacenterInfo } from './context.js';
 
@@ -25,7 +26,11 @@ export function datacenterObject(dc: DatacenterInfo, local: boolean): Record<str
   };
 }
 
-export function datacenterRoutes(ctx: ApiContext): FastifyPluginAsync {
+/** Tenant names are account emails with `@` as `_` (spec/gdn-api.md §1.3); any such name is served. */
+const TenantParams = z.object({ tenant: z.string().regex(/^[^\s]+$/, 'a tenant name has no whitespace') });
+const DcParams = z.object({ dc: z.string() });
+
+export function datacenterRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
   return async (app) => {
     const all = () => ctx.datacenters().map((dc) => datacenterObject(dc, dc.name === ctx.region));
     const find = (name: string) => {
@@ -35,12 +40,12 @@ export function datacenterRoutes(ctx: ApiContext): FastifyPluginAsync {
     };
     app.get('/datacenter/all', async () => all());
     app.get('/datacenter/local', async () => find(ctx.region));
-    app.get<{ Params: { tenant: string } }>('/datacenter/_tenant/:tenant', async (req) => [
+    app.get('/datacenter/_tenant/:tenant', { schema: { params: TenantParams } }, async (req) => [
       {
         tenant: req.params.tenant,
         dcInfo: all().map((dc) => ({ ...dc, _id: `_clusters/${String(dc['name'])}`, _rev: '_0' })),
       },
     ]);
-    app.get<{ Params: { dc: string } }>('/datacenter/:dc', async (req) => find(req.params.dc));
+    app.get('/datacenter/:dc', { schema: { params: DcParams } }, async (req) => find(req.params.dc));
   };
 }

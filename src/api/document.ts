@@ -1,10 +1,65 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { gdnError, GdnError } from '../core/errors.js';
+import { kindOf } from '../core/zod-issues.js';
 import type { Collection, OverwriteMode, WriteOptions, WriteResult } from '../storage/index.js';
 import type { ApiContext } from './context.js';
-import { boolParam, revHeader, stringParam, type Query } from './params.js';
+import { FabricParams, queryBool, queryEnum, queryRequired, revHeader } from './fields.js';
+import { answersWith } from './validation.js';
 
-type Req = FastifyRequest<{ Params: { fabric: string; collection?: string; key?: string }; Querystring: Query; Body: unknown }>;
+const OVERWRITE_MODES = ['conflict', 'replace', 'update', 'ignore'] as const satisfies readonly OverwriteMode[];
+
+const CollectionParams = FabricParams.extend({ collection: z.string() });
+const KeyParams = CollectionParams.extend({ key: z.string() });
+
+/** Every document write reads the same options (spec/gdn-api.md §5); unknown parameters pass. */
+const WriteQuery = z.object({
+  returnNew: queryBool(false),
+  returnOld: queryBool(false),
+  silent: queryBool(false),
+  waitForSync: queryBool(),
+  overwrite: queryBool(false),
+  overwriteMode: queryEnum(OVERWRITE_MODES),
+  ignoreRevs: queryBool(true),
+  keepNull: queryBool(true),
+  mergeObjects: queryBool(true),
+});
+/** jsC8's edge save names the collection in the query string (`POST F/document?collection=e1`). */
+const LegacyWriteQuery = WriteQuery.extend({ collection: answersWith('COLLECTION_PARAMETER_MISSING', queryRequired) });
+const RevHeaders = z.object({ 'if-match': revHeader });
+const ReadHeaders = RevHeaders.extend({ 'if-none-match': revHeader });
+
+type Doc = Record<string, unknown>;
+const isDocument = (v: unknown): v is Doc => typeof v === 'object' && v !== null && !Array.isArray(v);
+const OBJECT = { type: 'object', additionalProperties: true } as const;
+
+/**
+ * A document is an object; anything else is 1227, as in ArangoDB, and batches check each element.
+ * Documents can be large, so they are checked in place rather than parsed into a copy; `meta`
+ * gives the OpenAPI document the shape a custom check cannot state itself.
+ */
+const DocumentBody = answersWith(
+  'DOCUMENT_TYPE_INVALID',
+  z.custom<Doc>(isDocument, { error: (iss) => `expected an object, got ${kindOf(iss.input)}` }).meta({ ...OBJECT, description: 'a document' }),
+);
+const InsertBody = answersWith(
+  'DOCUMENT_TYPE_INVALID',
+  z
+    .custom<Doc | unknown[]>((v) => isDocument(v) || Array.isArray(v), { error: (iss) => `expected an object or an array of them, got ${kindOf(iss.input)}` })
+    .meta({ description: 'a document, or an array of documents', anyOf: [OBJECT, { type: 'array', items: OBJECT }] }),
+);
+const BatchBody = z.array(z.unknown(), { error: 'expecting an array of documents, keys or handles' });
+
+type WriteQuery = z.output<typeof WriteQuery>;
+
+/** What every document write handler reads from its request, whichever route it came by. */
+interface WriteRequest<B> {
+  params: { fabric: string };
+  query: WriteQuery;
+  headers: { 'if-match'?: string | undefined };
+  body: B;
+}
 
 interface ResponseOptions {
   returnNew: boolean;
@@ -12,29 +67,14 @@ interface ResponseOptions {
   silent: boolean;
 }
 
-const OVERWRITE_MODES: readonly OverwriteMode[] = ['conflict', 'replace', 'update', 'ignore'];
-
-function responseOptions(q: Query): ResponseOptions {
-  return {
-    returnNew: boolParam(q, 'returnNew', false),
-    returnOld: boolParam(q, 'returnOld', false),
-    silent: boolParam(q, 'silent', false),
-  };
-}
-
-function writeOptions(req: Req): WriteOptions {
+function writeOptions(req: WriteRequest<unknown>): WriteOptions {
   const q = req.query;
-  let overwriteMode = stringParam(q, 'overwriteMode') as OverwriteMode | undefined;
-  if (overwriteMode !== undefined && !OVERWRITE_MODES.includes(overwriteMode)) {
-    throw gdnError('BAD_PARAMETER', `invalid overwriteMode '${overwriteMode}'`);
-  }
-  if (overwriteMode === undefined && boolParam(q, 'overwrite', false)) overwriteMode = 'replace';
   return {
-    ifMatch: revHeader(req.headers['if-match']),
-    ignoreRevs: boolParam(q, 'ignoreRevs', true),
-    keepNull: boolParam(q, 'keepNull', true),
-    mergeObjects: boolParam(q, 'mergeObjects', true),
-    overwriteMode,
+    ifMatch: req.headers['if-match'],
+    ignoreRevs: q.ignoreRevs,
+    keepNull: q.keepNull,
+    mergeObjects: q.mergeObjects,
+    overwriteMode: q.overwriteMode ?? (q.overwrite ? 'replace' : undefined),
   };
 }
 
@@ -73,30 +113,24 @@ function keyOf(c: Collection, item: unknown): string {
   throw gdnError('DOCUMENT_HANDLE_BAD');
 }
 
-export function documentRoutes(ctx: ApiContext): FastifyPluginAsync {
+export function documentRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
   const { collections, documents } = ctx.storage;
   const write = <T>(fn: () => T): T => ctx.storage.write(fn);
 
-  const collectionOf = (req: Req): Collection => {
-    const name = req.params.collection ?? stringParam(req.query, 'collection');
-    if (name === undefined) throw gdnError('COLLECTION_PARAMETER_MISSING');
-    return collections.require(req.params.fabric, name);
-  };
+  const status = (req: WriteRequest<unknown>, c: Collection, syncStatus: number, asyncStatus: number) =>
+    (req.query.waitForSync ?? c.props.waitForSync) ? syncStatus : asyncStatus;
 
-  const status = (req: Req, c: Collection, syncStatus: number, asyncStatus: number) =>
-    boolParam(req.query, 'waitForSync', c.props.waitForSync) ? syncStatus : asyncStatus;
-
-  const sendOne = (req: Req, reply: FastifyReply, c: Collection, r: WriteResult, code: number) => {
+  const sendOne = (req: WriteRequest<unknown>, reply: FastifyReply, c: Collection, r: WriteResult, code: number) => {
     reply
       .code(code)
       .header('etag', `"${r._rev}"`)
       .header('location', `/_fabric/${req.params.fabric}/_api/document/${c.name}/${encodeURIComponent(r._key)}`);
-    return metadata(r, responseOptions(req.query));
+    return metadata(r, req.query);
   };
 
   /** Runs the elements as one write, each in its own savepoint; failed elements become error slots. */
-  const batch = (req: Req, reply: FastifyReply, c: Collection, items: unknown[], one: (item: unknown) => WriteResult, codes: [number, number]) => {
-    const o = responseOptions(req.query);
+  const batch = (req: WriteRequest<unknown>, reply: FastifyReply, c: Collection, items: unknown[], one: (item: unknown) => WriteResult, codes: [number, number]) => {
+    const o: ResponseOptions = req.query;
     const errors: GdnError[] = [];
     const out = write(() =>
       items.map((item) => {
@@ -115,43 +149,41 @@ export function documentRoutes(ctx: ApiContext): FastifyPluginAsync {
     return o.silent ? out.filter((x) => 'error' in x) : out;
   };
 
-  const single = (req: Req): { c: Collection; key: string } => ({
-    c: collectionOf(req),
-    key: req.params.key as string,
-  });
-
-  const insert = async (req: Req, reply: FastifyReply) => {
-    const c = collectionOf(req);
+  const insert = (req: WriteRequest<z.output<typeof InsertBody>>, reply: FastifyReply, name: string) => {
+    const c = collections.require(req.params.fabric, name);
     const opts = writeOptions(req);
-    if (Array.isArray(req.body)) {
-      return batch(req, reply, c, req.body, (d) => documents.insert(c, d, opts), [201, 202]);
+    const body = req.body;
+    if (Array.isArray(body)) {
+      return batch(req, reply, c, body, (d) => documents.insert(c, d, opts), [201, 202]);
     }
-    const r = write(() => documents.insert(c, req.body, opts));
+    const r = write(() => documents.insert(c, body, opts));
     return sendOne(req, reply, c, r, status(req, c, 201, 202));
   };
 
-  const withKey = (op: 'replace' | 'update') => async (req: Req, reply: FastifyReply) => {
-    const { c, key } = single(req);
+  const one = (op: 'replace' | 'update') => async (req: WriteRequest<z.output<typeof DocumentBody>> & { params: z.output<typeof KeyParams> }, reply: FastifyReply) => {
+    const c = collections.require(req.params.fabric, req.params.collection);
     const opts = writeOptions(req);
-    const r = write(() => documents[op](c, key, req.body, opts));
+    const r = write(() => documents[op](c, req.params.key, req.body, opts));
     return sendOne(req, reply, c, r, status(req, c, 201, 202));
   };
 
-  const many = (op: 'replace' | 'update') => async (req: Req, reply: FastifyReply) => {
-    const c = collectionOf(req);
-    if (!Array.isArray(req.body)) throw gdnError('BAD_PARAMETER', 'expecting an array of documents');
+  const many = (op: 'replace' | 'update') => async (req: WriteRequest<unknown[]> & { params: z.output<typeof CollectionParams> }, reply: FastifyReply) => {
+    const c = collections.require(req.params.fabric, req.params.collection);
     const opts = { ...writeOptions(req), ifMatch: undefined };
     return batch(req, reply, c, req.body, (d) => documents[op](c, keyOf(c, d), d, opts), [201, 202]);
   };
 
-  const read = async (req: Req, reply: FastifyReply) => {
-    const { c, key } = single(req);
+  // Not async: an async handler that returns the reply makes Fastify wait on it as a thenable,
+  // which costs a stream listener per request on the hottest path.
+  const read = (req: { params: z.output<typeof KeyParams>; headers: z.output<typeof ReadHeaders>; method: string }, reply: FastifyReply) => {
+    const c = collections.require(req.params.fabric, req.params.collection);
+    const key = req.params.key;
     const row = documents.getRaw(c, key);
     if (!row) throw gdnError('DOCUMENT_NOT_FOUND');
     reply.header('etag', `"${row.rev}"`);
-    const ifNoneMatch = revHeader(req.headers['if-none-match']);
+    const ifNoneMatch = req.headers['if-none-match'];
     if (ifNoneMatch !== undefined && ifNoneMatch === row.rev) return reply.code(304).send();
-    const ifMatch = revHeader(req.headers['if-match']);
+    const ifMatch = req.headers['if-match'];
     if (ifMatch !== undefined && ifMatch !== row.rev) {
       throw new GdnError('PRECONDITION_FAILED', undefined, { _id: `${c.name}/${key}`, _key: key, _rev: row.rev });
     }
@@ -159,27 +191,31 @@ export function documentRoutes(ctx: ApiContext): FastifyPluginAsync {
     return reply.type('application/json; charset=utf-8').send(row.body);
   };
 
+  const writeParts = { querystring: WriteQuery, headers: RevHeaders };
   return async (app) => {
-    app.post('/_fabric/:fabric/document', insert);
-    app.post('/_fabric/:fabric/document/:collection', insert);
+    app.post('/_fabric/:fabric/document', { schema: { params: FabricParams, querystring: LegacyWriteQuery, headers: RevHeaders, body: InsertBody } }, (req, reply) =>
+      insert(req, reply, req.query.collection),
+    );
+    app.post('/_fabric/:fabric/document/:collection', { schema: { params: CollectionParams, ...writeParts, body: InsertBody } }, (req, reply) =>
+      insert(req, reply, req.params.collection),
+    );
     // HEAD is registered explicitly so that its errors are status-only, as HTTP requires.
-    app.get('/_fabric/:fabric/document/:collection/:key', { exposeHeadRoute: false }, read);
-    app.head('/_fabric/:fabric/document/:collection/:key', read);
-    app.put('/_fabric/:fabric/document/:collection/:key', withKey('replace'));
-    app.patch('/_fabric/:fabric/document/:collection/:key', withKey('update'));
-    app.put('/_fabric/:fabric/document/:collection', many('replace'));
-    app.patch('/_fabric/:fabric/document/:collection', many('update'));
+    const readSchema = { params: KeyParams, headers: ReadHeaders };
+    app.get('/_fabric/:fabric/document/:collection/:key', { exposeHeadRoute: false, schema: readSchema }, read);
+    app.head('/_fabric/:fabric/document/:collection/:key', { schema: readSchema }, read);
+    app.put('/_fabric/:fabric/document/:collection/:key', { schema: { params: KeyParams, ...writeParts, body: DocumentBody } }, one('replace'));
+    app.patch('/_fabric/:fabric/document/:collection/:key', { schema: { params: KeyParams, ...writeParts, body: DocumentBody } }, one('update'));
+    app.put('/_fabric/:fabric/document/:collection', { schema: { params: CollectionParams, ...writeParts, body: BatchBody } }, many('replace'));
+    app.patch('/_fabric/:fabric/document/:collection', { schema: { params: CollectionParams, ...writeParts, body: BatchBody } }, many('update'));
 
-    app.delete('/_fabric/:fabric/document/:collection/:key', async (req: Req, reply) => {
-      const { c, key } = single(req);
-      const opts = writeOptions(req);
-      const r = write(() => documents.remove(c, key, opts));
+    app.delete('/_fabric/:fabric/document/:collection/:key', { schema: { params: KeyParams, ...writeParts } }, async (req, reply) => {
+      const c = collections.require(req.params.fabric, req.params.collection);
+      const r = write(() => documents.remove(c, req.params.key, writeOptions(req)));
       return sendOne(req, reply, c, r, status(req, c, 200, 202));
     });
 
-    app.delete('/_fabric/:fabric/document/:collection', async (req: Req, reply) => {
-      const c = collectionOf(req);
-      if (!Array.isArray(req.body)) throw gdnError('BAD_PARAMETER', 'expecting an array of keys or documents');
+    app.delete('/_fabric/:fabric/document/:collection', { schema: { params: CollectionParams, ...writeParts, body: BatchBody } }, async (req, reply) => {
+      const c = collections.require(req.params.fabric, req.params.collection);
       const opts = { ...writeOptions(req), ifMatch: undefined };
       return batch(req, reply, c, req.body, (item) => documents.remove(c, keyOf(c, item), opts, item), [200, 202]);
     });

@@ -1,10 +1,27 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { gdnError } from '../core/errors.js';
 import { EDGE_COLLECTION, INDEX_TYPES, type Collection, type IndexDef } from '../storage/index.js';
 import type { ApiContext } from './context.js';
-import { stringParam, type Query } from './params.js';
+import { bodyBool, FabricParams, queryRequired } from './fields.js';
+import { answersWith } from './validation.js';
 
 type Obj = Record<string, unknown>;
+
+const CollectionQuery = z.object({ collection: answersWith('COLLECTION_PARAMETER_MISSING', queryRequired) });
+/** spec/gdn-api.md §10; which fields each type needs is checked by storage, which replicated DDL goes through too. */
+const IndexBody = z.looseObject({
+  type: z.enum(INDEX_TYPES).optional(),
+  fields: z.array(z.string()),
+  name: z.string().nullish(),
+  unique: bodyBool,
+  sparse: bodyBool,
+  deduplicate: bodyBool,
+  expireAfter: z.number().nonnegative().optional(),
+  geoJson: bodyBool,
+  minLength: z.int().positive().nullish(),
+}).meta({ example: { type: 'persistent', fields: ['zip'], unique: false } });
+const ByIdParams = FabricParams.extend({ collection: z.string(), id: z.string() });
 
 function builtIn(c: Collection): Obj[] {
   const primary = { id: `${c.name}/0`, name: 'primary', type: 'primary', fields: ['_key'], unique: true, sparse: false, selectivityEstimate: 1 };
@@ -35,50 +52,43 @@ function findAny(ctx: ApiContext, c: Collection, idOrName: string): { def?: Inde
   return { def, obj: indexObject(c, def) };
 }
 
-export function indexRoutes(ctx: ApiContext): FastifyPluginAsync {
+export function indexRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
   const { collections, indexes } = ctx.storage;
-  const collectionParam = (fabric: string, q: Query): Collection => {
-    const name = stringParam(q, 'collection');
-    if (name === undefined) throw gdnError('COLLECTION_PARAMETER_MISSING');
-    return collections.require(fabric, name);
-  };
 
   return async (app) => {
-    app.get<{ Params: { fabric: string }; Querystring: Query }>('/_fabric/:fabric/index', async (req) => {
-      const c = collectionParam(req.params.fabric, req.query);
+    app.get('/_fabric/:fabric/index', { schema: { params: FabricParams, querystring: CollectionQuery } }, async (req) => {
+      const c = collections.require(req.params.fabric, req.query.collection);
       const list = [...builtIn(c), ...indexes.list(c).map((d) => indexObject(c, d))];
       return { error: false, code: 200, indexes: list, identifiers: Object.fromEntries(list.map((o) => [o['id'] as string, o])) };
     });
 
-    const create = async (fabric: string, q: Query, body: unknown, type: string | undefined) => {
-      const c = collectionParam(fabric, q);
-      if (typeof body !== 'object' || body === null || Array.isArray(body)) throw gdnError('BAD_PARAMETER', 'expecting a JSON object as body');
-      const input = type === undefined ? (body as Obj) : { ...(body as Obj), type };
+    const create = async (fabric: string, collection: string, body: Obj, type: string | undefined) => {
+      const c = collections.require(fabric, collection);
+      const input = type === undefined ? body : { ...body, type };
       const { def, created } = await ctx.createIndex(fabric, c.name, input);
       const code = created ? 201 : 200;
       return { code, body: { ...indexObject(c, def), isNewlyCreated: created, error: false, code } };
     };
 
-    app.post<{ Params: { fabric: string }; Querystring: Query; Body: unknown }>('/_fabric/:fabric/index', async (req, reply) => {
-      const r = await create(req.params.fabric, req.query, req.body, undefined);
+    app.post('/_fabric/:fabric/index', { schema: { params: FabricParams, querystring: CollectionQuery, body: IndexBody } }, async (req, reply) => {
+      const r = await create(req.params.fabric, req.query.collection, req.body, undefined);
       return reply.code(r.code).send(r.body);
     });
 
     // One route per typed path GDN has (`POST /_api/index/persistent`, ...), so another type is 404.
     for (const t of [...INDEX_TYPES, 'general']) {
-      app.post<{ Params: { fabric: string }; Querystring: Query; Body: unknown }>(`/_fabric/:fabric/index/${t}`, async (req, reply) => {
-        const r = await create(req.params.fabric, req.query, req.body, t === 'general' ? undefined : t);
+      app.post(`/_fabric/:fabric/index/${t}`, { schema: { params: FabricParams, querystring: CollectionQuery, body: IndexBody } }, async (req, reply) => {
+        const r = await create(req.params.fabric, req.query.collection, req.body, t === 'general' ? undefined : t);
         return reply.code(r.code).send(r.body);
       });
     }
 
-    type ById = { Params: { fabric: string; collection: string; id: string } };
-    app.get<ById>('/_fabric/:fabric/index/:collection/:id', async (req) => {
+    app.get('/_fabric/:fabric/index/:collection/:id', { schema: { params: ByIdParams } }, async (req) => {
       const c = collections.require(req.params.fabric, req.params.collection);
       return { ...findAny(ctx, c, req.params.id).obj, error: false, code: 200 };
     });
 
-    app.delete<ById>('/_fabric/:fabric/index/:collection/:id', async (req) => {
+    app.delete('/_fabric/:fabric/index/:collection/:id', { schema: { params: ByIdParams } }, async (req) => {
       const c = collections.require(req.params.fabric, req.params.collection);
       const found = findAny(ctx, c, req.params.id);
       if (!found.def) throw gdnError('FORBIDDEN', `cannot drop the ${String(found.obj['name'])} index`);

@@ -1,34 +1,31 @@
-import type { FastifyPluginAsync } from 'fastify';
-import { gdnError } from '../core/errors.js';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { validateQuery } from '../query/index.js';
 import type { ApiContext } from './context.js';
-import { queryText } from './cursor.js';
+import { BindVars, QueryText } from './cursor.js';
+import { bodyBool, FabricParams } from './fields.js';
 
-type Body = Record<string, unknown>;
-type Route = { Params: { fabric: string }; Body: unknown };
-
-function objectBody(raw: unknown): Body {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw gdnError('BAD_PARAMETER', 'expecting a JSON object as body');
-  return raw as Body;
-}
+const example = { example: { query: 'FOR d IN addresses RETURN d' } };
+const ValidateBody = z.looseObject({ query: QueryText }).meta(example);
+const ExplainBody = z.looseObject({ query: QueryText, bindVars: BindVars, options: z.looseObject({ allPlans: bodyBool }).nullish() }).meta(example);
 
 /** Query validation and explain (spec/gdn-api.md §6); jsC8 posts explain to /explain. */
-export function queryRoutes(ctx: ApiContext): FastifyPluginAsync {
+export function queryRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
   return async (app) => {
-    app.post<Route>('/_fabric/:fabric/query', async (req) => {
-      const v = validateQuery(queryText(objectBody(req.body)));
+    app.post('/_fabric/:fabric/query', { schema: { params: FabricParams, body: ValidateBody } }, async (req) => {
+      const v = validateQuery(req.body.query);
       return { error: false, code: 200, parsed: true, collections: v.collections, bindVars: v.bindVars, ast: [v.ast] };
     });
 
-    const explain = async (req: { params: { fabric: string }; body: unknown }) => {
-      const body = objectBody(req.body);
-      const options = body['options'];
-      const allPlans = typeof options === 'object' && options !== null && (options as Body)['allPlans'] === true;
-      const e = ctx.explainQuery(req.params.fabric, queryText(body), body['bindVars'] as Record<string, unknown> | undefined);
+    const explain = async (req: { params: { fabric: string }; body: z.output<typeof ExplainBody> }) => {
+      const { query, bindVars, options } = req.body;
+      const allPlans = options?.allPlans === true;
+      const e = ctx.explainQuery(req.params.fabric, query, bindVars ?? undefined);
       const stats = { rulesExecuted: 0, rulesSkipped: 0, plansCreated: e.stats.plansCreated };
       return { error: false, code: 200, ...(allPlans ? { plans: [e.plan] } : { plan: e.plan }), warnings: e.warnings, stats, cacheable: false };
     };
-    app.post<Route>('/_fabric/:fabric/explain', explain);
-    app.post<Route>('/_fabric/:fabric/query/explain', explain);
+    const schema = { params: FabricParams, body: ExplainBody };
+    app.post('/_fabric/:fabric/explain', { schema }, explain);
+    app.post('/_fabric/:fabric/query/explain', { schema }, explain);
   };
 }

@@ -1,38 +1,35 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { gdnError } from '../core/errors.js';
 import { declaredBindVars, validateQuery } from '../query/index.js';
 import type { SavedQuery } from '../storage/index.js';
 import type { ApiContext } from './context.js';
 import type { CursorPage, CursorStore } from './cursor-store.js';
+import { FabricParams } from './fields.js';
 import { runQuery } from './query-run.js';
 
 const DEFAULT_BATCH = 100;
 const MAX_BATCH = 1000;
 const TTL_MS = 30_000;
 
+const NameParams = FabricParams.extend({ name: z.string() });
 const Parameter = z.record(z.string(), z.unknown());
-const CreateBody = z.object({
-  query: z.object({ name: z.string().min(1), value: z.string(), parameter: Parameter.optional(), type: z.string().optional() }),
-});
-const UpdateBody = z.object({
-  query: z.object({ value: z.string(), parameter: Parameter.optional(), type: z.string().optional() }),
-});
+const SHOW = { name: 'showAddresses', value: 'FOR d IN addresses RETURN d', parameter: {} };
+const CreateBody = z
+  .object({ query: z.object({ name: z.string().min(1), value: z.string(), parameter: Parameter.optional(), type: z.string().optional() }) })
+  .meta({ example: { query: SHOW } });
+const UpdateBody = z
+  .object({ query: z.object({ value: z.string(), parameter: Parameter.optional(), type: z.string().optional() }) })
+  .meta({ example: { query: { value: SHOW.value } } });
 const ExecuteBody = z
   .object({ bindVars: Parameter.optional(), batchSize: z.number().int().positive().max(MAX_BATCH).optional() })
-  .optional();
-const ImportBody = z.object({
-  queries: z.array(z.object({ name: z.string().min(1), value: z.string(), parameter: Parameter.optional(), type: z.string().optional() })),
-  details: z.boolean().optional(),
-});
-
-function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
-  const r = schema.safeParse(body);
-  if (!r.success) {
-    throw gdnError('BAD_PARAMETER', `${what}: ${r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`);
-  }
-  return r.data;
-}
+  .nullish();
+const ImportBody = z
+  .object({
+    queries: z.array(z.object({ name: z.string().min(1), value: z.string(), parameter: Parameter.optional(), type: z.string().optional() })),
+    details: z.boolean().optional(),
+  })
+  .meta({ example: { queries: [SHOW], details: true } });
 
 /** Only C8QL saved queries exist in fabric-emu; GDN's SQL flavour is refused, not faked. */
 function checkType(type: string | undefined): void {
@@ -57,22 +54,21 @@ function page(p: CursorPage, code: number): Record<string, unknown> {
 }
 
 /** RESTQL (spec/gdn-api.md §7): saved C8QL queries, replicated to every PoP, executed by name. */
-export function restqlRoutes(ctx: ApiContext, cursors: CursorStore): FastifyPluginAsync {
+export function restqlRoutes(ctx: ApiContext, cursors: CursorStore): FastifyPluginAsyncZod {
   const store = ctx.storage.restql;
   const write = <T>(fn: () => T): T => ctx.storage.write(fn);
-  type P = { Params: { fabric: string; name: string } };
   return async (app) => {
-    app.post<P>('/_fabric/:fabric/restql', async (req) => {
-      const { query } = parse(CreateBody, req.body, 'expecting {"query": {"name", "value", "parameter"}}');
+    app.post('/_fabric/:fabric/restql', { schema: { params: FabricParams, body: CreateBody } }, async (req) => {
+      const { query } = req.body;
       checkType(query.type);
       checkQuery(query.value);
       return { error: false, code: 200, result: describe(write(() => store.create(req.params.fabric, query.name, { value: query.value, parameter: query.parameter ?? {} }))) };
     });
 
-    app.get<P>('/_fabric/:fabric/restql/user', async (req) => ({ error: false, code: 200, result: store.list(req.params.fabric).map(describe) }));
+    app.get('/_fabric/:fabric/restql/user', { schema: { params: FabricParams } }, async (req) => ({ error: false, code: 200, result: store.list(req.params.fabric).map(describe) }));
 
-    app.put<P>('/_fabric/:fabric/restql/:name', async (req) => {
-      const { query } = parse(UpdateBody, req.body, 'expecting {"query": {"value", "parameter"}}');
+    app.put('/_fabric/:fabric/restql/:name', { schema: { params: NameParams, body: UpdateBody } }, async (req) => {
+      const { query } = req.body;
       checkType(query.type);
       checkQuery(query.value);
       const prev = store.require(req.params.fabric, req.params.name);
@@ -80,13 +76,13 @@ export function restqlRoutes(ctx: ApiContext, cursors: CursorStore): FastifyPlug
       return { error: false, code: 200, result: describe(saved) };
     });
 
-    app.delete<P>('/_fabric/:fabric/restql/:name', async (req) => {
+    app.delete('/_fabric/:fabric/restql/:name', { schema: { params: NameParams } }, async (req) => {
       write(() => store.remove(req.params.fabric, req.params.name));
       return { error: false, code: 200, result: [] };
     });
 
-    app.post<P>('/_fabric/:fabric/restql/execute/:name', async (req, reply) => {
-      const body = parse(ExecuteBody, req.body ?? undefined, 'expecting {"bindVars": {...}, "batchSize": n}');
+    app.post('/_fabric/:fabric/restql/execute/:name', { schema: { params: NameParams, body: ExecuteBody } }, async (req, reply) => {
+      const body = req.body;
       const saved = store.require(req.params.fabric, req.params.name);
       // Saved parameter values are defaults for the names the query declares; the caller's bindVars
       // win. A default for a name the query does not use is dropped, or the run would fail with 1552.
@@ -98,10 +94,10 @@ export function restqlRoutes(ctx: ApiContext, cursors: CursorStore): FastifyPlug
       return reply.code(201).send(page(first, 201));
     });
 
-    app.put<{ Params: { fabric: string; id: string } }>('/_fabric/:fabric/restql/fetch/:id', async (req) => page(cursors.next(req.params.id), 200));
+    app.put('/_fabric/:fabric/restql/fetch/:id', { schema: { params: FabricParams.extend({ id: z.string() }) } }, async (req) => page(cursors.next(req.params.id), 200));
 
-    app.post<{ Params: { fabric: string } }>('/_fabric/:fabric/restql/import', async (req) => {
-      const { queries, details } = parse(ImportBody, req.body, 'expecting {"queries": [{"name", "value", "parameter"}]}');
+    app.post('/_fabric/:fabric/restql/import', { schema: { params: FabricParams, body: ImportBody } }, async (req) => {
+      const { queries, details } = req.body;
       let created = 0;
       const errors: { name: string; errorNum: number; errorMessage: string }[] = [];
       for (const q of queries) {

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ClockState } from '../core/clock.js';
 import { gdnError } from '../core/errors.js';
@@ -24,17 +24,19 @@ export interface RegionControlTarget {
   setClock(s: ClockState): void;
 }
 
-const ClockBody = z.strictObject({ now: z.number(), offsetMs: z.number(), frozen: z.boolean() });
+const ClockBody = z.strictObject({ now: z.number(), offsetMs: z.number(), frozen: z.boolean() }).meta({ example: { now: 1764580000000, offsetMs: 0, frozen: false } });
 
 const Settings = z.strictObject({
   cut: z.boolean(),
   rttMs: z.number().nonnegative().max(LINK_LIMITS.maxRttMs).optional(),
   jitterMs: z.number().nonnegative().max(LINK_LIMITS.maxJitterMs).optional(),
   lossRate: z.number().min(0).max(LINK_LIMITS.maxLossRate).optional(),
-});
+}).meta({ example: { cut: false, rttMs: 80, jitterMs: 4 } });
+
+const ReplicationBody = z.strictObject({ running: z.boolean() }).meta({ example: { running: true } });
 
 /** Per-PoP control under /_emu/region: used by `fabric-emu up --processes` to reach each child. */
-export function regionControlRoutes(target: RegionControlTarget): FastifyPluginAsync {
+export function regionControlRoutes(target: RegionControlTarget): FastifyPluginAsyncZod {
   return async (app) => {
     app.addHook('onRequest', async (req) => {
       if (!req.url.startsWith('/_emu/region/')) return;
@@ -45,25 +47,20 @@ export function regionControlRoutes(target: RegionControlTarget): FastifyPluginA
     });
     app.get('/_emu/region/status', async () => ({ name: target.name, state: target.state(), replication: target.replication() }));
     app.get('/_emu/region/metrics', async (): Promise<MetricFamily[]> => replicationFamilies(target.replication()));
-    app.put<{ Params: { peer: string } }>('/_emu/region/links/:peer', async (req) => {
-      const r = Settings.safeParse(req.body);
-      if (!r.success) throw gdnError('BAD_PARAMETER', r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    app.put('/_emu/region/links/:peer', { schema: { params: z.object({ peer: z.string() }), body: Settings } }, async (req) => {
       try {
-        target.setLink(req.params.peer, r.data);
+        target.setLink(req.params.peer, req.body);
       } catch (e) {
         throw gdnError('NOT_FOUND', (e as Error).message);
       }
       return { ok: true };
     });
-    app.post<{ Body: { running?: unknown } }>('/_emu/region/replication', async (req) => {
-      if (typeof req.body?.running !== 'boolean') throw gdnError('BAD_PARAMETER', "expecting {\"running\": true|false}");
+    app.post('/_emu/region/replication', { schema: { body: ReplicationBody } }, async (req) => {
       target.setReplication(req.body.running);
       return { ok: true };
     });
-    app.put('/_emu/region/clock', async (req) => {
-      const r = ClockBody.safeParse(req.body);
-      if (!r.success) throw gdnError('BAD_PARAMETER', r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-      target.setClock(r.data);
+    app.put('/_emu/region/clock', { schema: { body: ClockBody } }, async (req) => {
+      target.setClock(req.body);
       return { ok: true };
     });
     app.post('/_emu/region/reset', async () => {

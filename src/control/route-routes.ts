@@ -1,4 +1,6 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { queryString } from '../api/fields.js';
 import { gdnError } from '../core/errors.js';
 import { NO_POP_ERRNUM, noPop } from './forward.js';
 import { CLIENT_REGION, decideRoute, parseLocation, type ClientPlace, type GlobalRouting } from './route-table.js';
@@ -8,9 +10,11 @@ import { CLIENT_REGION, decideRoute, parseLocation, type ClientPlace, type Globa
  * such a client right now, and where that client is. `fabric-emu invoke` and `dev` use it to hand a
  * handler its nearest PoP and its location.
  */
-export function routeRoutes(routing: GlobalRouting): FastifyPluginAsync {
+const RouteQuery = z.object({ clientRegion: queryString, location: queryString });
+
+export function routeRoutes(routing: GlobalRouting): FastifyPluginAsyncZod {
   return async (app) => {
-    app.get<{ Querystring: { clientRegion?: string; location?: string } }>('/_emu/route', async (req, reply) => {
+    app.get('/_emu/route', { schema: { querystring: RouteQuery } }, async (req, reply) => {
       const { clientRegion, location } = req.query;
       if (clientRegion !== undefined && location !== undefined) throw gdnError('BAD_PARAMETER', 'give either clientRegion or location, not both');
       const place: ClientPlace =

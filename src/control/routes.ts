@@ -1,7 +1,6 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { parseDuration } from '../core/duration.js';
-import { gdnError } from '../core/errors.js';
 import { LINK_LIMITS } from '../replication/index.js';
 import type { ClockAction, FabricControl } from './types.js';
 
@@ -13,8 +12,12 @@ const LinkBody = z.strictObject({
   clear: z.boolean().optional(),
   bidirectional: z.boolean().optional(),
 });
-const PartitionBody = z.strictObject({ groups: z.array(z.array(z.string().min(1)).min(1)).min(1) });
-const WaitBody = z.strictObject({ timeoutMs: z.number().int().positive().max(600_000).optional() }).optional();
+const PartitionBody = z
+  .strictObject({ groups: z.array(z.array(z.string().min(1)).min(1)).min(1) })
+  .meta({ example: { groups: [['gdn-us-west'], ['gdn-us-east', 'gdn-eu-west']] } });
+const WaitBody = z.strictObject({ timeoutMs: z.number().int().positive().max(600_000).optional() }).nullish();
+const LinkParams = z.object({ from: z.string(), to: z.string() });
+const RegionParams = z.object({ name: z.string() });
 /** Up to ten years: far enough for any expiry test, small enough to stay a safe timer and HLC value. */
 const MAX_ADVANCE_MS = 10 * 365 * 86_400_000;
 const ClockBody = z.union([
@@ -33,16 +36,10 @@ const ClockBody = z.union([
   }),
   z.strictObject({ freeze: z.literal(true) }),
   z.strictObject({ resume: z.literal(true) }),
-]);
-
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
-  const r = schema.safeParse(body ?? undefined);
-  if (!r.success) throw gdnError('BAD_PARAMETER', r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
-  return r.data;
-}
+]).meta({ example: { advance: '1h' } });
 
 /** The emulator's control API on the global port: the same verbs as the CLI and the Fabric object. */
-export function controlRoutes(control: FabricControl): FastifyPluginAsync {
+export function controlRoutes(control: FabricControl): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/_emu/health', async (_req, reply) => {
       const regions = control.health();
@@ -51,13 +48,13 @@ export function controlRoutes(control: FabricControl): FastifyPluginAsync {
     });
     app.get('/_emu/status', async () => control.status());
     app.get('/_emu/metrics', async (_req, reply) => reply.type('text/plain; version=0.0.4').send(await control.metrics()));
-    app.put<{ Params: { from: string; to: string } }>('/_emu/links/:from/:to', async (req) => {
-      const { bidirectional, ...change } = parse(LinkBody, req.body ?? {});
+    app.put('/_emu/links/:from/:to', { schema: { params: LinkParams, body: LinkBody.nullish() } }, async (req) => {
+      const { bidirectional, ...change } = req.body ?? {};
       await control.setLink(req.params.from, req.params.to, change, { bidirectional: bidirectional ?? true });
       return { ok: true };
     });
-    app.post('/_emu/partition', async (req) => {
-      const { groups } = parse(PartitionBody, req.body);
+    app.post('/_emu/partition', { schema: { body: PartitionBody } }, async (req) => {
+      const { groups } = req.body;
       await control.partition(groups);
       return { ok: true };
     });
@@ -65,16 +62,17 @@ export function controlRoutes(control: FabricControl): FastifyPluginAsync {
       await control.heal();
       return { ok: true };
     });
-    app.post<{ Params: { name: string } }>('/_emu/regions/:name/kill', async (req) => ({ ok: true, ...(await control.kill(req.params.name)) }));
-    app.post<{ Params: { name: string } }>('/_emu/regions/:name/restart', async (req) => ({ ok: true, ...(await control.restart(req.params.name)) }));
+    const region = { schema: { params: RegionParams } };
+    app.post('/_emu/regions/:name/kill', region, async (req) => ({ ok: true, ...(await control.kill(req.params.name)) }));
+    app.post('/_emu/regions/:name/restart', region, async (req) => ({ ok: true, ...(await control.restart(req.params.name)) }));
     app.get('/_emu/clock', async () => control.clock());
-    app.post('/_emu/clock', async (req) => control.clock(parse(ClockBody, req.body) as ClockAction));
+    app.post('/_emu/clock', { schema: { body: ClockBody } }, async (req) => control.clock(req.body as ClockAction));
     app.post('/_emu/reset', async () => {
       await control.reset();
       return { ok: true };
     });
-    app.post('/_emu/wait', async (req) => {
-      const body = parse(WaitBody, req.body);
+    app.post('/_emu/wait', { schema: { body: WaitBody } }, async (req) => {
+      const body = req.body;
       const { skipped } = await control.waitForReplication(body?.timeoutMs ? { timeoutMs: body.timeoutMs } : {});
       return { ok: true, skipped };
     });

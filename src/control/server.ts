@@ -4,6 +4,8 @@ import { registerBodyParser } from '../api/body.js';
 import { registerEndpoints } from '../api/endpoints.js';
 import { registerErrorHandler } from '../api/error-handler.js';
 import { guardProblem, rawEnvelope } from '../api/host-guard.js';
+import { registerOpenApi } from '../api/openapi.js';
+import { validatorCompiler } from '../api/validation.js';
 import { GlobalForwarder } from './forward.js';
 import { routeRoutes } from './route-routes.js';
 import type { GlobalRouting } from './route-table.js';
@@ -49,10 +51,12 @@ export function buildControlApp(control: FabricControl, routing: GlobalRouting):
   registerErrorHandler(app);
   registerEndpoints(app, []);
   registerBodyParser(app);
+  app.setValidatorCompiler(validatorCompiler);
   app.addHook('onRequest', async (req) => {
     const refused = guardProblem(req.method, req.headers, routing.allowedHosts);
     if (refused) throw refused;
   });
+  registerOpenApi(app, { title: 'fabric-emu control (global port)', path: '/_emu/openapi.json' });
   app.register(controlRoutes(control));
   app.register(routeRoutes(routing));
   app.addHook('onClose', async () => forwarder.close());

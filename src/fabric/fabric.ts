@@ -1,4 +1,5 @@
 import type { Fabric, FabricOptions } from './types.js';
+import { parseFabricOptions } from './options.js';
 import { startThreadFabric } from './thread-fabric.js';
 
 export type { Fabric, FabricOptions };
@@ -6,8 +7,9 @@ export type { Fabric, FabricOptions };
 /**
  * Creates every region of the topology and starts them listening, plus the global/control server.
  * Each PoP runs on an event loop of its own (a worker thread); `launchFabric` keeps them in this
- * thread, with their internals in reach, for tests and benchmarks that need them.
+ * thread, with their internals in reach, for tests and benchmarks that need them. The options are
+ * checked first (FabricOptionsError), a hand-built topology with the rules of regions.yaml.
  */
-export function startFabric(opts: FabricOptions): Promise<Fabric> {
-  return startThreadFabric(opts);
+export async function startFabric(opts: FabricOptions): Promise<Fabric> {
+  return startThreadFabric(parseFabricOptions(opts));
 }

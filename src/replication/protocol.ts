@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { formatIssues } from '../core/zod-issues.js';
 
 /**
  * The replication wire protocol between PoPs: JSON text frames over one connection per directed
@@ -82,7 +83,7 @@ export function decode<T>(schema: z.ZodType<T>, raw: string): { ok: true; frame:
     return { ok: false, error: `unsupported protocol version ${JSON.stringify((json as { v: unknown }).v)} (this PoP speaks ${PROTOCOL_VERSION})` };
   }
   const r = schema.safeParse(json);
-  if (!r.success) return { ok: false, error: r.error.issues.map((i) => `${i.path.join('.') || '(frame)'}: ${i.message}`).join('; ') };
+  if (!r.success) return { ok: false, error: formatIssues(r.error.issues, schema, json, 'frame') };
   return { ok: true, frame: r.data };
 }
 

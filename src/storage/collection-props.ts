@@ -45,7 +45,7 @@ export const DEFAULT_PROPS: CollectionProps = {
   keyOptions: { type: 'traditional', allowUserKeys: true, increment: 1, offset: 0, lastValue: 0 },
 };
 
-const KEY_TYPES: readonly KeyGeneratorType[] = ['traditional', 'autoincrement', 'padded', 'uuid'];
+export const KEY_TYPES: readonly KeyGeneratorType[] = ['traditional', 'autoincrement', 'padded', 'uuid'];
 
 function bool(v: unknown, field: string, fallback: boolean): boolean {
   if (v === undefined || v === null) return fallback;

@@ -21,3 +21,4 @@ export {
   type LatLon,
 } from './geo.js';
 export { TopologyFileSchema, type TopologyFile } from './schema.js';
+export { checkTopology, TopologySchema } from './check.js';

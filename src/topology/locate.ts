@@ -4,12 +4,11 @@ import { isAlias, isMap, isNode, isScalar, isSeq, type Document, type LineCounte
  * Maps a zod issue path back to the YAML source, so errors name a line and column rather than a
  * path into parsed JSON. A path ending in a mapping key points at the key (`port:` on line 7), a path
  * ending in a sequence index at the item. When the path runs out of nodes (a missing key), the
- * position is that of the deepest existing ancestor and `found` is false.
+ * position is that of the deepest existing ancestor.
  */
 export interface SourcePosition {
   line: number;
   column: number;
-  found: boolean;
 }
 
 function start(node: unknown): number | undefined {
@@ -19,7 +18,6 @@ function start(node: unknown): number | undefined {
 export function locate(doc: Document, lineCounter: LineCounter, path: readonly PropertyKey[]): SourcePosition {
   let node: unknown = doc.contents;
   let offset = start(node) ?? 0;
-  let found = true;
   for (const segment of path) {
     if (isAlias(node)) node = node.resolve(doc);
     let child: unknown;
@@ -32,23 +30,10 @@ export function locate(doc: Document, lineCounter: LineCounter, path: readonly P
       child = node.items[segment];
       childOffset = start(child);
     }
-    if (childOffset === undefined) {
-      found = false;
-      break;
-    }
+    if (childOffset === undefined) break;
     offset = childOffset;
     node = child;
   }
   const { line, col } = lineCounter.linePos(offset);
-  return { line, column: col, found };
-}
-
-/** `regions[1].port`; the root is `(root)`. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const segment of path) {
-    if (typeof segment === 'number') out += `[${segment}]`;
-    else out += out ? `.${String(segment)}` : String(segment);
-  }
-  return out || '(root)';
+  return { line, column: col };
 }

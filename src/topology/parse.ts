@@ -1,17 +1,11 @@
 import { LineCounter, parseDocument, type Document } from 'yaml';
-import type { z } from 'zod';
+import { describeIssues, formatPath } from '../core/zod-issues.js';
 import { TopologyError } from './errors.js';
-import { formatPath, locate } from './locate.js';
+import { locate } from './locate.js';
+import { regionProblems, type Problem } from './check.js';
 import { DEFAULT_ACCESS_PROFILE, derivedProfile, linkKey } from './profiles.js';
-import { ALLOWED_KEYS, TopologyFileSchema, type TopologyFile } from './schema.js';
+import { TopologyFileSchema, type TopologyFile } from './schema.js';
 import type { LinkProfile, Topology } from './types.js';
-
-interface Problem {
-  path: PropertyKey[];
-  reason: string;
-  /** A type error that means "absent" when the path has no node in the file: reported at the parent. */
-  missing?: boolean;
-}
 
 /** Parses and validates a regions.yaml text; `file` is only used in messages and as `source`. */
 export function parseTopology(text: string, file: string): Topology {
@@ -29,44 +23,16 @@ export function parseTopology(text: string, file: string): Topology {
     throw new TopologyError(file, 1, 1, '', `cannot read YAML: ${(err as Error).message}`);
   }
   const parsed = TopologyFileSchema.safeParse(raw);
-  const problems = parsed.success ? crossCheck(parsed.data) : parsed.error.issues.flatMap(fromIssue);
+  const problems = parsed.success ? crossCheck(parsed.data) : describeIssues(parsed.error.issues, TopologyFileSchema, raw);
   if (problems.length > 0 || !parsed.success) throw earliest(problems, doc, lineCounter, file);
   return build(parsed.data, file);
 }
 
-function fromIssue(issue: z.core.$ZodIssue): Problem[] {
-  const path = issue.path.slice();
-  if (issue.code === 'unrecognized_keys') {
-    const shape = path.length > 0 ? formatPath(path).replace(/\[\d+\]/g, '[]') : '';
-    const allowed = ALLOWED_KEYS[shape] ?? [];
-    return issue.keys.map((key) => ({
-      path: [...path, key],
-      reason: `unknown key "${key}" (allowed: ${allowed.join(', ')})`,
-    }));
-  }
-  if (path.length === 0 && issue.code === 'invalid_type') {
-    return [{ path, reason: `expected a mapping with the keys ${ALLOWED_KEYS['']?.join(', ')}` }];
-  }
-  return [{ path, reason: issue.message, missing: issue.code === 'invalid_type' }];
-}
-
 /** Rules that span entries, checked once every entry has the right shape. */
 function crossCheck(data: TopologyFile): Problem[] {
-  const problems: Problem[] = [];
-  const names = new Map<string, number>();
-  const ports = new Map<number, string>();
-  if (data.global.port !== 0) ports.set(data.global.port, 'global.port');
-  data.regions.forEach((r, i) => {
-    const other = names.get(r.name);
-    if (other !== undefined) {
-      problems.push({ path: ['regions', i, 'name'], reason: `duplicate region name "${r.name}" (also regions[${other}])` });
-    } else names.set(r.name, i);
-    const owner = ports.get(r.port);
-    if (owner !== undefined) {
-      problems.push({ path: ['regions', i, 'port'], reason: `duplicate port ${r.port} (also used by ${owner})` });
-    } else if (r.port !== 0) ports.set(r.port, r.name);
-  });
-  const known = [...names.keys()].join(', ');
+  const problems = regionProblems(data.regions, data.global.port);
+  const names = new Set(data.regions.map((r) => r.name));
+  const known = [...names].join(', ');
   const pairs = new Map<string, number>();
   data.latency.forEach((e, i) => {
     const [a, b] = e.between;
@@ -93,9 +59,7 @@ function crossCheck(data: TopologyFile): Problem[] {
 function earliest(problems: Problem[], doc: Document, lineCounter: LineCounter, file: string): TopologyError {
   const errors = problems.map((p) => {
     const pos = locate(doc, lineCounter, p.path);
-    const key = formatPath(p.path);
-    const reason = p.missing && !pos.found ? `missing required key "${String(p.path.at(-1))}"` : p.reason;
-    return new TopologyError(file, pos.line, pos.column, key, reason);
+    return new TopologyError(file, pos.line, pos.column, formatPath(p.path), p.reason);
   });
   errors.sort((x, y) => x.line - y.line || x.column - y.column);
   return errors[0] ?? new TopologyError(file, 1, 1, '', 'invalid topology');

@@ -14,7 +14,8 @@ const regionName = z
 
 const port = z.int().min(0).max(65535);
 
-const profileFields = {
+/** The fields of a latency profile, shared by `access`, `latency[]` and a built topology's links. */
+export const ProfileFields = {
   rttMs: z.number().min(0),
   jitterMs: z.number().min(0),
   distribution: z.enum(['normal', 'uniform', 'constant']).default('normal'),
@@ -32,11 +33,11 @@ export const RegionSchema = z.strictObject({
   port,
 });
 
-export const AccessSchema = z.strictObject(profileFields);
+export const AccessSchema = z.strictObject(ProfileFields);
 
 export const LatencyEntrySchema = z.strictObject({
   between: z.tuple([regionName, regionName]),
-  ...profileFields,
+  ...ProfileFields,
 });
 
 export const GlobalSchema = z.strictObject({ port });
@@ -51,12 +52,3 @@ export const TopologyFileSchema = z.strictObject({
 });
 
 export type TopologyFile = z.output<typeof TopologyFileSchema>;
-
-/** Allowed keys per object, by path with indices replaced by [], for "unknown key" messages. */
-export const ALLOWED_KEYS: Readonly<Record<string, readonly string[]>> = {
-  '': Object.keys(TopologyFileSchema.shape),
-  global: Object.keys(GlobalSchema.shape),
-  access: Object.keys(AccessSchema.shape),
-  'regions[]': Object.keys(RegionSchema.shape),
-  'latency[]': Object.keys(LatencyEntrySchema.shape),
-};

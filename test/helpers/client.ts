@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, RouteOptions } from 'fastify';
 import { defaultTopology, FabricClock, type Topology } from '../../src/index.js';
 import { createRegion, type Region } from '../../src/region/region.js';
 
@@ -73,9 +73,14 @@ export class TestClient {
   }
 }
 
+/** The fabric secret of a test region; its internal /_emu/region routes want it in x-fabric-emu-secret. */
+export const TEST_SECRET = 'test-fabric-secret-not-for-replication';
+
 export interface TestRegion {
   region: Region;
   client: TestClient;
+  /** Every route the PoP registered, as Fastify's onRoute hook saw it. */
+  routes: RouteOptions[];
   /** The PoP's own clock: tests of expiry advance it instead of sleeping. */
   clock: FabricClock;
   close(): Promise<void>;
@@ -93,12 +98,15 @@ export async function testRegion(opts: { topology?: Topology; name?: string; bod
     host: '127.0.0.1',
     ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}),
     clock,
-    secret: 'test-fabric-secret-not-for-replication',
+    secret: TEST_SECRET,
   });
+  const routes: RouteOptions[] = [];
+  region.app.addHook('onRoute', (r) => void routes.push(r));
   await region.app.ready();
   return {
     region,
     client: new TestClient(region.app),
+    routes,
     clock,
     close: async () => {
       await region.close();

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { describeIssues, formatPath, type IssueText } from '../core/zod-issues.js';
+import { linkKey } from './profiles.js';
+import { GlobalSchema, ProfileFields, RegionSchema } from './schema.js';
+import type { RegionSpec, Topology } from './types.js';
+
+/** A rule broken by one entry, named by its path. */
+export interface Problem {
+  path: PropertyKey[];
+  reason: string;
+}
+
+/** Region names and ports are unique (port 0 is "any free port", never a duplicate). */
+export function regionProblems(regions: readonly RegionSpec[], globalPort: number): Problem[] {
+  const problems: Problem[] = [];
+  const names = new Map<string, number>();
+  const ports = new Map<number, string>();
+  if (globalPort !== 0) ports.set(globalPort, 'global.port');
+  regions.forEach((r, i) => {
+    const other = names.get(r.name);
+    if (other !== undefined) {
+      problems.push({ path: ['regions', i, 'name'], reason: `duplicate region name "${r.name}" (also regions[${other}])` });
+    } else names.set(r.name, i);
+    const owner = ports.get(r.port);
+    if (owner !== undefined) {
+      problems.push({ path: ['regions', i, 'port'], reason: `duplicate port ${r.port} (also used by ${owner})` });
+    } else if (r.port !== 0) ports.set(r.port, r.name);
+  });
+  return problems;
+}
+
+const LinkProfileSchema = z.strictObject({ ...ProfileFields, derived: z.boolean().default(false) });
+
+/**
+ * A built topology, as parseTopology() returns it, for callers that hand one to startFabric()
+ * without a file: the region and profile rules are those of regions.yaml, and every pair of regions
+ * needs its link (parseTopology derives the ones a file leaves out).
+ */
+export const TopologySchema = z.strictObject({
+  name: z.string().min(1),
+  source: z.string().default('hand-built topology'),
+  seed: z.int(),
+  regions: z.array(RegionSchema).min(1, 'a topology needs at least one region'),
+  global: GlobalSchema,
+  access: LinkProfileSchema,
+  links: z.record(z.string(), LinkProfileSchema),
+});
+
+function linkProblems(t: z.output<typeof TopologySchema>): Problem[] {
+  const problems: Problem[] = [];
+  const names = t.regions.map((r) => r.name);
+  const wanted = new Set<string>();
+  names.forEach((a, i) => names.slice(i + 1).forEach((b) => wanted.add(linkKey(a, b))));
+  for (const key of Object.keys(t.links)) {
+    if (!wanted.has(key)) problems.push({ path: ['links', key], reason: `not a link between two regions of the topology (keys are "a|b" with a < b; regions: ${names.join(', ')})` });
+  }
+  const missing = [...wanted].filter((k) => !(k in t.links));
+  if (missing.length > 0) {
+    problems.push({ path: ['links'], reason: `missing ${missing.map((k) => `"${k}"`).join(', ')} (parseTopology() and defaultTopology() give every pair; derivedProfile() computes one)` });
+  }
+  return problems;
+}
+
+/** Checks a topology object: either the checked value (defaults applied) or what is wrong with it. */
+export function checkTopology(input: unknown): { topology: Topology; problems: [] } | { topology: undefined; problems: IssueText[] } {
+  const parsed = TopologySchema.safeParse(input);
+  if (!parsed.success) return { topology: undefined, problems: describeIssues(parsed.error.issues, TopologySchema, input) };
+  const problems = [...regionProblems(parsed.data.regions, parsed.data.global.port), ...linkProblems(parsed.data)];
+  if (problems.length > 0) return { topology: undefined, problems: problems.map((p) => ({ ...p, key: formatPath(p.path), missing: false })) };
+  return { topology: parsed.data, problems: [] };
+}
