@@ -1,6 +1,8 @@
 /**
  * The one-way layers of DESIGN.md, checked in CI. A layer may import only the layers below it:
  *   core <- topology <- latency <- storage | query <- api <- replication <- control <- region <- fabric <- index <- cli | testing
+ * tls/ (certificates) sits on core and serves fabric; client/ (the connection helper) sits on core
+ * and tls and is exported by index.
  * fixtures/ and edge/ are clients of a running fabric over HTTP, beside the fabric, not above it.
  * sim/ runs a whole fabric as a deterministic simulation from the layers below the API, beside region/.
  * with query and storage never importing each other, and query pure (no node:* modules).
@@ -24,7 +26,9 @@ module.exports = {
     layer('replication', ['core', 'topology', 'latency', 'storage']),
     layer('region', ['core', 'topology', 'latency', 'storage', 'query', 'api', 'replication', 'control']),
     layer('control', ['core', 'topology', 'api', 'replication']),
-    layer('fabric', ['core', 'topology', 'latency', 'storage', 'api', 'replication', 'region', 'control']),
+    layer('tls', ['core']),
+    layer('client', ['core', 'tls']),
+    layer('fabric', ['core', 'topology', 'latency', 'storage', 'api', 'replication', 'region', 'control', 'tls']),
     layer('sim', ['core', 'topology', 'latency', 'storage', 'replication']),
     // Clients of a running fabric: they speak its HTTP API, never reach into its internals.
     layer('fixtures', ['core', 'topology']),

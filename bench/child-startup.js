@@ -48,6 +48,8 @@ async function startBaselines(count, dataDir) {
 const topology = presetTopology(preset);
 for (const r of topology.regions) r.port = 0;
 topology.global.port = 0;
+// The front door starts too, as with `fabric-emu up`: its certificate is made afresh on each start here.
+topology.https = { port: 0 };
 const dir = storage === 'file' ? tempDir('startup') : undefined;
 try {
   const before = memory();

@@ -1,11 +1,13 @@
 /**
- * Single-document insert and get over HTTP on one PoP (latency off, file-backed), against the bare
+ * Single-document insert and get over HTTP on one PoP (latency off, file-backed), and through the
+ * HTTPS front door to the same kind of PoP (TLS alone: auth is not enforced yet), against the bare
  * Fastify + SQLite baseline, driven by the same client with the same concurrency and bodies. Each
- * server runs in its own process (bench/serve.js). Two ratios per operation:
+ * server runs in its own process (bench/serve.js). Two ratios per operation and target:
  * - requests/s, emulator / baseline: what the issue's target is stated in;
  * - server CPU per request, baseline / emulator: the same question asked of CPU time instead of
  *   wall time, which co-tenants of a shared machine disturb far less.
- * Rounds alternate which target goes first; each ratio is the median of the per-round ratios.
+ * Rounds rotate which target goes first; each ratio is the median of the per-round ratios. The
+ * HTTPS rows also give HTTPS / plain HTTP of the emulator: what TLS and the extra hop cost.
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -36,9 +38,10 @@ function startServer(name, paths, dataDir) {
         resolve(m);
       });
     });
-  return reply().then(({ url }) => ({
+  return reply().then(({ url, ca }) => ({
     name,
     url,
+    ca,
     paths,
     async cpu() {
       child.send('cpu');
@@ -61,7 +64,7 @@ function expectAllOk(what, r) {
 /** One load run; returns its requests/s and the server's CPU µs per request. */
 async function measure(t, job, what) {
   const cpu0 = await t.cpu();
-  const r = await runLoad({ url: t.url, concurrency: CONCURRENCY, ...job });
+  const r = await runLoad({ url: t.url, ca: t.ca, concurrency: CONCURRENCY, ...job });
   const cpuUs = (await t.cpu()) - cpu0;
   expectAllOk(`${t.name} ${what}`, r);
   return { rps: (job.count * 1000) / r.ms, cpuPerReq: cpuUs / job.count, keys: r.keys };
@@ -83,45 +86,73 @@ async function round(targets, count) {
   return out;
 }
 
-function rowsFor(op, results) {
-  const pick = (n, f) => results[n].map((r) => r[op][f]);
-  const ratio = (xs) => {
-    const m = median(xs);
-    const spread = `rounds ${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)}`;
-    return { value: m.toFixed(2), verdict: `${m >= TARGET_RATIO ? 'PASS' : 'BELOW TARGET'} (target >= ${TARGET_RATIO}; ${spread})` };
-  };
-  const rps = ratio(pick('emulator', 'rps').map((x, i) => x / pick('baseline', 'rps')[i]));
-  const cpu = ratio(pick('baseline', 'cpuPerReq').map((x, i) => x / pick('emulator', 'cpuPerReq')[i]));
-  const us = (n) => median(pick(n, 'cpuPerReq')).toFixed(0);
-  return [
-    { metric: `${op}: baseline (Fastify+SQLite)`, value: median(pick('baseline', 'rps')).toFixed(0), unit: 'req/s', note: `server CPU ${us('baseline')} µs/req; ${REQUESTS} req x ${ROUNDS} rounds, ${CONCURRENCY} in flight` },
-    { metric: `${op}: emulator PoP`, value: median(pick('emulator', 'rps')).toFixed(0), unit: 'req/s', note: `server CPU ${us('emulator')} µs/req` },
-    { metric: `${op}: emulator / baseline, req/s`, value: rps.value, unit: 'ratio', note: rps.verdict },
-    { metric: `${op}: baseline / emulator, CPU/req`, value: cpu.value, unit: 'ratio', note: cpu.verdict },
-  ];
+function ratioOf(xs, target) {
+  const m = median(xs);
+  const spread = `rounds ${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)}`;
+  return { value: m.toFixed(2), verdict: target === null ? spread : `${m >= target ? 'PASS' : 'BELOW TARGET'} (target >= ${target}; ${spread})` };
 }
 
+/** Rows of one target against the baseline (and, given `plain`, against that target too). */
+function rowsFor(op, results, name, label, plain) {
+  const pick = (n, f) => results[n].map((r) => r[op][f]);
+  const rps = ratioOf(pick(name, 'rps').map((x, i) => x / pick('baseline', 'rps')[i]), TARGET_RATIO);
+  const cpu = ratioOf(pick('baseline', 'cpuPerReq').map((x, i) => x / pick(name, 'cpuPerReq')[i]), TARGET_RATIO);
+  const us = (n) => median(pick(n, 'cpuPerReq')).toFixed(0);
+  const rows = [
+    { metric: `${op}: ${label}`, value: median(pick(name, 'rps')).toFixed(0), unit: 'req/s', note: `server CPU ${us(name)} µs/req` },
+    { metric: `${op}: ${label} / baseline, req/s`, value: rps.value, unit: 'ratio', note: rps.verdict },
+    { metric: `${op}: baseline / ${label}, CPU/req`, value: cpu.value, unit: 'ratio', note: cpu.verdict },
+  ];
+  if (plain) {
+    const vsPlain = ratioOf(pick(name, 'rps').map((x, i) => x / pick(plain, 'rps')[i]), null);
+    const cpuVsPlain = ratioOf(pick(plain, 'cpuPerReq').map((x, i) => x / pick(name, 'cpuPerReq')[i]), null);
+    rows.push(
+      { metric: `${op}: ${label} / ${plain}, req/s`, value: vsPlain.value, unit: 'ratio', note: `what TLS costs, the client's share included; ${vsPlain.verdict}` },
+      { metric: `${op}: ${plain} / ${label}, CPU/req`, value: cpuVsPlain.value, unit: 'ratio', note: `what TLS and the front door cost the server; ${cpuVsPlain.verdict}` },
+    );
+  }
+  return rows;
+}
+
+function baselineRow(op, results) {
+  const rps = median(results.baseline.map((r) => r[op].rps));
+  const us = median(results.baseline.map((r) => r[op].cpuPerReq));
+  return { metric: `${op}: baseline (Fastify+SQLite)`, value: rps.toFixed(0), unit: 'req/s', note: `server CPU ${us.toFixed(0)} µs/req; ${REQUESTS} req x ${ROUNDS} rounds, ${CONCURRENCY} in flight` };
+}
+
+const NAMES = ['baseline', 'emulator', 'emulator-https'];
+
 export async function run() {
-  const dirs = [tempDir('crud-baseline'), tempDir('crud-emulator')];
+  const dirs = NAMES.map((n) => tempDir(`crud-${n}`));
   const servers = [];
   try {
     const baseline = await startServer('baseline', BASELINE_PATHS, dirs[0].path);
     servers.push(baseline);
     const emulator = await startServer('emulator', EMULATOR_PATHS, dirs[1].path);
     servers.push(emulator);
+    const https = await startServer('emulator-https', EMULATOR_PATHS, dirs[2].path);
+    servers.push(https);
     const body = JSON.stringify({ name: COLLECTION });
-    const created = await runLoad({ url: emulator.url, method: 'POST', path: '/_fabric/_system/_api/collection', bodies: [body], count: 1, concurrency: 1 });
-    expectAllOk('create collection', created);
-
-    await round([baseline, emulator], WARMUP);
-    const results = { baseline: [], emulator: [] };
-    for (let i = 0; i < ROUNDS; i++) {
-      const r = await round(i % 2 === 0 ? [baseline, emulator] : [emulator, baseline], REQUESTS);
-      for (const n of ['baseline', 'emulator']) results[n].push(r[n]);
-      const f = (op) => `${r.baseline[op].rps.toFixed(0)} vs ${r.emulator[op].rps.toFixed(0)}`;
-      progress(`round ${i + 1}/${ROUNDS}: insert ${f('insert')} req/s, get ${f('get')} req/s (baseline vs emulator)`);
+    for (const t of [emulator, https]) {
+      const created = await runLoad({ url: t.url, ca: t.ca, method: 'POST', path: '/_fabric/_system/_api/collection', bodies: [body], count: 1, concurrency: 1 });
+      expectAllOk(`create collection at ${t.name}`, created);
     }
-    return [...rowsFor('insert', results), ...rowsFor('get', results)];
+
+    const targets = [baseline, emulator, https];
+    await round(targets, WARMUP);
+    const results = Object.fromEntries(NAMES.map((n) => [n, []]));
+    for (let i = 0; i < ROUNDS; i++) {
+      const order = targets.map((_, k) => targets[(i + k) % targets.length]);
+      const r = await round(order, REQUESTS);
+      for (const n of NAMES) results[n].push(r[n]);
+      const f = (op) => NAMES.map((n) => r[n][op].rps.toFixed(0)).join(' vs ');
+      progress(`round ${i + 1}/${ROUNDS}: insert ${f('insert')} req/s, get ${f('get')} req/s (${NAMES.join(' vs ')})`);
+    }
+    return ['insert', 'get'].flatMap((op) => [
+      baselineRow(op, results),
+      ...rowsFor(op, results, 'emulator', 'emulator PoP'),
+      ...rowsFor(op, results, 'emulator-https', 'emulator-https', 'emulator'),
+    ]);
   } finally {
     for (const s of servers.reverse()) await s.close();
     for (const d of dirs) d.remove();

@@ -5,18 +5,25 @@
  */
 import { Buffer } from 'node:buffer';
 import http from 'node:http';
+import https from 'node:https';
+import { localhostLookup } from '../dist/index.js';
 import { performance } from 'node:perf_hooks';
 
 const REQUEST_TIMEOUT_MS = 10_000;
 
 /**
- * job: { url, method, count, concurrency, path?, paths?, bodies?, collectKeys? }
+ * job: { url, method, count, concurrency, path?, paths?, bodies?, collectKeys?, ca? }
+ * An https:// url is called by its host name (e.g. api-<region>.localhost) over TLS trusting `ca`.
  * `paths` (cycled) overrides `path`; `bodies` (strings, cycled) are sent as JSON.
  * Resolves { ms, ok, failed, statuses, keys? } where keys[i] is the `_key` of reply i.
  */
 export function runLoad(job) {
-  const { hostname, port } = new URL(job.url);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: job.concurrency });
+  const { hostname, port, protocol } = new URL(job.url);
+  const tls = protocol === 'https:';
+  const client = tls ? https : http;
+  const agent = tls
+    ? new https.Agent({ keepAlive: true, maxSockets: job.concurrency, ca: job.ca, lookup: localhostLookup('127.0.0.1') })
+    : new http.Agent({ keepAlive: true, maxSockets: job.concurrency });
   const bodies = job.bodies?.map((b) => Buffer.from(b));
   const keys = job.collectKeys ? new Array(job.count) : undefined;
   const statuses = {};
@@ -51,7 +58,7 @@ export function runLoad(job) {
         done++;
         next();
       };
-      const req = http.request({ agent, host: hostname, port, method: job.method, path, headers }, (res) => {
+      const req = client.request({ agent, host: hostname, port, method: job.method, path, headers }, (res) => {
         let text = '';
         res.setEncoding('utf8');
         res.on('data', (chunk) => (text += chunk));

@@ -1,10 +1,10 @@
 /**
  * A server under test in its own process, so that its CPU time can be read apart from the client's.
- * Usage (forked with IPC): node bench/serve.js <baseline|emulator> <dataDir>
- * Sends { url } once listening; answers 'cpu' with process.cpuUsage(); 'close' stops it.
+ * Usage (forked with IPC): node bench/serve.js <baseline|emulator|emulator-https> <dataDir>
+ * Sends { url, ca? } once listening; answers 'cpu' with process.cpuUsage(); 'close' stops it.
  * The process exits by itself if its parent goes away.
  */
-import { defaultTopology } from '../dist/index.js';
+import { defaultTopology, startFabric } from '../dist/index.js';
 import { createRegion } from '../dist/region/region.js';
 import { startHttpBaseline } from './http-baseline.js';
 
@@ -19,7 +19,22 @@ async function startEmulator() {
   return { url: region.url(), close: () => region.close() };
 }
 
-const server = kind === 'emulator' ? await startEmulator() : await startHttpBaseline({ dbPath: `${dataDir}/baseline.sqlite` });
+/**
+ * The same lone PoP behind the HTTPS front door, both in this process as `fabric-emu up` runs them;
+ * clients call its API host name, as jsC8 does.
+ */
+async function startEmulatorHttps() {
+  const topology = defaultTopology();
+  topology.regions = topology.regions.slice(0, 1).map((r) => ({ ...r, port: 0 }));
+  topology.global = { port: 0 };
+  // startFabric checks the whole topology: links to the regions dropped would be refused.
+  topology.links = {};
+  const fabric = await startFabric({ topology, dataDir, latency: false, host: '127.0.0.1', https: { port: 0 } });
+  return { url: `https://api-${topology.regions[0].name}.localhost:${fabric.https.port}`, ca: fabric.https.ca, close: () => fabric.close() };
+}
+
+const server =
+  kind === 'emulator' ? await startEmulator() : kind === 'emulator-https' ? await startEmulatorHttps() : await startHttpBaseline({ dbPath: `${dataDir}/baseline.sqlite` });
 process.on('message', async (msg) => {
   if (msg === 'cpu') process.send({ cpu: process.cpuUsage() });
   if (msg === 'close') {
@@ -28,4 +43,4 @@ process.on('message', async (msg) => {
   }
 });
 process.on('disconnect', () => process.exit(0));
-process.send({ url: server.url });
+process.send({ url: server.url, ca: server.ca });

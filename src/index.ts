@@ -6,6 +6,17 @@ export { startRegion } from './region/server.js';
 export { fabricSecret, SECRET_ENV } from './fabric/secret.js';
 export { allowedHostsFromEnv, type AllowedHosts } from './api/host-guard.js';
 export type { RegionHandle, RegionServer, RegionServerOptions, RegionState } from './region/handle.js';
+export {
+  gdnConnection,
+  localhostLookup,
+  trustFabricProcessWide,
+  type GdnConnection,
+  type GdnConnectionOptions,
+  type HasHttps,
+  type Jsc8Options,
+} from './client/index.js';
+export { CA_FILE, tlsCacheDir, type FabricHttps } from './tls/index.js';
+export type { HttpsOption } from './fabric/types.js';
 export type { FabricControl, FabricStatus, LinkStatus, LinkChange, VerbResult, ClockAction } from './control/types.js';
 export {
   defaultTopology,

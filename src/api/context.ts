@@ -54,6 +54,11 @@ export interface ApiContext {
   readonly bodyLimit: number;
   /** Every region of the fabric, with the ports they are bound to now. */
   datacenters(): DatacenterInfo[];
+  /**
+   * The port of the fabric's HTTPS front door, which /datacenter/* tells clients to use; undefined
+   * when the PoP runs without one (`fabric-emu region` alone).
+   */
+  httpsPort(): number | undefined;
   hasFabric(name: string): boolean;
   /** Runs a C8QL query against a fabric of this PoP; a query that writes runs as one storage write. */
   runQuery(fabric: string, query: string, bindVars: Record<string, unknown> | undefined, opts?: QueryRunOptions): Promise<ExecuteResult>;

@@ -1,11 +1,21 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { gdnError } from '../core/errors.js';
+import { API_PREFIX, LOCAL_DOMAIN } from '../core/gdn-hosts.js';
 import type { ApiContext, DatacenterInfo } from './context.js';
 
-/** The datacenter object of spec/gdn-api.md §3.1; `tags.url` has no `api-` and no "http", as jsC8 requires. */
-export function datacenterObject(dc: DatacenterInfo, local: boolean): Record<string, unknown> {
-  const url = `${dc.name}.localhost:${dc.port}`;
+/** Said in `tags.note` when there is no front door, so a client that cannot connect learns why. */
+export const NO_FRONT_DOOR_NOTE =
+  "no HTTPS front door: this PoP runs alone ('fabric-emu region'), so these names lead to its plain HTTP port; jsC8 and wss:// URLs need the front door of 'fabric-emu up'";
+
+/**
+ * The datacenter object of spec/gdn-api.md §3.1. `tags.url` and `locationInfo.url` name the region's
+ * host at the HTTPS front door (`<region>.localhost:<https port>`), with no `api-` and no "http", as
+ * jsC8 requires: it opens `wss://api-` + `tags.url`, and apps switch region by prefixing `https://`
+ * to `locationInfo.url`. `host` and `port` stay the PoP's own plain HTTP address.
+ */
+export function datacenterObject(dc: DatacenterInfo, local: boolean, httpsPort: number | undefined): Record<string, unknown> {
+  const url = `${dc.name}.${LOCAL_DOMAIN}:${httpsPort ?? dc.port}`;
   return {
     _key: dc.name,
     name: dc.name,
@@ -14,7 +24,7 @@ export function datacenterObject(dc: DatacenterInfo, local: boolean): Record<str
     local,
     spot_region: false,
     status: 0,
-    tags: { api: `api-${url}`, role: 'c8streams-agent', url },
+    tags: { api: `${API_PREFIX}${url}`, role: 'c8streams-agent', url, ...(httpsPort === undefined ? { note: NO_FRONT_DOOR_NOTE } : {}) },
     locationInfo: {
       city: dc.city,
       countrycode: dc.country,
@@ -32,11 +42,12 @@ const DcParams = z.object({ dc: z.string() });
 
 export function datacenterRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
   return async (app) => {
-    const all = () => ctx.datacenters().map((dc) => datacenterObject(dc, dc.name === ctx.region));
+    const object = (dc: DatacenterInfo) => datacenterObject(dc, dc.name === ctx.region, ctx.httpsPort());
+    const all = () => ctx.datacenters().map(object);
     const find = (name: string) => {
       const dc = ctx.datacenters().find((d) => d.name === name);
       if (!dc) throw gdnError('NOT_FOUND', `datacenter '${name}' not found`);
-      return datacenterObject(dc, dc.name === ctx.region);
+      return object(dc);
     };
     app.get('/datacenter/all', async () => all());
     app.get('/datacenter/local', async () => find(ctx.region));

@@ -12,6 +12,7 @@ interface Claim {
 function claims(t: Topology): Claim[] {
   const out = t.regions.filter((r) => r.port !== 0).map((r) => ({ who: `region ${r.name}`, port: r.port }));
   if (t.global.port !== 0) out.push({ who: 'the global URL', port: t.global.port });
+  if (t.https && t.https.port !== 0) out.push({ who: 'the HTTPS front door', port: t.https.port });
   return out;
 }
 
@@ -37,7 +38,9 @@ function isFabricEmu(host: string, port: number): Promise<boolean> {
 
 async function takenMessage(c: Claim, host: string, t: Topology): Promise<string> {
   const by = (await isFabricEmu(host, c.port)) ? 'another fabric-emu is using' : 'another program is using';
-  const fix = t.source.startsWith('preset:') || t.source === 'embedded default'
+  const fix = c.who === 'the HTTPS front door'
+    ? 'give it another port with --https-port (0 picks a free one)'
+    : t.source.startsWith('preset:') || t.source === 'embedded default'
     ? `start from a topology file (--config) that gives ${c.who} another port`
     : `give ${c.who} another port in ${t.source}`;
   return `cannot start: ${c.who} needs port ${c.port} on ${host}, which ${by}. Stop it, or ${fix} (port: 0 picks a free one)`;

@@ -13,6 +13,7 @@ interface RegionFlags extends TopologyFlags {
   host: string;
   ports?: Record<string, number>;
   holdReplication?: boolean;
+  frontDoorPort?: number;
   allowHost: string[];
 }
 
@@ -41,6 +42,7 @@ export function registerRegion(program: Command): void {
     .addOption(new Option('--topology-json <file>', 'resolved topology from a parent process').hideHelp())
     .option('--allow-host <host>', "a Host name the PoP answers besides loopback ones ('*' for any); repeatable", (v: string, prev: string[]) => [...prev, v], [] as string[])
     .addOption(new Option('--hold-replication', 'wait for a parent process to start replication').hideHelp())
+    .addOption(new Option('--front-door-port <port>', "the parent's HTTPS front door, named by /datacenter/*").argParser((v) => Number(v)).hideHelp())
     .action(async (name: string, flags: RegionFlags) => {
       const topology = resolveTopology(flags);
       if (!topology.regions.some((r) => r.name === name)) {
@@ -60,11 +62,15 @@ export function registerRegion(program: Command): void {
         datacenters,
         ...(ports[name] ? { port: ports[name] } : {}),
         holdReplication: flags.holdReplication === true,
+        ...(flags.frontDoorPort !== undefined ? { httpsPort: flags.frontDoorPort } : {}),
         ...allowed(flags),
       }).catch((e: unknown) => {
         if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
         throw new StartError(`cannot start: region ${name} needs port ${port} on ${flags.host}, which another program is using`);
       });
+      if (flags.frontDoorPort === undefined) {
+        console.error(`fabric-emu region ${name}: plain HTTP only, no HTTPS front door; /datacenter/* names this port and says so (jsC8 needs 'fabric-emu up')`);
+      }
       console.log(`fabric-emu region ${name} ready: ${region.url()}`);
       onShutdown(() => region.close());
     });

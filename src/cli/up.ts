@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
-import { allowedHostsFromEnv, readManifest, startFabric, startProcessFabric, type Topology } from '../index.js';
+import { InvalidArgumentError, type Command } from 'commander';
+import { allowedHostsFromEnv, readManifest, startFabric, startProcessFabric, tlsCacheDir, type FabricHttps, type Topology } from '../index.js';
 import { StartError, UsageError } from './errors.js';
 import { Leftovers } from './leftovers.js';
 import { loadWithProgress, summaryLine } from './load.js';
@@ -20,13 +20,27 @@ interface UpFlags extends TopologyFlags {
   fixture?: string;
   clientRegion?: string;
   allowHost: string[];
+  httpsPort?: number;
 }
 
 interface Started {
   topology: Topology;
   urls: [name: string, url: string][];
   globalUrl: string;
+  https: FabricHttps | undefined;
   close(): Promise<void>;
+}
+
+/** The lines that tell users how to reach the fabric over TLS: the exact commands to paste. */
+function describeHttps(h: FabricHttps, regions: string[]): string[] {
+  const ca = h.caFile ?? '(in memory)';
+  const first = regions[0]!;
+  return [
+    `https:   front door on port ${h.port}: https://api-<region>.localhost:${h.port} reaches a region (e.g. https://api-${first}.localhost:${h.port}), https://api-gdn.localhost:${h.port} the global URL`,
+    `         CA certificate: ${ca}${h.made.length > 0 ? ` (made now: ${h.made.join('; ')})` : ''}; also at https://localhost:${h.port}/_emu/ca.pem`,
+    `         trust it: export NODE_EXTRA_CA_CERTS=${ca}   |   curl --cacert ${ca} https://api-${first}.localhost:${h.port}/_api/version`,
+    `         jsC8: new jsc8({ url: "https://gdn.localhost:${h.port}", apiKey, agentOptions }) — see README "HTTPS and jsC8"`,
+  ];
 }
 
 function describe(f: Started, flags: UpFlags, dataDir: string | undefined): string {
@@ -45,17 +59,20 @@ function describe(f: Started, flags: UpFlags, dataDir: string | undefined): stri
     'replication: every region to every other, asynchronously; `fabric-emu status` shows the links',
     'auth:    not enforced yet: requests need no credentials',
     `health:  ${f.globalUrl}/_emu/health`,
+    ...(f.https ? describeHttps(f.https, f.urls.map(([n]) => n)) : []),
   ].join('\n');
 }
 
 async function start(topology: Topology, flags: UpFlags, dataDir: string | undefined): Promise<Started> {
-  const common = { topology, latency: flags.latency, host: flags.host, clientRegion: flags.clientRegion, ...allowed(flags) };
+  // An --ephemeral run keeps its certificate in the per-user cache, so repeated runs are trusted once.
+  const https = { port: topology.https?.port ?? 0, ...(dataDir === undefined ? { certDir: tlsCacheDir() } : {}) };
+  const common = { topology, latency: flags.latency, host: flags.host, clientRegion: flags.clientRegion, https, ...allowed(flags) };
   if (flags.processes) {
     const f = await startProcessFabric({ ...common, dataDir: dataDir! });
-    return { topology, urls: topology.regions.map((r) => [r.name, f.regionUrl(r.name)]), globalUrl: f.globalUrl(), close: () => f.close() };
+    return { topology, urls: topology.regions.map((r) => [r.name, f.regionUrl(r.name)]), globalUrl: f.globalUrl(), https: f.https, close: () => f.close() };
   }
   const f = await startFabric({ ...common, dataDir });
-  return { topology, urls: f.regions.map((r) => [r.name, r.url()]), globalUrl: f.globalUrl(), close: () => f.close() };
+  return { topology, urls: f.regions.map((r) => [r.name, r.url()]), globalUrl: f.globalUrl(), https: f.https, close: () => f.close() };
 }
 
 /**
@@ -116,6 +133,12 @@ async function up(topology: Topology, flags: UpFlags): Promise<void> {
   console.log(`fabric-emu ready: ${started.globalUrl}`);
 }
 
+function httpsPortArg(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`expected a port 0-65535, got '${v}'`);
+  return n;
+}
+
 /** `--allow-host` adds to FABRIC_EMU_ALLOWED_HOSTS; `*` answers any host. */
 export function allowed(flags: { allowHost: string[] }): { allowedHosts?: true | string[] } {
   if (flags.allowHost.length === 0) return {};
@@ -138,8 +161,10 @@ export function registerUp(program: Command): void {
     .option('--fixture <dir>', 'load this fixture (docs/fixtures.md) once the PoPs serve, before saying ready')
     .option('--allow-host <host>', "a Host name the PoPs answer besides loopback ones ('.example.com' for a domain, '*' for any); repeatable", (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--client-region <name>', 'where a client of the global URL is when its request does not say (default: the first region)')
+    .option('--https-port <port>', "port of the HTTPS front door, api-<region>.localhost and api-gdn.localhost (default: the topology's https.port, else a free one; 0 = a free one)", httpsPortArg)
     .action(async (flags: UpFlags) => {
       const topology = resolveTopology(flags);
+      topology.https = { port: flags.httpsPort ?? topology.https?.port ?? 0 };
       const names = topology.regions.map((r) => r.name);
       if (flags.clientRegion !== undefined && !names.includes(flags.clientRegion)) {
         throw new UsageError(`--client-region: unknown region '${flags.clientRegion}'; known: ${names.join(', ')}`);

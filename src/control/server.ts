@@ -7,6 +7,9 @@ import { guardProblem, rawEnvelope } from '../api/host-guard.js';
 import { registerOpenApi } from '../api/openapi.js';
 import { validatorCompiler } from '../api/validation.js';
 import { GlobalForwarder } from './forward.js';
+import { gdnError } from '../core/errors.js';
+import { GLOBAL_LABEL, LOCAL_DOMAIN } from '../core/gdn-hosts.js';
+import { CA_PATH, HTTPS_INFO_PATH } from './front-door.js';
 import { routeRoutes } from './route-routes.js';
 import type { GlobalRouting } from './route-table.js';
 import { controlRoutes } from './routes.js';
@@ -22,7 +25,20 @@ function isControl(req: IncomingMessage): boolean {
  * forwarded to the live PoP nearest the client (the geo-routed global URL). The split happens before
  * Fastify so that forwarded bodies stream through untouched.
  */
-export function buildControlApp(control: FabricControl, routing: GlobalRouting): FastifyInstance {
+/** What /_emu/https tells clients of the front door (src/tls FabricHttps). */
+export interface FrontDoorInfo {
+  port: number;
+  address: string;
+  ca: string;
+  caFile: string | undefined;
+}
+
+export interface ControlAppOptions {
+  /** The HTTPS front door, once it listens; undefined while there is none. */
+  https?: () => FrontDoorInfo | undefined;
+}
+
+export function buildControlApp(control: FabricControl, routing: GlobalRouting, opts: ControlAppOptions = {}): FastifyInstance {
   const forwarder = new GlobalForwarder(routing);
   const app = Fastify({
     logger: false,
@@ -55,6 +71,17 @@ export function buildControlApp(control: FabricControl, routing: GlobalRouting):
   app.addHook('onRequest', async (req) => {
     const refused = guardProblem(req.method, req.headers, routing.allowedHosts);
     if (refused) throw refused;
+  });
+  // Unauthenticated on purpose: a client needs the CA before it can make a verified request.
+  const door = () => {
+    const info = opts.https?.();
+    if (!info) throw gdnError('NOT_FOUND', 'this fabric runs no HTTPS front door');
+    return info;
+  };
+  app.get(CA_PATH, async (_req, reply) => reply.type('application/x-pem-file').send(door().ca));
+  app.get(HTTPS_INFO_PATH, async () => {
+    const { port, address, ca, caFile } = door();
+    return { port, address, ca, caFile: caFile ?? null, url: `https://${GLOBAL_LABEL}.${LOCAL_DOMAIN}:${port}` };
   });
   registerOpenApi(app, { title: 'fabric-emu control (global port)', path: '/_emu/openapi.json' });
   app.register(controlRoutes(control));

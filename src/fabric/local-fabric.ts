@@ -1,13 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import { FabricClock } from '../core/clock.js';
 import { fabricControl } from '../control/fabric-control.js';
+import type { GlobalRouting } from '../control/route-table.js';
 import { buildControlApp } from '../control/server.js';
+import { dialAddress } from '../tls/index.js';
 import { resolveAllowedHosts } from '../api/host-guard.js';
 import { createRegion, type Region } from '../region/region.js';
 import type { DatacenterInfo } from '../topology/index.js';
 import { checkClientRegion } from './client-region.js';
 import type { Fabric, FabricOptions } from './types.js';
 import { localAgent } from './local-agent.js';
+import { httpsMaterial, httpsPlan, openFrontDoor, type OpenDoor } from './https.js';
 import { fabricSecret } from './secret.js';
 
 /** A fabric whose PoPs run in this thread, with their internals in reach (tests and benchmarks). */
@@ -24,6 +27,9 @@ export async function launchFabric(opts: FabricOptions): Promise<LocalFabric> {
   const clock = opts.clock ?? new FabricClock();
   const secret = opts.secret ?? fabricSecret(opts.dataDir);
   const allowedHosts = resolveAllowedHosts(host, opts.allowedHosts);
+  const plan = httpsPlan(topology, opts.https, opts.dataDir);
+  const tls = plan && httpsMaterial(plan, topology, clock);
+  let door: OpenDoor | undefined;
   const regions: Region[] = [];
   const datacenters = (): DatacenterInfo[] => regions.map((r) => ({ ...r.spec, host, port: r.port() }));
   for (const spec of topology.regions) {
@@ -35,6 +41,7 @@ export async function launchFabric(opts: FabricOptions): Promise<LocalFabric> {
         latency: opts.latency ?? true,
         host,
         datacenters,
+        httpsPort: () => door?.info.port,
         clock,
         secret,
         allowedHosts,
@@ -48,16 +55,18 @@ export async function launchFabric(opts: FabricOptions): Promise<LocalFabric> {
     regions.map((r) => localAgent(r, clock)),
     clock,
   );
-  const server: FastifyInstance = buildControlApp(control, {
+  const routing: GlobalRouting = {
     topology,
     clientRegion: opts.clientRegion,
     allowedHosts,
-    targets: () => regions.map((r) => ({ name: r.name, url: r.url(), live: r.listening() })),
-  });
+    targets: () => regions.map((r) => ({ name: r.name, url: r.url(), live: r.listening(), server: () => r.app.server })),
+  };
+  const server: FastifyInstance = buildControlApp(control, routing, { https: () => door?.info });
   let closed = false;
   const close = async () => {
     if (closed) return;
     closed = true;
+    await door?.door.close();
     await server.close();
     await control.close();
     clock.stop();
@@ -65,11 +74,12 @@ export async function launchFabric(opts: FabricOptions): Promise<LocalFabric> {
   try {
     await control.start();
     await server.listen({ host, port: topology.global.port });
+    if (plan && tls) door = await openFrontDoor({ host, port: plan.port, tls, routing, controlUrl: () => `http://${dialAddress(host)}:${globalPort()}` });
   } catch (e) {
     await close();
     throw e;
   }
-  const globalPort = (server.server.address() as { port: number }).port;
+  const globalPort = () => (server.server.address() as { port: number }).port;
   const { start: _start, close: _close, ...verbs } = control;
   return {
     ...verbs,
@@ -80,7 +90,8 @@ export async function launchFabric(opts: FabricOptions): Promise<LocalFabric> {
       if (!r) throw new RangeError(`unknown region '${name}'; known: ${regions.map((x) => x.name).join(', ')}`);
       return r;
     },
-    globalUrl: () => `http://${host}:${globalPort}`,
+    https: door?.info,
+    globalUrl: () => `http://${host}:${globalPort()}`,
     close,
   };
 }

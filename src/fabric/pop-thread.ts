@@ -32,6 +32,7 @@ for (const name of data.names) {
     warn: (msg) => port.postMessage({ region: name, warn: msg } satisfies PopReply),
     ...(data.bodyLimit !== undefined ? { bodyLimit: data.bodyLimit } : {}),
     ...(data.logger !== undefined ? { logger: data.logger } : {}),
+    ...(data.httpsPort !== undefined ? { httpsPort: () => data.httpsPort } : {}),
   });
   regions.set(name, region);
 }

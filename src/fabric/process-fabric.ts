@@ -4,13 +4,17 @@ import type { FastifyInstance } from 'fastify';
 import { resolveAllowedHosts } from '../api/host-guard.js';
 import { FabricClock } from '../core/clock.js';
 import { fabricControl } from '../control/fabric-control.js';
+import type { GlobalRouting } from '../control/route-table.js';
 import { buildControlApp } from '../control/server.js';
+import { dialAddress, type FabricHttps } from '../tls/index.js';
 import type { FabricControl } from '../control/types.js';
 import type { Topology } from '../topology/index.js';
 import { ChildRegion } from './child-region.js';
 import { checkClientRegion } from './client-region.js';
 import { freePort } from './ports.js';
+import { httpsMaterial, httpsPlan, openFrontDoor, type OpenDoor } from './https.js';
 import { fabricSecret } from './secret.js';
+import type { HttpsOption } from './types.js';
 
 export interface ProcessFabricOptions {
   topology: Topology;
@@ -23,10 +27,14 @@ export interface ProcessFabricOptions {
   clientRegion?: string | undefined;
   /** As FabricOptions.allowedHosts; the children get the same list. */
   allowedHosts?: true | readonly string[];
+  /** As FabricOptions.https; the front door runs here, in the parent. */
+  https?: HttpsOption;
 }
 
 export interface ProcessFabric extends FabricControl {
   readonly topology: Topology;
+  /** As Fabric.https. */
+  readonly https: FabricHttps | undefined;
   regionUrl(name: string): string;
   globalUrl(): string;
   close(): Promise<void>;
@@ -55,22 +63,29 @@ export async function startProcessFabric(opts: ProcessFabricOptions): Promise<Pr
   const log = opts.log ?? ((line: string) => console.error(line));
   const ports: Record<string, number> = {};
   for (const r of topology.regions) ports[r.name] = r.port === 0 ? await freePort(host) : r.port;
+  const clock = new FabricClock();
+  const plan = httpsPlan(topology, opts.https, opts.dataDir);
+  const tls = plan && httpsMaterial(plan, topology, clock);
+  // Fixed up front like the PoPs' ports: every child reports it in /datacenter/*.
+  const httpsPort = plan && (plan.port === 0 ? await freePort(host) : plan.port);
   const args = topologyArgs(topology, opts.dataDir);
   // Made here before any child starts, so that all of them read the same one from the data dir.
   const secret = fabricSecret(opts.dataDir);
   const allowedHosts = resolveAllowedHosts(host, opts.allowedHosts);
   const children = topology.regions.map(
-    (r) => new ChildRegion({ name: r.name, topologyArgs: args, dataDir: opts.dataDir, latency: opts.latency ?? true, host, ports, log, secret, allowedHosts }),
+    (r) => new ChildRegion({ name: r.name, topologyArgs: args, dataDir: opts.dataDir, latency: opts.latency ?? true, host, ports, log, secret, allowedHosts, httpsPort }),
   );
-  const clock = new FabricClock();
   const control = fabricControl(children, clock);
-  const server: FastifyInstance = buildControlApp(control, {
+  const routing: GlobalRouting = {
     topology,
     clientRegion: opts.clientRegion,
     allowedHosts,
     targets: () => children.map((c) => ({ name: c.name, url: c.url(), live: c.state() === 'serving' })),
-  });
+  };
+  const server: FastifyInstance = buildControlApp(control, routing, { https: () => door?.info });
+  let door: OpenDoor | undefined;
   const close = async () => {
+    await door?.door.close();
     await server.close();
     await control.close();
     clock.stop();
@@ -78,11 +93,12 @@ export async function startProcessFabric(opts: ProcessFabricOptions): Promise<Pr
   try {
     await control.start();
     await server.listen({ host, port: topology.global.port });
+    if (tls && httpsPort !== undefined) door = await openFrontDoor({ host, port: httpsPort, tls, routing, controlUrl: () => `http://${dialAddress(host)}:${globalPort()}` });
   } catch (e) {
     await close();
     throw e;
   }
-  const globalPort = (server.server.address() as { port: number }).port;
+  const globalPort = () => (server.server.address() as { port: number }).port;
   const { start: _start, close: _close, ...verbs } = control;
   const child = (name: string) => {
     const c = children.find((x) => x.name === name);
@@ -92,8 +108,9 @@ export async function startProcessFabric(opts: ProcessFabricOptions): Promise<Pr
   return {
     ...verbs,
     topology,
+    https: door?.info,
     regionUrl: (name) => child(name).url(),
-    globalUrl: () => `http://${host}:${globalPort}`,
+    globalUrl: () => `http://${host}:${globalPort()}`,
     close,
   };
 }

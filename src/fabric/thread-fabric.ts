@@ -2,8 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { resolveAllowedHosts } from '../api/host-guard.js';
 import { FabricClock } from '../core/clock.js';
 import { fabricControl } from '../control/fabric-control.js';
+import type { GlobalRouting } from '../control/route-table.js';
 import { buildControlApp } from '../control/server.js';
+import { dialAddress } from '../tls/index.js';
 import { checkClientRegion } from './client-region.js';
+import { httpsMaterial, httpsPlan, openFrontDoor, type OpenDoor } from './https.js';
+import { freePort } from './ports.js';
 import { fabricSecret } from './secret.js';
 import { PopThread, ThreadRegion } from './thread-region.js';
 import type { Fabric, FabricOptions } from './types.js';
@@ -28,6 +32,11 @@ export async function startThreadFabric(opts: FabricOptions): Promise<Fabric> {
   const clock = opts.clock ?? new FabricClock();
   const secret = opts.secret ?? fabricSecret(opts.dataDir);
   const allowedHosts = resolveAllowedHosts(host, opts.allowedHosts);
+  const plan = httpsPlan(topology, opts.https, opts.dataDir);
+  const tls = plan && httpsMaterial(plan, topology, clock);
+  // Fixed before the threads start, as for child processes: every PoP reports it in /datacenter/*.
+  const httpsPort = plan && (plan.port === 0 ? await freePort(host) : plan.port);
+  let door: OpenDoor | undefined;
   const regions: ThreadRegion[] = [];
   // A PoP dials its peers by port: each learns every port as soon as one is bound.
   const announce = () => {
@@ -49,6 +58,7 @@ export async function startThreadFabric(opts: FabricOptions): Promise<Fabric> {
         allowedHosts,
         ...(opts.bodyLimit !== undefined ? { bodyLimit: opts.bodyLimit } : {}),
         ...(opts.logger !== undefined ? { logger: opts.logger } : {}),
+        ...(httpsPort !== undefined ? { httpsPort } : {}),
       },
       warn,
     );
@@ -57,17 +67,20 @@ export async function startThreadFabric(opts: FabricOptions): Promise<Fabric> {
   const control = fabricControl(regions, clock);
   // Each PoP keeps its own copy of the clock: every change of the fabric's clock goes to all of them.
   const unwatch = clock.onChange((s) => void Promise.all(regions.filter((r) => r.state() === 'serving').map((r) => r.setClock(s))).catch(() => undefined));
-  const server: FastifyInstance = buildControlApp(control, {
+  // PoPs on other threads are reached over their ports, by the global router and the front door alike.
+  const routing: GlobalRouting = {
     topology,
     clientRegion: opts.clientRegion,
     allowedHosts,
     targets: () => regions.map((r) => ({ name: r.name, url: r.url(), live: r.listening() })),
-  });
+  };
+  const server: FastifyInstance = buildControlApp(control, routing, { https: () => door?.info });
   let closed = false;
   const close = async () => {
     if (closed) return;
     closed = true;
     unwatch();
+    await door?.door.close();
     await server.close();
     await control.close();
     await Promise.all(threads.map((t) => t.done));
@@ -76,11 +89,12 @@ export async function startThreadFabric(opts: FabricOptions): Promise<Fabric> {
   try {
     await control.start();
     await server.listen({ host, port: topology.global.port });
+    if (tls && httpsPort !== undefined) door = await openFrontDoor({ host, port: httpsPort, tls, routing, controlUrl: () => `http://${dialAddress(host)}:${globalPort()}` });
   } catch (e) {
     await close();
     throw e;
   }
-  const globalPort = (server.server.address() as { port: number }).port;
+  const globalPort = () => (server.server.address() as { port: number }).port;
   const { start: _start, close: _close, ...verbs } = control;
   return {
     ...verbs,
@@ -91,7 +105,8 @@ export async function startThreadFabric(opts: FabricOptions): Promise<Fabric> {
       if (!r) throw new RangeError(`unknown region '${name}'; known: ${regions.map((x) => x.name).join(', ')}`);
       return r;
     },
-    globalUrl: () => `http://${host}:${globalPort}`,
+    https: door?.info,
+    globalUrl: () => `http://${host}:${globalPort()}`,
     close,
   };
 }

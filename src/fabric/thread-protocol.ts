@@ -14,6 +14,8 @@ export interface PopThreadData {
   allowedHosts: true | readonly string[];
   bodyLimit?: number;
   logger?: boolean;
+  /** The port of the fabric's HTTPS front door (fixed before the threads start), if it has one. */
+  httpsPort?: number;
 }
 
 /** The control verbs, as messages to a PoP thread (RegionAgent, one message per method). */

@@ -2,7 +2,11 @@
 import type { FabricClock } from '../core/clock.js';
 import type { FabricControl } from '../control/types.js';
 import type { RegionHandle } from '../region/handle.js';
+import type { FabricHttps } from '../tls/index.js';
 import type { Topology } from '../topology/index.js';
+
+/** FabricOptions.https: on or off, or on with a port (0 = any free one) and where the certificate is kept. */
+export type HttpsOption = boolean | { port?: number; certDir?: string };
 
 export interface FabricOptions {
   topology: Topology;
@@ -33,6 +37,13 @@ export interface FabricOptions {
    * threads beyond it (default 8). `launchFabric` ignores it (every PoP in the caller's thread).
    */
   threads?: number;
+  /**
+   * The HTTPS front door (`api-<region>.localhost`, `api-gdn.localhost`): `false` for none, `true` or
+   * `{ port, certDir }` for one (port 0 = any free one; default the topology's `https.port`, else 0).
+   * Without this option it runs when the topology has `https`. Its certificate is kept in `certDir`,
+   * by default `<dataDir>/tls`, and in memory for an in-memory fabric.
+   */
+  https?: HttpsOption;
 }
 
 /** A running fabric: every PoP, their replication links and the control verbs of FabricControl. */
@@ -40,6 +51,8 @@ export interface Fabric extends FabricControl {
   readonly topology: Topology;
   readonly regions: readonly RegionHandle[];
   region(name: string): RegionHandle;
+  /** The HTTPS front door's port and the CA its clients trust; undefined when the fabric runs none. */
+  readonly https: FabricHttps | undefined;
   /** The global URL: emulator control under /_emu, every other request routed to the nearest live PoP. */
   globalUrl(): string;
   close(): Promise<void>;

@@ -28,6 +28,11 @@ export interface RegionServerOptions {
   port?: number;
   /** All regions of the fabric with their ports; by default the topology's ports. */
   datacenters?: () => DatacenterInfo[];
+  /**
+   * The port of the fabric's HTTPS front door, which /datacenter/* tells clients to use; without it
+   * they are told this PoP's plain port and that there is no front door.
+   */
+  httpsPort?: number;
   /** The fabric's secret, shared by every PoP of the fabric. */
   secret: string;
   /** Host names the PoP answers besides loopback ones: a list, or true for any. */

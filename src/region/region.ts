@@ -37,6 +37,8 @@ export interface RegionOptions {
   logger?: FastifyServerOptions['logger'] | undefined;
   /** All regions of the fabric with their ports; by default the topology's ports. */
   datacenters?: () => DatacenterInfo[];
+  /** The port of the fabric's HTTPS front door, reported by /datacenter/*; undefined without one. */
+  httpsPort?: () => number | undefined;
   warn?: (msg: string) => void;
   /** The fabric's clock; by default a clock of its own, in real time. */
   clock?: Clock;
@@ -161,6 +163,7 @@ export function createRegion(opts: RegionOptions): Region {
     version: VERSION,
     bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
     datacenters,
+    httpsPort: () => opts.httpsPort?.(),
     hasFabric: (f) => f === '_system',
     runQuery: (fabric, query, bindVars, o) => queries.run(fabric, query, bindVars, o),
     queries: queries.running,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { describeIssues, formatPath, type IssueText } from '../core/zod-issues.js';
 import { linkKey } from './profiles.js';
-import { GlobalSchema, ProfileFields, RegionSchema } from './schema.js';
+import { GlobalSchema, HttpsSchema, ProfileFields, RegionSchema } from './schema.js';
 import type { RegionSpec, Topology } from './types.js';
 
 /** A rule broken by one entry, named by its path. */
@@ -10,12 +10,16 @@ export interface Problem {
   reason: string;
 }
 
-/** Region names and ports are unique (port 0 is "any free port", never a duplicate). */
-export function regionProblems(regions: readonly RegionSpec[], globalPort: number): Problem[] {
+/** Region names and ports are unique, the front door's included (port 0 is "any free port", never a duplicate). */
+export function regionProblems(regions: readonly RegionSpec[], globalPort: number, httpsPort = 0): Problem[] {
   const problems: Problem[] = [];
   const names = new Map<string, number>();
   const ports = new Map<number, string>();
   if (globalPort !== 0) ports.set(globalPort, 'global.port');
+  if (httpsPort !== 0) {
+    if (ports.has(httpsPort)) problems.push({ path: ['https', 'port'], reason: `duplicate port ${httpsPort} (also used by global.port)` });
+    else ports.set(httpsPort, 'https.port');
+  }
   regions.forEach((r, i) => {
     const other = names.get(r.name);
     if (other !== undefined) {
@@ -42,6 +46,7 @@ export const TopologySchema = z.strictObject({
   seed: z.int(),
   regions: z.array(RegionSchema).min(1, 'a topology needs at least one region'),
   global: GlobalSchema,
+  https: HttpsSchema.optional(),
   access: LinkProfileSchema,
   links: z.record(z.string(), LinkProfileSchema),
 });
@@ -65,7 +70,7 @@ function linkProblems(t: z.output<typeof TopologySchema>): Problem[] {
 export function checkTopology(input: unknown): { topology: Topology; problems: [] } | { topology: undefined; problems: IssueText[] } {
   const parsed = TopologySchema.safeParse(input);
   if (!parsed.success) return { topology: undefined, problems: describeIssues(parsed.error.issues, TopologySchema, input) };
-  const problems = [...regionProblems(parsed.data.regions, parsed.data.global.port), ...linkProblems(parsed.data)];
+  const problems = [...regionProblems(parsed.data.regions, parsed.data.global.port, parsed.data.https?.port), ...linkProblems(parsed.data)];
   if (problems.length > 0) return { topology: undefined, problems: problems.map((p) => ({ ...p, key: formatPath(p.path), missing: false })) };
   return { topology: parsed.data, problems: [] };
 }

@@ -10,6 +10,10 @@ export const DEFAULT_REGIONS_YAML = `# fabric-emu topology: the regions (PoPs) t
 #   name: string             shown in status output (default: the file name)
 #   seed: integer            seed of the jitter RNG; the same seed replays the same delays (default 1)
 #   global: {port}           port of the geo-routed global URL; 0 = any free port (default 0)
+#   https: {port}            port of the HTTPS front door: api-<region>.localhost and
+#                            api-gdn.localhost (the global URL) over TLS, as jsC8 needs; 0 = any
+#                            free port (optional: without it 'up' picks a free port, startFabric
+#                            runs no front door)
 #   access: {rttMs, jitterMs, source, distribution?, lossRate?}
 #                            client -> its nearest PoP (default: 20 ms, jitter 5 ms)
 #   regions:                 one entry per PoP, at least one
@@ -31,6 +35,8 @@ name: seed-4
 seed: 1
 global:
   port: 8530
+https:
+  port: 8443
 access:
   rttMs: 20
   jitterMs: 5

@@ -30,7 +30,7 @@ export function parseTopology(text: string, file: string): Topology {
 
 /** Rules that span entries, checked once every entry has the right shape. */
 function crossCheck(data: TopologyFile): Problem[] {
-  const problems = regionProblems(data.regions, data.global.port);
+  const problems = regionProblems(data.regions, data.global.port, data.https?.port);
   const names = new Set(data.regions.map((r) => r.name));
   const known = [...names].join(', ');
   const pairs = new Map<string, number>();
@@ -86,6 +86,7 @@ function build(data: TopologyFile, file: string): Topology {
     seed: data.seed,
     regions,
     global: { port: data.global.port },
+    ...(data.https ? { https: { port: data.https.port } } : {}),
     access: data.access ? profile(data.access) : { ...DEFAULT_ACCESS_PROFILE },
     links,
   };

@@ -10,7 +10,9 @@ const REGION_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const regionName = z
   .string()
   .max(63)
-  .regex(REGION_NAME, 'region names use lowercase letters, digits and inner hyphens (e.g. gdn-us-west)');
+  .regex(REGION_NAME, 'region names use lowercase letters, digits and inner hyphens (e.g. gdn-us-west)')
+  // The HTTPS front door routes api-<region>.localhost and <region>.localhost; gdn is the global name.
+  .refine((n) => n !== 'gdn' && !n.startsWith('api-'), "'gdn' and names starting with 'api-' are the front door's host names (api-gdn.localhost, api-<region>.localhost)");
 
 const port = z.int().min(0).max(65535);
 
@@ -42,10 +44,13 @@ export const LatencyEntrySchema = z.strictObject({
 
 export const GlobalSchema = z.strictObject({ port });
 
+export const HttpsSchema = z.strictObject({ port });
+
 export const TopologyFileSchema = z.strictObject({
   name: z.string().min(1).optional(),
   seed: z.int().default(1),
   global: GlobalSchema.default({ port: 0 }),
+  https: HttpsSchema.optional(),
   access: AccessSchema.optional(),
   regions: z.array(RegionSchema).min(1, 'a topology needs at least one region'),
   latency: z.array(LatencyEntrySchema).default([]),

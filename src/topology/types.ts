@@ -41,6 +41,12 @@ export interface Topology {
   regions: RegionSpec[];
   /** Port of the geo-routed global URL (0 = any free port). */
   global: { port: number };
+  /**
+   * Port of the HTTPS front door (0 = any free port), which routes api-<region>.localhost and
+   * api-gdn.localhost; absent when the topology asks for none (the fabric then runs without one
+   * unless told otherwise).
+   */
+  https?: { port: number };
   /** Client -> its own nearest PoP. */
   access: LinkProfile;
   /** Key `${a}|${b}` with a < b; every pair of regions is present after load. */

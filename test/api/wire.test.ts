@@ -110,11 +110,25 @@ describe('datacenters and version', () => {
     expect((await t.client.get('/datacenter/nowhere')).status).toBe(404);
   });
 
-  it('version says C8DB at every path form', async () => {
-    for (const p of ['/_api/version', '/_fabric/_system/_api/version?details=false']) {
+  it('version says C8DB at every path form, with details only when asked for', async () => {
+    const forms = ['/_api/version', '/_fabric/_system/_api/version?details=false', '/_fabric/_system/version', '/_tenant/demo_example.com/_fabric/_system/_api/version', '/_api/version/', '/_api/version?'];
+    for (const p of forms) {
       const r = await t.client.get(p);
       expect(r.status).toBe(200);
-      expect(r.body.server).toBe('C8DB');
+      expect(r.body).toEqual({ server: 'C8DB', license: 'Macrometa', version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
     }
+    for (const q of ['true', 'True', '1']) {
+      const r = await t.client.get(`/_fabric/_system/_api/version?details=${q}`);
+      expect(r.body.details).toMatchObject({ emulator: 'fabric-emu', region: t.region.name, 'https-front-door': 'none' });
+    }
+    expect((await t.client.get('/_api/version?details=maybe')).body).toMatchObject({ error: true, code: 400, errorNum: 10 });
+    expect((await t.client.get('/_fabric/nofabric/_api/version')).body).toMatchObject({ code: 404, errorNum: 1228 });
+  });
+
+  it('without a front door names the plain port and says there is none', async () => {
+    const dc = (await t.client.get('/datacenter/local')).body;
+    expect(dc.tags).toMatchObject({ api: `api-${t.region.name}.localhost:${t.region.port()}`, url: `${t.region.name}.localhost:${t.region.port()}` });
+    expect(dc.tags.note).toMatch(/no HTTPS front door: this PoP runs alone/);
+    expect(dc.locationInfo.url).toBe(dc.tags.url);
   });
 });

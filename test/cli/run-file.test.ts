@@ -120,7 +120,7 @@ describe('a start that fails', () => {
     first.child.kill('SIGTERM');
     expect(await first.exited).toEqual({ code: 0, signal: null });
     const before = readdirSync(join(dir, '.fabric-emu')).sort();
-    expect(before).toEqual(['fabric.secret', 'r-one.sqlite', 'r-two.sqlite']);
+    expect(before).toEqual(['fabric.secret', 'r-one.sqlite', 'r-two.sqlite', 'tls']);
     // This start creates r-three's replica, then fails loading a fixture.
     writeFileSync(join(dir, 'regions.yaml'), topology().replace('name: r-two', 'name: r-three'));
     writeFileSync(join(dir, 'fixture.yaml'), 'version: 1\ncollections:\n  - name: c\n    documents: { file: docs.jsonl }\n');

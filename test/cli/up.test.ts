@@ -1,7 +1,8 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, startUp } from '../helpers/cli.js';
+import { curl } from '../helpers/curl.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const TOPOLOGY = `
@@ -73,5 +74,46 @@ describe('fabric-emu up', () => {
     const r = await runCli(['up', '--preset', 'nowhere']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('seed-4');
+  });
+
+  it('serves the HTTPS front door and prints the exact commands that trust it; the certificate is kept', async () => {
+    const dir = workdir();
+    const args = ['--config', 'regions.yaml', '--data-dir', 'data', '--no-latency', '--https-port', '0'];
+    const first = await startUp(args, dir);
+    const out = first.stdout();
+    const port = Number(/front door on port (\d+)/.exec(out)?.[1]);
+    const ca = join(dir, 'data', 'tls', 'ca.pem');
+    expect(out).toContain(`export NODE_EXTRA_CA_CERTS=${ca}`);
+    expect(out).toContain(`curl --cacert ${ca} https://api-r-one.localhost:${port}/_api/version`);
+    expect(out).toContain('made now: CA (none yet); server certificate (none yet)');
+    const r = await curl(['--cacert', ca, `https://api-r-two.localhost:${port}/_api/version`]);
+    expect(r.headers['x-gdn-region']).toBe('r-two');
+    first.child.kill('SIGTERM');
+    await first.exited;
+    const second = await startUp(args, dir);
+    expect(second.stdout()).toContain(`CA certificate: ${ca}; also at`);
+    second.child.kill('SIGTERM');
+    await second.exited;
+  });
+
+  it('--ephemeral keeps its certificate in the per-user cache dir, so a second run presents the same CA', async () => {
+    const dir = workdir();
+    const cacheCa = join(process.env['FABRIC_EMU_TLS_DIR']!, 'ca.pem');
+    const first = await startUp(['--config', 'regions.yaml', '--ephemeral', '--no-latency'], dir);
+    expect(first.stdout()).toContain(`CA certificate: ${cacheCa}`);
+    const pem = readFileSync(cacheCa, 'utf8');
+    first.child.kill('SIGTERM');
+    await first.exited;
+    const second = await startUp(['--config', 'regions.yaml', '--ephemeral', '--no-latency'], dir);
+    const port = Number(/front door on port (\d+)/.exec(second.stdout())?.[1]);
+    expect((await curl([`https://localhost:${port}/_emu/ca.pem`, '--cacert', cacheCa])).body).toBe(pem);
+    second.child.kill('SIGTERM');
+    await second.exited;
+  });
+
+  it('refuses a bad --https-port', async () => {
+    const r = await runCli(['up', '--https-port', 'eighty']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain("expected a port 0-65535, got 'eighty'");
   });
 });

@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultTopology, loadFixture, startFabric, type Fabric } from '../../src/index.js';
 import { runCli } from '../helpers/cli.js';
 import { devApiKey, scratch } from '../helpers/edge.js';
+import { curl } from '../helpers/curl.js';
 import { call, get } from '../helpers/http.js';
 
 /**
@@ -20,6 +23,7 @@ beforeAll(async () => {
   const topology = defaultTopology();
   topology.regions = topology.regions.map((r) => ({ ...r, port: 0 }));
   topology.global = { port: 0 };
+  topology.https = { port: 0 };
   fabric = await startFabric({ topology, latency: true });
   await loadFixture(fileURLToPath(new URL('../../fixtures/address-book', import.meta.url)), { url: fabric.globalUrl(), region: 'gdn-us-east' });
 }, 60_000);
@@ -61,6 +65,33 @@ describe('the seed tutorial', () => {
       expect(keys.size).toBe(500);
     }
   });
+
+  it('showAddresses with curl over HTTPS, as the tutorial pastes it, at the global name and at each region', async () => {
+    // This fabric keeps its certificate in memory: fetch the CA as a user would, from the plain global port.
+    const caFile = join(tmp.dir(), 'ca.pem');
+    expect((await curl(['-o', caFile, `${fabric.globalUrl()}/_emu/ca.pem`])).status).toBe(200);
+    expect(readFileSync(caFile, 'utf8')).toBe(fabric.https!.ca);
+    const port = fabric.https!.port;
+    const form = '/_tenant/demo_example.com/_fabric/_system/_api/restql';
+    const auth = ['-H', `Authorization: apikey ${devApiKey(fabric)}`, '-H', 'Content-Type: application/json'];
+    for (const host of ['api-gdn.localhost', ...fabric.regions.map((r) => `api-${r.name}.localhost`)]) {
+      const keys = new Set<string>();
+      let page = await curl(['--cacert', caFile, ...auth, '-X', 'POST', '-d', '{}', `https://${host}:${port}${form}/execute/showAddresses`]);
+      expect(page.stderr).toBe('');
+      expect(page.status).toBe(201);
+      const served = page.headers['x-gdn-region'];
+      if (host !== 'api-gdn.localhost') expect(`api-${served}.localhost`).toBe(host);
+      for (;;) {
+        for (const d of page.body.result as { _key: string }[]) keys.add(d._key);
+        if (!page.body.hasMore) break;
+        page = await curl(['--cacert', caFile, ...auth, '-X', 'PUT', `https://${host}:${port}${form}/fetch/${page.body.id}`]);
+        expect(page.status).toBe(200);
+        // The cursor lives at one PoP: every page comes from the PoP that ran the query.
+        expect(page.headers['x-gdn-region']).toBe(served);
+      }
+      expect(keys.size).toBe(500);
+    }
+  }, 60_000);
 
   it('the Lambda example, as a CloudFront viewer-request function at every region, reads the addresses from that PoP', async () => {
     const dir = tmp.example('lambda-edge', devApiKey(fabric));

@@ -24,7 +24,7 @@ describe('startFabric() options', () => {
   it('names a misspelt option and lists the known ones', async () => {
     const e = await refused({ topology: testTopology(), latncy: false });
     expect(e.message).toBe(
-      'startFabric(): invalid options: latncy: unknown key "latncy" (allowed: topology, dataDir, latency, host, bodyLimit, logger, warn, clientRegion, clock, secret, allowedHosts, threads)',
+      'startFabric(): invalid options: latncy: unknown key "latncy" (allowed: topology, dataDir, latency, host, bodyLimit, logger, warn, clientRegion, clock, secret, allowedHosts, threads, https)',
     );
   });
 
@@ -49,6 +49,13 @@ describe('startFabric() options', () => {
     expect(name.message).toContain('topology.regions[0].name: region names use lowercase letters, digits and inner hyphens');
     const extra = await refused({ topology: edited((t) => Object.assign(t.regions[2]!, { colour: 'red' })) });
     expect(extra.message).toContain('topology.regions[2].colour: unknown key "colour" (allowed: name, city, country, countryName, lat, lon, port)');
+  });
+
+  it('checks the front door: its option and the topology port it takes', async () => {
+    expect((await refused({ topology: testTopology(), https: { prot: 8443 } })).message).toContain('https.prot: unknown key "prot" (allowed: port, certDir)');
+    expect((await refused({ topology: testTopology(), https: 'on' })).message).toContain('https: ');
+    const clash = await refused({ topology: edited((t) => ((t.https = { port: 8531 }), (t.regions[1]!.port = 8531))) });
+    expect(clash.message).toBe('startFabric(): invalid options: topology.regions[1].port: duplicate port 8531 (also used by https.port)');
   });
 
   it('checks what spans entries: duplicate names and ports, and every link', async () => {

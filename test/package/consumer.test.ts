@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Packages a consumer of fabric-emu's types must not need: the raw internals stay private. */
-const WITHHELD = new Set(['better-sqlite3', 'ws', '@types/better-sqlite3', '@types/ws', 'fabric-emu']);
+const WITHHELD = new Set(['better-sqlite3', 'ws', '@types/better-sqlite3', '@types/ws', 'node-forge', '@types/node-forge', 'undici', 'fabric-emu']);
 
 const work = mkdtempSync(join(tmpdir(), 'fabric-emu-consumer-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -29,15 +29,20 @@ function consumerModules(dir: string): void {
 }
 
 const CONSUMER = `
-import { startFabric, defaultTopology, FabricClock, GdnError, type Fabric, type RegionHandle, type FabricStatus, type ClockState } from 'fabric-emu';
+import { startFabric, defaultTopology, FabricClock, GdnError, gdnConnection, type Fabric, type RegionHandle, type FabricStatus, type ClockState, type GdnConnection } from 'fabric-emu';
 
 export async function use(): Promise<number> {
   const clock = new FabricClock();
-  const fabric: Fabric = await startFabric({ topology: defaultTopology(), latency: false, clock });
+  const fabric: Fabric = await startFabric({ topology: defaultTopology(), latency: false, clock, https: { port: 0 } });
   const east: RegionHandle = fabric.region('gdn-us-east');
   const status: FabricStatus = await fabric.status();
   const c: ClockState = await fabric.clock({ advance: 1000 });
+  const conn: GdnConnection = await gdnConnection(fabric, { region: 'gdn-us-east' });
+  const res: Response = await conn.fetch(\`\${conn.apiUrl}/_api/version\`);
+  const jsc8Config: { url: string; agentOptions: object } = conn.jsc8;
+  await conn.close();
   await fabric.close();
+  if (!res.ok || !jsc8Config.url || fabric.https?.caFile === '') throw new Error('unreachable');
   if (!(new GdnError('NOT_FOUND') instanceof Error)) throw new Error('unreachable');
   return east.port() + status.links.length + c.offsetMs;
 }

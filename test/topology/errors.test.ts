@@ -93,6 +93,24 @@ describe('parseTopology errors', () => {
     expect(err.reason).toBe('duplicate region name "gdn-a" (also regions[0])');
   });
 
+  it('takes an https port for the front door, and names its clashes and unknown keys', () => {
+    expect(parseTopology(edit({}, ['https:', '  port: 8443']), 't.yaml').https).toEqual({ port: 8443 });
+    expect(parseTopology(edit({}), 't.yaml').https).toBeUndefined();
+    expect(failure(edit({ 16: '    port: 8443' }, ['https:', '  port: 8443'])).reason).toBe('duplicate port 8443 (also used by https.port)');
+    expect(failure(edit({}, ['global:', '  port: 8443', 'https:', '  port: 8443'])).reason).toBe('duplicate port 8443 (also used by global.port)');
+    const err = failure(edit({}, ['https:', '  port: 8443', '  prot: 8443']));
+    expect(err.key).toBe('https.prot');
+    expect(err.reason).toContain('allowed: port');
+  });
+
+  it("refuses region names the front door's host names take: gdn and api-*", () => {
+    for (const name of ['gdn', 'api-east']) {
+      const err = failure(edit({ 10: `  - name: ${name}` }));
+      expectAt(err, 10, 5, 'regions[1].name');
+      expect(err.reason).toContain("front door's host names");
+    }
+  });
+
   it('names a duplicate port and its other owner', () => {
     const err = failure(edit({ 16: '    port: 8531' }));
     expectAt(err, 16, 5, 'regions[1].port');

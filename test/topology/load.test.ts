@@ -34,6 +34,7 @@ describe('default topology', () => {
     expect(t.source).toBe('embedded default');
     expect(t.name).toBe('seed-4');
     expect(t.global.port).toBe(8530);
+    expect(t.https).toEqual({ port: 8443 });
     expect(t.regions.map((r) => [r.name, r.city, r.country, r.port])).toEqual([
       ['gdn-us-west', 'The Dalles', 'US', 8531],
       ['gdn-us-east', 'Ashburn', 'US', 8532],

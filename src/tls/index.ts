@@ -1,0 +1,2 @@
+export { CA_FILE, loadTls, tlsCacheDir, type TlsMaterial } from './store.js';
+export { dialAddress, type FabricHttps } from './types.js';
