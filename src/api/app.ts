@@ -19,6 +19,7 @@ import { normalizeUrl } from './paths.js';
 import { queryRoutes } from './query.js';
 import { restqlRoutes } from './restql.js';
 import { runningQueryRoutes } from './running-queries.js';
+import { streamRoutes } from './streams.js';
 import { validatorCompiler } from './validation.js';
 import { versionRoutes } from './version.js';
 
@@ -113,5 +114,6 @@ export function buildApp(ctx: ApiContext, opts: AppOptions = {}): FastifyInstanc
   app.register(runningQueryRoutes(ctx));
   app.register(indexRoutes(ctx));
   app.register(restqlRoutes(ctx, cursors));
+  app.register(streamRoutes(ctx));
   return app;
 }

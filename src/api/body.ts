@@ -9,7 +9,7 @@ function hasProtoKey(v: unknown): boolean {
 
 /**
  * Bodies are JSON whatever the content-type (the 2019 tutorial posts JSON as text/plain, jsC8 sends
- * GETs as text/plain). Stream publish bodies are raw messages, so a stream path keeps the text.
+ * GETs as text/plain). Stream routes read their bodies raw (api/streams.ts has its own parser).
  * `__proto__` as an attribute name is refused: JavaScript objects cannot hold it as data, and
  * storing the document without it would lose data silently.
  */
@@ -19,7 +19,7 @@ export function registerBodyParser(app: FastifyInstance): void {
     if (req.headers['content-type'] === '') delete req.headers['content-type'];
   });
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string' }, (req, body, done) => {
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
     const text = body as string;
     if (text.trim() === '') return done(null, undefined);
     try {
@@ -29,7 +29,6 @@ export function registerBodyParser(app: FastifyInstance): void {
       }
       done(null, value);
     } catch (e) {
-      if (req.url.includes('/streams')) return done(null, text);
       done(gdnError('CORRUPTED_JSON', `invalid JSON object: ${(e as Error).message}`), undefined);
     }
   });

@@ -2,6 +2,7 @@ import type { Clock } from '../core/clock.js';
 import type { ExecuteResult, ExplainResult } from '../query/index.js';
 import type { AllowedHosts } from './host-guard.js';
 import type { IndexDef, IndexInput, Storage } from '../storage/index.js';
+import type { StreamBroker } from '../streams/index.js';
 import type { DatacenterInfo } from '../topology/index.js';
 
 export type { DatacenterInfo };
@@ -45,6 +46,8 @@ export interface ApiContext {
   /** The serving region's name, e.g. `gdn-us-east`. */
   readonly region: string;
   readonly storage: Storage;
+  /** The PoP's stream broker; a restart after a kill builds a new one, as a crashed process would. */
+  streams(): StreamBroker;
   /** The fabric's clock: client delay, cursor ttl and request ids read it. */
   readonly clock: Clock;
   readonly version: string;

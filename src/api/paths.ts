@@ -4,7 +4,7 @@
  * trailing `/` or an empty `?`. Every form is rewritten to one canonical path before routing:
  * `/_fabric/{f}/{resource...}` for fabric-scoped resources and `/{resource...}` for the absolute ones.
  */
-const ABSOLUTE = new Set(['datacenter', '_open', 'apid', '_emu']);
+const ABSOLUTE = new Set(['datacenter', '_open', 'apid', '_emu', '_ws']);
 
 export interface NormalizedUrl {
   url: string;

@@ -71,6 +71,8 @@ export const ERRORS = {
   CURSOR_NOT_FOUND: spec(1600, 404, 'cursor not found'),
   USER_NOT_FOUND: spec(1703, 404, 'user not found'),
   RESTQL_NOT_FOUND: spec(404, 404, 'saved query not found'),
+  STREAM_NOT_FOUND: spec(404, 404, 'stream not found'),
+  SUBSCRIPTION_NOT_FOUND: spec(404, 404, 'subscription not found'),
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorName = keyof typeof ERRORS;

@@ -6,6 +6,8 @@ import { buildApp } from '../api/app.js';
 import { regionControlRoutes } from '../control/region-routes.js';
 import type { ApiContext, DatacenterInfo } from '../api/context.js';
 import { guardProblem, rawEnvelope, resolveAllowedHosts, type AllowedHosts } from '../api/host-guard.js';
+import { isStreamSocketPath } from '../api/stream-target.js';
+import { streamSockets } from '../api/streams-ws.js';
 import { FabricClock, type Clock } from '../core/clock.js';
 import { gdnError } from '../core/errors.js';
 import { createRng } from '../core/rng.js';
@@ -13,6 +15,7 @@ import { VERSION } from '../core/version.js';
 import { sampleRtt } from '../latency/sampler.js';
 import { Replicator, REPLICATION_PATH, WsTransport, type Transport } from '../replication/index.js';
 import { openStorage, type ApplyStats, type ChangeEntry, type Storage } from '../storage/index.js';
+import { StreamBroker } from '../streams/index.js';
 import { linkProfile, type Topology } from '../topology/index.js';
 import type { RegionHandle, RegionState } from './handle.js';
 import { QueryExecutor } from './query-executor.js';
@@ -71,6 +74,8 @@ export interface Region extends RegionHandle {
   readonly storage: Storage;
   readonly replicator: Replicator;
   readonly clock: Clock;
+  /** The stream broker of the current run (a restart after a kill builds a new one). */
+  streams(): StreamBroker;
   /** The current app; a restart builds a new one. Built (not listening) from creation on. */
   readonly app: FastifyInstance;
   /**
@@ -130,12 +135,15 @@ export function createRegion(opts: RegionOptions): Region {
     return dc && dc.port !== 0 ? `ws://${dc.host}:${dc.port}${REPLICATION_PATH}` : undefined;
   });
   const replicator = new Replicator({ self: name, topology, storage, latency: opts.latency, warn, clock, secret: opts.secret, transport: opts.transport ?? ws, applyElsewhere });
+  // The live side of streams is memory only: a restart after a kill builds a new broker, as a crash would.
+  let broker = new StreamBroker(storage, clock, warn);
   const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => undefined);
     const refused = guardProblem(req.method, req.headers, allowedHosts);
     if (refused) return socket.end(rawEnvelope(refused));
-    const path = (req.url ?? '').split('?')[0];
+    const path = (req.url ?? '').split('?')[0] ?? '';
     if (path === REPLICATION_PATH && !opts.transport) return ws.upgrade(req, socket, head);
+    if (isStreamSocketPath(path)) return sockets.upgrade(req, socket, head);
     const body = JSON.stringify({ error: true, code: 404, errorNum: 404, errorMessage: `no WebSocket endpoint at '${path}'` });
     socket.end(`HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
   };
@@ -148,6 +156,7 @@ export function createRegion(opts: RegionOptions): Region {
           if (storage.writable()) return;
           try {
             storage.sweepExpired(clock.now());
+            storage.streams.trim(clock.now());
           } catch (e) {
             warn(`ttl sweep failed: ${(e as Error).message}`);
           }
@@ -158,6 +167,7 @@ export function createRegion(opts: RegionOptions): Region {
   const ctx: ApiContext = {
     region: name,
     storage,
+    streams: () => broker,
     clock,
     allowedHosts,
     version: VERSION,
@@ -178,6 +188,7 @@ export function createRegion(opts: RegionOptions): Region {
       return sampleRtt(linkProfile(topology, client, name), rng);
     },
   };
+  const sockets = streamSockets(ctx);
   const build = () => {
     const a = buildApp(ctx, { logger: opts.logger });
     a.register(
@@ -190,6 +201,7 @@ export function createRegion(opts: RegionOptions): Region {
         setReplication: (running) => (running ? replicator.start() : replicator.stop()),
         reset: () => {
           storage.reset();
+          broker.reset();
           replicator.resetStats();
         },
         setClock: (s) => {
@@ -209,6 +221,7 @@ export function createRegion(opts: RegionOptions): Region {
     storage,
     replicator,
     clock,
+    streams: () => broker,
     get app() {
       return app;
     },
@@ -219,7 +232,10 @@ export function createRegion(opts: RegionOptions): Region {
     async listen(o = {}) {
       if (state === 'serving') return boundPort as number;
       if (state === 'closed') throw new Error(`region ${name} is closed`);
-      if (state === 'killed') app = build();
+      if (state === 'killed') {
+        app = build();
+        broker = new StreamBroker(storage, clock, warn);
+      }
       app.server.on('upgrade', upgrade);
       await app.listen({ host: opts.host, port: boundPort ?? configuredPort });
       const addr = app.server.address();
@@ -236,6 +252,8 @@ export function createRegion(opts: RegionOptions): Region {
       replicator.stop();
       // Like a crashed process: writes not yet committed (so never acknowledged) are lost, and
       // open connections are cut, not drained.
+      sockets.close();
+      broker.close();
       storage.crash();
       app.server.closeAllConnections();
       await app.close();
@@ -246,6 +264,8 @@ export function createRegion(opts: RegionOptions): Region {
       state = 'closed';
       sweeping(false);
       replicator.stop();
+      sockets.close();
+      broker.close();
       if (appOpen) await app.close();
       await executor?.close();
       storage.close();

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseHlc } from '../core/hlc.js';
 import { isValidKey } from '../core/names.js';
+import { isGlobalTopic, isStreamTopic, MAX_MESSAGE_BYTES, parseMessageId } from '../core/streams.js';
 import { parseIndexInput, type ChangeEntry } from '../storage/index.js';
 
 /*
@@ -43,9 +44,27 @@ const PAYLOADS: Record<ChangeEntry['op'], z.ZodType | null> = {
   'index.drop': null,
   'restql.save': z.strictObject({ value: z.string().min(1), parameter: body }),
   'restql.delete': null,
+  'stream.create': null,
+  'stream.drop': null,
+  'stream.message': z.strictObject({
+    payload: z.string().max(MAX_MESSAGE_BYTES),
+    properties: z.record(z.string(), z.string()).optional(),
+    key: z.string().optional(),
+    eventTime: z.string().optional(),
+    at: z.number().finite(),
+  }),
+  'stream.ttl': z.strictObject({ seconds: z.number().int().nonnegative() }),
 };
 
 const DOCUMENT_OPS = new Set(['insert', 'replace', 'update', 'remove']);
+
+/** Stream changes name a global stream's topic (local ones never replicate), or none for the fabric's ttl. */
+function streamProblem(e: ChangeEntry): string | undefined {
+  if (e.op === 'stream.ttl') return e.collection === '' && e.key === null ? undefined : 'stream.ttl names no stream and carries no key';
+  if (!isStreamTopic(e.collection) || !isGlobalTopic(e.collection)) return `a stream change needs a global stream's topic, got ${JSON.stringify(e.collection)}`;
+  if (e.op === 'stream.message') return parseMessageId(e.key) ? undefined : `a stream message needs a message id as key, got ${JSON.stringify(e.key)}`;
+  return e.key === null ? undefined : `${e.op} carries no key`;
+}
 
 function keyProblem(e: ChangeEntry): string | undefined {
   if (DOCUMENT_OPS.has(e.op)) return isValidKey(e.key) ? undefined : `a document change needs a valid _key, got ${JSON.stringify(e.key)}`;
@@ -54,14 +73,20 @@ function keyProblem(e: ChangeEntry): string | undefined {
   return e.key === null ? undefined : `${e.op} carries no key`;
 }
 
+/** What the change names: a stream's topic, no collection for saved queries, a collection for the rest; and its key. */
+function nameProblem(e: ChangeEntry): string | undefined {
+  if (e.op.startsWith('stream.')) return streamProblem(e);
+  const needsCollection = !e.op.startsWith('restql.');
+  if (needsCollection ? !COLLECTION.test(e.collection) : e.collection !== '') return `malformed collection name ${JSON.stringify(e.collection)}`;
+  return keyProblem(e);
+}
+
 /** Why a change from a peer must not be applied, or undefined when it is well-formed. */
 export function entryProblem(e: ChangeEntry): string | undefined {
   if (!parseHlc(e.hlc)) return `malformed HLC ${JSON.stringify(e.hlc)}`;
   if (!FABRIC.test(e.fabric)) return `malformed fabric name ${JSON.stringify(e.fabric)}`;
-  const needsCollection = !e.op.startsWith('restql.');
-  if (needsCollection ? !COLLECTION.test(e.collection) : e.collection !== '') return `malformed collection name ${JSON.stringify(e.collection)}`;
-  const kp = keyProblem(e);
-  if (kp) return kp;
+  const np = nameProblem(e);
+  if (np) return np;
   const schema = PAYLOADS[e.op];
   if (schema === null) return e.payload === null ? undefined : `${e.op} carries no payload`;
   if (e.payload === null) return `${e.op} needs a payload`;

@@ -39,6 +39,10 @@ export const ChangeEntrySchema = z.strictObject({
     'index.drop',
     'restql.save',
     'restql.delete',
+    'stream.create',
+    'stream.drop',
+    'stream.message',
+    'stream.ttl',
   ]),
   fabric: z.string().min(1),
   // Empty for changes that belong to no collection (saved queries).

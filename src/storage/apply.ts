@@ -7,6 +7,7 @@ import type { IndexDef, IndexStore } from './indexes.js';
 import { clockOf } from './clocks.js';
 import type { Body } from './registers.js';
 import type { RestqlStore, SavedQueryInput } from './restql.js';
+import type { StreamStore } from './streams.js';
 import type { WritePath } from './write-path.js';
 
 export interface ApplyStats {
@@ -52,6 +53,7 @@ export class Applier {
     private readonly clock: HlcClock,
     private readonly indexes: IndexStore,
     private readonly restql: RestqlStore,
+    private readonly streams: StreamStore,
   ) {
     this.s = {
       get: db.prepare('SELECT seq, epoch, lost FROM applied WHERE origin = ?'),
@@ -131,6 +133,11 @@ export class Applier {
         return this.restql.applyRemote(fabric, e.key, clock, e.op === 'restql.save' ? (payload as SavedQueryInput) : null) ? 'applied' : 'superseded';
       case 'index.drop':
         return e.key === null ? 'discarded' : ddl(this.indexes.applyDrop(fabric, name, clock, e.key));
+      case 'stream.create':
+      case 'stream.drop':
+      case 'stream.message':
+      case 'stream.ttl':
+        return this.streams.applyRemote(e, clock);
       default: {
         const c = this.collections.forReplica(fabric, name);
         if (c.isLocal || e.key === null) return 'discarded';

@@ -13,7 +13,11 @@ export type ChangeOp =
   | 'index.create'
   | 'index.drop'
   | 'restql.save'
-  | 'restql.delete';
+  | 'restql.delete'
+  | 'stream.create'
+  | 'stream.drop'
+  | 'stream.message'
+  | 'stream.ttl';
 
 export interface ChangeEntry {
   seq: number;

@@ -42,6 +42,14 @@ interface Row {
   props_clock: string;
 }
 
+/** Told of the drops and truncates of collections (other stores keep state per collection). */
+export interface CollectionListener {
+  /** Before a drop or truncate purges the documents of `c`; what it returns runs after the purge. */
+  purging?(c: Collection, dropping: boolean): (() => void) | undefined;
+  /** After a drop (its documents are purged by then). */
+  dropped?(c: Collection): void;
+}
+
 /** What applying a replicated collection change did, for metrics. */
 export type DdlOutcome = 'applied' | 'ignored' | 'conflict';
 
@@ -255,11 +263,12 @@ export class CollectionStore {
     return 'applied';
   }
 
-  /**
-   * Told of every drop (local or replicated), inside its transaction, so the index store can void
-   * the collection's index definitions older than the drop.
-   */
-  onDrop: ((c: Collection) => void) | undefined;
+  private readonly listeners: CollectionListener[] = [];
+
+  /** Told of every drop and truncate, local or replicated, inside its transaction. */
+  listen(l: CollectionListener): void {
+    this.listeners.push(l);
+  }
 
   /** A drop is a truncate plus the existence register going false, if it is the newer write. */
   private applyDropAt(c: Collection, clock: string): void {
@@ -268,14 +277,16 @@ export class CollectionStore {
       c.clock = clock;
     }
     if (newer(clock, c.dropped)) c.dropped = clock;
-    this.applyFloor(c, clock);
-    this.onDrop?.(c);
+    this.applyFloor(c, clock, true);
+    for (const l of this.listeners) l.dropped?.(c);
   }
 
-  private applyFloor(c: Collection, clock: string): void {
+  private applyFloor(c: Collection, clock: string, dropping = false): void {
     if (newer(clock, c.floor)) c.floor = clock;
     this.persist(c);
+    const after = this.listeners.map((l) => l.purging?.(c, dropping));
     purgeBelow(this.db, c.id, clock);
+    for (const done of after) done?.();
   }
 
   private append(c: Collection, hlc: string, op: 'collection.create' | 'collection.drop' | 'collection.truncate' | 'collection.properties', payload: string | null): void {

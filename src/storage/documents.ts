@@ -31,6 +31,12 @@ export interface WriteResult {
   old?: Doc;
 }
 
+/** Where the document store reports every change a reader can see, inside the write that made it (stream-feed.ts). */
+export interface DocumentFeed {
+  /** `doc` is the document after the write (for a removal: its key, id and the tombstone's rev). */
+  documentWritten(c: Collection, doc: Doc, removed: boolean): void;
+}
+
 /** What applying a replicated document change did, for metrics. */
 export type ApplyOutcome = 'applied' | 'superseded' | 'discarded';
 
@@ -102,6 +108,7 @@ export class DocumentStore {
     private readonly origin: string,
     private readonly regionOrdinal: number,
     private readonly indexes: IndexStore,
+    private readonly feed: DocumentFeed,
     private readonly merge: RegisterMerge = applyWrite,
   ) {
     this.s = {
@@ -203,7 +210,7 @@ export class DocumentStore {
     const row = this.s.row.get(c.id, key) as Row | undefined;
     const prev = row ? stateOf(row) : undefined;
     const next = this.merge(prev, clock, w);
-    const doc = next ? this.store(c, key, next) : undefined;
+    const doc = next ? this.store(c, key, next, prev) : undefined;
     // A unique index is only checked at local write time: a replicated write may violate it. Both
     // documents stay stored and visible (spec/replication.md); the apply counts as a conflict.
     if (doc && !next?.deleted && this.indexes.violatesUnique(c, key, doc)) return 'superseded';
@@ -216,7 +223,7 @@ export class DocumentStore {
     const next = this.merge(prev, clockOf(hlc, this.origin), w);
     if (!next) return { _key: key, _id: `${c.name}/${key}`, _rev: revisionOf(prev!.meta), ...prev!.body };
     if (!next.deleted) this.indexes.checkUnique(c, key, { _key: key, _id: `${c.name}/${key}`, ...next.body });
-    const doc = this.store(c, key, next);
+    const doc = this.store(c, key, next, prev);
     if (c.type === EDGE_COLLECTION && !next.deleted) this.checkEdge(doc);
     if (!c.isLocal) {
       const payload = w.kind === 'put' ? JSON.stringify(w.body) : w.kind === 'patch' ? JSON.stringify({ set: w.set, unset: w.unset }) : null;
@@ -225,10 +232,12 @@ export class DocumentStore {
     return doc;
   }
 
-  private store(c: Collection, key: string, state: RegisterState): Doc {
+  /** Stores the state after a write; a change a reader can see (the document written, or removed) goes to the feed. */
+  private store(c: Collection, key: string, state: RegisterState, before: RegisterState | undefined): Doc {
     const rev = revisionOf(state.meta);
     const doc: Doc = { _key: key, _id: `${c.name}/${key}`, _rev: rev, ...state.body };
     this.s.upsert.run(c.id, key, state.deleted ? 1 : 0, rev, JSON.stringify(doc), JSON.stringify(state.meta), state.meta.b);
+    if (!state.deleted || (before && !before.deleted)) this.feed.documentWritten(c, doc, state.deleted);
     return doc;
   }
 

@@ -13,6 +13,8 @@ import { Applier } from './apply.js';
 import { IndexStore } from './indexes.js';
 import { DocumentScanner } from './pushdown.js';
 import { RestqlStore } from './restql.js';
+import { CollectionFeed } from './stream-feed.js';
+import { StreamStore } from './streams.js';
 import { WritePath } from './write-path.js';
 
 export * from './collections.js';
@@ -22,6 +24,7 @@ export * from './apply.js';
 export * from './indexes.js';
 export * from './pushdown.js';
 export * from './restql.js';
+export * from './streams.js';
 export { applyWrite, type RegisterMerge, type RegisterState, type RegisterWrite, type Meta } from './registers.js';
 export { clockOf, compareClocks, newer } from './clocks.js';
 export { SCHEMA_VERSION } from './migrations.js';
@@ -60,6 +63,7 @@ export interface Storage {
   readonly scanner: DocumentScanner;
   readonly applier: Applier;
   readonly restql: RestqlStore;
+  readonly streams: StreamStore;
   /**
    * The one write path: runs `fn` as one write (its own savepoint) of the current group commit;
    * the stores refuse to change anything outside it. See WritePath.
@@ -127,9 +131,13 @@ export function openStorage(opts: StorageOptions): Storage {
   const collections = new CollectionStore(db, w, changes, hlc, opts.region);
   const indexes = new IndexStore(db, w, collections, changes, hlc, opts.region, opts.regionOrdinal);
   caches.push(collections, indexes);
-  const documents = new DocumentStore(db, w, collections, changes, hlc, opts.region, opts.regionOrdinal, indexes, opts.merge);
+  const streams = new StreamStore(db, w, changes, hlc, opts.region, opts.regionOrdinal, clock);
+  caches.push(streams);
+  const feed = new CollectionFeed(db, streams);
+  collections.listen(feed);
+  const documents = new DocumentStore(db, w, collections, changes, hlc, opts.region, opts.regionOrdinal, indexes, feed, opts.merge);
   const restql = new RestqlStore(db, w, changes, hlc, opts.region);
-  const applier = new Applier(db, w, collections, documents, hlc, indexes, restql);
+  const applier = new Applier(db, w, collections, documents, hlc, indexes, restql, streams);
   // The clock never goes back across a restart either: resume after this replica's last own change.
   const lastOwn = parseHlc((db.prepare('SELECT hlc FROM changes ORDER BY seq DESC LIMIT 1').pluck().get() as string | undefined) ?? '');
   if (lastOwn) hlc.observe(lastOwn);
@@ -180,6 +188,7 @@ export function openStorage(opts: StorageOptions): Storage {
     documents,
     indexes,
     restql,
+    streams,
     applier,
     scanner: new DocumentScanner(db),
     write,
@@ -210,13 +219,16 @@ export function openStorage(opts: StorageOptions): Storage {
         w.touchCaches();
         const sqlIndexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'docidx_%'").pluck().all() as string[];
         for (const name of sqlIndexes) db.exec(`DROP INDEX ${name}`);
-        for (const t of ['documents', 'collections', 'indexes', 'changes', 'applied', 'restql']) db.prepare(`DELETE FROM ${t}`).run();
+        for (const t of ['documents', 'collections', 'indexes', 'changes', 'applied', 'restql', 'streams', 'stream_messages', 'stream_subscriptions', 'stream_settings']) {
+          db.prepare(`DELETE FROM ${t}`).run();
+        }
         epoch = freshEpoch();
         epochStmt.set.run(epoch);
         // Sequence numbers restart too, so peers' version vectors (also wiped) line up again.
-        db.prepare("DELETE FROM sqlite_sequence WHERE name IN ('documents', 'collections', 'indexes', 'changes')").run();
+        db.prepare("DELETE FROM sqlite_sequence WHERE name IN ('documents', 'collections', 'indexes', 'changes', 'streams', 'stream_messages')").run();
         collections.reload();
         indexes.reload();
+        streams.reload();
       });
       // At once: the log's seqs restart, and entries below the old high-water mark must not look committed.
       w.commitNow();

@@ -89,7 +89,7 @@ export class IndexStore {
       ),
     };
     this.reload();
-    collections.onDrop = (c) => this.voidBefore(c);
+    collections.listen({ dropped: (c) => this.voidBefore(c) });
   }
 
   /**

@@ -98,6 +98,50 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE applied ADD COLUMN lost INTEGER NOT NULL DEFAULT 0;
   INSERT INTO meta (key, value) SELECT 'epoch', '' WHERE EXISTS (SELECT 1 FROM changes) OR EXISTS (SELECT 1 FROM applied);
   `,
+  `
+  -- Streams (Pulsar topics): one row per topic of a fabric, kept after a delete (live = 0) so the
+  -- delete's clock can win over an older create of a global stream arriving later. kind: 'stream'
+  -- for user streams (topic c8globals.x / c8locals.x), 'collection' for a collection's change stream
+  -- (topic = the collection name).
+  CREATE TABLE streams (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    fabric TEXT NOT NULL,
+    topic TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    local INTEGER NOT NULL,
+    live INTEGER NOT NULL,
+    clock TEXT NOT NULL,
+    UNIQUE (fabric, topic)
+  );
+  -- Messages in the order they committed here (seq, never reused: AUTOINCREMENT), which keeps each
+  -- producer's order and, for a collection stream, commit order. id: the message id clients see,
+  -- the same at every region (a replicated message keeps its origin's). at: publish time, epoch ms.
+  CREATE TABLE stream_messages (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    sid INTEGER NOT NULL,
+    id TEXT NOT NULL,
+    at REAL NOT NULL,
+    payload TEXT NOT NULL,
+    properties TEXT,
+    key TEXT,
+    event_time TEXT
+  );
+  CREATE INDEX stream_messages_topic ON stream_messages (sid);
+  CREATE UNIQUE INDEX stream_messages_id ON stream_messages (sid, id);
+  CREATE INDEX stream_messages_age ON stream_messages (sid, at);
+  -- Subscriptions, per region (never replicated): every message of the topic with seq <= cursor is
+  -- acknowledged, and so are the seqs in acked (a JSON array), acknowledged out of order above it.
+  CREATE TABLE stream_subscriptions (
+    sid INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    type TEXT NOT NULL,
+    cursor INTEGER NOT NULL,
+    acked TEXT NOT NULL,
+    PRIMARY KEY (sid, name)
+  );
+  -- The message ttl of a fabric's streams (GDN's /streams/ttl), a register replicated like the rest.
+  CREATE TABLE stream_settings (fabric TEXT PRIMARY KEY, ttl INTEGER NOT NULL, clock TEXT NOT NULL);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

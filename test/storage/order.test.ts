@@ -98,7 +98,8 @@ describe('collection order', () => {
       // The documents table as schema version 1 wrote it: no ord column, rows in arrival order.
       b.db.exec(
         "DROP INDEX documents_order; ALTER TABLE documents DROP COLUMN ord; CREATE INDEX documents_scan ON documents (cid, rid) WHERE deleted = 0; " +
-          "ALTER TABLE applied DROP COLUMN epoch; ALTER TABLE applied DROP COLUMN lost; DELETE FROM meta WHERE key = 'epoch'; PRAGMA user_version = 1",
+          "ALTER TABLE applied DROP COLUMN epoch; ALTER TABLE applied DROP COLUMN lost; DELETE FROM meta WHERE key = 'epoch'; " +
+          "DROP TABLE streams; DROP TABLE stream_messages; DROP TABLE stream_subscriptions; DROP TABLE stream_settings; PRAGMA user_version = 1",
       );
       expect(b.db.prepare("SELECT key FROM documents WHERE cid = ? AND deleted = 0 ORDER BY rid").pluck().all(cb.id)).toEqual(['late', 'early']);
       b.close();
