@@ -34,7 +34,8 @@ module.exports = {
     layer('sim', ['core', 'topology', 'latency', 'storage', 'streams', 'replication']),
     // Clients of a running fabric: they speak its HTTP API, never reach into its internals.
     layer('fixtures', ['core', 'topology']),
-    layer('edge', []),
+    // edge/ answers its own errors with the registry's envelope (core/http-errors.ts), as every server does.
+    layer('edge', ['core']),
     {
       name: 'query-is-pure',
       severity: 'error',

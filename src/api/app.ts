@@ -14,11 +14,13 @@ import { GDN_ENDPOINTS } from './gdn-endpoints.js';
 import { guardProblem } from './host-guard.js';
 import { indexRoutes } from './indexes.js';
 import { FabricParams } from './fields.js';
+import { kvRoutes } from './kv.js';
 import { OPENAPI_ROUTE, registerOpenApi } from './openapi.js';
 import { normalizeUrl } from './paths.js';
 import { queryRoutes } from './query.js';
 import { restqlRoutes } from './restql.js';
 import { runningQueryRoutes } from './running-queries.js';
+import { guardApp, guardedOptions } from './server-guard.js';
 import { streamRoutes } from './streams.js';
 import { validatorCompiler } from './validation.js';
 import { versionRoutes } from './version.js';
@@ -46,12 +48,13 @@ export function buildApp(ctx: ApiContext, opts: AppOptions = {}): FastifyInstanc
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: ctx.bodyLimit,
-    rewriteUrl: (req) => normalizeUrl(req.url ?? '/').url,
+    ...guardedOptions((url) => normalizeUrl(url).url),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     ...(opts.https ? { https: opts.https } : {}),
   }) as unknown as FastifyInstance;
 
+  guardApp(app);
   registerErrorHandler(app);
   registerEndpoints(app, GDN_ENDPOINTS);
   registerBodyParser(app);
@@ -114,6 +117,7 @@ export function buildApp(ctx: ApiContext, opts: AppOptions = {}): FastifyInstanc
   app.register(runningQueryRoutes(ctx));
   app.register(indexRoutes(ctx));
   app.register(restqlRoutes(ctx, cursors));
+  app.register(kvRoutes(ctx));
   app.register(streamRoutes(ctx));
   return app;
 }

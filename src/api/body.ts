@@ -1,17 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { gdnError } from '../core/errors.js';
-
-function hasProtoKey(v: unknown): boolean {
-  if (typeof v !== 'object' || v === null) return false;
-  if (Object.prototype.hasOwnProperty.call(v, '__proto__')) return true;
-  return Object.values(v).some(hasProtoKey);
-}
+import { jsonProblem } from '../core/json-rules.js';
 
 /**
  * Bodies are JSON whatever the content-type (the 2019 tutorial posts JSON as text/plain, jsC8 sends
  * GETs as text/plain). Stream routes read their bodies raw (api/streams.ts has its own parser).
- * `__proto__` as an attribute name is refused: JavaScript objects cannot hold it as data, and
- * storing the document without it would lose data silently.
+ * Every body passes core/json-rules.ts before any handler sees it: nested too deep, a number out of
+ * range or a `__proto__` key (also written `\u005f_proto__`) is a 400 and nothing is stored.
  */
 export function registerBodyParser(app: FastifyInstance): void {
   // An empty content-type header would make Fastify refuse the body before any parser runs.
@@ -22,14 +17,14 @@ export function registerBodyParser(app: FastifyInstance): void {
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
     const text = body as string;
     if (text.trim() === '') return done(null, undefined);
+    let value: unknown;
     try {
-      const value: unknown = JSON.parse(text);
-      if (text.includes('__proto__') && hasProtoKey(value)) {
-        return done(gdnError('CORRUPTED_JSON', "attribute name '__proto__' is not supported"), undefined);
-      }
-      done(null, value);
+      value = JSON.parse(text);
     } catch (e) {
-      done(gdnError('CORRUPTED_JSON', `invalid JSON object: ${(e as Error).message}`), undefined);
+      return done(gdnError('CORRUPTED_JSON', `invalid JSON object: ${(e as Error).message}`), undefined);
     }
+    const problem = jsonProblem(value);
+    if (problem) return done(gdnError('CORRUPTED_JSON', `invalid JSON object: ${problem}`), undefined);
+    done(null, value);
   });
 }

@@ -1,4 +1,3 @@
-import { STATUS_CODES } from 'node:http';
 import { isIP } from 'node:net';
 import { gdnError, type GdnError } from '../core/errors.js';
 
@@ -61,12 +60,6 @@ export function guardProblem(method: string | undefined, headers: Record<string,
     }
   }
   return undefined;
-}
-
-/** An error answer on a raw socket (an upgrade or a connection Fastify never saw). */
-export function rawEnvelope(e: GdnError): string {
-  const body = JSON.stringify({ error: true, code: e.status, errorNum: e.errorNum, errorMessage: e.message });
-  return `HTTP/1.1 ${e.status} ${STATUS_CODES[e.status] ?? 'Error'}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`;
 }
 
 /** FABRIC_EMU_ALLOWED_HOSTS: `*` for any host, else a comma-separated list of names. */

@@ -11,6 +11,15 @@ export interface NormalizedUrl {
   tenant: string | undefined;
 }
 
+/** The tenant only labels a request; a malformed escape in it must not make the URL unroutable. */
+function decodedOrRaw(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 export function normalizeUrl(raw: string): NormalizedUrl {
   const q = raw.indexOf('?');
   let path = q === -1 ? raw : raw.slice(0, q);
@@ -21,7 +30,7 @@ export function normalizeUrl(raw: string): NormalizedUrl {
   let tenant: string | undefined;
   const t = /^\/_tenant\/([^/]+)(\/.*)?$/.exec(path);
   if (t) {
-    tenant = decodeURIComponent(t[1] as string);
+    tenant = decodedOrRaw(t[1] as string);
     path = t[2] ?? '/';
   }
   let fabric: string | undefined;

@@ -2,10 +2,10 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
 import { GdnError } from '../core/errors.js';
+import { endSocket } from '../core/http-errors.js';
 import { MAX_MESSAGE_BYTES, parseMessageId } from '../core/streams.js';
 import { consumerError, parseConsumerCommand, parseProducerFrame, producerAck, producerError, type Sink } from '../streams/index.js';
 import type { ApiContext } from './context.js';
-import { rawEnvelope } from './host-guard.js';
 import { consumerOptions, readerOptions, resolveTarget, type StreamTarget } from './stream-target.js';
 
 /** Frames larger than this close the connection (1009); smaller ones that are too big get an error frame. */
@@ -108,7 +108,7 @@ export function streamSockets(ctx: ApiContext): StreamSockets {
         s = session(ctx, resolveTarget(ctx, req.url ?? '/'), sink);
       } catch (e) {
         if (!(e instanceof GdnError)) throw e;
-        socket.end(rawEnvelope(e));
+        endSocket(socket, e, req.method);
         return;
       }
       // Also when the upgrade never completes (the client went away first): the session must end.

@@ -40,7 +40,7 @@ export class GlobalForwarder {
   }
 
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, set: OutgoingHttpHeaders = {}): void {
-    const d = this.decide(req, (status, errorNum, msg) => refuseUpgrade(socket, status, errorNum, msg));
+    const d = this.decide(req, (status, errorNum, msg) => refuseUpgrade(socket, status, errorNum, msg, req.method));
     if (d) this.proxy.upgrade(req, socket, head, d.target, { ...set, [CLIENT_REGION]: d.clientRegion });
   }
 

@@ -1,8 +1,8 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
-import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { guardProblem, hostName } from '../api/host-guard.js';
+import { guardRequest, guardServer, guardUpgrade } from '../api/server-guard.js';
 import { ERRORS } from '../core/errors.js';
 import { routeOfHost } from '../core/gdn-hosts.js';
 import { GlobalForwarder } from './forward.js';
@@ -49,16 +49,11 @@ export class FrontDoor {
 
   constructor(private readonly o: FrontDoorOptions) {
     this.global = new GlobalForwarder(o.routing);
-    this.server = createServer({ cert: o.tls.cert, key: o.tls.key }, (req, res) => this.handle(req, res));
-    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-      socket.on('error', () => undefined);
-      this.upgrade(req, socket, head);
-    });
-    // A request Node cannot parse still gets the envelope, as every GDN answer does.
-    this.server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
-      if (!socket.writable || err.code === 'ECONNRESET') return socket.destroy();
-      refuseUpgrade(socket, 400, ERRORS.BAD_PARAMETER.errorNum, `malformed HTTP request: ${err.message}`);
-    });
+    // Like every server's (api/server-guard.ts): nothing a client sends can throw out of a handler,
+    // and a request Node cannot parse, oversized headers or a CONNECT still get the envelope.
+    this.server = createServer({ cert: o.tls.cert, key: o.tls.key }, guardRequest((req, res) => this.handle(req, res)));
+    this.server.on('upgrade', guardUpgrade((req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head)));
+    guardServer(this.server, { clientErrors: true });
   }
 
   private decide(req: IncomingMessage): Decision {
@@ -105,9 +100,9 @@ export class FrontDoor {
 
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const d = this.decide(req);
-    if ('refuse' in d) return refuseUpgrade(socket, d.refuse.status, d.refuse.errorNum, d.refuse.message);
+    if ('refuse' in d) return refuseUpgrade(socket, d.refuse.status, d.refuse.errorNum, d.refuse.message, req.method);
     if (d.to === 'global') return this.global.upgrade(req, socket, head, this.forwarded(req));
-    if (d.to === 'control') return refuseUpgrade(socket, 404, ERRORS.NOT_FOUND.errorNum, `no WebSocket endpoint at '${pathOf(req)}' of the global URL`);
+    if (d.to === 'control') return refuseUpgrade(socket, 404, ERRORS.NOT_FOUND.errorNum, `no WebSocket endpoint at '${pathOf(req)}' of the global URL`, req.method);
     this.proxy.upgrade(req, socket, head, d.target, this.forwarded(req));
   }
 

@@ -1,6 +1,7 @@
 import { Agent, request, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ERRORS } from '../core/errors.js';
+import { endSocket, writeError } from '../core/http-errors.js';
 import type { LocalServer } from './route-table.js';
 
 /** Headers that describe one hop (RFC 9110 §7.6.1), not the message: never copied across. */
@@ -20,22 +21,14 @@ export interface ProxyTarget {
   server?: () => LocalServer;
 }
 
-const REASONS: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' };
-
-function envelopeBody(status: number, errorNum: number, message: string): string {
-  return JSON.stringify({ error: true, code: status, errorNum, errorMessage: message });
-}
-
+/** An error answer on a response; HEAD gets the headers only (core/http-errors.ts writes every envelope). */
 export function envelope(res: ServerResponse, status: number, errorNum: number, message: string): void {
-  const body = envelopeBody(status, errorNum, message);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
-  res.end(body);
+  writeError(res, { status, errorNum, message, extra: undefined });
 }
 
-/** The same envelope on a raw socket, for an upgrade that goes no further. */
-export function refuseUpgrade(socket: Duplex, status: number, errorNum: number, message: string): void {
-  const body = envelopeBody(status, errorNum, message);
-  socket.end(`HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+/** The same envelope on a raw socket, for an upgrade that goes no further; never throws. */
+export function refuseUpgrade(socket: Duplex, status: number, errorNum: number, message: string, method?: string): void {
+  endSocket(socket, { status, errorNum, message, extra: undefined }, method);
 }
 
 /** In-process hand-over: the PoP reads the request's own headers, so the proxy's go there. */
@@ -101,12 +94,15 @@ export class PopProxy {
     const local = target.server?.();
     if (local) {
       setHeaders(req, set);
-      if (!local.emit('upgrade', req, socket, head)) refuseUpgrade(socket, 503, NO_POP_ERRNUM, `PoP ${target.name} takes no upgrades now`);
+      if (!local.emit('upgrade', req, socket, head)) refuseUpgrade(socket, 503, NO_POP_ERRNUM, `PoP ${target.name} takes no upgrades now`, req.method);
       return;
     }
     const opts = this.outgoing(req, target, HOP_BY_HOP.filter((h) => h !== 'upgrade' && h !== 'connection'), set);
     const out = request({ ...opts, agent: false });
+    // One answer per socket: a PoP that answered and then failed must not get a second one written after it.
+    let answered = false;
     out.on('upgrade', (pr, upstream, upstreamHead) => {
+      answered = true;
       const lines = [`HTTP/1.1 ${pr.statusCode ?? 101} ${pr.statusMessage ?? 'Switching Protocols'}`];
       for (let i = 0; i < pr.rawHeaders.length; i += 2) lines.push(`${pr.rawHeaders[i]}: ${pr.rawHeaders[i + 1]}`);
       socket.write(lines.join('\r\n') + '\r\n\r\n');
@@ -125,6 +121,7 @@ export class PopProxy {
     });
     // The PoP answered without upgrading (e.g. 404 for a path with no WebSocket): relay that answer.
     out.on('response', (pr) => {
+      answered = true;
       socket.write(`HTTP/1.1 ${pr.statusCode ?? 502} ${pr.statusMessage ?? ''}\r\n`);
       for (let i = 0; i < pr.rawHeaders.length; i += 2) {
         const k = pr.rawHeaders[i]!.toLowerCase();
@@ -133,7 +130,10 @@ export class PopProxy {
       socket.write('connection: close\r\n\r\n');
       pr.pipe(socket);
     });
-    out.on('error', (e) => refuseUpgrade(socket, 503, NO_POP_ERRNUM, `PoP ${target.name} (${target.url}) did not answer: ${e.message}`));
+    out.on('error', (e) => {
+      if (answered) return void socket.destroy();
+      refuseUpgrade(socket, 503, NO_POP_ERRNUM, `PoP ${target.name} (${target.url}) did not answer: ${e.message}`, req.method);
+    });
     out.end();
   }
 

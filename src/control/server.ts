@@ -3,8 +3,10 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { registerBodyParser } from '../api/body.js';
 import { registerEndpoints } from '../api/endpoints.js';
 import { registerErrorHandler } from '../api/error-handler.js';
-import { guardProblem, rawEnvelope } from '../api/host-guard.js';
+import { endSocket, writeError } from '../core/http-errors.js';
+import { guardProblem } from '../api/host-guard.js';
 import { registerOpenApi } from '../api/openapi.js';
+import { guardApp, guardedOptions, guardRequest, guardUpgrade } from '../api/server-guard.js';
 import { validatorCompiler } from '../api/validation.js';
 import { GlobalForwarder } from './forward.js';
 import { gdnError } from '../core/errors.js';
@@ -44,26 +46,31 @@ export function buildControlApp(control: FabricControl, routing: GlobalRouting, 
     logger: false,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    ...guardedOptions(),
     serverFactory: (handler) => {
-      const server = createServer((req, res) => {
-        // /_emu goes through Fastify, whose hook checks the same; forwarded requests are checked here.
-        if (isControl(req)) return handler(req, res);
-        const refused = guardProblem(req.method, req.headers, routing.allowedHosts);
-        if (!refused) return forwarder.handle(req, res);
-        req.resume();
-        res.writeHead(refused.status, { 'content-type': 'application/json; charset=utf-8' });
-        res.end(JSON.stringify({ error: true, code: refused.status, errorNum: refused.errorNum, errorMessage: refused.message }));
-      });
-      server.on('upgrade', (req, socket, head) => {
-        socket.on('error', () => undefined);
-        const refused = guardProblem(req.method, req.headers, routing.allowedHosts);
-        if (refused) socket.end(rawEnvelope(refused));
-        else if (isControl(req)) socket.destroy();
-        else forwarder.upgrade(req, socket, head);
-      });
+      const server = createServer(
+        guardRequest((req, res) => {
+          // /_emu goes through Fastify, whose hook checks the same; forwarded requests are checked here.
+          if (isControl(req)) return handler(req, res);
+          const refused = guardProblem(req.method, req.headers, routing.allowedHosts);
+          if (!refused) return forwarder.handle(req, res);
+          req.resume();
+          writeError(res, refused);
+        }),
+      );
+      server.on(
+        'upgrade',
+        guardUpgrade((req, socket, head) => {
+          const refused = guardProblem(req.method, req.headers, routing.allowedHosts);
+          if (refused) endSocket(socket, refused, req.method);
+          else if (isControl(req)) socket.destroy();
+          else forwarder.upgrade(req, socket, head);
+        }),
+      );
       return server;
     },
   }) as unknown as FastifyInstance;
+  guardApp(app);
   registerErrorHandler(app);
   registerEndpoints(app, []);
   registerBodyParser(app);

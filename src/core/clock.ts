@@ -220,7 +220,13 @@ export class FabricClock extends QueueClock {
   }
 
   defer(fn: () => void): void {
-    setImmediate(fn);
+    setImmediate(() => {
+      try {
+        fn();
+      } catch (err) {
+        this.onError(err);
+      }
+    });
   }
 
   state(): ClockState {

@@ -1,6 +1,9 @@
 import { existsSync, watch, type FSWatcher } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { gdnError } from '../core/errors.js';
+import { onClientError, onConnect, writeError } from '../core/http-errors.js';
 import { EdgeFabricError, resolveRoute, type Placement } from './fabric-target.js';
 import { invocationLine } from './invocation-log.js';
 import { defaultTimeout as lambdaTimeout } from './lambda/runtime.js';
@@ -44,10 +47,25 @@ function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   });
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
+/**
+ * What the viewer sees of a failure: its first line, absolute paths cut to their file name. The
+ * whole cause, stack and paths included, goes to the dev server's log (stderr), not to whoever sent
+ * the request.
+ */
+export function viewerMessage(message: string): string {
+  const first = message.split('\n')[0] ?? '';
+  return first.replace(/(?<![\w:/.])(?:file:\/\/)?(?:\/[^\s/:'"()]+)+\/([^\s/:'"()]+)|(?<![\w])[A-Za-z]:\\(?:[^\s\\:'"()]+\\)*([^\s\\:'"()]+)/g, (_m, a: string | undefined, b: string | undefined) => a ?? b ?? '');
+}
+
+/** The request's path and query: a request in absolute form (`GET http://host/p`) keeps only them. */
+function requestTarget(url: string): string {
+  if (url.startsWith('/')) return url;
+  try {
+    const u = new URL(url);
+    return `${u.pathname}${u.search}`;
+  } catch {
+    return '/';
+  }
 }
 
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
@@ -101,22 +119,29 @@ export async function startDevServer(path: string, o: DevOptions): Promise<DevSe
     return placements.find((p) => p.at === name) ?? placements[0]!;
   };
 
+  // Known once listening, before the first request.
+  let listening = 0;
+  const urlOf = (p: Placement) =>
+    placements.length > 1 && !p.at.includes(',') ? `http://${p.at}.localhost:${listening}` : `http://${o.host ?? '127.0.0.1'}:${listening}`;
+
   const timeoutFor = (f: LoadedFunction) => o.timeoutMs ?? (f.kind === 'lambda-edge' ? lambdaTimeout(o.trigger ?? 'viewer-request') : DEFAULT_TIMEOUT_MS);
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
     const body = await readBody(req);
-    if (body === undefined) return sendJson(res, 413, { error: true, message: `request body over ${DEV_BODY_LIMIT} bytes` });
+    if (body === undefined) return writeError(res, gdnError('REQUEST_TOO_LARGE', `request body over ${DEV_BODY_LIMIT} bytes`));
     const headers = Object.entries(req.headers)
       // Where the viewer is, for picking a deployment: not for the function to pass on to the fabric.
       .filter(([k]) => k !== CLIENT_REGION_HEADER && k !== CLIENT_LOCATION_HEADER)
       .map(([k, v]): [string, string] => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]);
-    const edgeReq: EdgeRequest = { method: req.method ?? 'GET', url: `http://${one(req.headers.host) ?? 'localhost'}${req.url ?? '/'}`, headers, body: new Uint8Array(body), clientIp: req.socket.remoteAddress ?? '127.0.0.1' };
     const calls: FabricCall[] = [];
     let placement: Placement | undefined;
+    // The URL the function sees is the deployment's own (configured), whatever Host the client sent.
+    const edgeReq: EdgeRequest = { method: req.method ?? 'GET', url: '', headers, body: new Uint8Array(body), clientIp: req.socket.remoteAddress ?? '127.0.0.1' };
     let out;
     try {
       placement = await deployment(req);
+      edgeReq.url = `${urlOf(placement)}${requestTarget(req.url ?? '/')}`;
       const f = await loaded();
       // Per request, so that a PoP killed meanwhile is replaced by the next nearest live one.
       const route = await resolveRoute(o.url, placement.at);
@@ -125,7 +150,8 @@ export async function startDevServer(path: string, o: DevOptions): Promise<DevSe
       if (!(e instanceof HandlerError) && !(e instanceof EdgeFabricError)) throw e;
       if (placement) log(`fabric-emu dev: ${invocationLine({ method: edgeReq.method, path: req.url ?? '/', status: 502, ms: performance.now() - started, placement, calls })}`);
       log(`fabric-emu dev: ${req.method} ${req.url}: ${e.message}`);
-      return sendJson(res, 502, { error: true, handler: shown, cause: e instanceof HandlerError ? 'handler' : 'fabric', message: e.message });
+      const cause = e instanceof HandlerError ? 'handler' : 'fabric';
+      return writeError(res, gdnError('BAD_GATEWAY', `${viewerMessage(e.message)} (the whole cause is in the fabric-emu dev output)`, { handler: basename(shown), cause }));
     }
     log(`fabric-emu dev: ${invocationLine({ method: edgeReq.method, path: req.url ?? '/', status: out.status, ms: performance.now() - started, placement, calls })}`);
     res.writeHead(out.status, out.headers.filter(([k]) => !['content-length', 'transfer-encoding', 'connection'].includes(k.toLowerCase())));
@@ -133,12 +159,15 @@ export async function startDevServer(path: string, o: DevOptions): Promise<DevSe
   };
 
   const server: Server = createServer((req, res) => {
+    res.on('error', () => undefined);
     handle(req, res).catch((e: unknown) => {
       log(`fabric-emu dev: internal error: ${(e as Error).stack ?? String(e)}`);
-      if (!res.headersSent) sendJson(res, 500, { error: true, handler: shown, message: `fabric-emu dev: ${(e as Error).message}` });
+      if (!res.headersSent) writeError(res, gdnError('INTERNAL', `fabric-emu dev: ${viewerMessage((e as Error).message ?? String(e))} (the whole cause is in the fabric-emu dev output)`));
       else res.destroy();
     });
   });
+  server.on('clientError', onClientError);
+  server.on('connect', onConnect);
 
   // Watch the folder, not the file: editors save by writing a new file and renaming it over the old.
   let timer: NodeJS.Timeout | undefined;
@@ -167,6 +196,7 @@ export async function startDevServer(path: string, o: DevOptions): Promise<DevSe
     throw e;
   }
   const port = (server.address() as { port: number }).port;
+  listening = port;
   const description = await current.then(
     (f) => f.description,
     () => session.project.kind,

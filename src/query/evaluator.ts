@@ -5,7 +5,7 @@ import { makeRange } from './functions/numeric.js';
 import { compileRegex } from './functions/regex.js';
 import { like } from './functions/strings.js';
 import { CURRENT_SLOT, extendRow, ITEM_SLOT, type Row, type Runtime } from './runtime.js';
-import { compareValues, isObject, numberOrNull, toNumber, toStringValue, truthy, valuesEqual } from './types.js';
+import { attributeName, compareValues, isObject, numberOrNull, toNumber, toStringValue, truthy, valuesEqual } from './types.js';
 
 /** Runs a (sub)query for one outer row; provided by the executor to break the module cycle. */
 export type SubqueryRunner = (query: Query, rt: Runtime, row: Row) => unknown[];
@@ -134,7 +134,7 @@ function flattenLevels(v: unknown[], levels: number): unknown[] {
   for (let l = 1; l < levels; l++) {
     const next: unknown[] = [];
     for (const x of cur) {
-      if (Array.isArray(x)) next.push(...x);
+      if (Array.isArray(x)) for (const y of x) next.push(y);
       else next.push(x);
     }
     cur = next;
@@ -172,7 +172,7 @@ function expand(rt: Runtime, e: Extract<Expr, { type: 'expand' }>, row: Row): un
 function objectLiteral(rt: Runtime, e: Extract<Expr, { type: 'object' }>, row: Row): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const m of e.members) {
-    const key = typeof m.key === 'string' ? m.key : toStringValue(evaluate(rt, m.key, row));
+    const key = attributeName(typeof m.key === 'string' ? m.key : toStringValue(evaluate(rt, m.key, row)));
     if (Object.hasOwn(out, key)) continue;
     out[key] = evaluate(rt, m.value, row);
   }

@@ -8,7 +8,7 @@ import type { Query, Statement } from './ast.js';
 import type { QueryDataSource, ScanSpec } from './datasource.js';
 import { callFunction } from './evaluator.js';
 import { runQuery } from './executor.js';
-import { parseQuery } from './parser.js';
+import { MAX_QUERY_DEPTH, parseQuery } from './parser.js';
 import { planScan } from './plan.js';
 import { DEFAULT_LIMITS, Runtime, type QueryStats, type QueryWarning, type ResourceLimits, type Row, type RunControl } from './runtime.js';
 import { cloneValue } from './types.js';
@@ -201,6 +201,7 @@ function prepare(text: string, bindVars: unknown, source: QueryDataSource | null
 
 function makeRuntime(p: Prepared, source: QueryDataSource | null, options: ExecuteOptions): Runtime {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  let calls = 0;
   const rt: Runtime = new Runtime(p.bind, source, limits, p.info.modifies, {
     user: {
       name: options.user?.name ?? null,
@@ -209,7 +210,15 @@ function makeRuntime(p: Prepared, source: QueryDataSource | null, options: Execu
     },
     database: options.database ?? '_system',
     now: options.now ?? (() => systemClock.now()),
-  }, (name, args) => callFunction(rt, name, args), options.control);
+  }, (name, args) => {
+    // CALL("CALL", "CALL", ...) recurses once per name: bounded like any other nesting.
+    if (++calls > MAX_QUERY_DEPTH) throw new GdnError('QUERY_TOO_MUCH_NESTING', `CALL and APPLY are nested more than ${MAX_QUERY_DEPTH} levels deep`);
+    try {
+      return callFunction(rt, name, args);
+    } finally {
+      calls--;
+    }
+  }, options.control);
   for (const w of p.warnings) rt.warn(w.code, w.message);
   return rt;
 }
@@ -219,11 +228,29 @@ function makeRuntime(p: Prepared, source: QueryDataSource | null, options: Execu
  * every failure; warnings (1542, 1562, ...) are returned instead of failing, as AQL does.
  */
 export function executeQuery(query: string, bindVars: Record<string, unknown> | undefined, source: QueryDataSource | null, options: ExecuteOptions = {}): ExecuteResult {
-  const p = prepare(query, bindVars, source);
-  const rt = makeRuntime(p, source, options);
-  const result = runQuery(p.query, rt, Object.create(null) as Row, { fullCount: options.fullCount === true });
-  if (options.fullCount && rt.stats.fullCount === undefined) rt.stats.fullCount = result.length;
-  return { result: result === rt.freshResult ? result : result.map(cloneValue), warnings: rt.warnings, stats: { ...rt.stats } };
+  return withinStack(() => {
+    const p = prepare(query, bindVars, source);
+    const rt = makeRuntime(p, source, options);
+    const result = runQuery(p.query, rt, Object.create(null) as Row, { fullCount: options.fullCount === true });
+    if (options.fullCount && rt.stats.fullCount === undefined) rt.stats.fullCount = result.length;
+    return { result: result === rt.freshResult ? result : result.map((r) => cloneValue(r)), warnings: rt.warnings, stats: { ...rt.stats } };
+  });
+}
+
+/**
+ * The engine recurses along the nesting of a query's values, and LETs can nest a value deeper than
+ * any parse limit bounds (each may wrap the one before). Running out of stack there is that
+ * nesting, and is answered as such (1524) instead of as an internal error.
+ */
+function withinStack<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof RangeError && /call stack/i.test(e.message)) {
+      throw new GdnError('QUERY_TOO_MUCH_NESTING', 'too much nesting: this query nests its statements or values too deeply to run');
+    }
+    throw e;
+  }
 }
 
 function describe(st: Statement): PlanNode {
@@ -241,6 +268,10 @@ function describe(st: Statement): PlanNode {
 
 /** Describes how a query would run, including which statements are offered for push-down. */
 export function explainQuery(query: string, bindVars: Record<string, unknown> | undefined, source: QueryDataSource | null): ExplainResult {
+  return withinStack(() => explainPrepared(query, bindVars, source));
+}
+
+function explainPrepared(query: string, bindVars: Record<string, unknown> | undefined, source: QueryDataSource | null): ExplainResult {
   const p = prepare(query, bindVars, source);
   const rt = makeRuntime(p, source, {});
   const nodes: PlanNode[] = [{ type: 'SingletonNode', description: 'ROOT' }];

@@ -1,3 +1,4 @@
+import type { ErrorName } from '../core/errors.js';
 import type { Expr, Pos, Query } from './ast.js';
 import type { Token } from './tokens.js';
 
@@ -18,10 +19,13 @@ export interface ParserApi {
   expansionDepth(delta: number): number;
   /** Runs `f` one nesting level deeper, enforcing the depth limit. */
   nest<T>(f: () => T): T;
+  /** One level deeper until `shallower` (a step of a postfix chain), enforcing the depth limit. */
+  deeper(): void;
+  shallower(levels: number): void;
   parseExpr(): Expr;
   parseSubqueryBody(): Query;
   unexpected(t?: Token): never;
-  error(message: string, t?: Token): never;
+  error(message: string, t?: Token, name?: ErrorName): never;
   /** A contextual word (OPTIONS, TO, PRUNE, ...), compared case-insensitively. */
   word(word: string, t?: Token): boolean;
   /** options = "OPTIONS" object ; the current token is OPTIONS. */

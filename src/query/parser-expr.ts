@@ -1,14 +1,14 @@
 import type { Expr, ObjectMember } from './ast.js';
 import type { ParserApi } from './parser-api.js';
 
-/** Doubles outside this range are not representable; ArangoDB turns them into null + warning 1504. */
+/**
+ * A literal outside the range of a double is refused (1504). ArangoDB turns it into null with a
+ * warning, which an INSERT then stores as null in place of the number that was written.
+ */
 function numberLiteral(p: ParserApi, text: string, value: number): Expr {
+  if (!Number.isFinite(value)) p.error(`number out of range: ${text}`, p.current, 'QUERY_NUMBER_OUT_OF_RANGE');
   const pos = p.at();
   p.advance();
-  if (!Number.isFinite(value)) {
-    p.warnings.push({ code: 1504, message: `number out of range: ${text}` });
-    return { type: 'value', value: null, pos };
-  }
   return { type: 'value', value, pos };
 }
 
@@ -168,10 +168,17 @@ function parseObject(p: ParserApi): Expr {
 // | reference "[" "*"+ [ "FILTER" expr ] [ "LIMIT" expr ["," expr] ] [ "RETURN" expr ] "]" ;
 export function parsePostfixExpr(p: ParserApi, base: Expr): Expr {
   let e = base;
-  for (;;) {
-    const next = parsePostfixStep(p, e);
-    if (next === null) return e;
-    e = next;
+  let steps = 0;
+  try {
+    for (;;) {
+      const next = parsePostfixStep(p, e);
+      if (next === null) return e;
+      p.deeper();
+      steps++;
+      e = next;
+    }
+  } finally {
+    p.shallower(steps);
   }
 }
 
@@ -219,15 +226,22 @@ function parseExpansion(p: ParserApi, object: Expr): Expr {
   const pos = p.at(open);
   const item: Expr = { type: 'expandItem', pos };
   let post: Expr = item;
-  for (;;) {
-    if (p.op('[') && p.op('*', p.lookahead(1)) && p.op('*', p.lookahead(2))) {
-      const done: Expr = { type: 'expand', object, levels, filter, limit, ret, post: post === item ? null : post, pos };
-      return parseExpansion(p, done);
+  let steps = 0;
+  try {
+    for (;;) {
+      if (p.op('[') && p.op('*', p.lookahead(1)) && p.op('*', p.lookahead(2))) {
+        const done: Expr = { type: 'expand', object, levels, filter, limit, ret, post: post === item ? null : post, pos };
+        return p.nest(() => parseExpansion(p, done));
+      }
+      const current: Expr = post;
+      const next: Expr | null = p.nest(() => parsePostfixStep(p, current));
+      if (next === null) break;
+      p.deeper();
+      steps++;
+      post = next;
     }
-    const current: Expr = post;
-    const next: Expr | null = p.nest(() => parsePostfixStep(p, current));
-    if (next === null) break;
-    post = next;
+  } finally {
+    p.shallower(steps);
   }
   return { type: 'expand', object, levels, filter, limit, ret, post: post === item ? null : post, pos };
 }

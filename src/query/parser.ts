@@ -1,4 +1,4 @@
-import { GdnError } from '../core/errors.js';
+import { GdnError, type ErrorName } from '../core/errors.js';
 import type { BinaryOp, CollectionRef, Expr, Pos, Query, SortElement, Statement } from './ast.js';
 import { parseErrorMessage, tokenize } from './lexer.js';
 import type { ParserApi } from './parser-api.js';
@@ -9,8 +9,13 @@ import { tokenDisplayName, type Token } from './tokens.js';
 const STATEMENT_KEYWORDS = new Set([
   'FOR', 'LET', 'FILTER', 'SORT', 'LIMIT', 'COLLECT', 'RETURN', 'INSERT', 'UPDATE', 'REPLACE', 'REMOVE', 'UPSERT',
 ]);
-/** Deeper nesting is refused so adversarial input cannot overflow the JS stack. */
-const MAX_DEPTH = 250;
+/**
+ * Deeper nesting is refused (1524) so adversarial input cannot overflow the JS stack, neither here
+ * nor in the stages that walk the AST. Each operator of a chain counts as a level (`a + b + c`,
+ * `a && b && c`, `a.b.c`, `a[0][1]`, `a ? b : c ? d : e`): a chain builds an AST as deep as it is
+ * long. So does each statement, which the executor runs inside the ones before it.
+ */
+export const MAX_QUERY_DEPTH = 250;
 /** v, e, p of a traversal. */
 const MAX_FOR_VARIABLES = 3;
 
@@ -73,10 +78,10 @@ class Parser implements ParserApi {
     return t.kind === 'identifier' && t.value.toUpperCase() === word;
   }
 
-  error(message: string, t: Token = this.tok): never {
+  error(message: string, t: Token = this.tok, name: ErrorName = 'QUERY_PARSE'): never {
     // At the end of input ArangoDB reports the location of the last real token.
     const at = t.kind === 'eof' && this.i > 0 ? (this.tokens[this.tokens.length - 2] as Token) : t;
-    throw new GdnError('QUERY_PARSE', parseErrorMessage(this.text, message, at.offset, at.line, at.column));
+    throw new GdnError(name, parseErrorMessage(this.text, message, at.offset, at.line, at.column));
   }
 
   unexpected(t: Token = this.tok): never {
@@ -94,7 +99,7 @@ class Parser implements ParserApi {
   }
 
   private enter(): void {
-    if (++this.depth > MAX_DEPTH) this.error('syntax error, query is nested too deeply');
+    if (++this.depth > MAX_QUERY_DEPTH) this.error(`query is nested more than ${MAX_QUERY_DEPTH} levels deep`, this.tok, 'QUERY_TOO_MUCH_NESTING');
   }
 
   // queryStart = [ "WITH" collName { [","] collName } ] query ;
@@ -123,20 +128,27 @@ class Parser implements ParserApi {
   private parseStatements(topLevel: boolean): Statement[] {
     const out: Statement[] = [];
     let hasFor = false;
-    for (;;) {
-      const t = this.tok;
-      if (t.kind !== 'keyword' || !STATEMENT_KEYWORDS.has(t.value)) {
-        const last = out[out.length - 1];
-        if (last && last.type !== 'for' && last.type !== 'let' && last.type !== 'filter' && last.type !== 'sort'
-          && last.type !== 'limit' && last.type !== 'collect') return out;
-        this.unexpected();
+    // The executor runs each statement inside the ones before it: a statement is a level deeper.
+    const base = this.depth;
+    try {
+      for (;;) {
+        const t = this.tok;
+        if (t.kind !== 'keyword' || !STATEMENT_KEYWORDS.has(t.value)) {
+          const last = out[out.length - 1];
+          if (last && last.type !== 'for' && last.type !== 'let' && last.type !== 'filter' && last.type !== 'sort'
+            && last.type !== 'limit' && last.type !== 'collect') return out;
+          this.unexpected();
+        }
+        this.enter();
+        const parsed = this.parseStatement(hasFor, topLevel);
+        for (const s of parsed) {
+          if (s.type === 'for') hasFor = true;
+          out.push(s);
+        }
+        if (parsed[0]?.type === 'return') return out;
       }
-      const parsed = this.parseStatement(hasFor, topLevel);
-      for (const s of parsed) {
-        if (s.type === 'for') hasFor = true;
-        out.push(s);
-      }
-      if (parsed[0]?.type === 'return') return out;
+    } finally {
+      this.depth = base;
     }
   }
 
@@ -418,13 +430,18 @@ class Parser implements ParserApi {
     const cond = this.parseBinary(0);
     if (!this.isOp('?')) return cond;
     const q = this.next();
-    if (this.isOp(':')) {
-      this.next();
-      return { type: 'ternary', cond, then: null, else: this.parseTernary(), pos: this.pos(q) };
+    this.enter();
+    try {
+      if (this.isOp(':')) {
+        this.next();
+        return { type: 'ternary', cond, then: null, else: this.parseTernary(), pos: this.pos(q) };
+      }
+      const then = this.parseTernary();
+      this.expectOp(':');
+      return { type: 'ternary', cond, then, else: this.parseTernary(), pos: this.pos(q) };
+    } finally {
+      this.depth--;
     }
-    const then = this.parseTernary();
-    this.expectOp(':');
-    return { type: 'ternary', cond, then, else: this.parseTernary(), pos: this.pos(q) };
   }
 
   // expr = expr ("||" | "OR") expr | expr ("&&" | "AND") expr | expr quantifier cmpOp expr
@@ -434,21 +451,27 @@ class Parser implements ParserApi {
   private parseBinary(level: number): Expr {
     if (level > 8) return this.parseUnary();
     let left = this.parseBinary(level + 1);
-    for (;;) {
-      const t = this.tok;
-      const op = this.binaryOpAt(level);
-      if (op === null) return left;
-      if (level === 2) {
-        const quantifier = t.value as 'ALL' | 'ANY' | 'NONE';
-        this.next();
-        const cmp = this.comparisonAfterQuantifier();
-        left = { type: 'quantified', quantifier, op: cmp, left, right: this.parseBinary(3), pos: this.pos(t) };
-        continue;
+    const base = this.depth;
+    try {
+      for (;;) {
+        const t = this.tok;
+        const op = this.binaryOpAt(level);
+        if (op === null) return left;
+        this.enter();
+        if (level === 2) {
+          const quantifier = t.value as 'ALL' | 'ANY' | 'NONE';
+          this.next();
+          const cmp = this.comparisonAfterQuantifier();
+          left = { type: 'quantified', quantifier, op: cmp, left, right: this.parseBinary(3), pos: this.pos(t) };
+          continue;
+        }
+        const right = this.parseBinary(level + 1);
+        if (op === 'Q') return this.unexpected(t);
+        if (op === '||' || op === '&&') left = { type: 'logical', op, left, right, pos: this.pos(t) };
+        else left = { type: 'binary', op, left, right, pos: this.pos(t) };
       }
-      const right = this.parseBinary(level + 1);
-      if (op === 'Q') return this.unexpected(t);
-      if (op === '||' || op === '&&') left = { type: 'logical', op, left, right, pos: this.pos(t) };
-      else left = { type: 'binary', op, left, right, pos: this.pos(t) };
+    } finally {
+      this.depth = base;
     }
   }
 
@@ -556,6 +579,8 @@ class Parser implements ParserApi {
     this.enter();
     try { return f(); } finally { this.depth--; }
   }
+  deeper(): void { this.enter(); }
+  shallower(levels: number): void { this.depth -= levels; }
   word(word: string, t?: Token): boolean { return this.isWord(word, t); }
   graphExpr<T>(f: () => T): T {
     this.graphContext++;

@@ -1,3 +1,6 @@
+import { GdnError } from '../core/errors.js';
+import { PROTO_KEY, PROTO_KEY_MESSAGE } from '../core/json-rules.js';
+
 /**
  * AQL value semantics: the total type order, truthiness and the implicit conversions used by
  * operators and functions (spec §2.1–2.3). Values are plain JSON; `undefined` never escapes an
@@ -140,14 +143,27 @@ export function numberOrNull(n: number): number | null {
 }
 
 /** Deep copy through JSON-like structure, normalising -0 and dropping undefined members. */
-export function cloneValue(v: unknown): Value {
+/**
+ * How deep a query result may nest. Values built in a query can nest deeper than any input (each
+ * LET can wrap the one before), and past a few thousand levels JSON.stringify overflows the stack.
+ */
+export const MAX_RESULT_DEPTH = 1000;
+
+export function cloneValue(v: unknown, depth = 0): Value {
   if (v === null || v === undefined) return null;
   if (typeof v === 'number') return Number.isFinite(v) ? (Object.is(v, -0) ? 0 : v) : null;
   if (typeof v !== 'object') return v as Value;
-  if (Array.isArray(v)) return v.map(cloneValue);
+  if (depth >= MAX_RESULT_DEPTH) throw new GdnError('QUERY_TOO_MUCH_NESTING', `a query result is nested more than ${MAX_RESULT_DEPTH} levels deep`);
+  if (Array.isArray(v)) return v.map((x) => cloneValue(x, depth + 1));
   const out: Record<string, Value> = {};
-  for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = cloneValue(x);
+  for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = cloneValue(x, depth + 1);
   return out;
+}
+
+/** An attribute name a query builds an object with; `__proto__` is refused (core/json-rules.ts), never silently dropped. */
+export function attributeName(key: string): string {
+  if (key === PROTO_KEY) throw new GdnError('BAD_PARAMETER', PROTO_KEY_MESSAGE);
+  return key;
 }
 
 export function toArray(v: unknown): unknown[] {

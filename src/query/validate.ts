@@ -56,6 +56,8 @@ export function analyzeQuery(query: Query): AnalyzedQuery {
 
   const visible = (s: Scope, name: string): boolean => s.local.has(name) || s.outer.has(name);
   const declare = (s: Scope, name: string): void => {
+    // Rows hold variables as properties: this one would set the row's prototype instead.
+    if (name === '__proto__') throw new GdnError('QUERY_VARIABLE_NAME_INVALID', "variable name '__proto__' is not supported by fabric-emu");
     if (visible(s, name) && name !== 'NEW' && name !== 'OLD') {
       throw new GdnError('QUERY_VARIABLE_REDECLARED', `variable '${name}' is assigned multiple times`);
     }

@@ -17,7 +17,7 @@ import {
   type WriteOptions,
   type WriteResult,
 } from '../query/index.js';
-import type { Collection, Storage, WriteOptions as StoreWriteOptions, WriteResult as StoreWriteResult } from '../storage/index.js';
+import { isKv, wrongModel, type Collection, type Storage, type WriteOptions as StoreWriteOptions, type WriteResult as StoreWriteResult } from '../storage/index.js';
 import type { QueryJobOptions } from './executor-protocol.js';
 import type { QueryExecutor } from './query-executor.js';
 import { RunningQueries } from './running-queries.js';
@@ -79,22 +79,38 @@ function warningError(w: QueryWarning): GdnError {
  * writing query as one storage write, so an error rolls every write of it back.
  */
 export function querySource(storage: Storage, fabric: string, options: QuerySourceOptions = {}): QueryDataSource {
-  const { collections, documents, scanner } = storage;
+  const { collections, documents, scanner, kv } = storage;
   const coll = (name: string): Collection => collections.require(fabric, name);
+  // Key-value pairs are read as documents but written only through /_api/kv, which keeps their shape.
+  const writable = (name: string): Collection => {
+    const c = coll(name);
+    if (isKv(c)) throw wrongModel(c, 'document');
+    return c;
+  };
   const source: QueryDataSource = {
     hasCollection: (name) => collections.get(fabric, name) !== undefined,
     collections: () => collections.list(fabric, false).map((c) => c.name),
-    documents: (name) => scanner.all(coll(name)),
-    getDocument: (name, key) => (documents.get(coll(name), key) as Document | undefined) ?? null,
+    documents: (name) => {
+      const c = coll(name);
+      return kv.expires(c) ? visibleOnly(scanner.all(c), (d) => kv.visible(c, d)) : scanner.all(c);
+    },
+    getDocument: (name, key) => {
+      const c = coll(name);
+      const doc = documents.get(c, key) as Document | undefined;
+      return doc && kv.visible(c, doc) ? doc : null;
+    },
     insert: (name, doc, o) =>
-      result(revConflicts(() => documents.insert(coll(name), doc, { ...storeOptions(o), overwriteMode: o.overwrite ? 'replace' : 'conflict' }))),
-    update: (name, key, patch, o) => result(revConflicts(() => documents.update(coll(name), key, patch, storeOptions(o)))),
-    replace: (name, key, doc, o) => result(revConflicts(() => documents.replace(coll(name), key, doc, storeOptions(o)))),
-    remove: (name, key, o) => result(revConflicts(() => documents.remove(coll(name), key, storeOptions(o)))),
+      result(revConflicts(() => documents.insert(writable(name), doc, { ...storeOptions(o), overwriteMode: o.overwrite ? 'replace' : 'conflict' }))),
+    update: (name, key, patch, o) => result(revConflicts(() => documents.update(writable(name), key, patch, storeOptions(o)))),
+    replace: (name, key, doc, o) => result(revConflicts(() => documents.replace(writable(name), key, doc, storeOptions(o)))),
+    remove: (name, key, o) => result(revConflicts(() => documents.remove(writable(name), key, storeOptions(o)))),
   };
   if (options.pushdown !== false) {
     source.scan = (name: string, spec: ScanSpec): ScanResult | null => {
-      const r = scanner.scan(coll(name), { conditions: spec.filters, order: spec.sort, offset: spec.offset, limit: spec.limit });
+      const c = coll(name);
+      // SQL knows nothing of expiry: the engine filters what documents() gives it.
+      if (kv.expires(c)) return null;
+      const r = scanner.scan(c, { conditions: spec.filters, order: spec.sort, offset: spec.offset, limit: spec.limit });
       if (r === null) return null;
       const sortApplied = r.exact && r.sorted;
       // Every document is parsed anew from SQLite for this scan, so the engine need not copy it.
@@ -102,6 +118,10 @@ export function querySource(storage: Storage, fabric: string, options: QuerySour
     };
   }
   return source;
+}
+
+function* visibleOnly(docs: Iterable<Document>, keep: (d: Document) => boolean): Generator<Document> {
+  for (const d of docs) if (keep(d)) yield d;
 }
 
 /** The limits a query runs under: its options within the defaults (docs/limits.md). */

@@ -5,7 +5,9 @@ import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { buildApp } from '../api/app.js';
 import { regionControlRoutes } from '../control/region-routes.js';
 import type { ApiContext, DatacenterInfo } from '../api/context.js';
-import { guardProblem, rawEnvelope, resolveAllowedHosts, type AllowedHosts } from '../api/host-guard.js';
+import { endSocket } from '../core/http-errors.js';
+import { guardProblem, resolveAllowedHosts, type AllowedHosts } from '../api/host-guard.js';
+import { guardUpgrade } from '../api/server-guard.js';
 import { isStreamSocketPath } from '../api/stream-target.js';
 import { streamSockets } from '../api/streams-ws.js';
 import { FabricClock, type Clock } from '../core/clock.js';
@@ -137,16 +139,14 @@ export function createRegion(opts: RegionOptions): Region {
   const replicator = new Replicator({ self: name, topology, storage, latency: opts.latency, warn, clock, secret: opts.secret, transport: opts.transport ?? ws, applyElsewhere });
   // The live side of streams is memory only: a restart after a kill builds a new broker, as a crash would.
   let broker = new StreamBroker(storage, clock, warn);
-  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    socket.on('error', () => undefined);
+  const upgrade = guardUpgrade((req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const refused = guardProblem(req.method, req.headers, allowedHosts);
-    if (refused) return socket.end(rawEnvelope(refused));
+    if (refused) return endSocket(socket, refused, req.method);
     const path = (req.url ?? '').split('?')[0] ?? '';
     if (path === REPLICATION_PATH && !opts.transport) return ws.upgrade(req, socket, head);
     if (isStreamSocketPath(path)) return sockets.upgrade(req, socket, head);
-    const body = JSON.stringify({ error: true, code: 404, errorNum: 404, errorMessage: `no WebSocket endpoint at '${path}'` });
-    socket.end(`HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
-  };
+    endSocket(socket, gdnError('NOT_FOUND', `no WebSocket endpoint at '${path}'`), req.method);
+  }, warn);
   let sweep: ReturnType<Clock['setInterval']> | undefined;
   const sweeping = (on: boolean) => {
     clock.clearTimeout(sweep);

@@ -15,7 +15,16 @@ function wrap(ws: WebSocket): Connection {
     buffered: () => ws.bufferedAmount,
     close: () => ws.terminate(),
     onOpen: (fn) => void ws.on('open', fn),
-    onMessage: (fn) => void ws.on('message', (data) => fn(String(data))),
+    // A handler that throws on a frame must not end the process: the link is dropped and reconnects.
+    onMessage: (fn) =>
+      void ws.on('message', (data) => {
+        try {
+          fn(String(data));
+        } catch (e) {
+          console.error(`fabric-emu: a replication frame could not be handled, closing the link: ${(e as Error)?.stack ?? String(e)}`);
+          ws.terminate();
+        }
+      }),
     onClose: (fn) => {
       ws.on('error', () => undefined);
       ws.on('close', fn);

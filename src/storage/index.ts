@@ -11,6 +11,7 @@ import { DocumentStore } from './documents.js';
 import type { RegisterMerge } from './registers.js';
 import { Applier } from './apply.js';
 import { IndexStore } from './indexes.js';
+import { EXPIRY_INDEX_PREFIX, KvStore } from './kv.js';
 import { DocumentScanner } from './pushdown.js';
 import { RestqlStore } from './restql.js';
 import { CollectionFeed } from './stream-feed.js';
@@ -24,6 +25,7 @@ export * from './apply.js';
 export * from './indexes.js';
 export * from './pushdown.js';
 export * from './restql.js';
+export * from './kv.js';
 export * from './streams.js';
 export { applyWrite, type RegisterMerge, type RegisterState, type RegisterWrite, type Meta } from './registers.js';
 export { clockOf, compareClocks, newer } from './clocks.js';
@@ -63,6 +65,7 @@ export interface Storage {
   readonly scanner: DocumentScanner;
   readonly applier: Applier;
   readonly restql: RestqlStore;
+  readonly kv: KvStore;
   readonly streams: StreamStore;
   /**
    * The one write path: runs `fn` as one write (its own savepoint) of the current group commit;
@@ -80,8 +83,9 @@ export interface Storage {
   /** Rolls back what is not committed yet, as a crash of the process would; see WritePath.crash. */
   crash(): void;
   /**
-   * Removes the documents whose ttl index says they expired by `nowMs` (default: the clock's now),
-   * through the normal remove path so the deletions replicate; returns how many it removed.
+   * Removes the documents whose ttl index says they expired by `nowMs` (default: the clock's now)
+   * and the key-value pairs whose `expireAt` is due, through the write path so the removals reach
+   * the change log and replicate; returns how many it removed.
    */
   sweepExpired(nowMs?: number): number;
   /** The epoch of this replica's change log: renewed by every reset, so peers know the log started over. */
@@ -138,6 +142,8 @@ export function openStorage(opts: StorageOptions): Storage {
   const documents = new DocumentStore(db, w, collections, changes, hlc, opts.region, opts.regionOrdinal, indexes, feed, opts.merge);
   const restql = new RestqlStore(db, w, changes, hlc, opts.region);
   const applier = new Applier(db, w, collections, documents, hlc, indexes, restql, streams);
+  const kv = new KvStore(db, w, collections, documents, clock);
+  caches.push(kv);
   // The clock never goes back across a restart either: resume after this replica's last own change.
   const lastOwn = parseHlc((db.prepare('SELECT hlc FROM changes ORDER BY seq DESC LIMIT 1').pluck().get() as string | undefined) ?? '');
   if (lastOwn) hlc.observe(lastOwn);
@@ -188,6 +194,7 @@ export function openStorage(opts: StorageOptions): Storage {
     documents,
     indexes,
     restql,
+    kv,
     streams,
     applier,
     scanner: new DocumentScanner(db),
@@ -208,6 +215,7 @@ export function openStorage(opts: StorageOptions): Storage {
             if (!isGdnError(e) || e.errorName !== 'DOCUMENT_NOT_FOUND') throw e;
           }
         }
+        for (const { collection, key } of kv.expired(nowMs)) if (documents.expire(collection, key)) removed++;
         return removed;
       }),
     epoch: () => epoch as string,
@@ -217,7 +225,10 @@ export function openStorage(opts: StorageOptions): Storage {
     reset: () => {
       write(() => {
         w.touchCaches();
-        const sqlIndexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'docidx_%'").pluck().all() as string[];
+        const sqlIndexes = db
+          .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND (name LIKE 'docidx_%' OR name LIKE ?)")
+          .pluck()
+          .all(`${EXPIRY_INDEX_PREFIX}%`) as string[];
         for (const name of sqlIndexes) db.exec(`DROP INDEX ${name}`);
         for (const t of ['documents', 'collections', 'indexes', 'changes', 'applied', 'restql', 'streams', 'stream_messages', 'stream_subscriptions', 'stream_settings']) {
           db.prepare(`DELETE FROM ${t}`).run();
@@ -228,6 +239,7 @@ export function openStorage(opts: StorageOptions): Storage {
         db.prepare("DELETE FROM sqlite_sequence WHERE name IN ('documents', 'collections', 'indexes', 'changes', 'streams', 'stream_messages')").run();
         collections.reload();
         indexes.reload();
+        kv.reload();
         streams.reload();
       });
       // At once: the log's seqs restart, and entries below the old high-water mark must not look committed.

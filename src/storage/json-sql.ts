@@ -6,11 +6,11 @@
 
 /**
  * `["a", "b"]` → `$."a"."b"`. Every label is quoted because attribute names may hold any
- * character; SQLite's path syntax has no escape for `"` or `\`, so such paths give null (callers
- * then decline to push down or refuse the index field).
+ * character; SQLite's path syntax has no escape for `"` or `\`, and a NUL ends SQL text early, so
+ * such paths give null (callers then decline to push down or refuse the index field).
  */
 export function jsonPath(path: readonly string[]): string | null {
-  if (path.length === 0 || path.some((p) => p === '' || p.includes('"') || p.includes('\\'))) return null;
+  if (path.length === 0 || path.some((p) => p === '' || p.includes('"') || p.includes('\\') || p.includes('\0'))) return null;
   return '$' + path.map((p) => `."${p}"`).join('');
 }
 

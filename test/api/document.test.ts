@@ -9,6 +9,27 @@ beforeEach(async () => {
 });
 afterEach(async () => t.close());
 
+describe('keys up to 254 characters over REST', () => {
+  it.each([101, 200, 254])('a %i-character key is read, replaced, patched and removed by its path', async (n) => {
+    for (const key of ['k'.repeat(n), ':'.repeat(n)]) {
+      const path = `/_api/document/c/${encodeURIComponent(key)}`;
+      expect((await t.client.post('/_api/document/c', { _key: key, v: 1 })).status).toBe(202);
+      expect((await t.client.get(path)).body).toMatchObject({ _key: key, v: 1 });
+      expect((await t.client.head(path)).status).toBe(200);
+      expect((await t.client.put(path, { v: 2 })).status).toBe(202);
+      expect((await t.client.patch(path, { w: 3 })).status).toBe(202);
+      expect((await t.client.get(path)).body).toMatchObject({ v: 2, w: 3 });
+      expect((await t.client.delete(path)).status).toBe(202);
+    }
+  });
+
+  it('a 255-character key finds no document (404/1202), the router does not refuse it', async () => {
+    const r = await t.client.get(`/_api/document/c/${'k'.repeat(255)}`);
+    expect(r.status).toBe(404);
+    expect(r.body.errorNum).toBe(1202);
+  });
+});
+
 describe('insert', () => {
   it('returns 202 with _id/_key/_rev, Etag and Location, and GET gives the bare document', async () => {
     const r = await t.client.post('/_api/document/c', { _key: 'k1', foo: 'bar' });

@@ -142,16 +142,32 @@ describe('the HTTPS front door', () => {
     expect(await status(`wss://api-r-eu.localhost:${port}/_emu/replication`, { host: `api-r-moon.localhost:${port}` })).toBe(404);
   });
 
-  it('answers a request it cannot parse with a 400 envelope', async () => {
-    const reply = await new Promise<string>((resolve, reject) => {
-      const s = connect({ host: '127.0.0.1', port, servername: 'gdn.localhost', ca: conn.ca }, () => s.write('NOT HTTP AT ALL\r\n\r\n'));
-      let text = '';
-      s.on('data', (d) => (text += String(d)));
-      s.on('end', () => resolve(text));
-      s.on('error', reject);
-    });
-    expect(reply).toMatch(/^HTTP\/1.1 400 /);
-    expect(JSON.parse(reply.slice(reply.indexOf('\r\n\r\n') + 4))).toMatchObject({ error: true, code: 400, errorNum: 10 });
+  /** Raw bytes over TLS to the front door: what neither fetch nor node:https would send. */
+  const rawTls = (bytes: string) => new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const s = connect({ host: '127.0.0.1', port, servername: 'gdn.localhost', ca: conn.ca }, () => s.write(bytes));
+    let text = '';
+    s.on('data', (d) => (text += String(d)));
+    s.on('end', () => resolve({ status: Number(/^HTTP\/1.1 (\d{3}) /.exec(text)?.[1] ?? 0), body: text.slice(text.indexOf('\r\n\r\n') + 4) }));
+    s.on('error', reject);
+  });
+
+  it('answers what no handler sees (unparseable, oversized headers, CONNECT) with the envelope, and a HEAD without a body', async () => {
+    const host = `Host: gdn.localhost:${port}\r\n`;
+    for (const [bytes, status, errorNum] of [
+      ['NOT HTTP AT ALL\r\n\r\n', 400, 10],
+      [`GET /_api/version HTTP/1.1\r\n${host}X-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431, 431],
+      [`CONNECT localhost:80 HTTP/1.1\r\n${host}\r\n`, 405, 405],
+    ] as const) {
+      const r = await rawTls(bytes);
+      expect(r.status, bytes.slice(0, 20)).toBe(status);
+      expect(JSON.parse(r.body), bytes.slice(0, 20)).toMatchObject({ error: true, code: status, errorNum });
+    }
+    for (const h of [`Host: nowhere.localhost:${port}\r\n`, `Host: evil.example\r\n`]) {
+      const r = await rawTls(`HEAD /_api/version HTTP/1.1\r\n${h}Upgrade: websocket\r\nConnection: Upgrade\r\n\r\n`);
+      expect(r.status, h).toBeGreaterThanOrEqual(400);
+      expect(r.body, h).toBe('');
+    }
+    expect((await curl(['--cacert', caFile, `https://gdn.localhost:${port}/_api/version`])).status).toBe(200);
   });
 
   it('serves its CA certificate unauthenticated, on every name and on the plain global port', async () => {

@@ -123,6 +123,17 @@ describe('FabricClock', () => {
     await c.sleep(20);
     expect(c.now() - start).toBeGreaterThanOrEqual(20);
   });
+
+  it('deferred work that throws goes to onError instead of ending the process', async () => {
+    const c = new FabricClock();
+    const errors: unknown[] = [];
+    c.onError = (e) => errors.push(e);
+    c.defer(() => {
+      throw new Error('boom');
+    });
+    await new Promise((ok) => c.defer(() => ok(undefined)));
+    expect(errors.map((e) => (e as Error).message)).toEqual(['boom']);
+  });
 });
 
 describe('FabricClock in its last millisecond', () => {

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFabric, type Fabric } from '../../src/index.js';
 import { startDev, HANDLERS, scratch, type Dev } from '../helpers/edge.js';
 import { eventually } from '../helpers/http.js';
+import { envelopeProblem, rawRequest } from '../helpers/raw-http.js';
 import { testTopology } from '../helpers/topology.js';
 
 const tmp = scratch();
@@ -68,14 +69,18 @@ describe('fabric-emu dev: Lambda@Edge', () => {
     const d = await start(file, '--at', 'r-eu', '--timeout', '300');
     const threw = await get(d.url);
     expect(threw.status).toBe(502);
-    expect(threw.body).toMatchObject({ error: true, cause: 'handler' });
-    expect(threw.body.message).toContain('threw: Error: kaboom');
+    expect(threw.body).toMatchObject({ error: true, code: 502, errorNum: 502, cause: 'handler', handler: 'index.mjs' });
+    expect(threw.body.errorMessage).toContain('threw: Error: kaboom');
+    // The viewer gets the cause, not the stack or where the project lives; the log has those.
+    expect(threw.body.errorMessage).not.toContain(dir);
+    expect(threw.body.errorMessage).not.toMatch(/\n|\bat handler\b/);
+    await eventually(async () => d.log().includes(join(dir, 'index.mjs')) && /at handler/.test(d.log()));
 
     writeFileSync(file, "export async function handler() { return { status: '200', body: 'x'.repeat(50000) }; }\n");
-    await eventually(async () => (await get(d.url)).body.message?.includes('at most 40960 bytes') === true);
+    await eventually(async () => (await get(d.url)).body.errorMessage?.includes('at most 40960 bytes') === true);
 
     writeFileSync(file, 'export async function handler() { for (;;); }\n');
-    await eventually(async () => (await get(d.url)).body.message?.includes('did not answer within 300 ms') === true);
+    await eventually(async () => (await get(d.url)).body.errorMessage?.includes('did not answer within 300 ms') === true);
 
     writeFileSync(file, "export async function handler() { return { status: '201', body: 'fixed' }; }\n");
     await eventually(async () => (await get(d.url)).status === 201);
@@ -84,7 +89,37 @@ describe('fabric-emu dev: Lambda@Edge', () => {
   });
 });
 
+describe('fabric-emu dev: what reaches the server outside a function', () => {
+  it('unparseable requests, CONNECT and oversized headers get the GDN envelope, and the server keeps serving', async () => {
+    const d = await start(join(HANDLERS, 'region-lambda.mjs'), '--at', 'r-eu');
+    for (const [bytes, status] of [
+      ['garbage\r\n\r\n', 400],
+      ['CONNECT localhost:80 HTTP/1.1\r\nHost: localhost\r\n\r\n', 405],
+      [`GET / HTTP/1.1\r\nHost: localhost\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431],
+    ] as const) {
+      const r = await rawRequest(d.url, bytes);
+      expect(r.status, bytes.split('\r\n')[0]).toBe(status);
+      expect(envelopeProblem(r)).toBeUndefined();
+    }
+    expect((await get(`${d.url}/addresses`)).status).toBe(200);
+  });
+});
+
 describe('fabric-emu dev: Workers', () => {
+  it("request.url is the deployment's own URL, whatever Host the client sends", async () => {
+    const dir = tmp.files({ 'wrangler.toml': 'main = "w.mjs"\n', 'w.mjs': 'export default { async fetch(req) { return new Response(req.url); } };\n' });
+    const d = await start(dir, '--at', 'r-east');
+    const port = new URL(d.url).port;
+    for (const bytes of [
+      `GET /p?q=1 HTTP/1.1\r\nHost: attacker.example\r\nConnection: close\r\n\r\n`,
+      `GET http://attacker.example/p?q=1 HTTP/1.1\r\nHost: attacker.example\r\nConnection: close\r\n\r\n`,
+    ]) {
+      const r = await rawRequest(d.url, bytes);
+      expect(r.status).toBe(200);
+      expect(r.body).toBe(`http://127.0.0.1:${port}/p?q=1`);
+    }
+  });
+
   const worker = 'export default { async fetch(req, env) { const r = await fetch(`${env.GDN}/_fabric/_system/_api/version`); return Response.json({ pop: r.headers.get("x-gdn-region"), colo: req.cf.colo, v: env.V }); } };\n';
 
   it('--at all: one deployment per region, picked by the viewer\'s region header or host name', async () => {

@@ -60,8 +60,27 @@ describe('parser', () => {
     expect(parseError('  /* nothing */ ').errorNum).toBe(1502);
   });
 
-  it('refuses pathological nesting without overflowing the stack', () => {
-    expect(parseError(`RETURN ${'('.repeat(5000)}1${')'.repeat(5000)}`).errorNum).toBe(1501);
-    expect(parseError(`RETURN ${'-'.repeat(5000)}1`).errorNum).toBe(1501);
+  it.each([
+    ['parentheses', `RETURN ${'('.repeat(5000)}1${')'.repeat(5000)}`],
+    ['unary operators', `RETURN ${'-'.repeat(5000)}1`],
+    ['a ?: chain', `RETURN ${'1 ? 1 : '.repeat(20_000)}1`],
+    ['an && chain', `RETURN ${'1 && '.repeat(50_000)}1`],
+    ['a + chain', `RETURN ${'1 + '.repeat(50_000)}1`],
+    ['an attribute chain', `LET x = {} RETURN x${'.a'.repeat(50_000)}`],
+    ['an index chain', `LET x = [] RETURN x${'[0]'.repeat(50_000)}`],
+    ['a chain after an expansion', `LET x = [] RETURN x[*]${'.a'.repeat(50_000)}`],
+    ['a [**] chain', `LET x = [] RETURN x${'[**]'.repeat(5_000)}`],
+    ['nested CALLs', `RETURN ${'CALL("CALL", '.repeat(3000)}"LENGTH", [1]${')'.repeat(3000)}`],
+    ['nested subqueries', `RETURN ${'(FOR x IN [1] RETURN '.repeat(300)}1${')'.repeat(300)}`],
+    ['a FOR chain', `${Array.from({ length: 3000 }, (_, i) => `FOR x${i} IN [1]`).join(' ')} RETURN 1`],
+  ])('refuses %s nested past the limit (1524) without overflowing the stack', (_what, q) => {
+    const e = parseError(q);
+    expect(e.errorNum).toBe(1524);
+    expect(e.message).toContain('nested more than 250 levels deep');
+  });
+
+  it('takes chains and statements within the limit', () => {
+    expect(() => parse(`RETURN ${'1 + '.repeat(200)}1`)).not.toThrow();
+    expect(() => parse(`${Array.from({ length: 200 }, (_, i) => `LET x${i} = ${i}`).join(' ')} RETURN 1`)).not.toThrow();
   });
 });

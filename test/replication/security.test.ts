@@ -63,6 +63,7 @@ class Peer {
 
 const urlOf = (f: Fabric, region: string) => `${f.region(region).url().replace('http', 'ws')}/_emu/replication`;
 const entry = (over: Record<string, unknown>) => ({ seq: 1, origin: 'r-east', hlc: '_0mwx9rnw10000', op: 'insert', fabric: '_system', collection: 'c', key: 'evil', payload: '{"a":1}', at: 0, ...over });
+const nested = (levels: number) => `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`;
 const changes = (entries: unknown[]) => ({ v: 2, t: 'changes', sentAt: 0, readAt: 0, entries });
 
 describe('only real peers replicate', () => {
@@ -90,6 +91,10 @@ describe('only real peers replicate', () => {
     ['collection.create without props', { op: 'collection.create', key: null, collection: 'x', payload: '{"type":2}' }, 'collection.create payload'],
     ['a clock in the year 5188', { hlc: '_zzzzzzzzz0000' }, 'ahead of this PoP'],
     ['a malformed HLC', { hlc: 'yesterday' }, 'malformed HLC'],
+    ['an insert nested 101 levels deep', { payload: nested(101) }, 'nested more than 100 levels deep'],
+    ['an update nested 101 levels deep', { op: 'update', payload: `{"set":${nested(101)},"unset":[]}` }, 'nested more than 100 levels deep'],
+    ['a number out of range', { payload: '{"n":1e309}' }, 'number out of range'],
+    ['an escaped __proto__ key', { payload: '{"a":{"\\u005f_proto__":{"x":1}}}' }, "'__proto__'"],
   ])('a member peer sending %s is refused, nothing is applied and the fabric keeps converging', async (_name, over, reason) => {
     const f = await started();
     const p = new Peer(urlOf(f, 'r-eu'));

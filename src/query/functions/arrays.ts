@@ -49,7 +49,7 @@ function arrays(ctx: FnContext, name: string, a: unknown[]): unknown[][] | null 
 function flatten(xs: unknown[], depth: number): unknown[] {
   const out: unknown[] = [];
   for (const x of xs) {
-    if (Array.isArray(x) && depth > 0) out.push(...flatten(x, depth - 1));
+    if (Array.isArray(x) && depth > 0) for (const y of flatten(x, depth - 1)) out.push(y);
     else out.push(x);
   }
   return out;
@@ -187,7 +187,7 @@ export const ARRAY_FUNCTIONS: Record<string, FnDef> = {
     const xs = arrays(ctx, name, a);
     if (xs === null) return null;
     const out: unknown[] = [];
-    const n = Math.max(...xs.map((x) => x.length));
+    const n = xs.reduce((m, x) => Math.max(m, x.length), 0);
     for (let i = 0; i < n; i++) for (const x of xs) if (i < x.length) out.push(x[i]);
     return out;
   }),

@@ -1,5 +1,5 @@
 import { GdnError } from '../../core/errors.js';
-import { isObject, toJson, toStringValue, truthy, valuesEqual } from '../types.js';
+import { attributeName, isObject, toJson, toStringValue, truthy, valuesEqual } from '../types.js';
 import { arg, def, typeMismatch, VARIADIC, type FnContext, type FnDef } from './context.js';
 
 type Obj = Record<string, unknown>;
@@ -116,7 +116,7 @@ export const DOCUMENT_FUNCTIONS: Record<string, FnDef> = {
     if (!Array.isArray(keys) || !Array.isArray(values) || keys.length !== values.length) return typeMismatch(ctx, name);
     const out: Obj = {};
     keys.forEach((k, i) => {
-      const key = toStringValue(k);
+      const key = attributeName(toStringValue(k));
       if (!Object.hasOwn(out, key)) out[key] = values[i];
     });
     return out;

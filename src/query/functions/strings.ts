@@ -1,3 +1,4 @@
+import { jsonProblem } from '../../core/json-rules.js';
 import { isObject, toJson, toNumber, toStringValue, truthy } from '../types.js';
 import { arg, def, typeMismatch, VARIADIC, type FnContext, type FnDef } from './context.js';
 import { likeMatch } from './like.js';
@@ -165,6 +166,18 @@ function utf8(s: string): Uint8Array {
   return new TextEncoder().encode(s);
 }
 
+/** Bytes as a binary string, in slices: spreading a whole large array into fromCharCode overflows the stack. */
+function binaryString(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) out += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return out;
+}
+
+/** A lone surrogate has no UTF-8 form: it becomes U+FFFD, as ArangoDB's UTF-8 strings hold it. */
+function wellFormed(s: string): string {
+  return s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+
 export const STRING_FUNCTIONS: Record<string, FnDef> = {
   CHAR_LENGTH: def(1, 1, (_c, a) => codePoints(str(a, 0)).length),
   CONCAT: def(1, VARIADIC, (_c, a) => concatParts(a).filter((v) => v !== null).map(partToString).join('')),
@@ -227,17 +240,23 @@ export const STRING_FUNCTIONS: Record<string, FnDef> = {
   JSON_STRINGIFY: def(1, 1, (_c, a) => toJson(arg(a, 0))),
   JSON_PARSE: def(1, 1, (ctx, a, name) => {
     if (typeof a[0] !== 'string') return typeMismatch(ctx, name);
+    let v: unknown;
     try {
-      return JSON.parse(a[0]) as unknown;
+      v = JSON.parse(a[0]);
     } catch {
       return typeMismatch(ctx, name);
     }
+    // The rules every JSON entering fabric-emu passes (nesting, numbers out of range, __proto__).
+    const problem = jsonProblem(v);
+    if (problem === undefined) return v;
+    ctx.warn(1542, `in function '${name}()': ${problem}`);
+    return null;
   }),
   LEVENSHTEIN_DISTANCE: def(2, 2, (_c, a) => levenshtein(codePoints(str(a, 0)), codePoints(str(a, 1)))),
   SOUNDEX: def(1, 1, (_c, a) => soundex(str(a, 0))),
-  TO_BASE64: def(1, 1, (_c, a) => btoa(String.fromCharCode(...utf8(str(a, 0))))),
+  TO_BASE64: def(1, 1, (_c, a) => btoa(binaryString(utf8(str(a, 0))))),
   TO_HEX: def(1, 1, (_c, a) => Array.from(utf8(str(a, 0)), (b) => b.toString(16).padStart(2, '0')).join('')),
-  ENCODE_URI_COMPONENT: def(1, 1, (_c, a) => encodeURIComponent(str(a, 0))),
+  ENCODE_URI_COMPONENT: def(1, 1, (_c, a) => encodeURIComponent(wellFormed(str(a, 0)))),
   UUID: def(0, 0, () => crypto.randomUUID()),
   RANDOM_TOKEN: def(1, 1, (ctx, a, name) => {
     const n = Math.trunc(toNumber(a[0]));

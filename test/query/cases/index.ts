@@ -3,6 +3,7 @@ import { bind } from './bind.js';
 import type { Feature } from './case.js';
 import { collect } from './collect.js';
 import { errors } from './errors.js';
+import { limits } from './limits.js';
 import { arrayFunctions } from './fn-arrays.js';
 import { dateFunctions } from './fn-dates.js';
 import { documentFunctions } from './fn-documents.js';
@@ -21,7 +22,7 @@ export { standardData } from './case.js';
 export const FEATURES: Feature[] = [
   ...statements, ...collect, ...modify, ...bind, ...operators, ...arrayOperators,
   ...typeFunctions, ...stringFunctions, ...numericFunctions, ...arrayFunctions, ...documentFunctions,
-  ...dateFunctions, ...miscFunctions, ...errors, ...pushdown,
+  ...dateFunctions, ...miscFunctions, ...errors, ...limits, ...pushdown,
 ];
 
 /** Every case's query and bind values: the fuzzers' seeds. */

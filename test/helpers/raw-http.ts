@@ -1,0 +1,62 @@
+import { connect } from 'node:net';
+
+export interface RawReply {
+  /** 0 when the server closed the connection without an answer. */
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+function unchunked(raw: string): string {
+  let out = '';
+  for (let at = 0; ; ) {
+    const eol = raw.indexOf('\r\n', at);
+    const size = parseInt(raw.slice(at, eol), 16);
+    if (eol === -1 || !(size > 0)) return out;
+    out += raw.slice(eol + 2, eol + 2 + size);
+    at = eol + 2 + size + 2;
+  }
+}
+
+/**
+ * Sends bytes as they are (a malformed request line, an oversized header, CONNECT) and reads the
+ * first answer; neither fetch nor http.request will send such requests.
+ */
+export function rawRequest(url: string, bytes: string): Promise<RawReply> {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(u.port), u.hostname, () => socket.write(bytes));
+    let text = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (d: string) => (text += d));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const end = text.indexOf('\r\n\r\n');
+      if (end === -1) return resolve({ status: 0, headers: {}, body: text });
+      const [statusLine, ...lines] = text.slice(0, end).split('\r\n');
+      const headers: Record<string, string> = {};
+      for (const l of lines) {
+        const i = l.indexOf(':');
+        headers[l.slice(0, i).trim().toLowerCase()] = l.slice(i + 1).trim();
+      }
+      const raw = text.slice(end + 4);
+      const body = headers['transfer-encoding'] === 'chunked' ? unchunked(raw) : raw;
+      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(statusLine ?? '')?.[1] ?? 0), headers, body: Buffer.from(body, 'latin1').toString('utf8') });
+    });
+    socket.setTimeout(10_000, () => socket.destroy(new Error(`no answer from ${url} to ${JSON.stringify(bytes.slice(0, 80))}`)));
+  });
+}
+
+/** Whether a reply is a complete GDN error envelope with a JSON content-type. */
+export function envelopeProblem(r: { status: number; headers: Record<string, unknown>; body: string }, method = 'GET'): string | undefined {
+  if (!/^application\/json/.test(String(r.headers['content-type'] ?? ''))) return `content-type ${String(r.headers['content-type'])}`;
+  if (method === 'HEAD') return r.body === '' ? undefined : 'a HEAD answer carries a body';
+  let b: Record<string, unknown>;
+  try {
+    b = JSON.parse(r.body) as Record<string, unknown>;
+  } catch {
+    return `not JSON: ${r.body.slice(0, 120)}`;
+  }
+  const ok = b['error'] === true && b['code'] === r.status && typeof b['errorNum'] === 'number' && typeof b['errorMessage'] === 'string';
+  return ok ? undefined : `not a GDN envelope: ${r.body.slice(0, 200)}`;
+}
