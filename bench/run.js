@@ -12,6 +12,7 @@ const SECTIONS = [
   { name: 'startup', module: './startup.js' },
   { name: 'query', module: './query.js' },
   { name: 'replication', module: './replication.js' },
+  { name: 'streams', module: './streams.js' },
   { name: 'edge', module: './edge.js' },
 ];
 
