@@ -57,9 +57,11 @@ export function needOf(req: Req): Need {
       return { kind: 'collection', write, name: queryValue(req.query, 'collection') };
     // Reading a query's data is checked per collection as the query runs (query-runner).
     case 'cursor':
-    case 'query':
     case 'explain':
       return { kind: 'fabric', write: false };
+    // Killing a running query or clearing the slow list changes what others see: rw on the fabric.
+    case 'query':
+      return { kind: 'fabric', write: req.method === 'DELETE' };
     case 'restql':
       return { kind: 'fabric', write: write && second !== 'execute' && second !== 'fetch' };
     case 'key':

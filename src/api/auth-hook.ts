@@ -1,9 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { canRead, canWrite, ADMIN_USER, type AuthService, type FabricView, type Principal } from '../auth/index.js';
+import { canRead, canWrite, ADMIN_USER, type AuthService, type CollectionLevels, type FabricView, type Principal } from '../auth/index.js';
 import { gdnError } from '../core/errors.js';
 import { isFabricName } from '../core/names.js';
 import { fabricKey } from '../core/scope.js';
-import type { AccessLevel } from '../storage/index.js';
 import { needOf, type Need } from './access-policy.js';
 import type { ApiContext } from './context.js';
 
@@ -26,8 +25,8 @@ export interface RequestScope {
   /** `<tenant>/<fabric>`: the key storage files the fabric's data under. */
   key: string;
   view: FabricView | undefined;
-  /** The level of each collection for queries; undefined when the principal may do anything in the fabric. */
-  collectionAccess: ((collection: string) => AccessLevel) | undefined;
+  /** The level of each collection (queries, collection lists); undefined when the principal may do anything in the fabric. */
+  collectionLevels: CollectionLevels | undefined;
 }
 
 /** The tenant a `/_tenant/{t}/...` path names (paths.ts strips it before routing). */
@@ -69,7 +68,7 @@ export function registerAuth(app: FastifyInstance, ctx: ApiContext): void {
     }
     if (!auth.dir.hasTenant(principal.tenant)) throw gdnError('UNAUTHORIZED', `tenant '${principal.tenant}' does not exist here`);
     const fabric = (req.params as { fabric?: string } | undefined)?.fabric ?? '_system';
-    req.gdn = { principal, tenant: principal.tenant, fabric, key: fabricKey(principal.tenant, fabric), view: undefined, collectionAccess: undefined };
+    req.gdn = { principal, tenant: principal.tenant, fabric, key: fabricKey(principal.tenant, fabric), view: undefined, collectionLevels: undefined };
   };
 
   /** Admits the request at once when it can (a cached header, no auth, a public route), else says when. */
@@ -155,11 +154,11 @@ function check(ctx: ApiContext, scope: RequestScope, need: Need): void {
     case 'fabric': {
       const level = access.fabric(p, scope.fabric);
       if (need.write && !canWrite(level)) throw gdnError('FORBIDDEN', `${who(p)} has ${level} access to fabric '${scope.fabric}': it cannot change it`);
-      scope.collectionAccess = p.user === ADMIN_USER && p.keyid === undefined ? undefined : (c) => access.collection(p, scope.fabric, c);
+      scope.collectionLevels = p.user === ADMIN_USER && p.keyid === undefined ? undefined : access.collectionLevels(p, scope.fabric);
       return;
     }
     case 'collection': {
-      scope.collectionAccess = (c) => access.collection(p, scope.fabric, c);
+      scope.collectionLevels = access.collectionLevels(p, scope.fabric);
       if (need.name === undefined) return;
       const level = access.collection(p, scope.fabric, need.name);
       if (!canRead(level)) throw gdnError('DATA_SOURCE_NOT_FOUND', `collection or view not found: ${need.name}`);

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { visible } from '../auth/index.js';
 import { gdnError } from '../core/errors.js';
 import { splitFabricKey } from '../core/scope.js';
 import { DOCUMENT_COLLECTION, EDGE_COLLECTION, isKv, KEY_TYPES, type Collection } from '../storage/index.js';
@@ -73,7 +74,7 @@ export function collectionRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
     );
 
     app.get('/_fabric/:fabric/collection', { schema: { params: FabricParams, querystring: z.object({ excludeSystem: queryBool(false) }) } }, async (req) =>
-      ok({ result: collections.list(req.gdn.key, req.query.excludeSystem).filter((c) => req.gdn.collectionAccess?.(c.name) !== 'none').map(collectionObject) }),
+      ok({ result: collections.list(req.gdn.key, req.query.excludeSystem).filter((c) => visible(req.gdn.collectionLevels, c.name)).map(collectionObject) }),
     );
 
     app.get('/_fabric/:fabric/collection/:name', named, async (req) => ok(collectionObject(collections.require(req.gdn.key, req.params.name))));

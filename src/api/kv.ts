@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { visible } from '../auth/index.js';
 import { gdnError, GdnError } from '../core/errors.js';
 import type { Collection, WriteResult } from '../storage/index.js';
 import type { RequestScope } from './auth-hook.js';
@@ -66,7 +67,7 @@ export function kvRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
 
   return async (app) => {
     app.get('/_fabric/:fabric/kv', { schema: { params: FabricParams } }, async (req) =>
-      ok({ result: kv.list(req.gdn.key).filter((c) => req.gdn.collectionAccess?.(c.name) !== 'none').map((c) => ({ name: c.name, expiration: c.props.kv?.expiration === true })) }),
+      ok({ result: kv.list(req.gdn.key).filter((c) => visible(req.gdn.collectionLevels, c.name)).map((c) => ({ name: c.name, expiration: c.props.kv?.expiration === true })) }),
     );
 
     app.post('/_fabric/:fabric/kv/:name', { schema: { params: NameParams, querystring: CreateQuery, body: CreateBody } }, async (req) => {

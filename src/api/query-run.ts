@@ -12,10 +12,10 @@ export interface QueryOutcome {
  * Runs a C8QL query through the PoP (ctx.runQuery) in the request's fabric, with the caller's
  * collection access, and shapes its stats as ArangoDB does. Shared by cursors and RESTQL.
  */
-export function runQuery(ctx: ApiContext, req: FastifyRequest, query: string, bindVars: Record<string, unknown> | undefined, opts: QueryRunOptions = {}): QueryOutcome {
+export async function runQuery(ctx: ApiContext, req: FastifyRequest, query: string, bindVars: Record<string, unknown> | undefined, opts: QueryRunOptions = {}): Promise<QueryOutcome> {
   const started = performance.now();
-  const { key, fabric, collectionAccess } = req.gdn;
-  const r = ctx.runQuery(key, query, bindVars, { ...opts, database: fabric, ...(collectionAccess ? { access: collectionAccess } : {}) });
+  const { key, fabric, collectionLevels, principal } = req.gdn;
+  const r = await ctx.runQuery(key, query, bindVars, { ...opts, database: fabric, user: principal.user, ...(collectionLevels ? { access: collectionLevels } : {}) });
   const stats: Record<string, number> = {
     writesExecuted: r.stats.writesExecuted,
     writesIgnored: r.stats.writesIgnored,

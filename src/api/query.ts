@@ -21,7 +21,7 @@ export function queryRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
     const explain = async (req: { params: { fabric: string }; body: z.output<typeof ExplainBody>; gdn: RequestScope }) => {
       const { query, bindVars, options } = req.body;
       const allPlans = options?.allPlans === true;
-      const e = ctx.explainQuery(req.gdn.key, query, bindVars ?? undefined, req.gdn.collectionAccess);
+      const e = ctx.explainQuery(req.gdn.key, query, bindVars ?? undefined, req.gdn.collectionLevels);
       const stats = { rulesExecuted: 0, rulesSkipped: 0, plansCreated: e.stats.plansCreated };
       return { error: false, code: 200, ...(allPlans ? { plans: [e.plan] } : { plan: e.plan }), warnings: e.warnings, stats, cacheable: false };
     };

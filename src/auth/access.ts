@@ -1,4 +1,4 @@
-import type { AccessLevel, GrantWho, StreamLevel } from '../storage/index.js';
+import { parseGrantId, type AccessLevel, type GrantWho, type StreamLevel } from '../storage/index.js';
 import type { Directory } from './directory.js';
 
 /** Who a request acts as: a user (logged in with a JWT) or an API key of one. */
@@ -7,6 +7,27 @@ export interface Principal {
   /** The user, or the owner of the key. */
   user: string;
   keyid?: string;
+}
+
+/**
+ * A principal's level for every collection of one fabric, as plain data (a query carries it to the
+ * PoP's query executor, another thread, where no Access can be asked): the collections with a grant
+ * of their own, for the user or the key, and the level of every other one.
+ */
+export interface CollectionLevels {
+  /** A Map, which a worker message carries as it is, and where a collection called `__proto__` is just a key. */
+  named: ReadonlyMap<string, AccessLevel>;
+  /** The level of a collection not in `named`: the `*` collection grant, else the fabric's level. */
+  otherwise: AccessLevel;
+}
+
+export function levelIn(levels: CollectionLevels, collection: string): AccessLevel {
+  return levels.named.get(collection) ?? levels.otherwise;
+}
+
+/** Whether a collection exists for the caller (no levels: full access). */
+export function visible(levels: CollectionLevels | undefined, collection: string): boolean {
+  return levels === undefined || levelIn(levels, collection) !== 'none';
 }
 
 /** A level as what it allows; combining two levels keeps what both allow. */
@@ -50,6 +71,10 @@ export const ADMIN_USER = 'root';
  * back to its owner's level, and never more than its owner has.
  */
 export class Access {
+  /** collectionLevels() by principal and fabric, as of the directory's `version`. */
+  private levels = new Map<string, CollectionLevels>();
+  private levelsVersion = -1;
+
   constructor(private readonly dir: Directory) {}
 
   private userFabric(tenant: string, user: string, fabric: string): AccessLevel {
@@ -87,6 +112,32 @@ export class Access {
   collection(p: Principal, fabric: string, collection: string): AccessLevel {
     const level = this.scoped(p, fabric, 'coll', collection, (who) => (who.kind === 'user' ? this.userFabric(p.tenant, who.name, fabric) : this.fabric(p, fabric)));
     return level === 'wo' ? 'none' : (level as AccessLevel);
+  }
+
+  /**
+   * collection() for every collection of the fabric at once. Only a collection some grant of the
+   * user or the key names can differ from `*` (no collection is called `*`, so collection(p, f, '*')
+   * is what an ungranted one gets). Cached until the directory changes: queries ask on every run.
+   */
+  collectionLevels(p: Principal, fabric: string): CollectionLevels {
+    if (this.levelsVersion !== this.dir.version) {
+      this.levels.clear();
+      this.levelsVersion = this.dir.version;
+    }
+    const id = `${p.tenant}\u0000${p.user}\u0000${p.keyid ?? ''}\u0000${fabric}`;
+    let out = this.levels.get(id);
+    if (out) return out;
+    const named = new Map<string, AccessLevel>();
+    const whos: GrantWho[] = [{ kind: 'user', name: p.user }, ...(p.keyid === undefined ? [] : [{ kind: 'key' as const, name: p.keyid }])];
+    for (const who of whos) {
+      for (const g of this.dir.grantsOf(p.tenant, who)) {
+        const scope = parseGrantId(g.id)?.scope;
+        if (scope?.kind === 'coll' && scope.fabric === fabric && scope.collection !== '*') named.set(scope.collection, this.collection(p, fabric, scope.collection));
+      }
+    }
+    out = { named, otherwise: this.collection(p, fabric, '*') };
+    this.levels.set(id, out);
+    return out;
   }
 
   stream(p: Principal, fabric: string, stream: string): StreamLevel {

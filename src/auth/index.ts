@@ -6,7 +6,7 @@ import type { Topology } from '../topology/index.js';
 import { Directory, type AuthConfig } from './directory.js';
 import { OtpIssuer } from './otp.js';
 
-export { Access, ADMIN_USER, canRead, canWrite, type Principal } from './access.js';
+export { Access, ADMIN_USER, canRead, canWrite, levelIn, visible, type CollectionLevels, type Principal } from './access.js';
 export { Authenticator } from './authenticator.js';
 export { CredentialsError, DEV_ENV, DEV_KEY_ID, devCredentials, keyParts, type DevCredentials } from './credentials.js';
 export { Directory, type AuthConfig, type FabricView, type KeyView, type UserView } from './directory.js';

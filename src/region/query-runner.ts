@@ -1,8 +1,12 @@
 import { ERRORS, GdnError, isGdnError, type ErrorName } from '../core/errors.js';
+import { systemClock } from '../core/clock.js';
 import {
+  DEFAULT_LIMITS,
   executeQuery,
   explainQuery,
+  QuerySliceExceeded,
   queryWrites,
+  type RunControl,
   type Document,
   type ExecuteResult,
   type ExplainResult,
@@ -13,62 +17,40 @@ import {
   type WriteOptions,
   type WriteResult,
 } from '../query/index.js';
-import { isKv, wrongModel, type AccessLevel, type Collection, type Storage, type WriteOptions as StoreWriteOptions, type WriteResult as StoreWriteResult } from '../storage/index.js';
+import { isKv, wrongModel, type Collection, type Storage, type WriteOptions as StoreWriteOptions, type WriteResult as StoreWriteResult } from '../storage/index.js';
+import type { CollectionLevels } from '../auth/index.js';
+import type { QueryJob, QueryJobOptions } from './executor-protocol.js';
+import { restrictedSource } from './query-access.js';
+import type { QueryExecutor } from './query-executor.js';
+import { RunningQueries } from './running-queries.js';
 
 export interface QuerySourceOptions {
   /** false makes scan() decline, so the engine filters, sorts and limits everything itself. */
   pushdown?: boolean;
 }
 
-/** The caller's level per collection (auth/access.ts). */
-export type CollectionAccess = (collection: string) => AccessLevel;
-
 export interface RunOptions {
   fullCount?: boolean;
   /** Turn the first warning into an error (and roll every write back). */
   failOnWarning?: boolean;
   maxWarningCount?: number;
-  /** The plain fabric name (CURRENT_DATABASE()); `fabric` itself is the storage key `<tenant>/<fabric>`. */
+  /** The plain fabric name (CURRENT_DATABASE(), the query list's `database`); `fabric` itself is the storage key `<tenant>/<fabric>`. */
   database?: string;
-  /** The caller's access: a `none` collection does not exist for the query, an `ro` one cannot be written. */
-  access?: CollectionAccess;
+  /** The caller's level per collection: a `none` collection does not exist for the query, an `ro` one cannot be written. Absent: full access. */
+  access?: CollectionLevels;
+  /** Who runs the query, as the query list shows it. */
+  user?: string;
+  /** Seconds the query may run (ArangoDB's options.maxRuntime); 0 or absent: the default limit. */
+  maxRuntime?: number;
+  /** Bytes the query may hold (ArangoDB's options.memoryLimit); 0 or absent: the default limit. */
+  memoryLimit?: number;
 }
 
 /** How a PoP runs C8QL over its replica; the API reaches it only through its ApiContext. */
 export interface QueryRunner {
-  run(fabric: string, query: string, bindVars: Record<string, unknown> | undefined, opts?: RunOptions): ExecuteResult;
-  explain(fabric: string, query: string, bindVars: Record<string, unknown> | undefined, access?: CollectionAccess): ExplainResult;
-}
-
-/**
- * A data source seen through the caller's access. Every way a query reaches a collection goes
- * through the source (FOR, DOCUMENT(), bind collections, every modification), so checking here
- * covers them all; a writing query runs as one storage write, so a refused write rolls back the
- * query's earlier writes too.
- */
-export function restrictedSource(inner: QueryDataSource, access: CollectionAccess): QueryDataSource {
-  const readable = (name: string) => access(name) !== 'none';
-  const read = (name: string) => {
-    if (!readable(name)) throw new GdnError('DATA_SOURCE_NOT_FOUND', `collection or view not found: ${name}`);
-  };
-  const writable = (name: string) => {
-    read(name);
-    if (access(name) !== 'rw') throw new GdnError('FORBIDDEN', `read-only access to collection '${name}': the query cannot write to it`);
-  };
-  const src: QueryDataSource = {
-    hasCollection: (name) => readable(name) && inner.hasCollection(name),
-    documents: (name) => (read(name), inner.documents(name)),
-    getDocument: (name, key) => (read(name), inner.getDocument(name, key)),
-    insert: (name, doc, o) => (writable(name), inner.insert(name, doc, o)),
-    update: (name, key, patch, o) => (writable(name), inner.update(name, key, patch, o)),
-    replace: (name, key, doc, o) => (writable(name), inner.replace(name, key, doc, o)),
-    remove: (name, key, o) => (writable(name), inner.remove(name, key, o)),
-  };
-  const collections = inner.collections;
-  if (collections) src.collections = () => collections().filter(readable);
-  const scan = inner.scan;
-  if (scan) src.scan = (name, spec) => (read(name), scan(name, spec));
-  return src;
+  run(fabric: string, query: string, bindVars: Record<string, unknown> | undefined, opts?: RunOptions): Promise<ExecuteResult>;
+  explain(fabric: string, query: string, bindVars: Record<string, unknown> | undefined, access?: CollectionLevels): ExplainResult;
+  readonly running: RunningQueries;
 }
 
 /** The engine expects CONFLICT (409) for a `_rev` mismatch inside a query, not the REST 412. */
@@ -150,8 +132,64 @@ function* visibleOnly(docs: Iterable<Document>, keep: (d: Document) => boolean):
   for (const d of docs) if (keep(d)) yield d;
 }
 
-/** Runs queries against one PoP's replica: a query the analyser says writes runs as one storage.write. */
-export function queryRunner(storage: Storage, options: QuerySourceOptions = {}): QueryRunner {
+/** The limits a query runs under: its options within the defaults (docs/limits.md). */
+export function jobOptions(opts: RunOptions): QueryJobOptions {
+  return {
+    fullCount: opts.fullCount === true,
+    failOnWarning: opts.failOnWarning === true,
+    ...(opts.maxWarningCount === undefined ? {} : { maxWarningCount: opts.maxWarningCount }),
+    timeoutMs: opts.maxRuntime ? opts.maxRuntime * 1000 : DEFAULT_LIMITS.timeoutMs,
+    memoryLimit: opts.memoryLimit ? Math.min(opts.memoryLimit, MAX_MEMORY_LIMIT) : DEFAULT_LIMITS.memoryLimit,
+  };
+}
+
+/** The most a query's options.memoryLimit can ask for. */
+export const MAX_MEMORY_LIMIT = 1024 * 1024 * 1024;
+
+/** Runs one query over `source` now, on this thread; a query that writes must be inside storage.write. */
+export function runQueryOn(
+  storage: Storage,
+  source: QueryDataSource,
+  database: string,
+  query: string,
+  bindVars: Record<string, unknown> | undefined,
+  o: QueryJobOptions,
+  control: RunControl,
+): ExecuteResult {
+  const res = executeQuery(query, bindVars, source, {
+    fullCount: o.fullCount,
+    database,
+    now: () => storage.clock.now(),
+    limits: { timeoutMs: o.timeoutMs, memoryLimit: o.memoryLimit, ...(o.maxWarningCount === undefined ? {} : { maxWarnings: o.maxWarningCount }) },
+    control,
+  });
+  const first = res.warnings[0];
+  if (o.failOnWarning && first) throw warningError(first);
+  return res;
+}
+
+/** Real-time ms a query runs on the PoP's own loop before it moves to the query executor. */
+export const QUERY_SLICE_MS = 20;
+
+export interface QueryRunnerOptions extends QuerySourceOptions {
+  /** Where queries that outlive QUERY_SLICE_MS go; without one every query runs to its end on the PoP's loop. */
+  executor?: QueryExecutor;
+}
+
+/** Writes may go ahead once another connection's exclusive job is over (Storage.exclusive). */
+export async function untilWritable(storage: Storage): Promise<void> {
+  for (let busy = storage.writable(); busy; busy = storage.writable()) await busy;
+}
+
+/**
+ * Runs queries against one PoP's replica: a query the analyser says writes runs as one
+ * storage.write. With an executor, a query gets QUERY_SLICE_MS on the PoP's loop, which nearly
+ * every query needs no more of; one that outlives it is stopped there (a read-only query has done
+ * nothing, a writing one is rolled back) and run again in the executor, where it is listed in
+ * /_api/query/current and can be killed, and the PoP's loop stays free for health, control and
+ * replication. A writing query holds the PoP's writes meanwhile (Storage.exclusive).
+ */
+export function queryRunner(storage: Storage, options: QueryRunnerOptions = {}): QueryRunner {
   // Data sources hold no per-query state, so one per fabric serves every query.
   const sources = new Map<string, QueryDataSource>();
   const sourceFor = (fabric: string): QueryDataSource => {
@@ -159,23 +197,41 @@ export function queryRunner(storage: Storage, options: QuerySourceOptions = {}):
     if (!s) sources.set(fabric, (s = querySource(storage, fabric, options)));
     return s;
   };
+  const running = new RunningQueries(storage.clock);
+  const { executor } = options;
+
+  const elsewhere = async (job: Omit<QueryJob, 'kill'>, writes: boolean, user: string): Promise<ExecuteResult> => {
+    const kill = new Int32Array(new SharedArrayBuffer(4));
+    const id = running.add(job.fabric, job.database, user, job.query, job.bindVars, job.startedAt, () => Atomics.store(kill, 0, 1));
+    try {
+      const run = () => (executor as QueryExecutor).run<ExecuteResult>({ ...job, kill });
+      if (!writes) return (await run()).value;
+      return await storage.exclusive(run);
+    } finally {
+      running.finish(id);
+    }
+  };
+
   return {
-    run(fabric, query, bindVars, opts = {}) {
+    running,
+    async run(fabric, query, bindVars, opts = {}) {
+      const o = jobOptions(opts);
+      const writes = queryWrites(query);
       const source = opts.access ? restrictedSource(sourceFor(fabric), opts.access) : sourceFor(fabric);
-      const execute = (): ExecuteResult => {
-        const res = executeQuery(query, bindVars, source, {
-          fullCount: opts.fullCount === true,
-          database: opts.database ?? fabric,
-          now: () => storage.clock.now(),
-          ...(opts.maxWarningCount === undefined ? {} : { limits: { maxWarnings: opts.maxWarningCount } }),
-        });
-        const first = res.warnings[0];
-        if (opts.failOnWarning && first) throw warningError(first);
-        return res;
-      };
-      // Execution is synchronous, so nothing interleaves with a read-only query and it needs no
-      // write (a savepoint would dominate a point lookup).
-      return queryWrites(query) ? storage.write(execute) : execute();
+      const database = opts.database ?? fabric;
+      if (writes) await untilWritable(storage);
+      const startedAt = systemClock.now();
+      const control: RunControl = executor ? { sliceMs: QUERY_SLICE_MS } : {};
+      const here = () => runQueryOn(storage, source, database, query, bindVars, o, control);
+      try {
+        // Execution is synchronous, so nothing interleaves with a read-only query and it needs no
+        // write (a savepoint would dominate a point lookup).
+        return writes ? storage.write(here) : here();
+      } catch (e) {
+        if (!(e instanceof QuerySliceExceeded)) throw e;
+      }
+      const job = { kind: 'query' as const, fabric, database, ...(opts.access ? { access: opts.access } : {}), query, bindVars, options: o, startedAt };
+      return elsewhere(job, writes, opts.user ?? 'root');
     },
     explain: (fabric, query, bindVars, access) => explainQuery(query, bindVars, access ? restrictedSource(sourceFor(fabric), access) : sourceFor(fabric)),
   };

@@ -151,6 +151,11 @@ describe('access levels', () => {
     expect((await root.post('/_api/kv/pairs')).status).toBe(200);
     expect((await ro.post('/_api/kv/pairs/values', ['a'])).status).toBe(200);
     expect((await ro.delete('/_api/kv/pairs/values', ['a'])).status).toBe(403);
+    // Query tracking: ro lists the running and slow queries, only rw clears or kills them.
+    expect((await ro.get('/_api/query/current')).status).toBe(200);
+    expect((await ro.delete('/_api/query/slow')).status).toBe(403);
+    expect((await ro.delete('/_api/query/1')).status).toBe(403);
+    expect((await root.delete('/_api/query/slow')).status).toBe(200);
   });
 
   it('an ro key cannot write through C8QL or RESTQL, and nothing of the query is kept', async () => {

@@ -104,7 +104,8 @@ export interface TestRegion {
 }
 
 /** A single in-memory PoP of the default topology, latency off, not listening. */
-export async function testRegion(opts: { topology?: Topology; name?: string; bodyLimit?: number; auth?: boolean } = {}): Promise<TestRegion> {
+/** `offload`: with its query executor, which runs dist/region/executor-worker.js (`npm test` builds dist first). */
+export async function testRegion(opts: { topology?: Topology; name?: string; bodyLimit?: number; auth?: boolean; offload?: boolean } = {}): Promise<TestRegion> {
   const topology = opts.topology ?? defaultTopology();
   const clock = new FabricClock();
   const region = createRegion({
@@ -117,6 +118,7 @@ export async function testRegion(opts: { topology?: Topology; name?: string; bod
     clock,
     secret: TEST_SECRET,
     ...(opts.auth === false ? { auth: false } : {}),
+    ...(opts.offload ? { offload: true } : {}),
   });
   const routes: RouteOptions[] = [];
   region.app.addHook('onRoute', (r) => void routes.push(r));
