@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { launchFabric, type LocalFabric as Fabric } from '../../src/fabric/local-fabric.js';
+import { startFabric, type Fabric as ThreadedFabric } from '../../src/index.js';
+import { INDEX_OFFLOAD_DOCUMENTS } from '../../src/region/region.js';
 import { call, get, post, useCredentials } from '../helpers/http.js';
 import { testTopology } from '../helpers/topology.js';
 
@@ -72,4 +74,35 @@ describe('geo-fabrics across PoPs', () => {
     const login = await call('POST', `${url(f, 'r-ap')}/_open/auth`, { email: f.credentials.email, password: f.credentials.password }, { authorization: '' });
     expect((await call('GET', `${url(f, 'r-east')}/_api/collection`, undefined, { authorization: `bearer ${login.body.jwt}` })).status).toBe(200);
   });
+});
+
+describe('geo-fabrics and the query executor', () => {
+  let threaded: ThreadedFabric | undefined;
+  afterEach(async () => {
+    await threaded?.close();
+    threaded = undefined;
+  });
+
+  it('a replicated batch that builds an index over a large collection applies in the executor, past the changes of a fabric not held there', async () => {
+    // startFabric: every PoP on a thread of its own, with its query executor.
+    const f = (threaded = await startFabric({ topology: testTopology({ regions: 3 }), latency: false }));
+    useCredentials(f);
+    const at = (region: string) => f.region(region).url();
+    expect((await post(`${at('r-east')}/_api/database`, { name: 'pair', options: { dcList: 'r-east,r-eu' } })).status).toBe(201);
+    expect((await post(`${at('r-east')}/_fabric/pair/_api/collection`, { name: 'c' })).status).toBe(200);
+    expect((await post(`${at('r-east')}/_api/collection`, { name: 'big' })).status).toBe(200);
+    const docs = Array.from({ length: INDEX_OFFLOAD_DOCUMENTS + 10 }, (_v, i) => ({ _key: `k${i}`, email: `u${i}@x` }));
+    expect((await post(`${at('r-east')}/_api/document/big`, docs)).status).toBe(202);
+    await f.waitForReplication({ timeoutMs: 60_000 });
+    // Held back from r-ap, so that one frame carries both: a change of `pair` (kept from r-ap) and the index.
+    await f.partition([['r-east', 'r-eu'], ['r-ap']]);
+    expect((await post(`${at('r-east')}/_fabric/pair/_api/document/c`, { _key: 'p' })).status).toBe(202);
+    expect((await post(`${at('r-east')}/_api/index/persistent?collection=big`, { fields: ['email'], unique: true })).status).toBe(201);
+    await f.heal();
+    await f.waitForReplication({ timeoutMs: 60_000 });
+    const indexes = await get(`${at('r-ap')}/_api/index?collection=big`);
+    expect(indexes.body.indexes.map((i: { type: string }) => i.type)).toEqual(['primary', 'persistent']);
+    expect((await post(`${at('r-ap')}/_api/document/big`, { email: 'u1@x' })).body).toMatchObject({ errorNum: 1210 });
+    expect((await get(`${at('r-ap')}/_fabric/pair/_api/document/c/p`)).body).toMatchObject({ code: 404, errorNum: 1228 });
+  }, 120_000);
 });
