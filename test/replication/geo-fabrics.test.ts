@@ -83,7 +83,7 @@ describe('geo-fabrics and the query executor', () => {
     threaded = undefined;
   });
 
-  it('a replicated batch that builds an index over a large collection applies in the executor, past the changes of a fabric not held there', async () => {
+  it('a replicated batch that builds an index over a large collection applies in the executor, past the changes of a fabric not held there, and the PoP then knows the keys it carried', async () => {
     // startFabric: every PoP on a thread of its own, with its query executor.
     const f = (threaded = await startFabric({ topology: testTopology({ regions: 3 }), latency: false }));
     useCredentials(f);
@@ -97,9 +97,13 @@ describe('geo-fabrics and the query executor', () => {
     // Held back from r-ap, so that one frame carries both: a change of `pair` (kept from r-ap) and the index.
     await f.partition([['r-east', 'r-eu'], ['r-ap']]);
     expect((await post(`${at('r-east')}/_fabric/pair/_api/document/c`, { _key: 'p' })).status).toBe(202);
+    const made = await post(`${at('r-east')}/_api/key`, { keyid: 'crossing' });
+    expect(made.status).toBe(201);
     expect((await post(`${at('r-east')}/_api/index/persistent?collection=big`, { fields: ['email'], unique: true })).status).toBe(201);
     await f.heal();
     await f.waitForReplication({ timeoutMs: 60_000 });
+    // The key came in the batch the executor applied: the PoP knows it afterwards.
+    expect((await call('GET', `${at('r-ap')}/_api/collection`, undefined, { authorization: `apikey ${made.body.key}` })).status).toBe(200);
     const indexes = await get(`${at('r-ap')}/_api/index?collection=big`);
     expect(indexes.body.indexes.map((i: { type: string }) => i.type)).toEqual(['primary', 'persistent']);
     expect((await post(`${at('r-ap')}/_api/document/big`, { email: 'u1@x' })).body).toMatchObject({ errorNum: 1210 });
