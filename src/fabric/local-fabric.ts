@@ -17,6 +17,8 @@ import { fabricSecret } from './secret.js';
 export interface LocalFabric extends Fabric {
   readonly regions: readonly Region[];
   region(name: string): Region;
+  /** The app of the global port (control and geo-routing). */
+  readonly globalApp: FastifyInstance;
 }
 
 /** startFabric, keeping the regions' internals (storage, replicator, app) in reach. */
@@ -86,6 +88,7 @@ export async function launchFabric(opts: FabricOptions): Promise<LocalFabric> {
     ...verbs,
     topology,
     regions,
+    globalApp: server,
     region(name) {
       const r = regions.find((x) => x.name === name);
       if (!r) throw new RangeError(`unknown region '${name}'; known: ${regions.map((x) => x.name).join(', ')}`);
