@@ -9,10 +9,9 @@
  * Rounds rotate which target goes first; each ratio is the median of the per-round ratios. The
  * HTTPS rows also give HTTPS / plain HTTP of the emulator: what TLS and the extra hop cost.
  */
-import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { BASELINE_PATHS } from './http-baseline.js';
 import { runLoad } from './http-load.js';
+import { expectAllOk, startServer } from './server-process.js';
 import { addressDocument, envInt, median, progress, tempDir } from './support.js';
 
 const REQUESTS = envInt('BENCH_REQUESTS', 10_000);
@@ -24,42 +23,6 @@ const BODIES = Array.from({ length: 1000 }, (_, i) => addressDocument(i));
 const COLLECTION = 'addresses';
 const DOC_PATH = `/_fabric/_system/_api/document/${COLLECTION}`;
 const EMULATOR_PATHS = { insert: DOC_PATH, get: (key) => `${DOC_PATH}/${encodeURIComponent(key)}` };
-const SERVE = fileURLToPath(new URL('./serve.js', import.meta.url));
-
-/** Forks bench/serve.js and resolves once it listens; `cpu()` reads its CPU time in µs. */
-function startServer(name, paths, dataDir) {
-  const child = fork(SERVE, [name, dataDir], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const reply = () =>
-    new Promise((resolve, reject) => {
-      const onExit = (code) => reject(new Error(`${name} server exited (${code})`));
-      child.once('exit', onExit);
-      child.once('message', (m) => {
-        child.off('exit', onExit);
-        resolve(m);
-      });
-    });
-  return reply().then(({ url, ca }) => ({
-    name,
-    url,
-    ca,
-    paths,
-    async cpu() {
-      child.send('cpu');
-      const { cpu } = await reply();
-      return cpu.user + cpu.system;
-    },
-    close: () => new Promise((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      const kill = setTimeout(() => child.kill(), 10_000);
-      child.once('exit', () => resolve(clearTimeout(kill)));
-      child.send('close');
-    }),
-  }));
-}
-
-function expectAllOk(what, r) {
-  if (r.failed > 0) throw new Error(`${what}: ${r.failed} requests failed, statuses ${JSON.stringify(r.statuses)}`);
-}
 
 /** One load run; returns its requests/s and the server's CPU µs per request. */
 async function measure(t, job, what) {

@@ -7,6 +7,8 @@ import Database from 'better-sqlite3';
 import Fastify from 'fastify';
 
 export const BASELINE_PATHS = { insert: '/doc', get: (key) => `/doc/${encodeURIComponent(key)}` };
+/** A key-value set (upsert of the raw body) and get, the least a KV store over SQLite does. */
+export const BASELINE_KV_PATHS = { set: (key) => `/kv/${encodeURIComponent(key)}`, get: (key) => `/kv/${encodeURIComponent(key)}` };
 
 /** Starts listening on an ephemeral loopback port; `dbPath` undefined keeps the table in memory. */
 export async function startHttpBaseline({ dbPath } = {}) {
@@ -14,8 +16,11 @@ export async function startHttpBaseline({ dbPath } = {}) {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.exec('CREATE TABLE IF NOT EXISTS docs (key TEXT PRIMARY KEY, body TEXT NOT NULL)');
+  db.exec('CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
   const insert = db.prepare('INSERT INTO docs (key, body) VALUES (?, ?)');
   const get = db.prepare('SELECT body FROM docs WHERE key = ?').pluck();
+  const kvSet = db.prepare('INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
+  const kvGet = db.prepare('SELECT value FROM kv WHERE key = ?').pluck();
   let seq = 0;
 
   const app = Fastify({ logger: false, forceCloseConnections: 'idle' });
@@ -28,6 +33,15 @@ export async function startHttpBaseline({ dbPath } = {}) {
     const body = get.get(req.params.key);
     if (body === undefined) return reply.code(404).send({ error: true });
     return reply.type('application/json; charset=utf-8').send(body);
+  });
+  app.put('/kv/:key', async (req) => {
+    kvSet.run(req.params.key, JSON.stringify(req.body));
+    return { _key: req.params.key };
+  });
+  app.get('/kv/:key', async (req, reply) => {
+    const value = kvGet.get(req.params.key);
+    if (value === undefined) return reply.code(404).send({ error: true });
+    return reply.type('application/json; charset=utf-8').send(value);
   });
   app.addHook('onClose', async () => db.close());
 

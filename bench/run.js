@@ -8,9 +8,11 @@
  */
 const SECTIONS = [
   { name: 'document-crud', module: './document-crud.js' },
+  { name: 'kv', module: './kv.js' },
   { name: 'startup', module: './startup.js' },
   { name: 'query', module: './query.js' },
   { name: 'replication', module: './replication.js' },
+  { name: 'streams', module: './streams.js' },
   { name: 'edge', module: './edge.js' },
 ];
 

@@ -1,6 +1,7 @@
 /**
  * A server under test in its own process, so that its CPU time can be read apart from the client's.
- * Usage (forked with IPC): node bench/serve.js <baseline|emulator|emulator-https> <dataDir>
+ * Usage (forked with IPC): node bench/serve.js <baseline|emulator|emulator-https|miniflare> <dataDir>
+ * (a Miniflare Worker runs in workerd, a process of its own: the CPU this one reports is not its).
  * Sends { url, ca? } once listening; answers 'cpu' with process.cpuUsage(); 'close' stops it.
  * The process exits by itself if its parent goes away.
  */
@@ -19,6 +20,27 @@ async function startEmulator() {
   return { url: region.url(), close: () => region.close() };
 }
 
+/** Miniflare's KV behind a Worker that sets (PUT) and gets (GET) `/kv/<key>`, persisted in `dataDir`. */
+const KV_WORKER = `export default {
+  async fetch(request, env) {
+    const key = decodeURIComponent(new URL(request.url).pathname.slice('/kv/'.length));
+    if (request.method === 'PUT') {
+      await env.KV.put(key, await request.text());
+      return new Response(JSON.stringify({ _key: key }), { headers: { 'content-type': 'application/json' } });
+    }
+    const value = await env.KV.get(key);
+    if (value === null) return new Response('{"error":true}', { status: 404, headers: { 'content-type': 'application/json' } });
+    return new Response(value, { headers: { 'content-type': 'application/json' } });
+  },
+};`;
+
+async function startMiniflare() {
+  const { Miniflare } = await import('miniflare');
+  const mf = new Miniflare({ host: '127.0.0.1', port: 0, modules: true, script: KV_WORKER, compatibilityDate: '2024-09-23', kvNamespaces: ['KV'], kvPersist: `${dataDir}/miniflare-kv` });
+  const url = await mf.ready;
+  return { url: url.origin, close: () => mf.dispose() };
+}
+
 /**
  * The same lone PoP behind the HTTPS front door, both in this process as `fabric-emu up` runs them;
  * clients call its API host name, as jsC8 does.
@@ -33,8 +55,13 @@ async function startEmulatorHttps() {
   return { url: `https://api-${topology.regions[0].name}.localhost:${fabric.https.port}`, ca: fabric.https.ca, close: () => fabric.close() };
 }
 
-const server =
-  kind === 'emulator' ? await startEmulator() : kind === 'emulator-https' ? await startEmulatorHttps() : await startHttpBaseline({ dbPath: `${dataDir}/baseline.sqlite` });
+const starters = {
+  emulator: startEmulator,
+  'emulator-https': startEmulatorHttps,
+  miniflare: startMiniflare,
+  baseline: () => startHttpBaseline({ dbPath: `${dataDir}/baseline.sqlite` }),
+};
+const server = await starters[kind]();
 process.on('message', async (msg) => {
   if (msg === 'cpu') process.send({ cpu: process.cpuUsage() });
   if (msg === 'close') {

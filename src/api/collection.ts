@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { gdnError } from '../core/errors.js';
-import { DOCUMENT_COLLECTION, EDGE_COLLECTION, KEY_TYPES, type Collection } from '../storage/index.js';
+import { DOCUMENT_COLLECTION, EDGE_COLLECTION, isKv, KEY_TYPES, type Collection } from '../storage/index.js';
 import type { ApiContext } from './context.js';
 import { bodyBool, FabricParams, queryBool } from './fields.js';
 import { answersWith } from './validation.js';
@@ -37,7 +37,7 @@ export function collectionObject(c: Collection): Record<string, unknown> {
     name: c.name,
     status: 3,
     type: c.type,
-    collectionModel: 'DOC',
+    collectionModel: isKv(c) ? 'KV' : 'DOC',
     isSpot: false,
     isLocal: c.isLocal,
     hasStream: c.props.hasStream,
@@ -87,7 +87,8 @@ export function collectionRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
 
     app.get('/_fabric/:fabric/collection/:name/count', named, async (req) => {
       const c = collections.require(req.params.fabric, req.params.name);
-      return ok({ ...collectionObject(c), count: collections.count(c) });
+      // Expired pairs are gone for every reader, this count included.
+      return ok({ ...collectionObject(c), count: isKv(c) ? ctx.storage.kv.count(c) : collections.count(c) });
     });
 
     app.put('/_fabric/:fabric/collection/:name/truncate', named, async (req) =>

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { gdnError, GdnError } from '../core/errors.js';
 import { kindOf } from '../core/zod-issues.js';
-import type { Collection, OverwriteMode, WriteOptions, WriteResult } from '../storage/index.js';
+import { isKv, wrongModel, type Collection, type OverwriteMode, type WriteOptions, type WriteResult } from '../storage/index.js';
 import type { ApiContext } from './context.js';
 import { FabricParams, queryBool, queryEnum, queryRequired, revHeader } from './fields.js';
 import { answersWith } from './validation.js';
@@ -117,6 +117,13 @@ export function documentRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
   const { collections, documents } = ctx.storage;
   const write = <T>(fn: () => T): T => ctx.storage.write(fn);
 
+  /** A document or edge collection; a key-value one has its own API. */
+  const collectionOf = (fabric: string, name: string): Collection => {
+    const c = collections.require(fabric, name);
+    if (isKv(c)) throw wrongModel(c, 'document');
+    return c;
+  };
+
   const status = (req: WriteRequest<unknown>, c: Collection, syncStatus: number, asyncStatus: number) =>
     (req.query.waitForSync ?? c.props.waitForSync) ? syncStatus : asyncStatus;
 
@@ -150,7 +157,7 @@ export function documentRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
   };
 
   const insert = (req: WriteRequest<z.output<typeof InsertBody>>, reply: FastifyReply, name: string) => {
-    const c = collections.require(req.params.fabric, name);
+    const c = collectionOf(req.params.fabric, name);
     const opts = writeOptions(req);
     const body = req.body;
     if (Array.isArray(body)) {
@@ -161,14 +168,14 @@ export function documentRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
   };
 
   const one = (op: 'replace' | 'update') => async (req: WriteRequest<z.output<typeof DocumentBody>> & { params: z.output<typeof KeyParams> }, reply: FastifyReply) => {
-    const c = collections.require(req.params.fabric, req.params.collection);
+    const c = collectionOf(req.params.fabric, req.params.collection);
     const opts = writeOptions(req);
     const r = write(() => documents[op](c, req.params.key, req.body, opts));
     return sendOne(req, reply, c, r, status(req, c, 201, 202));
   };
 
   const many = (op: 'replace' | 'update') => async (req: WriteRequest<unknown[]> & { params: z.output<typeof CollectionParams> }, reply: FastifyReply) => {
-    const c = collections.require(req.params.fabric, req.params.collection);
+    const c = collectionOf(req.params.fabric, req.params.collection);
     const opts = { ...writeOptions(req), ifMatch: undefined };
     return batch(req, reply, c, req.body, (d) => documents[op](c, keyOf(c, d), d, opts), [201, 202]);
   };
@@ -176,7 +183,7 @@ export function documentRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
   // Not async: an async handler that returns the reply makes Fastify wait on it as a thenable,
   // which costs a stream listener per request on the hottest path.
   const read = (req: { params: z.output<typeof KeyParams>; headers: z.output<typeof ReadHeaders>; method: string }, reply: FastifyReply) => {
-    const c = collections.require(req.params.fabric, req.params.collection);
+    const c = collectionOf(req.params.fabric, req.params.collection);
     const key = req.params.key;
     const row = documents.getRaw(c, key);
     if (!row) throw gdnError('DOCUMENT_NOT_FOUND');
@@ -209,13 +216,13 @@ export function documentRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
     app.patch('/_fabric/:fabric/document/:collection', { schema: { params: CollectionParams, ...writeParts, body: BatchBody } }, many('update'));
 
     app.delete('/_fabric/:fabric/document/:collection/:key', { schema: { params: KeyParams, ...writeParts } }, async (req, reply) => {
-      const c = collections.require(req.params.fabric, req.params.collection);
+      const c = collectionOf(req.params.fabric, req.params.collection);
       const r = write(() => documents.remove(c, req.params.key, writeOptions(req)));
       return sendOne(req, reply, c, r, status(req, c, 200, 202));
     });
 
     app.delete('/_fabric/:fabric/document/:collection', { schema: { params: CollectionParams, ...writeParts, body: BatchBody } }, async (req, reply) => {
-      const c = collections.require(req.params.fabric, req.params.collection);
+      const c = collectionOf(req.params.fabric, req.params.collection);
       const opts = { ...writeOptions(req), ifMatch: undefined };
       return batch(req, reply, c, req.body, (item) => documents.remove(c, keyOf(c, item), opts, item), [200, 202]);
     });

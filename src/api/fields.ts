@@ -32,6 +32,22 @@ export function queryBool(fallback?: boolean): z.ZodType<boolean | undefined, st
 
 export const queryString = Raw.transform(lastValue);
 
+/** A count or position: a non-negative integer, `fallback` when absent. */
+export function queryCount(fallback: number): z.ZodType<number, string | string[] | undefined>;
+export function queryCount(): z.ZodType<number | undefined, string | string[] | undefined>;
+export function queryCount(fallback?: number): z.ZodType<number | undefined, string | string[] | undefined> {
+  return Raw.transform((raw, ctx) => {
+    const v = lastValue(raw);
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n)) {
+      ctx.issues.push({ code: 'custom', input: v, message: `must be a non-negative integer, got '${v}'` });
+      return z.NEVER;
+    }
+    return n;
+  }).meta({ description: `non-negative integer${fallback === undefined ? '' : `; default ${fallback}`}` });
+}
+
 /** A parameter the route cannot do without; absent and empty are both missing. */
 export const queryRequired = z
   .union([z.string(), z.array(z.string())])

@@ -14,6 +14,7 @@ import { parseIndexInput, type ChangeEntry } from '../storage/index.js';
 const COLLECTION = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
 const FABRIC = /^[A-Za-z0-9_-]{1,64}$/;
 const QUERY_NAME = /^[A-Za-z0-9_\-.]{1,128}$/;
+const REGION = /^[A-Za-z0-9_.-]{1,128}$/;
 
 const body = z.record(z.string(), z.unknown());
 const KeyOptions = z.strictObject({
@@ -30,13 +31,20 @@ const Props = z.strictObject({
   isSystem: z.boolean(),
   strongConsistency: z.boolean(),
   keyOptions: KeyOptions,
+  kv: z.strictObject({ expiration: z.boolean(), group: z.boolean() }).optional(),
 });
+/** A register clock `<hlc>|<origin>` (storage/clocks.ts). */
+const WriteClock = z.string().refine((c) => {
+  const bar = c.indexOf('|');
+  return bar !== -1 && parseHlc(c.slice(0, bar)) !== undefined && (bar === c.length - 1 || REGION.test(c.slice(bar + 1)));
+}, 'not a write clock');
 
 const PAYLOADS: Record<ChangeEntry['op'], z.ZodType | null> = {
   insert: body,
   replace: body,
   update: z.strictObject({ set: body, unset: z.array(z.string()) }),
-  remove: null,
+  // A removal carries nothing, or the version an expiry removed (DocumentStore.expire).
+  remove: z.strictObject({ expired: WriteClock }).nullable(),
   'collection.create': z.strictObject({ type: z.union([z.literal(2), z.literal(3)]), props: Props }),
   'collection.drop': null,
   'collection.truncate': null,
@@ -90,7 +98,7 @@ export function entryProblem(e: ChangeEntry): string | undefined {
   if (np) return np;
   const schema = PAYLOADS[e.op];
   if (schema === null) return e.payload === null ? undefined : `${e.op} carries no payload`;
-  if (e.payload === null) return `${e.op} needs a payload`;
+  if (e.payload === null) return schema.safeParse(null).success ? undefined : `${e.op} needs a payload`;
   let parsed: unknown;
   try {
     parsed = JSON.parse(e.payload);

@@ -4,7 +4,7 @@ import type { ChangeEntry } from './changelog.js';
 import type { CollectionProps, CollectionStore } from './collections.js';
 import type { ApplyOutcome, DocumentStore } from './documents.js';
 import type { IndexDef, IndexStore } from './indexes.js';
-import { clockOf } from './clocks.js';
+import { clockOf, justAfter } from './clocks.js';
 import type { Body } from './registers.js';
 import type { RestqlStore, SavedQueryInput } from './restql.js';
 import type { StreamStore } from './streams.js';
@@ -141,7 +141,11 @@ export class Applier {
       default: {
         const c = this.collections.forReplica(fabric, name);
         if (c.isLocal || e.key === null) return 'discarded';
-        if (e.op === 'remove') return this.documents.applyRemote(c, e.key, clock, { kind: 'delete' });
+        if (e.op === 'remove') {
+          // An expiry names the version it removed and is stamped right after it (DocumentStore.expire).
+          const at = payload === null ? clock : justAfter((payload as { expired: string }).expired);
+          return this.documents.applyRemote(c, e.key, at, { kind: 'delete' });
+        }
         if (e.op === 'update') {
           const p = payload as { set: Body; unset: string[] };
           return this.documents.applyRemote(c, e.key, clock, { kind: 'patch', set: p.set, unset: p.unset });

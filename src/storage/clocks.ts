@@ -9,6 +9,8 @@
  * Clocks compare as plain strings, so SQL over them (SQLite's BINARY collation on these ASCII
  * texts) orders them the same way: purge.ts and the `ord` column rely on it.
  */
+import { formatHlc, parseHlc } from '../core/hlc.js';
+
 export type WriteClock = string;
 
 /** The register value nothing has written yet. */
@@ -38,4 +40,15 @@ export function newestOf(clocks: Iterable<WriteClock>): WriteClock {
   let max = NEVER_WRITTEN;
   for (const c of clocks) if (newer(c, max)) max = c;
   return max;
+}
+
+/**
+ * The clock right after `clock`: newer than every clock with its HLC or an older one, older than
+ * every clock with a newer HLC. It names no origin, so every replica that computes it from the same
+ * clock gets the same value (an expiry stamps its removal with it, see DocumentStore.expire).
+ */
+export function justAfter(clock: WriteClock): WriteClock {
+  const h = parseHlc(hlcOfClock(clock));
+  if (!h) throw new Error(`storage: not a write clock: ${JSON.stringify(clock)}`);
+  return clockOf(formatHlc({ physical: h.physical, logical: h.logical + 1 }), '');
 }

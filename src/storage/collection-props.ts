@@ -14,6 +14,14 @@ export interface KeyOptions {
   lastValue: number;
 }
 
+/** What makes a collection a key-value one (spec/gdn-api.md §8); absent for document and edge collections. */
+export interface KvOptions {
+  /** Pairs with an `expireAt` in the past are gone (kv.ts). */
+  expiration: boolean;
+  /** Pairs may carry a `groupID`, which count, keys, values and truncate filter by. */
+  group: boolean;
+}
+
 export interface CollectionProps {
   waitForSync: boolean;
   hasStream: boolean;
@@ -21,6 +29,7 @@ export interface CollectionProps {
   isSystem: boolean;
   strongConsistency: boolean;
   keyOptions: KeyOptions;
+  kv?: KvOptions;
 }
 
 export interface CreateCollectionInput {

@@ -6,7 +6,7 @@ import type { ChangeLog } from './changelog.js';
 import { purgeBelow } from './purge.js';
 import { clockOf, newer } from './clocks.js';
 import type { WritePath } from './write-path.js';
-import { DEFAULT_PROPS, parseCreateInput, DOCUMENT_COLLECTION, type CollectionProps, type CreateCollectionInput } from './collection-props.js';
+import { DEFAULT_PROPS, parseCreateInput, DOCUMENT_COLLECTION, type CollectionProps, type CreateCollectionInput, type KvOptions } from './collection-props.js';
 
 export * from './collection-props.js';
 
@@ -127,6 +127,11 @@ export class CollectionStore {
     return undefined;
   }
 
+  /** Every collection this replica knows, live or not. */
+  all(): Collection[] {
+    return [...this.cache.values()];
+  }
+
   require(fabric: string, name: string): Collection {
     const c = this.get(fabric, name);
     if (!c) throw gdnError('DATA_SOURCE_NOT_FOUND', `collection or view not found: ${name}`);
@@ -143,8 +148,12 @@ export class CollectionStore {
     return (this.s.count.get(c.id) as { n: number }).n;
   }
 
-  create(fabric: string, input: CreateCollectionInput): Collection {
-    const { name, type, isLocal, props } = parseCreateInput(input, assertCollectionName);
+  /** A document or edge collection; with `kv`, a key-value one (always global, see kv.ts). */
+  create(fabric: string, input: CreateCollectionInput, kv?: KvOptions): Collection {
+    const parsed = parseCreateInput(input, assertCollectionName);
+    const { name, type } = parsed;
+    const isLocal = kv ? false : parsed.isLocal;
+    const props = kv ? { ...parsed.props, kv } : parsed.props;
     if (this.get(fabric, name)) throw gdnError('DUPLICATE_NAME', `duplicate name: ${name}`);
     const hlc = formatHlc(this.clock.now());
     const clock = clockOf(hlc, this.origin);

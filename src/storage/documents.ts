@@ -7,7 +7,7 @@ import type { ChangeLog, ChangeOp } from './changelog.js';
 import { EDGE_COLLECTION, type Collection, type CollectionStore } from './collections.js';
 import type { IndexStore } from './indexes.js';
 import { nextKey } from './keys.js';
-import { clockOf, newer } from './clocks.js';
+import { clockOf, justAfter, newer } from './clocks.js';
 import { applyWrite, newestClock, revisionOf, type Meta, type RegisterMerge, type RegisterState, type RegisterWrite } from './registers.js';
 import type { WritePath } from './write-path.js';
 
@@ -176,6 +176,27 @@ export class DocumentStore {
     });
   }
 
+  /**
+   * Inserts `body` under `key` or replaces what is there, revisions ignored: an upsert as a KV set
+   * makes it, in one read of the row (insert with overwriteMode replace reads it twice).
+   */
+  put(c: Collection, key: string, given: Doc): WriteResult {
+    if (!isValidKey(key)) throw gdnError('DOCUMENT_KEY_BAD');
+    const body = checkedInput(given);
+    return this.w.atomic((): WriteResult => {
+      const row = this.s.row.get(c.id, key) as Row | undefined;
+      const prev = row ? stateOf(row) : undefined;
+      const live = row !== undefined && row.deleted === 0;
+      const doc = this.write(c, key, prev, formatHlc(this.clock.now()), live ? 'replace' : 'insert', { kind: 'put', body: userAttributes(body) });
+      const r: WriteResult = { _id: doc['_id'] as string, _key: key, _rev: doc['_rev'] as string, new: doc };
+      if (live) {
+        r._oldRev = row.rev;
+        r.old = { _key: key, _id: doc['_id'], _rev: row.rev, ...prev!.body };
+      }
+      return r;
+    });
+  }
+
   replace(c: Collection, key: string, given: unknown, opts: WriteOptions = {}): WriteResult {
     const input = checkedInput(given);
     return this.w.atomic((): WriteResult => {
@@ -209,6 +230,31 @@ export class DocumentStore {
       const { row, old } = this.requireMatching(c, key, isPlainObject(body) ? body : {}, opts);
       this.write(c, key, stateOf(row), formatHlc(this.clock.now()), 'remove', { kind: 'delete' });
       return { _id: old['_id'] as string, _key: key, _rev: row.rev, old };
+    });
+  }
+
+  /**
+   * Removes a document because the version it holds expired (a KV pair's `expireAt`). Every PoP
+   * sweeps its own replica, often before the writes of other regions have arrived, so the removal
+   * is stamped right after the version it removes (`justAfter`), not with the sweep's own clock:
+   * a write made after that version anywhere (a new pair under the same key, a later `expireAt`)
+   * outlives it, and every PoP that expires the same version writes the same state. The change
+   * carries the version as its payload so that replicas apply the same stamp.
+   */
+  expire(c: Collection, key: string): boolean {
+    return this.w.atomic((): boolean => {
+      const row = this.s.row.get(c.id, key) as Row | undefined;
+      if (!row || row.deleted === 1) return false;
+      const prev = stateOf(row);
+      const version = newestClock(prev.meta);
+      const next = this.merge(prev, justAfter(version), { kind: 'delete' });
+      if (!next) return false;
+      this.store(c, key, next, prev);
+      if (!c.isLocal) {
+        const hlc = formatHlc(this.clock.now());
+        this.log.append({ origin: this.origin, hlc, op: 'remove', fabric: c.fabric, collection: c.name, key, payload: JSON.stringify({ expired: version }) });
+      }
+      return true;
     });
   }
 

@@ -1,6 +1,9 @@
 import type { Clock } from '../core/clock.js';
 import { isGdnError } from '../core/errors.js';
-import { formatHlc, HlcClock, parseHlc } from '../core/hlc.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { formatHlc, HlcClock, parseHlc, type Hlc } from '../core/hlc.js';
 import { ChangeLog } from './changelog.js';
 import { CollectionStore } from './collections.js';
 import { openDatabase, type Db } from './database.js';
@@ -8,6 +11,7 @@ import { DocumentStore } from './documents.js';
 import type { RegisterMerge } from './registers.js';
 import { Applier } from './apply.js';
 import { IndexStore } from './indexes.js';
+import { EXPIRY_INDEX_PREFIX, KvStore } from './kv.js';
 import { DocumentScanner } from './pushdown.js';
 import { RestqlStore } from './restql.js';
 import { CollectionFeed } from './stream-feed.js';
@@ -21,14 +25,22 @@ export * from './apply.js';
 export * from './indexes.js';
 export * from './pushdown.js';
 export * from './restql.js';
+export * from './kv.js';
 export * from './streams.js';
 export { applyWrite, type RegisterMerge, type RegisterState, type RegisterWrite, type Meta } from './registers.js';
 export { clockOf, compareClocks, newer } from './clocks.js';
 export { SCHEMA_VERSION } from './migrations.js';
 
 export interface StorageOptions {
-  /** SQLite file path; undefined keeps the replica in memory. */
+  /** SQLite file path; undefined keeps the replica in memory (or in a temporary file, see tempFile). */
   path: string | undefined;
+  /**
+   * With no path: keep the replica in a temporary file, removed on close, instead of in memory, so
+   * that another connection (the PoP's query executor) can open it too.
+   */
+  tempFile?: boolean;
+  /** How long a write waits for another connection's lock before it fails (better-sqlite3's timeout). */
+  busyTimeoutMs?: number;
   region: string;
   regionOrdinal: number;
   /** The fabric's clock: HLC physical time, change log times, ttl expiry and the group commit's deferral. */
@@ -53,6 +65,7 @@ export interface Storage {
   readonly scanner: DocumentScanner;
   readonly applier: Applier;
   readonly restql: RestqlStore;
+  readonly kv: KvStore;
   readonly streams: StreamStore;
   /**
    * The one write path: runs `fn` as one write (its own savepoint) of the current group commit;
@@ -70,20 +83,45 @@ export interface Storage {
   /** Rolls back what is not committed yet, as a crash of the process would; see WritePath.crash. */
   crash(): void;
   /**
-   * Removes the documents whose ttl index says they expired by `nowMs` (default: the clock's now),
-   * through the normal remove path so the deletions replicate; returns how many it removed.
+   * Removes the documents whose ttl index says they expired by `nowMs` (default: the clock's now)
+   * and the key-value pairs whose `expireAt` is due, through the write path so the removals reach
+   * the change log and replicate; returns how many it removed.
    */
   sweepExpired(nowMs?: number): number;
   /** The epoch of this replica's change log: renewed by every reset, so peers know the log started over. */
   epoch(): string;
   /** Wipes every collection, document, change and version-vector entry (the emulator's reset), committed at once. */
   reset(): void;
+  /** The database file another connection can open, or undefined for a replica in memory. */
+  readonly path: string | undefined;
+  /**
+   * Runs `job`, which writes through another connection to this database (the query executor),
+   * while this one writes nothing: the open group commits first, writes here are refused until the
+   * job ends (callers wait on writable()), and then the caches, the HLC and the change log's
+   * committed mark catch up with what the job wrote. Jobs run one at a time, in call order.
+   */
+  exclusive<T>(job: () => Promise<{ value: T; hlc?: Hlc }>): Promise<T>;
+  /** undefined when a write may go ahead now; else a promise of the moment it may. */
+  writable(): Promise<void> | undefined;
   close(): void;
+}
+
+function temporaryPath(): { path: string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'fabric-emu-'));
+  return { path: join(dir, 'replica.sqlite'), remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 export function openStorage(opts: StorageOptions): Storage {
   const { clock } = opts;
-  const db = openDatabase(opts.path);
+  const temp = opts.path === undefined && opts.tempFile ? temporaryPath() : undefined;
+  const path = opts.path ?? temp?.path;
+  let db: Db;
+  try {
+    db = openDatabase(path, opts.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: opts.busyTimeoutMs });
+  } catch (e) {
+    temp?.remove();
+    throw e;
+  }
   // The HLC counts whole milliseconds; the clock's fraction only orders change log times.
   const hlc = new HlcClock(() => Math.floor(clock.now()));
   const changes = new ChangeLog(db, clock);
@@ -104,6 +142,8 @@ export function openStorage(opts: StorageOptions): Storage {
   const documents = new DocumentStore(db, w, collections, changes, hlc, opts.region, opts.regionOrdinal, indexes, feed, opts.merge);
   const restql = new RestqlStore(db, w, changes, hlc, opts.region);
   const applier = new Applier(db, w, collections, documents, hlc, indexes, restql, streams);
+  const kv = new KvStore(db, w, collections, documents, clock);
+  caches.push(kv);
   // The clock never goes back across a restart either: resume after this replica's last own change.
   const lastOwn = parseHlc((db.prepare('SELECT hlc FROM changes ORDER BY seq DESC LIMIT 1').pluck().get() as string | undefined) ?? '');
   if (lastOwn) hlc.observe(lastOwn);
@@ -116,6 +156,35 @@ export function openStorage(opts: StorageOptions): Storage {
     epochStmt.set.run(epoch);
   }
   const write = <T>(fn: () => T): T => w.write(fn);
+  let jobs: Promise<unknown> = Promise.resolve();
+  let gate: { open: Promise<void>; release: () => void } | undefined;
+  const exclusive = <T>(job: () => Promise<{ value: T; hlc?: Hlc }>): Promise<T> => {
+    const run = async (): Promise<T> => {
+      let release = () => undefined as void;
+      gate = { open: new Promise<void>((r) => (release = r)), release };
+      w.commitNow();
+      w.holdElsewhere(true);
+      let hlcSeen: Hlc | undefined;
+      try {
+        const r = await job();
+        hlcSeen = r.hlc;
+        return r.value;
+      } finally {
+        if (db.open) {
+          if (hlcSeen) hlc.observe(hlcSeen);
+          collections.reload();
+          indexes.reload(false);
+          w.committedElsewhere();
+        }
+        w.holdElsewhere(false);
+        gate = undefined;
+        release();
+      }
+    };
+    const p = jobs.then(run, run);
+    jobs = p.catch(() => undefined);
+    return p;
+  };
   return {
     db,
     clock,
@@ -125,6 +194,7 @@ export function openStorage(opts: StorageOptions): Storage {
     documents,
     indexes,
     restql,
+    kv,
     streams,
     applier,
     scanner: new DocumentScanner(db),
@@ -145,13 +215,20 @@ export function openStorage(opts: StorageOptions): Storage {
             if (!isGdnError(e) || e.errorName !== 'DOCUMENT_NOT_FOUND') throw e;
           }
         }
+        for (const { collection, key } of kv.expired(nowMs)) if (documents.expire(collection, key)) removed++;
         return removed;
       }),
     epoch: () => epoch as string,
+    path,
+    exclusive,
+    writable: () => gate?.open,
     reset: () => {
       write(() => {
         w.touchCaches();
-        const sqlIndexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'docidx_%'").pluck().all() as string[];
+        const sqlIndexes = db
+          .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND (name LIKE 'docidx_%' OR name LIKE ?)")
+          .pluck()
+          .all(`${EXPIRY_INDEX_PREFIX}%`) as string[];
         for (const name of sqlIndexes) db.exec(`DROP INDEX ${name}`);
         for (const t of ['documents', 'collections', 'indexes', 'changes', 'applied', 'restql', 'streams', 'stream_messages', 'stream_subscriptions', 'stream_settings']) {
           db.prepare(`DELETE FROM ${t}`).run();
@@ -162,6 +239,7 @@ export function openStorage(opts: StorageOptions): Storage {
         db.prepare("DELETE FROM sqlite_sequence WHERE name IN ('documents', 'collections', 'indexes', 'changes', 'streams', 'stream_messages')").run();
         collections.reload();
         indexes.reload();
+        kv.reload();
         streams.reload();
       });
       // At once: the log's seqs restart, and entries below the old high-water mark must not look committed.
@@ -171,6 +249,7 @@ export function openStorage(opts: StorageOptions): Storage {
       if (!db.open) return;
       w.commitNow();
       db.close();
+      temp?.remove();
     },
   };
 }

@@ -57,9 +57,9 @@ describe('requests no route serves', () => {
   });
 
   it('a wrong method on a GDN endpoint fabric-emu lacks is 405 too, with the methods GDN has', async () => {
-    const r = await send('PATCH', '/_api/kv');
+    const r = await send('PATCH', '/_api/members');
     expect(r.status).toBe(405);
-    expect(r.headers['allow']).toBe('GET');
+    expect(r.headers['allow']).toBe('GET, POST');
   });
 
   it('the control routes of a PoP answer a wrong method with 405', async () => {

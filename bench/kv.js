@@ -1,0 +1,105 @@
+/**
+ * Key-value set and get over HTTP on one PoP (latency off, file-backed), against the bare Fastify +
+ * SQLite baseline (bench/http-baseline.js, its /kv routes) and against Miniflare's KV behind a
+ * Worker, all measured in this run with the same client, concurrency, keys and values. Each server
+ * runs in its own process (bench/serve.js). A set is one pair per request (`PUT .../value` with
+ * `[{_key, value}]` on the PoP, the raw value on the others), over 1,000 keys, so most are replaces.
+ * Ratios are the medians of per-round ratios; rounds rotate which target goes first. Miniflare runs
+ * its Worker in workerd, another process, so only its requests/s compare, not its CPU; it is slow
+ * enough that it gets a share of the requests (its rate does not depend on how many).
+ */
+import { BASELINE_KV_PATHS } from './http-baseline.js';
+import { runLoad } from './http-load.js';
+import { expectAllOk, startServer } from './server-process.js';
+import { addressDocument, envInt, median, progress, tempDir } from './support.js';
+
+const REQUESTS = envInt('BENCH_KV_REQUESTS', 10_000);
+const WARMUP = envInt('BENCH_KV_WARMUP', 3_000);
+const CONCURRENCY = envInt('BENCH_CONCURRENCY', 32);
+const ROUNDS = envInt('BENCH_KV_ROUNDS', 5);
+const TARGET_RATIO = 0.7;
+/** Miniflare sets a hundred or so pairs a second here: fewer requests give its rate as well, in seconds instead of minutes. */
+const MINIFLARE_SHARE = { set: 0.1, get: 0.3 };
+const KEYS = Array.from({ length: 1000 }, (_, i) => `session-${String(i).padStart(4, '0')}`);
+const VALUES = KEYS.map((_, i) => addressDocument(i));
+const KV_PATH = '/_fabric/_system/_api/kv/sessions';
+
+/** How each target is asked: set and get jobs for runLoad over the same keys and values. */
+const JOBS = {
+  baseline: {
+    set: { method: 'PUT', paths: KEYS.map(BASELINE_KV_PATHS.set), bodies: VALUES },
+    get: { method: 'GET', paths: KEYS.map(BASELINE_KV_PATHS.get) },
+  },
+  miniflare: {
+    set: { method: 'PUT', paths: KEYS.map(BASELINE_KV_PATHS.set), bodies: VALUES },
+    get: { method: 'GET', paths: KEYS.map(BASELINE_KV_PATHS.get) },
+  },
+  emulator: {
+    set: { method: 'PUT', path: `${KV_PATH}/value`, bodies: KEYS.map((k, i) => `[{"_key":${JSON.stringify(k)},"value":${VALUES[i]}}]`) },
+    get: { method: 'GET', paths: KEYS.map((k) => `${KV_PATH}/value/${encodeURIComponent(k)}`) },
+  },
+};
+
+async function measure(t, op, requests) {
+  const count = t.name === 'miniflare' ? Math.max(100, Math.round(requests * MINIFLARE_SHARE[op])) : requests;
+  const cpu0 = await t.cpu();
+  const r = await runLoad({ url: t.url, concurrency: CONCURRENCY, count, ...JOBS[t.name][op] });
+  const cpuUs = (await t.cpu()) - cpu0;
+  expectAllOk(`${t.name} ${op}`, r);
+  return { rps: (count * 1000) / r.ms, cpuPerReq: cpuUs / count };
+}
+
+/** Every target sets, then every target gets, so each pair of figures is measured seconds apart. */
+async function round(targets, count) {
+  const out = Object.fromEntries(targets.map((t) => [t.name, {}]));
+  for (const op of ['set', 'get']) for (const t of targets) out[t.name][op] = await measure(t, op, count);
+  return out;
+}
+
+function ratioRow(metric, xs, target) {
+  const m = median(xs);
+  const spread = `rounds ${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)}`;
+  const note = target === undefined ? spread : `${m >= target ? 'PASS' : 'BELOW TARGET'} (target >= ${target}; ${spread})`;
+  return { metric, value: m.toFixed(2), unit: 'ratio', note };
+}
+
+function rowsFor(op, results) {
+  const of = (n, f) => results.map((r) => r[n][op][f]);
+  const per = (a, b, f) => of(a, f).map((x, i) => x / of(b, f)[i]);
+  const us = (n) => median(of(n, 'cpuPerReq')).toFixed(0);
+  return [
+    { metric: `${op}: baseline (Fastify+SQLite)`, value: median(of('baseline', 'rps')).toFixed(0), unit: 'req/s', note: `server CPU ${us('baseline')} µs/req; ${REQUESTS} req x ${ROUNDS} rounds, ${CONCURRENCY} in flight` },
+    { metric: `${op}: Miniflare KV (Worker on workerd)`, value: median(of('miniflare', 'rps')).toFixed(0), unit: 'req/s', note: `persisted to disk; ${Math.round(MINIFLARE_SHARE[op] * 100)}% as many requests` },
+    { metric: `${op}: emulator PoP`, value: median(of('emulator', 'rps')).toFixed(0), unit: 'req/s', note: `server CPU ${us('emulator')} µs/req` },
+    ratioRow(`${op}: emulator / baseline, req/s`, per('emulator', 'baseline', 'rps'), TARGET_RATIO),
+    ratioRow(`${op}: baseline / emulator, CPU/req`, per('baseline', 'emulator', 'cpuPerReq'), TARGET_RATIO),
+    ratioRow(`${op}: emulator / Miniflare, req/s`, per('emulator', 'miniflare', 'rps')),
+  ];
+}
+
+export async function run() {
+  const dirs = { baseline: tempDir('kv-baseline'), emulator: tempDir('kv-emulator'), miniflare: tempDir('kv-miniflare') };
+  const servers = [];
+  try {
+    for (const name of ['baseline', 'emulator', 'miniflare']) servers.push(await startServer(name, undefined, dirs[name].path));
+    const emulator = servers[1];
+    const created = await runLoad({ url: emulator.url, method: 'POST', path: `${KV_PATH}?expiration=true`, bodies: ['{}'], count: 1, concurrency: 1 });
+    expectAllOk('create KV collection', created);
+
+    // Every key holds a pair before anything is measured, so every get finds one.
+    for (const t of servers) expectAllOk(`${t.name} load`, await runLoad({ url: t.url, concurrency: CONCURRENCY, count: KEYS.length, ...JOBS[t.name].set }));
+    await round(servers, WARMUP);
+    const results = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      const order = servers.map((_, j) => servers[(i + j) % servers.length]);
+      const r = await round(order, REQUESTS);
+      results.push(r);
+      const f = (op) => servers.map((s) => r[s.name][op].rps.toFixed(0)).join(' / ');
+      progress(`round ${i + 1}/${ROUNDS}: set ${f('set')}, get ${f('get')} req/s (baseline / emulator / Miniflare)`);
+    }
+    return [...rowsFor('set', results), ...rowsFor('get', results)];
+  } finally {
+    for (const s of servers.reverse()) await s.close();
+    for (const d of Object.values(dirs)) d.remove();
+  }
+}

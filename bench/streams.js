@@ -1,0 +1,133 @@
+/**
+ * Streams: throughput of a global stream from a producer at one PoP to a consumer at another
+ * (latency off), and the publish-to-deliver overhead above the link's injected delay at a steady
+ * 1,000 messages/s. Clients are `ws` sockets in this process, so their CPU shares the PoPs' event
+ * loop, as a test's would.
+ */
+import { Buffer } from 'node:buffer';
+import WebSocket from 'ws';
+import { parseTopology } from '../dist/index.js';
+import { launchFabric as startFabric } from '../dist/fabric/local-fabric.js';
+import { envInt, progress, tempDir } from './support.js';
+
+function topology(rttMs) {
+  return parseTopology(
+    [
+      'name: bench-streams',
+      'global: { port: 0 }',
+      'regions:',
+      '  - { name: s-east, city: X, country: US, countryName: X, lat: 39.04, lon: -77.49, port: 0 }',
+      '  - { name: s-ap, city: X, country: IN, countryName: X, lat: 19.08, lon: 72.88, port: 0 }',
+      'latency:',
+      `  - { between: [s-east, s-ap], rttMs: ${rttMs}, jitterMs: 0, distribution: constant, source: bench }`,
+      '',
+    ].join('\n'),
+    'bench-streams.yaml',
+  );
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const open = (url) =>
+  new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { perMessageDeflate: false });
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+  });
+const url = (base, role, topic, suffix = '') => `${base.replace(/^http/, 'ws')}/_ws/ws/v2/${role}/persistent/_mm/c8global._system/${topic}${suffix}`;
+
+async function withStream(rttMs, latency, fn) {
+  const dir = tempDir('streams');
+  const fabric = await startFabric({ topology: topology(rttMs), latency, dataDir: dir.path });
+  const sockets = [];
+  try {
+    const [east, ap] = fabric.regions;
+    const r = await fetch(`${east.url()}/_fabric/_system/_api/streams/bench?global=true`, { method: 'POST' });
+    if (r.status !== 200) throw new Error(`create stream: ${r.status} ${await r.text()}`);
+    await fabric.waitForReplication();
+    const consumer = await open(url(ap.url(), 'consumer', 'c8globals.bench', '/bench?receiverQueueSize=1000'));
+    const producer = await open(url(east.url(), 'producer', 'c8globals.bench'));
+    sockets.push(consumer, producer);
+    return await fn({ consumer, producer });
+  } finally {
+    for (const s of sockets) s.close();
+    await fabric.close();
+    dir.remove();
+  }
+}
+
+/** Acks each delivery (as a consumer must) and calls `onMessage(frame, receivedAt)`. */
+function consume(consumer, onMessage) {
+  consumer.on('message', (data) => {
+    const at = performance.now();
+    const m = JSON.parse(String(data));
+    consumer.send(JSON.stringify({ messageId: m.messageId }));
+    onMessage(m, at);
+  });
+}
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+export async function run() {
+  const rows = [];
+  const total = envInt('BENCH_STREAM_MESSAGES', 20_000);
+  const payload = Buffer.from('x'.repeat(100)).toString('base64');
+
+  progress(`throughput: ${total} messages of 100 bytes, s-east -> s-ap, latency off`);
+  const perSecond = await withStream(0, false, ({ consumer, producer }) =>
+    new Promise((resolve, reject) => {
+      let got = 0;
+      let acked = 0;
+      let sent = 0;
+      const start = performance.now();
+      // At most 1,000 unacknowledged sends, as a client library's pending-send queue would hold.
+      const pump = () => {
+        for (; sent < total && sent - acked < 1000; sent++) producer.send(JSON.stringify({ payload, context: String(sent) }));
+      };
+      producer.on('message', (data) => {
+        if (JSON.parse(String(data)).result !== 'ok') return reject(new Error(`producer: ${data}`));
+        acked++;
+        pump();
+      });
+      consume(consumer, () => {
+        if (++got === total) resolve(total / ((performance.now() - start) / 1000));
+      });
+      pump();
+    }),
+  );
+  rows.push({ metric: 'stream throughput one region to another', value: Math.round(perSecond), unit: 'msg/s', note: 'latency off, 100-byte messages, producer and consumer over WebSocket, every message acked' });
+
+  const seconds = envInt('BENCH_STREAM_SECONDS', 3);
+  const oneWayMs = 50;
+  progress(`overhead: 1,000 messages/s for ${seconds} s over a ${oneWayMs} ms one-way link`);
+  const overheads = await withStream(oneWayMs * 2, true, async ({ consumer, producer }) => {
+    const sentAt = new Map();
+    const over = [];
+    const n = 1000 * seconds;
+    const done = new Promise((resolve) =>
+      consume(consumer, (m, at) => {
+        over.push(at - sentAt.get(Buffer.from(m.payload, 'base64').toString()) - oneWayMs);
+        if (over.length === n) resolve();
+      }),
+    );
+    const start = performance.now();
+    let sent = 0;
+    while (sent < n) {
+      const due = Math.min(n, Math.floor(performance.now() - start));
+      for (; sent < due; sent++) {
+        sentAt.set(String(sent), performance.now());
+        producer.send(JSON.stringify({ payload: Buffer.from(String(sent)).toString('base64') }));
+      }
+      await sleep(1);
+    }
+    await done;
+    return over.sort((a, b) => a - b);
+  });
+  progress(`overhead percentiles: ${[10, 50, 60, 70, 80, 90, 95, 99].map((p) => `${p}: ${percentile(overheads, p).toFixed(1)}`).join(', ')}`);
+  const p50 = percentile(overheads, 50);
+  const p99 = percentile(overheads, 99);
+  rows.push({ metric: 'publish-to-deliver overhead p50 above the delay', value: p50.toFixed(2), unit: 'ms', note: `1,000 msg/s, ${oneWayMs} ms one-way` });
+  rows.push({ metric: 'publish-to-deliver overhead p99 above the delay', value: p99.toFixed(2), unit: 'ms', note: `target <= 5 ms: ${p99 <= 5 ? 'PASS' : 'BELOW TARGET'}` });
+  return rows;
+}

@@ -1,0 +1,221 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/core/clock.js';
+import { GdnError } from '../../src/core/errors.js';
+import { entryProblem } from '../../src/replication/entry-check.js';
+import type { Collection, KvCreateOptions, Storage } from '../../src/storage/index.js';
+import { commit, openReplica, type Replica } from '../helpers/storage.js';
+
+const KV: KvCreateOptions = { expiration: true, group: false, stream: false, waitForSync: false, cacheEnabled: false };
+const page = { offset: 0, limit: 100, order: 'asc' as const };
+
+function kvCollection(s: Replica, name = 'kv', o: Partial<KvCreateOptions> = {}): Collection {
+  return commit(s, () => s.kv.create('_system', name, { ...KV, ...o }));
+}
+
+const nowSeconds = (s: Storage) => Math.floor(s.clock.now() / 1000);
+
+function error(fn: () => unknown): GdnError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof GdnError) return e;
+    throw e;
+  }
+  throw new Error('expected a GdnError');
+}
+
+/** Two replicas on one clock, shipping each other's change log through the applier. */
+function pair() {
+  const clock = new ManualClock();
+  const a = openReplica('r-a', 0, { clock });
+  const b = openReplica('r-b', 1, { clock });
+  const shipped = { a: 0, b: 0 };
+  const ship = (from: Replica, to: Replica, name: 'a' | 'b') => {
+    clock.runDue();
+    const entries = from.changes.since(shipped[name], 1_000_000);
+    if (entries.length === 0) return;
+    for (const e of entries) expect(entryProblem(e)).toBeUndefined();
+    commit(to, () => to.applier.applyBatch(name === 'a' ? 'r-a' : 'r-b', entries));
+    shipped[name] = entries.at(-1)!.seq;
+  };
+  return { clock, a, b, toB: () => ship(a, b, 'a'), toA: () => ship(b, a, 'b') };
+}
+
+const stored = (s: Storage) => {
+  const c = s.collections.require('_system', 'kv');
+  return [...s.documents.scan(c)];
+};
+
+describe('key-value collections in storage', () => {
+  it('is a collection with kv props, always global; a document collection of the name is a duplicate', () => {
+    const s = openReplica();
+    const c = kvCollection(s, 'kv', { group: true });
+    expect(c.props.kv).toEqual({ expiration: true, group: true });
+    expect(c.isLocal).toBe(false);
+    expect(s.kv.list('_system').map((x) => x.name)).toEqual(['kv']);
+    commit(s, () => s.collections.create('_system', { name: 'docs' }));
+    expect(s.kv.list('_system').map((x) => x.name)).toEqual(['kv']);
+    expect(error(() => s.kv.require('_system', 'docs'))).toMatchObject({ errorNum: 1218, status: 400 });
+    expect(error(() => s.kv.require('_system', 'none'))).toMatchObject({ errorNum: 1203 });
+    expect(error(() => commit(s, () => s.kv.create('_system', 'docs', KV)))).toMatchObject({ errorNum: 1207 });
+    expect(error(() => commit(s, () => s.kv.create('_system', 'bad name', KV)))).toMatchObject({ errorNum: 1208 });
+  });
+
+  it('upserts pairs as documents {_key, value, expireAt[, groupID]}, keeping values exactly', () => {
+    const s = openReplica();
+    const c = kvCollection(s, 'kv', { group: true });
+    const value = { n: 1.5, big: 2 ** 53 - 1, neg: -0.25, s: 'naïve ☃ 𝄞', nested: { a: [1, { b: null }], t: true }, empty: {} };
+    const [first] = commit(s, () => s.kv.upsert(c, [{ _key: 'a', value }, { _key: 'b', value: 'text', expireAt: 0, groupID: 'g1' }]));
+    expect(first!._oldRev).toBeUndefined();
+    expect(JSON.parse(s.kv.getRaw(c, 'a')!.body)).toEqual({ _key: 'a', _id: 'kv/a', _rev: first!._rev, value, expireAt: -1 });
+    const [again] = commit(s, () => s.kv.upsert(c, [{ _key: 'a', value: null }]));
+    expect(again!._oldRev).toBe(first!._rev);
+    expect(JSON.parse(s.kv.getRaw(c, 'a')!.body).value).toBeNull();
+    expect(s.changes.since(0, 100).map((e) => e.op)).toEqual(['collection.create', 'insert', 'insert', 'replace']);
+    expect(s.kv.values(c, ['b', 'none', 'a'], page)).toEqual([{ _key: 'b', value: 'text', expireAt: 0, groupID: 'g1' }, { _key: 'a', value: null, expireAt: -1 }]);
+  });
+
+  it('refuses a malformed pair and then writes none of the batch', () => {
+    const s = openReplica();
+    const c = kvCollection(s);
+    const bad = (pair: Record<string, unknown>) => error(() => commit(s, () => s.kv.upsert(c, [{ _key: 'ok', value: 1 }, pair as never])));
+    expect(bad({ _key: 'sp ace', value: 1 })).toMatchObject({ errorNum: 1221 });
+    expect(bad({ _key: 'x' })).toMatchObject({ errorNum: 10, message: expect.stringContaining('needs a value') });
+    expect(bad({ _key: 'x', value: 1, expireAt: 1.5 })).toMatchObject({ errorNum: 10, message: expect.stringContaining('expireAt') });
+    expect(bad({ _key: 'x', value: 1, groupID: 'g' })).toMatchObject({ errorNum: 10, message: expect.stringContaining('group=true') });
+    let deep: unknown = 1;
+    for (let i = 0; i < 100; i++) deep = [deep];
+    expect(bad({ _key: 'x', value: deep })).toMatchObject({ errorNum: 1227, message: expect.stringContaining("pair 1 ('x')") });
+    expect(bad({ _key: 'x', value: JSON.parse('{"a":{"__proto__":1}}') })).toMatchObject({ errorNum: 1227 });
+    expect(s.kv.count(c)).toBe(0);
+    // One level less is what a document may hold: stored, and read back whole.
+    commit(s, () => s.kv.upsert(c, [{ _key: 'deep', value: (deep as unknown[])[0] }]));
+    expect(JSON.parse(s.kv.getRaw(c, 'deep')!.body).value).toEqual((deep as unknown[])[0]);
+  });
+
+  it('counts, lists keys and pages values by key, in a group or all', () => {
+    const s = openReplica();
+    const c = kvCollection(s, 'kv', { group: true });
+    commit(s, () => s.kv.upsert(c, ['d', 'a', 'c', 'b', 'e'].map((k, i) => ({ _key: k, value: i, groupID: i % 2 === 0 ? 'even' : 'odd' }))));
+    expect(s.kv.count(c)).toBe(5);
+    expect(s.kv.count(c, 'odd')).toBe(2);
+    expect(s.kv.keys(c, page)).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(s.kv.keys(c, { offset: 1, limit: 2, order: 'desc' })).toEqual(['d', 'c']);
+    expect(s.kv.keys(c, { ...page, groupID: 'even' })).toEqual(['c', 'd', 'e']);
+    expect(s.kv.values(c, undefined, { offset: 3, limit: 10, order: 'asc' }).map((p) => p._key)).toEqual(['d', 'e']);
+    commit(s, () => s.kv.truncate(c, 'even'));
+    expect(s.kv.keys(c, page)).toEqual(['a', 'b']);
+    commit(s, () => s.kv.truncate(c));
+    expect(s.kv.count(c)).toBe(0);
+  });
+
+  it('hides a pair once the clock reaches its expireAt, and the sweep removes it through the change log', () => {
+    const s = openReplica();
+    const c = kvCollection(s);
+    const now = nowSeconds(s);
+    commit(s, () =>
+      s.kv.upsert(c, [
+        { _key: 'soon', value: 1, expireAt: now + 10 },
+        { _key: 'later', value: 2, expireAt: now + 100 },
+        { _key: 'never', value: 3, expireAt: -1 },
+        { _key: 'zero', value: 4, expireAt: 0 },
+      ]),
+    );
+    expect(s.sweepExpired()).toBe(0);
+    s.clock.advance(10_000);
+    expect(s.kv.getRaw(c, 'soon')).toBeUndefined();
+    expect(s.kv.count(c)).toBe(3);
+    expect(s.kv.keys(c, page)).toEqual(['later', 'never', 'zero']);
+    expect(s.kv.values(c, ['soon', 'later'], page).map((p) => p._key)).toEqual(['later']);
+    expect(error(() => commit(s, () => s.kv.remove(c, 'soon')))).toMatchObject({ errorNum: 1202 });
+    // Still stored until the sweep: hidden by reading, not by the sweep.
+    expect(stored(s).map((d) => d['_key'])).toContain('soon');
+    const before = s.changes.lastSeq();
+    expect(s.sweepExpired()).toBe(1);
+    s.clock.runDue();
+    const [removal] = s.changes.since(before, 10);
+    expect(removal).toMatchObject({ op: 'remove', key: 'soon' });
+    expect(JSON.parse(removal!.payload!)).toEqual({ expired: expect.stringMatching(/\|r1$/) });
+    expect(entryProblem(removal!)).toBeUndefined();
+    expect(stored(s).map((d) => d['_key'])).toEqual(['later', 'never', 'zero']);
+    s.clock.advance(1_000_000_000);
+    expect(s.sweepExpired()).toBe(1);
+    expect(s.kv.keys(c, page)).toEqual(['never', 'zero']);
+  });
+
+  it("reports sets, deletes and expiry removals, its own sweep's and replicated ones, in the change stream", () => {
+    const { clock, a, b, toB } = pair();
+    const ca = kvCollection(a, 'kv', { stream: true });
+    const now = nowSeconds(a);
+    commit(a, () => a.kv.upsert(ca, [{ _key: 'k', value: { n: 1 }, expireAt: now + 5 }, { _key: 'gone', value: 2 }]));
+    commit(a, () => a.kv.remove(ca, 'gone'));
+    toB();
+    clock.advance(6_000);
+    expect(a.sweepExpired()).toBe(1);
+    toB();
+    // b's own sweep finds the pair already removed by a's: one removal each, never two.
+    expect(b.sweepExpired()).toBe(0);
+    for (const s of [a, b]) {
+      const ms = s.streams.messages.range(s.streams.require('_system', 'kv').id, 0, 10);
+      const docs = ms.map((m) => JSON.parse(Buffer.from(m.payload, 'base64').toString('utf8')) as Record<string, unknown>);
+      expect(docs.map((d) => [d['_key'], d['_delete'] ?? d['value']])).toEqual([['k', { n: 1 }], ['gone', 2], ['gone', true], ['k', true]]);
+    }
+  });
+
+  it('never expires pairs of a collection created without expiration', () => {
+    const s = openReplica();
+    const c = kvCollection(s, 'kv', { expiration: false });
+    commit(s, () => s.kv.upsert(c, [{ _key: 'k', value: 1, expireAt: nowSeconds(s) - 1 }]));
+    expect(s.kv.getRaw(c, 'k')).toBeDefined();
+    expect(s.sweepExpired()).toBe(0);
+    expect(s.kv.count(c)).toBe(1);
+  });
+
+  it('an expiry removes only the version it expired: a write made elsewhere after it survives everywhere', () => {
+    const { clock, a, b, toA, toB } = pair();
+    const ca = kvCollection(a);
+    const now = nowSeconds(a);
+    commit(a, () => a.kv.upsert(ca, [{ _key: 'session', value: 'old', expireAt: now + 5 }]));
+    toB();
+    clock.advance(6_000);
+    // b writes a fresh pair under the key before a's sweep, and a's sweep runs before that arrives.
+    const cb = b.kv.require('_system', 'kv');
+    commit(b, () => b.kv.upsert(cb, [{ _key: 'session', value: 'new', expireAt: now + 3600 }]));
+    clock.advance(500);
+    expect(a.sweepExpired()).toBe(1);
+    toB();
+    toA();
+    for (const s of [a, b]) expect(JSON.parse(s.kv.getRaw(s.kv.require('_system', 'kv'), 'session')!.body).value).toBe('new');
+    expect(stored(a)).toEqual(stored(b));
+  });
+
+  it('replicas that each expire the same version converge to the same state', () => {
+    const { clock, a, b, toA, toB } = pair();
+    const ca = kvCollection(a);
+    commit(a, () => a.kv.upsert(ca, [{ _key: 'k', value: 1, expireAt: nowSeconds(a) + 1 }, { _key: 'keep', value: 2 }]));
+    toB();
+    clock.advance(2_000);
+    expect(a.sweepExpired()).toBe(1);
+    expect(b.sweepExpired()).toBe(1);
+    toA();
+    toB();
+    const tombstone = (s: Replica) => s.db.prepare("SELECT deleted, rev, meta FROM documents WHERE key = 'k'").get();
+    expect(tombstone(a)).toEqual(tombstone(b));
+    expect(tombstone(a)).toMatchObject({ deleted: 1 });
+    expect(stored(a)).toEqual(stored(b));
+  });
+
+  it('the sweep reads an expiry index of its collection, not the whole collection, even with user indexes about', () => {
+    const s = openReplica();
+    const c = kvCollection(s);
+    const docs = commit(s, () => s.collections.create('_system', { name: 'docs' }));
+    commit(s, () => s.indexes.ensure(docs, { type: 'persistent', fields: ['expireAt'] }));
+    commit(s, () => s.sweepExpired());
+    const plan = () => (s.db.prepare(`EXPLAIN QUERY PLAN ${s.kv.dueStatement(c).source}`).all(0) as { detail: string }[]).map((p) => p.detail).join('\n');
+    expect(plan()).toContain(`kvexp_${c.id}`);
+    commit(s, () => s.indexes.ensure(docs, { type: 'hash', fields: ['value'] }));
+    expect(plan()).toContain(`kvexp_${c.id}`);
+    commit(s, () => s.reset());
+    expect(s.db.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'kvexp%'").all()).toEqual([]);
+  });
+});
