@@ -5,7 +5,7 @@ import type { GlobalRouting } from '../control/route-table.js';
 import { buildControlApp } from '../control/server.js';
 import { dialAddress } from '../tls/index.js';
 import { resolveAllowedHosts } from '../api/host-guard.js';
-import { createRegion, type Region } from '../region/region.js';
+import { createRegion, DEFAULT_BODY_LIMIT, type Region } from '../region/region.js';
 import type { DatacenterInfo } from '../topology/index.js';
 import { checkClientRegion } from './client-region.js';
 import type { Fabric, FabricOptions } from './types.js';
@@ -18,6 +18,8 @@ import { devCredentials } from '../auth/index.js';
 export interface LocalFabric extends Fabric {
   readonly regions: readonly Region[];
   region(name: string): Region;
+  /** The app of the global port (control and geo-routing). */
+  readonly globalApp: FastifyInstance;
 }
 
 /** startFabric, keeping the regions' internals (storage, replicator, app) in reach. */
@@ -64,6 +66,7 @@ export async function launchFabric(opts: FabricOptions): Promise<LocalFabric> {
     topology,
     clientRegion: opts.clientRegion,
     allowedHosts,
+    bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
     targets: () => regions.map((r) => ({ name: r.name, url: r.url(), live: r.listening(), server: () => r.app.server })),
   };
   const server: FastifyInstance = buildControlApp(control, routing, { https: () => door?.info });
@@ -90,6 +93,7 @@ export async function launchFabric(opts: FabricOptions): Promise<LocalFabric> {
     ...verbs,
     topology,
     regions,
+    globalApp: server,
     region(name) {
       const r = regions.find((x) => x.name === name);
       if (!r) throw new RangeError(`unknown region '${name}'; known: ${regions.map((x) => x.name).join(', ')}`);

@@ -8,6 +8,7 @@ import type { GlobalRouting } from '../control/route-table.js';
 import { buildControlApp } from '../control/server.js';
 import { dialAddress, type FabricHttps } from '../tls/index.js';
 import type { FabricControl } from '../control/types.js';
+import { DEFAULT_BODY_LIMIT } from '../region/region.js';
 import type { Topology } from '../topology/index.js';
 import { ChildRegion } from './child-region.js';
 import { checkClientRegion } from './client-region.js';
@@ -87,6 +88,7 @@ export async function startProcessFabric(opts: ProcessFabricOptions): Promise<Pr
     topology,
     clientRegion: opts.clientRegion,
     allowedHosts,
+    bodyLimit: DEFAULT_BODY_LIMIT,
     targets: () => children.map((c) => ({ name: c.name, url: c.url(), live: c.state() === 'serving' })),
   };
   const server: FastifyInstance = buildControlApp(control, routing, { https: () => door?.info });

@@ -5,6 +5,7 @@ import { FabricClock } from '../core/clock.js';
 import { fabricControl } from '../control/fabric-control.js';
 import type { GlobalRouting } from '../control/route-table.js';
 import { buildControlApp } from '../control/server.js';
+import { DEFAULT_BODY_LIMIT } from '../region/region.js';
 import { dialAddress } from '../tls/index.js';
 import { checkClientRegion } from './client-region.js';
 import { httpsMaterial, httpsPlan, openFrontDoor, type OpenDoor } from './https.js';
@@ -77,6 +78,7 @@ export async function startThreadFabric(opts: FabricOptions): Promise<Fabric> {
     topology,
     clientRegion: opts.clientRegion,
     allowedHosts,
+    bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
     targets: () => regions.map((r) => ({ name: r.name, url: r.url(), live: r.listening() })),
   };
   const server: FastifyInstance = buildControlApp(control, routing, { https: () => door?.info });

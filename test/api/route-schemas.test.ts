@@ -136,7 +136,7 @@ describe('every control route validates its input', () => {
   const routes: RouteOptions[] = [];
   beforeAll(async () => {
     fabric = await startFabric({ topology: testTopology(), latency: false });
-    app = buildControlApp(fabric, { topology: fabric.topology, targets: () => [], allowedHosts: allowedHostsFromEnv() });
+    app = buildControlApp(fabric, { topology: fabric.topology, targets: () => [], allowedHosts: allowedHostsFromEnv(), bodyLimit: 1024 * 1024 });
     app.addHook('onRoute', (r) => void routes.push(r));
     await app.ready();
   });
