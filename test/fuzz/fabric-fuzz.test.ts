@@ -13,7 +13,7 @@ import { launchFabric, type LocalFabric } from '../../src/fabric/local-fabric.js
 import { startProcessFabric, type ProcessFabric } from '../../src/index.js';
 import { standardData } from '../query/cases/index.js';
 import { prng } from '../query/fuzz-gen.js';
-import { eventually } from '../helpers/http.js';
+import { call, eventually, get, useCredentials } from '../helpers/http.js';
 import { envelopeProblem, rawRequest } from '../helpers/raw-http.js';
 import { tempDir } from '../helpers/tmp.js';
 import { testTopology } from '../helpers/topology.js';
@@ -62,11 +62,12 @@ function shapes(popApp: EndpointIndex, globalApp: EndpointIndex): { pop: RouteSh
   return { pop, global: [...control, ...control, ...pop], routes: popRoutes.length + control.length, unserved: unserved.length };
 }
 
-const NAMES = (regions: readonly string[]): Names => ({
+const NAMES = (regions: readonly string[], apiKey: string): Names => ({
   collections: ['c', 'e', 'users', 'orders', 'coll', 'fz'],
   keys: ['k1', 'k2', 'ann', 'bob', 'o1', 'a'],
   regions,
   queries: ['q1', 'showAddresses'],
+  apiKey,
 });
 
 function problem(req: FuzzRequest, r: { status: number; headers: Record<string, string>; body: string }): string | undefined {
@@ -111,8 +112,9 @@ async function fuzz(targets: Target[], count: number, rnd: Rnd, names: Names): P
   return tally;
 }
 
+/** With the fabric's credentials (useCredentials). */
 async function post(base: string, path: string, body: unknown): Promise<number> {
-  return (await fetch(`${base}${path}`, { method: 'POST', body: JSON.stringify(body) })).status;
+  return (await call('POST', `${base}${path}`, body)).status;
 }
 
 /** Collections and a saved query for the requests to reach past validation into real work. */
@@ -129,22 +131,22 @@ async function seedData(base: string): Promise<void> {
 
 /** Every port answers, replication converges, and a write at one PoP reaches every other. */
 async function expectHealthy(bases: string[], popBases: string[], wait: () => Promise<unknown>): Promise<void> {
-  for (const b of bases) expect((await fetch(`${b}/_api/version`)).status, `${b} answers`).toBe(200);
+  for (const b of bases) expect((await get(`${b}/_api/version`)).status, `${b} answers`).toBe(200);
   await wait();
   const key = `after-${Date.now()}`;
   expect(await post(popBases[0]!, '/_api/collection', { name: 'fuzz_after' })).toBeLessThan(500);
   await wait();
   expect(await post(popBases[0]!, '/_api/document/fuzz_after', { _key: key })).toBe(202);
   await eventually(async () => {
-    for (const b of popBases) if ((await fetch(`${b}/_api/document/fuzz_after/${key}`)).status !== 200) return false;
+    for (const b of popBases) if ((await get(`${b}/_api/document/fuzz_after/${key}`)).status !== 200) return false;
     return true;
   }, 20_000);
   // Every replica of every collection the fuzzer wrote holds the same documents.
   const digest = async (b: string, c: string) => {
-    const r = await fetch(`${b}/_api/cursor`, { method: 'POST', body: JSON.stringify({ query: 'FOR d IN @@c SORT d._key RETURN d', bindVars: { '@c': c }, batchSize: 1000 }) });
-    return r.status === 201 ? JSON.stringify(((await r.json()) as { result: unknown[] }).result) : `status ${r.status}`;
+    const r = await call('POST', `${b}/_api/cursor`, { query: 'FOR d IN @@c SORT d._key RETURN d', bindVars: { '@c': c }, batchSize: 1000 });
+    return r.status === 201 ? JSON.stringify((r.body as { result: unknown[] }).result) : `status ${r.status}`;
   };
-  const list = (await (await fetch(`${popBases[0]}/_api/collection?excludeSystem=true`)).json()) as { result: { name: string }[] };
+  const list = (await get(`${popBases[0]}/_api/collection?excludeSystem=true`)).body as { result: { name: string }[] };
   await eventually(async () => {
     await wait();
     for (const { name } of list.result) {
@@ -168,13 +170,14 @@ describe('fabric fuzz: no request crashes a process, answers a 5xx or an error w
     process.on('unhandledRejection', onCrash);
     try {
       const f = (local = await launchFabric({ topology: testTopology({ regions: 3 }), latency: false, bodyLimit: 256 * 1024, warn: () => undefined }));
+      useCredentials(f);
       const popBases = f.regions.map((r) => r.url());
       await seedData(popBases[0]!);
       await f.waitForReplication();
       const s = shapes(endpointIndex(f.regions[0]!.app)!, endpointIndex(f.globalApp)!);
       const targets = [...f.regions.map((r) => ({ name: r.name, base: r.url(), shapes: s.pop })), { name: 'global', base: f.globalUrl(), shapes: s.global }];
       const started = performance.now();
-      const tally = await fuzz(targets, COUNT, prng(SEED), NAMES(f.regions.map((r) => r.name)));
+      const tally = await fuzz(targets, COUNT, prng(SEED), NAMES(f.regions.map((r) => r.name), f.credentials.apiKey));
       report('one process', SEED, s, tally, performance.now() - started);
       expect(crashes).toEqual([]);
       expect(tally.failures.slice(0, 20)).toEqual([]);
@@ -190,6 +193,7 @@ describe('fabric fuzz: no request crashes a process, answers a 5xx or an error w
     const topology = testTopology({ regions: 2 });
     const f = (processes = await startProcessFabric({ topology, dataDir: tempDir('fuzz'), latency: false, log: (l) => lines.push(l) }));
     const popBases = topology.regions.map((r) => f.regionUrl(r.name));
+    useCredentials(f, popBases);
     await seedData(popBases[0]!);
     await f.waitForReplication();
     // The children run the same code as a PoP built here; its routes are theirs.
@@ -200,7 +204,7 @@ describe('fabric fuzz: no request crashes a process, answers a 5xx or an error w
     const targets = [...topology.regions.map((r) => ({ name: r.name, base: f.regionUrl(r.name), shapes: s.pop })), { name: 'global', base: f.globalUrl(), shapes: s.global }];
     const rnd = prng(SEED + 1);
     const started = performance.now();
-    const tally = await fuzz(targets, PROCESS_COUNT, rnd, NAMES(topology.regions.map((r) => r.name)));
+    const tally = await fuzz(targets, PROCESS_COUNT, rnd, NAMES(topology.regions.map((r) => r.name), f.credentials.apiKey));
     report('--processes', SEED + 1, s, tally, performance.now() - started);
     expect(tally.failures.slice(0, 20)).toEqual([]);
     expect((await f.status()).regions.map((r) => r.state)).toEqual(topology.regions.map(() => 'serving'));

@@ -33,6 +33,8 @@ export interface Names {
   keys: readonly string[];
   regions: readonly string[];
   queries: readonly string[];
+  /** The fabric's dev API key: most requests carry it, so that they reach past authentication. */
+  apiKey: string;
 }
 
 export interface FuzzRequest {
@@ -161,6 +163,9 @@ export function fuzzRequest(rnd: Rnd, shape: RouteShape, names: Names, host: str
   const headers: string[] = [];
   headers.push(`Host: ${chance(rnd, 0.97) ? host : pick(rnd, ['attacker.example', '', 'localhost.evil.example', '[::1]:1', 'a b'])}`);
   if (body !== '' || chance(rnd, 0.3)) headers.push(`Content-Type: ${pick(rnd, ['application/json', 'application/json', 'text/plain', '', 'application/json; charset=utf-16', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded', '*/*', 'garbage;;;'])}`);
+  const r = rnd();
+  if (r < 0.9) headers.push(`Authorization: apikey ${names.apiKey}`);
+  else if (r < 0.97) headers.push(`Authorization: ${pick(rnd, [`APIKEY ${names.apiKey}`, `apikey ${names.apiKey}x`, 'apikey ', 'apikey a.b', 'bearer x.y.z', 'Bearer ', 'Basic cm9vdDo=', '', `apikey ${names.apiKey} ${names.apiKey}`])}`);
   if (chance(rnd, 0.05)) headers.push(`Origin: ${pick(rnd, ['https://attacker.example', 'null', 'http://localhost:3000', 'garbage'])}`);
   if (chance(rnd, 0.05)) headers.push(`If-Match: ${pick(rnd, ['"_0abc"', '*', 'W/"x"', '', '"'])}`);
   if (chance(rnd, 0.05)) headers.push(`If-None-Match: ${pick(rnd, ['"_0abc"', '*', '"'])}`);
