@@ -29,9 +29,8 @@ function topology(rttMs) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Writes `rate` documents a second for `seconds` on `region`, paced against the clock. */
-async function steadyWrites(region, rate, seconds) {
-  const c = region.storage.collections.require('_system', 'bench');
+/** Writes `rate` documents a second for `seconds` into collection `c` of `region`, paced against the clock. */
+async function steadyWrites(region, c, rate, seconds) {
   const total = rate * seconds;
   const start = performance.now();
   let written = 0;
@@ -43,10 +42,10 @@ async function steadyWrites(region, rate, seconds) {
 }
 
 /** POSTs `body` on `agent`; resolves the status code. */
-function post(agent, url, path, body) {
+function post(agent, url, authorization, path, body) {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
-    const req = http.request({ agent, host: hostname, port, method: 'POST', path, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+    const req = http.request({ agent, host: hostname, port, method: 'POST', path, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization } }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode));
     });
@@ -56,7 +55,7 @@ function post(agent, url, path, body) {
 }
 
 /** The same stream as documents POSTed to `url`, one request each on a few kept-alive sockets, as a client of the fabric sends them. */
-async function steadyHttpWrites(url, rate, seconds) {
+async function steadyHttpWrites(url, authorization, rate, seconds) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
   const total = rate * seconds;
   const inFlight = new Set();
@@ -67,7 +66,7 @@ async function steadyHttpWrites(url, rate, seconds) {
     while (written < total) {
       const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate));
       for (; written < due; written++) {
-        const req = post(agent, url, '/_fabric/_system/_api/document/bench', JSON.stringify({ i: written, payload: 'x'.repeat(100) }))
+        const req = post(agent, url, authorization, '/_fabric/_system/_api/document/bench', JSON.stringify({ i: written, payload: 'x'.repeat(100) }))
           .then((status) => {
             if (status >= 300) failed++;
           })
@@ -83,8 +82,8 @@ async function steadyHttpWrites(url, rate, seconds) {
   if (failed > 0) throw new Error(`${failed} of ${total} writes failed`);
 }
 
-async function createBench(url) {
-  const res = await fetch(`${url}/_fabric/_system/_api/collection`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'bench' }) });
+async function createBench(url, authorization) {
+  const res = await fetch(`${url}/_fabric/_system/_api/collection`, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify({ name: 'bench' }) });
   if (!res.ok) throw new Error(`creating the bench collection: ${res.status} ${await res.text()}`);
 }
 
@@ -94,9 +93,10 @@ async function httpStream(start, rate, seconds) {
   const fabric = await start({ topology: topology(0), latency: false, dataDir: dir.path });
   try {
     const origin = fabric.regions[0];
-    await createBench(origin.url());
+    const authorization = `apikey ${fabric.credentials.apiKey}`;
+    await createBench(origin.url(), authorization);
     await fabric.waitForReplication();
-    await steadyHttpWrites(origin.url(), rate, seconds);
+    await steadyHttpWrites(origin.url(), authorization, rate, seconds);
     await fabric.waitForReplication({ timeoutMs: 60_000 });
     return lagFrom(await fabric.status(), origin.name);
   } finally {
@@ -110,9 +110,10 @@ async function withFabric(rttMs, latency, fn) {
   const fabric = await startFabric({ topology: topology(rttMs), latency, dataDir: dir.path });
   try {
     const origin = fabric.regions[0];
-    origin.storage.write(() => origin.storage.collections.create('_system', { name: 'bench' }));
+    // Storage files a fabric's data under `<tenant>/<fabric>`: the dev tenant's _system here.
+    const c = origin.storage.write(() => origin.storage.collections.create(`${fabric.credentials.tenant}/_system`, { name: 'bench' }));
     await fabric.waitForReplication();
-    return await fn(fabric, origin);
+    return await fn(fabric, origin, c);
   } finally {
     await fabric.close();
     dir.remove();
@@ -135,8 +136,8 @@ export async function run() {
   for (let r = 0; r < rounds; r++) {
     progress(`steady 1,000 writes/s for ${seconds} s, latency off, 1 → 3 peers (round ${r + 1}/${rounds})`);
     steadyRounds.push(
-      await withFabric(0, false, async (fabric, origin) => {
-        await steadyWrites(origin, 1000, seconds);
+      await withFabric(0, false, async (fabric, origin, c) => {
+        await steadyWrites(origin, c, 1000, seconds);
         await fabric.waitForReplication({ timeoutMs: 60_000 });
         return lagFrom(await fabric.status(), origin.name);
       }),
@@ -166,8 +167,8 @@ export async function run() {
   });
 
   progress('200 writes/s for 3 s over 50 ms one-way links');
-  const slow = await withFabric(100, true, async (fabric, origin) => {
-    await steadyWrites(origin, 200, 3);
+  const slow = await withFabric(100, true, async (fabric, origin, c) => {
+    await steadyWrites(origin, c, 200, 3);
     await fabric.waitForReplication({ timeoutMs: 60_000 });
     return lagFrom(await fabric.status(), origin.name);
   });
@@ -176,8 +177,7 @@ export async function run() {
 
   const docs = envInt('BENCH_REPL_DOCS', 60_000);
   progress(`bulk: ${docs} documents in batches of 1,000, latency off, 1 → 3 peers`);
-  const perSecond = await withFabric(0, false, async (fabric, origin) => {
-    const c = origin.storage.collections.require('_system', 'bench');
+  const perSecond = await withFabric(0, false, async (fabric, origin, c) => {
     const start = performance.now();
     for (let done = 0; done < docs; done += 1000) {
       origin.storage.write(() => {
