@@ -29,7 +29,11 @@ export function rawRequest(url: string, bytes: string | Buffer): Promise<RawRepl
     let text = '';
     socket.setEncoding('latin1');
     socket.on('data', (d: string) => (text += d));
-    socket.on('error', reject);
+    // A server that answers and closes before reading the whole request makes the kernel reset the
+    // connection; what arrived before the reset is still the answer ('close' follows 'error').
+    socket.on('error', (e: NodeJS.ErrnoException) => {
+      if (!(text && (e.code === 'ECONNRESET' || e.code === 'EPIPE'))) reject(e);
+    });
     socket.on('close', () => {
       // An interim answer (100 Continue) comes before the real one.
       while (/^HTTP\/1\.1 1\d\d /.test(text) && text.includes('\r\n\r\n')) text = text.slice(text.indexOf('\r\n\r\n') + 4);
