@@ -7,6 +7,7 @@ import { StartError, UsageError } from './errors.js';
 import { registerInvoke } from './invoke.js';
 import { registerLoad } from './load.js';
 import { registerRegion } from './region.js';
+import { registerSnapshot } from './snapshot.js';
 import { registerStatus } from './status.js';
 import { registerUp } from './up.js';
 
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerRegion(program);
   registerStatus(program);
   registerControl(program);
+  registerSnapshot(program);
   registerLoad(program);
   registerInvoke(program);
   registerDev(program);

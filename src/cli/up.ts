@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { allowedHostsFromEnv, readManifest, startFabric, startProcessFabric, tlsCacheDir, type DevCredentials, type FabricHttps, type Topology } from '../index.js';
+import { allowedHostsFromEnv, GdnError, readManifest, startFabric, startProcessFabric, tlsCacheDir, type DevCredentials, type FabricHttps, type Topology } from '../index.js';
 import { StartError, UsageError } from './errors.js';
 import { Leftovers } from './leftovers.js';
 import { loadWithProgress, summaryLine } from './load.js';
@@ -22,6 +22,7 @@ interface UpFlags extends TopologyFlags {
   allowHost: string[];
   auth: boolean;
   httpsPort?: number;
+  fromSnapshot?: string;
 }
 
 interface Started {
@@ -90,7 +91,16 @@ function describe(f: Started, flags: UpFlags, dataDir: string | undefined): stri
 async function start(topology: Topology, flags: UpFlags, dataDir: string | undefined): Promise<Started> {
   // An --ephemeral run keeps its certificate in the per-user cache, so repeated runs are trusted once.
   const https = { port: topology.https?.port ?? 0, ...(dataDir === undefined ? { certDir: tlsCacheDir() } : {}) };
-  const common = { topology, latency: flags.latency, host: flags.host, clientRegion: flags.clientRegion, auth: flags.auth, https, ...allowed(flags) };
+  const common = {
+    topology,
+    latency: flags.latency,
+    host: flags.host,
+    clientRegion: flags.clientRegion,
+    auth: flags.auth,
+    https,
+    ...allowed(flags),
+    ...(flags.fromSnapshot !== undefined ? { fromSnapshot: flags.fromSnapshot } : {}),
+  };
   if (flags.processes) {
     const f = await startProcessFabric({ ...common, dataDir: dataDir! });
     return { topology, urls: topology.regions.map((r) => [r.name, f.regionUrl(r.name)]), globalUrl: f.globalUrl(), credentials: f.credentials, https: f.https, close: () => f.close() };
@@ -140,6 +150,8 @@ async function up(topology: Topology, flags: UpFlags): Promise<void> {
     await checkPorts(topology, flags.host);
     f = await start(topology, flags, dataDir);
   } catch (e) {
+    // A snapshot the fabric refused is the start's failure, said as such.
+    if (flags.fromSnapshot !== undefined && e instanceof GdnError) return abandon(new StartError(`cannot start from the snapshot: ${e.message}`));
     return abandon(e);
   }
   const started = f;
@@ -188,6 +200,7 @@ export function registerUp(program: Command): void {
     .option('--no-auth', 'accept every request without credentials, as the dev user (throw-away runs only; printed loudly)')
     .option('--processes', 'run each PoP in its own child process (so one can be killed with SIGKILL)')
     .option('--fixture <dir>', 'load this fixture (docs/fixtures.md) once the PoPs serve, before saying ready')
+    .option('--from-snapshot <file>', "start with every PoP's data and the clock of this snapshot (fabric-emu snapshot save)")
     .option('--allow-host <host>', "a Host name the PoPs answer besides loopback ones ('.example.com' for a domain, '*' for any); repeatable", (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--client-region <name>', 'where a client of the global URL is when its request does not say (default: the first region)')
     .option('--https-port <port>', "port of the HTTPS front door, api-<region>.localhost and api-gdn.localhost (default: the topology's https.port, else a free one; 0 = a free one)", httpsPortArg)
@@ -200,6 +213,7 @@ export function registerUp(program: Command): void {
       }
       // A bad manifest fails here, before any PoP starts.
       if (flags.fixture) readManifest(flags.fixture);
+      if (flags.fromSnapshot !== undefined && !existsSync(flags.fromSnapshot)) throw new UsageError(`--from-snapshot: no file ${flags.fromSnapshot}`);
       if (flags.processes && flags.ephemeral) {
         throw new UsageError('--processes needs a data dir: a killed process keeps its data only on disk (drop --ephemeral)');
       }

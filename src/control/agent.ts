@@ -2,6 +2,12 @@ import type { ClockState } from '../core/clock.js';
 import type { LinkSettings, ReplicationStatus } from '../replication/index.js';
 import type { RegionRunState } from './types.js';
 
+/** A replica image (one PoP's SQLite file of a snapshot): its storage schema version and change log high-water seq. */
+export interface ReplicaImageInfo {
+  schemaVersion: number;
+  lastSeq: number;
+}
+
 /**
  * One PoP as the fabric's control verbs see it, wherever it runs: in this process, in a worker
  * thread or in a child process. The verbs are written once, against this (fabric-control.ts), so
@@ -19,6 +25,12 @@ export interface RegionAgent {
   /** Wipes the replica and the link statistics; only while replication is stopped everywhere. */
   reset(): Promise<void>;
   setClock(state: ClockState): Promise<void>;
+  /** Writes a consistent copy of the replica to `file` (SQLite's online backup) while the PoP serves. */
+  backup(file: string): Promise<ReplicaImageInfo>;
+  /** Checks and migrates the image in `file`, in place, ready for restore(); rejects with why it cannot be loaded. */
+  prepareImage(file: string): Promise<ReplicaImageInfo>;
+  /** Replaces the replica with a prepared image; only while replication is stopped on every region. */
+  restore(file: string): Promise<void>;
   /** Stops serving and replicating at once, as a crash would; the data stays. */
   kill(): Promise<void>;
   /** Serves again on the same port with the same data, replication not yet running. */

@@ -3,6 +3,7 @@ import { gdnError } from '../core/errors.js';
 import { linkSettingsProblem, type LinkSettings } from '../replication/index.js';
 import type { RegionAgent } from './agent.js';
 import { renderPrometheus, replicationFamilies } from './metrics.js';
+import { snapshotVerbs } from './snapshots.js';
 import { combineStatus, cutLinks, divergedLinks, undrainedLinks, type RegionReport } from './status.js';
 import { partitionCuts, type ClockAction, type FabricControl, type LinkChange, type VerbResult } from './types.js';
 
@@ -39,7 +40,7 @@ export function checkGroups(names: readonly string[], groups: string[][]): void 
  * clock live here and are pushed to a region again whenever it (re)starts, before it replicates, so
  * a restarted PoP never ships across a cut link, whatever it forgot when it was killed.
  */
-export function fabricControl(agents: readonly RegionAgent[], clock: FabricClock): FabricRuntime {
+export function fabricControl(agents: readonly RegionAgent[], clock: FabricClock, opts: { topology?: string } = {}): FabricRuntime {
   const names = agents.map((a) => a.name);
   const settings = new Map<string, LinkSettings>();
   const settingsOf = (a: string, b: string): LinkSettings => settings.get(`${a}>${b}`) ?? { cut: false };
@@ -75,6 +76,14 @@ export function fabricControl(agents: readonly RegionAgent[], clock: FabricClock
     await a.setClock(clock.state());
     await a.setReplication(true);
   };
+  // Verbs that stop and start replication on every PoP run one at a time, so that none restarts it under another.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const p = queue.then(fn, fn);
+    queue = p.catch(() => undefined);
+    return p;
+  };
+  const snapshots = snapshotVerbs({ agents, clock, topology: opts.topology ?? 'fabric', syncClock });
 
   return {
     status: async () => combineStatus(await reports()),
@@ -105,22 +114,24 @@ export function fabricControl(agents: readonly RegionAgent[], clock: FabricClock
       await a.kill();
       return { changed: true, state: a.state(), message: `${name} killed` };
     },
-    async restart(name): Promise<VerbResult> {
+    restart: (name) => serial(async (): Promise<VerbResult> => {
       const a = agent(name);
       const before = a.state();
       if (before === 'serving') return { changed: false, state: before, message: `${name} is already serving; kill it first to restart it` };
       await a.start();
       await configure(a);
       return { changed: true, state: a.state(), message: `${name} restarted` };
-    },
-    async reset() {
+    }),
+    reset: () => serial(async () => {
       const dead = agents.filter((a) => a.state() !== 'serving').map((a) => a.name);
       if (dead.length) throw gdnError('CONFLICT', `cannot reset while ${dead.join(', ')} ${dead.length === 1 ? 'is' : 'are'} killed: restart first`);
       // Two phases, so no region ships into a peer whose version vector still holds old numbers.
       await Promise.all(agents.map((a) => a.setReplication(false)));
       await Promise.all(agents.map((a) => a.reset()));
       await Promise.all(agents.map((a) => a.setReplication(true)));
-    },
+    }),
+    saveSnapshot: (file) => serial(() => snapshots.saveSnapshot(file)),
+    loadSnapshot: (file) => serial(() => snapshots.loadSnapshot(file)),
     async waitForReplication(o = {}) {
       const timeout = o.timeoutMs ?? 30_000;
       // Real time, not the fabric's clock: a frozen fabric clock must not make a wait hang.

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { ClockState } from '../core/clock.js';
 import { gdnError } from '../core/errors.js';
 import { LINK_LIMITS, proofMatches, type LinkSettings, type ReplicationStatus } from '../replication/index.js';
+import type { ReplicaImageInfo } from './agent.js';
 import { replicationFamilies, type MetricFamily } from './metrics.js';
 import type { RegionRunState } from './types.js';
 
@@ -22,7 +23,13 @@ export interface RegionControlTarget {
   reset(): void;
   /** Takes the fabric's clock state (advance, freeze, resume reach every PoP this way). */
   setClock(s: ClockState): void;
+  /** As RegionAgent's: the image files are on the machine both processes run on. */
+  backup(file: string): Promise<ReplicaImageInfo>;
+  prepareImage(file: string): ReplicaImageInfo;
+  restore(file: string): Promise<void>;
 }
+
+const FileBody = z.strictObject({ file: z.string().min(1) }).meta({ example: { file: '/tmp/fabric-emu-snapshot-x/gdn-us-east.sqlite' } });
 
 const ClockBody = z.strictObject({ now: z.number(), offsetMs: z.number(), frozen: z.boolean() }).meta({ example: { now: 1764580000000, offsetMs: 0, frozen: false } });
 
@@ -65,6 +72,19 @@ export function regionControlRoutes(target: RegionControlTarget): FastifyPluginA
     });
     app.post('/_emu/region/reset', async () => {
       target.reset();
+      return { ok: true };
+    });
+    const file = { schema: { body: FileBody } };
+    app.post('/_emu/region/backup', file, async (req) => target.backup(req.body.file));
+    app.post('/_emu/region/prepare-image', file, async (req) => {
+      try {
+        return target.prepareImage(req.body.file);
+      } catch (e) {
+        throw gdnError('BAD_PARAMETER', (e as Error).message);
+      }
+    });
+    app.post('/_emu/region/restore', file, async (req) => {
+      await target.restore(req.body.file);
       return { ok: true };
     });
   };

@@ -15,6 +15,7 @@ import { CA_PATH, HTTPS_INFO_PATH } from './front-door.js';
 import { routeRoutes } from './route-routes.js';
 import type { GlobalRouting } from './route-table.js';
 import { controlRoutes } from './routes.js';
+import { snapshotRoutes } from './snapshot-routes.js';
 import type { FabricControl } from './types.js';
 
 function isControl(req: IncomingMessage): boolean {
@@ -92,6 +93,7 @@ export function buildControlApp(control: FabricControl, routing: GlobalRouting, 
   });
   registerOpenApi(app, { title: 'fabric-emu control (global port)', path: '/_emu/openapi.json' });
   app.register(controlRoutes(control));
+  app.register(snapshotRoutes(control));
   app.register(routeRoutes(routing));
   app.addHook('onClose', async () => forwarder.close());
   return app;

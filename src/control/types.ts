@@ -47,6 +47,21 @@ export interface VerbResult {
 
 export type ClockAction = { advance: number } | { freeze: true } | { resume: true };
 
+/** What a snapshot holds, as saveSnapshot and loadSnapshot report it. */
+export interface SnapshotSummary {
+  file: string;
+  /** Size of the snapshot file in bytes. */
+  bytes: number;
+  createdAt: string;
+  /** The fabric-emu version that wrote it. */
+  fabricEmu: string;
+  topology: string;
+  /** The fabric's clock when the snapshot began. */
+  clock: ClockState;
+  /** Per PoP: its image's storage schema version (before any migration on load) and change log high-water seq. */
+  regions: { name: string; bytes: number; schemaVersion: number; lastSeq: number }[];
+}
+
 /** What the /_emu API, the CLI and the Fabric object can do to a running fabric. */
 export interface FabricControl {
   status(): Promise<FabricStatus>;
@@ -67,6 +82,17 @@ export interface FabricControl {
   health(): { name: string; url: string; listening: boolean }[];
   /** The fabric's clock: its state, or advanced (ms), frozen or resumed on every PoP. */
   clock(action?: ClockAction): Promise<ClockState>;
+  /**
+   * Writes a snapshot of every PoP (its whole replica, replication state included) and the clock
+   * to `file`, taken with SQLite's online backup while the fabric serves; see docs/snapshots.md.
+   */
+  saveSnapshot(file: string): Promise<SnapshotSummary>;
+  /**
+   * Replaces every PoP's data with a snapshot's and takes its clock (never moving the clock back).
+   * The whole file is checked first, and a damaged, foreign or newer one is refused with nothing
+   * changed; changes that were in flight between PoPs are delivered after the load.
+   */
+  loadSnapshot(file: string): Promise<SnapshotSummary>;
 }
 
 /** Every ordered pair of regions that sit in different groups; unlisted regions form one more group. */

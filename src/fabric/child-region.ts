@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { ClockState } from '../core/clock.js';
-import type { RegionAgent } from '../control/agent.js';
+import type { RegionAgent, ReplicaImageInfo } from '../control/agent.js';
 import type { RegionRunState } from '../control/types.js';
 import { INTERNAL_SECRET_HEADER } from '../control/region-routes.js';
 import type { LinkSettings, ReplicationStatus } from '../replication/index.js';
@@ -28,15 +28,28 @@ export interface ChildRegionOptions {
   httpsPort?: number | undefined;
 }
 
-async function request<T>(secret: string, method: string, url: string, body?: unknown): Promise<T> {
+/** Backing up, checking and restoring a large replica takes longer than a verb. */
+const IMAGE_TIMEOUT_MS = 600_000;
+
+/** The child's own words when it answered with the error envelope. */
+function refusal(text: string): string | undefined {
+  try {
+    const m = (JSON.parse(text) as { errorMessage?: unknown }).errorMessage;
+    return typeof m === 'string' ? m : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function request<T>(secret: string, method: string, url: string, body?: unknown, timeoutMs = 5_000): Promise<T> {
   const res = await fetch(url, {
     method,
     headers: { 'content-type': 'application/json', [INTERNAL_SECRET_HEADER]: secret },
-    signal: AbortSignal.timeout(5_000),
+    signal: AbortSignal.timeout(timeoutMs),
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${text}`);
+  if (!res.ok) throw new Error(refusal(text) ?? `${method} ${url}: ${res.status} ${text}`);
   return JSON.parse(text) as T;
 }
 
@@ -88,6 +101,18 @@ export class ChildRegion implements RegionAgent {
 
   async setClock(s: ClockState): Promise<void> {
     await request(this.o.secret, 'PUT', `${this.url()}/_emu/region/clock`, s);
+  }
+
+  backup(file: string): Promise<ReplicaImageInfo> {
+    return request(this.o.secret, 'POST', `${this.url()}/_emu/region/backup`, { file }, IMAGE_TIMEOUT_MS);
+  }
+
+  prepareImage(file: string): Promise<ReplicaImageInfo> {
+    return request(this.o.secret, 'POST', `${this.url()}/_emu/region/prepare-image`, { file }, IMAGE_TIMEOUT_MS);
+  }
+
+  async restore(file: string): Promise<void> {
+    await request(this.o.secret, 'POST', `${this.url()}/_emu/region/restore`, { file }, IMAGE_TIMEOUT_MS);
   }
 
   /** Spawns the process and resolves once it serves (replication held). */

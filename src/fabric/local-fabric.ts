@@ -61,6 +61,7 @@ export async function launchFabric(opts: FabricOptions): Promise<LocalFabric> {
   const control = fabricControl(
     regions.map((r) => localAgent(r, clock)),
     clock,
+    { topology: topology.name },
   );
   const routing: GlobalRouting = {
     topology,
@@ -81,6 +82,7 @@ export async function launchFabric(opts: FabricOptions): Promise<LocalFabric> {
   };
   try {
     await control.start();
+    if (opts.fromSnapshot !== undefined) await control.loadSnapshot(opts.fromSnapshot);
     await server.listen({ host, port: topology.global.port });
     if (plan && tls) door = await openFrontDoor({ host, port: plan.port, tls, routing, controlUrl: () => `http://${dialAddress(host)}:${globalPort()}` });
   } catch (e) {

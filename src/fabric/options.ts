@@ -33,6 +33,7 @@ export const FabricOptionsSchema = z.strictObject({
   auth: z.boolean().optional(),
   threads: z.int().positive().optional(),
   https: z.union([z.boolean(), z.strictObject({ port: z.int().min(0).max(65535).optional(), certDir: z.string().min(1).optional() })]).optional(),
+  fromSnapshot: z.string().min(1).optional(),
 });
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

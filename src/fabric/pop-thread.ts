@@ -59,6 +59,12 @@ async function handle(region: Region, r: PopRequest): Promise<unknown> {
     case 'setClock':
       clock.setState(r.state);
       return undefined;
+    case 'backup':
+      return region.backup(r.file);
+    case 'prepareImage':
+      return region.prepareImage(r.file);
+    case 'restore':
+      return region.restore(r.file);
   }
 }
 

@@ -33,6 +33,8 @@ export interface ProcessFabricOptions {
   auth?: boolean;
   /** As FabricOptions.https; the front door runs here, in the parent. */
   https?: HttpsOption;
+  /** As FabricOptions.fromSnapshot. */
+  fromSnapshot?: string;
 }
 
 export interface ProcessFabric extends FabricControl {
@@ -83,7 +85,7 @@ export async function startProcessFabric(opts: ProcessFabricOptions): Promise<Pr
   const children = topology.regions.map(
     (r) => new ChildRegion({ name: r.name, topologyArgs: args, dataDir: opts.dataDir, latency: opts.latency ?? true, host, ports, log, secret, allowedHosts, auth, httpsPort }),
   );
-  const control = fabricControl(children, clock);
+  const control = fabricControl(children, clock, { topology: topology.name });
   const routing: GlobalRouting = {
     topology,
     clientRegion: opts.clientRegion,
@@ -101,6 +103,7 @@ export async function startProcessFabric(opts: ProcessFabricOptions): Promise<Pr
   };
   try {
     await control.start();
+    if (opts.fromSnapshot !== undefined) await control.loadSnapshot(opts.fromSnapshot);
     await server.listen({ host, port: topology.global.port });
     if (tls && httpsPort !== undefined) door = await openFrontDoor({ host, port: httpsPort, tls, routing, controlUrl: () => `http://${dialAddress(host)}:${globalPort()}` });
   } catch (e) {

@@ -70,7 +70,7 @@ export async function startThreadFabric(opts: FabricOptions): Promise<Fabric> {
     );
   });
   topology.regions.forEach((spec, j) => regions.push(new ThreadRegion(spec, threads[j % count] as PopThread, host, announce)));
-  const control = fabricControl(regions, clock);
+  const control = fabricControl(regions, clock, { topology: topology.name });
   // Each PoP keeps its own copy of the clock: every change of the fabric's clock goes to all of them.
   const unwatch = clock.onChange((s) => void Promise.all(regions.filter((r) => r.state() === 'serving').map((r) => r.setClock(s))).catch(() => undefined));
   // PoPs on other threads are reached over their ports, by the global router and the front door alike.
@@ -95,6 +95,7 @@ export async function startThreadFabric(opts: FabricOptions): Promise<Fabric> {
   };
   try {
     await control.start();
+    if (opts.fromSnapshot !== undefined) await control.loadSnapshot(opts.fromSnapshot);
     await server.listen({ host, port: topology.global.port });
     if (tls && httpsPort !== undefined) door = await openFrontDoor({ host, port: httpsPort, tls, routing, controlUrl: () => `http://${dialAddress(host)}:${globalPort()}` });
   } catch (e) {

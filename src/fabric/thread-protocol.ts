@@ -29,7 +29,10 @@ export type PopRequest =
   | { op: 'setLink'; peer: string; settings: LinkSettings }
   | { op: 'setReplication'; running: boolean }
   | { op: 'reset' }
-  | { op: 'setClock'; state: ClockState };
+  | { op: 'setClock'; state: ClockState }
+  | { op: 'backup'; file: string }
+  | { op: 'prepareImage'; file: string }
+  | { op: 'restore'; file: string };
 
 export type PopMessage =
   | { id: number; region: string; request: PopRequest }

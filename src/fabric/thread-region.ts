@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ClockState } from '../core/clock.js';
-import type { RegionAgent } from '../control/agent.js';
+import type { RegionAgent, ReplicaImageInfo } from '../control/agent.js';
 import type { RegionHandle, RegionState } from '../region/handle.js';
 import type { LinkSettings, ReplicationStatus } from '../replication/index.js';
 import type { DatacenterInfo, RegionSpec } from '../topology/index.js';
@@ -119,6 +119,18 @@ export class ThreadRegion implements RegionAgent, RegionHandle {
 
   async setClock(state: ClockState): Promise<void> {
     await this.call({ op: 'setClock', state });
+  }
+
+  backup(file: string): Promise<ReplicaImageInfo> {
+    return this.call({ op: 'backup', file });
+  }
+
+  prepareImage(file: string): Promise<ReplicaImageInfo> {
+    return this.call({ op: 'prepareImage', file });
+  }
+
+  async restore(file: string): Promise<void> {
+    await this.call({ op: 'restore', file });
   }
 
   async start(): Promise<void> {

@@ -50,6 +50,12 @@ export interface FabricOptions {
    * by default `<dataDir>/tls`, and in memory for an in-memory fabric.
    */
   https?: HttpsOption;
+  /**
+   * A snapshot file (fabric.saveSnapshot, `fabric-emu snapshot save`) to start from: every PoP's
+   * data and the clock are the snapshot's before the fabric answers its first request. The file must
+   * be of the same regions; a damaged one fails the start.
+   */
+  fromSnapshot?: string;
 }
 
 /** A running fabric: every PoP, their replication links and the control verbs of FabricControl. */

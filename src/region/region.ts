@@ -16,7 +16,7 @@ import { createRng } from '../core/rng.js';
 import { VERSION } from '../core/version.js';
 import { sampleRtt } from '../latency/sampler.js';
 import { Replicator, REPLICATION_PATH, WsTransport, type Transport } from '../replication/index.js';
-import { openStorage, type ApplyStats, type BatchSpan, type ChangeEntry, type Storage } from '../storage/index.js';
+import { openStorage, type ApplyStats, type BatchSpan, type ChangeEntry, type ImageInfo, type Storage } from '../storage/index.js';
 import { StreamBroker } from '../streams/index.js';
 import { linkProfile, type Topology } from '../topology/index.js';
 import type { RegionHandle, RegionState } from './handle.js';
@@ -93,6 +93,15 @@ export interface Region extends RegionHandle {
   listen(opts?: { replicate?: boolean }): Promise<number>;
   /** Stops serving and replicating at once; the replica stays for a restart. */
   kill(): Promise<void>;
+  /** A consistent copy of the replica in `file` (SQLite's online backup), taken while the PoP serves. */
+  backup(file: string): Promise<ImageInfo>;
+  /** Checks and migrates a replica image in place, ready for restore(); a ReplicaImageError says what is wrong. */
+  prepareImage(file: string): ImageInfo;
+  /**
+   * Replaces the replica with a prepared image and forgets what described the old data: stream
+   * clients are disconnected, link statistics start over. Only while replication is stopped.
+   */
+  restore(file: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -196,6 +205,11 @@ export function createRegion(opts: RegionOptions): Region {
     },
   };
   const sockets = streamSockets(ctx);
+  const restore = async (file: string) => {
+    await storage.restore(file);
+    broker.reset();
+    replicator.resetStats();
+  };
   const build = () => {
     const a = buildApp(ctx, { logger: opts.logger });
     a.register(
@@ -214,6 +228,9 @@ export function createRegion(opts: RegionOptions): Region {
         setClock: (s) => {
           if (clock instanceof FabricClock) clock.setState(s);
         },
+        backup: (file) => storage.backup(file),
+        prepareImage: (file) => storage.prepareImage(file),
+        restore,
       }),
     );
     return a;
@@ -234,6 +251,9 @@ export function createRegion(opts: RegionOptions): Region {
       return app;
     },
     state: () => state,
+    backup: (file) => storage.backup(file),
+    prepareImage: (file) => storage.prepareImage(file),
+    restore,
     port: () => boundPort ?? configuredPort,
     url: () => `http://${opts.host}:${boundPort ?? configuredPort}`,
     listening: () => state === 'serving' && app.server.listening,

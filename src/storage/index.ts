@@ -11,7 +11,8 @@ import { DocumentStore } from './documents.js';
 import type { RegisterMerge } from './registers.js';
 import { Applier } from './apply.js';
 import { IndexStore } from './indexes.js';
-import { EXPIRY_INDEX_PREFIX, KvStore } from './kv.js';
+import { KvStore } from './kv.js';
+import { copyImage, dynamicIndexes, imageInfo, prepareImage, REPLICA_TABLES, type ImageInfo } from './snapshot.js';
 import { DocumentScanner } from './pushdown.js';
 import { FabricFloors } from './fabric-floors.js';
 import { RegistryStore } from './registry.js';
@@ -35,6 +36,7 @@ export * from './streams.js';
 export { applyWrite, type RegisterMerge, type RegisterState, type RegisterWrite, type Meta } from './registers.js';
 export { clockOf, compareClocks, newer } from './clocks.js';
 export { SCHEMA_VERSION } from './migrations.js';
+export { ReplicaImageError, type ImageInfo } from './snapshot.js';
 
 export interface StorageOptions {
   /** SQLite file path; undefined keeps the replica in memory (or in a temporary file, see tempFile). */
@@ -102,6 +104,19 @@ export interface Storage {
   epoch(): string;
   /** Wipes every collection, document, change and version-vector entry (the emulator's reset), committed at once. */
   reset(): void;
+  /**
+   * Writes a consistent copy of the replica to `file` with SQLite's online backup, while the PoP
+   * goes on serving: the copy is of the committed state at the moment it completes.
+   */
+  backup(file: string): Promise<ImageInfo>;
+  /** Checks (and migrates forward, in place) a replica image before a restore; a ReplicaImageError says what is wrong. */
+  prepareImage(file: string): ImageInfo;
+  /**
+   * Replaces everything in the replica with a prepared image (prepareImage), committed at once, as
+   * one transaction: documents, KV, streams and cursors, users and keys, saved queries, the change
+   * log with its epoch and the version vector. Replication must be stopped meanwhile, as for reset.
+   */
+  restore(file: string): Promise<void>;
   /** The database file another connection can open, or undefined for a replica in memory. */
   readonly path: string | undefined;
   /**
@@ -177,6 +192,14 @@ export function openStorage(opts: StorageOptions): Storage {
     epochStmt.set.run(epoch);
   }
   const write = <T>(fn: () => T): T => w.write(fn);
+  const reloadAll = () => {
+    collections.reload();
+    indexes.reload();
+    registry.reload();
+    floors.reload();
+    kv.reload();
+    streams.reload();
+  };
   let jobs: Promise<unknown> = Promise.resolve();
   let gate: { open: Promise<void>; release: () => void } | undefined;
   const exclusive = <T>(job: () => Promise<{ value: T; hlc?: Hlc }>): Promise<T> => {
@@ -251,27 +274,44 @@ export function openStorage(opts: StorageOptions): Storage {
     reset: () => {
       write(() => {
         w.touchCaches();
-        const sqlIndexes = db
-          .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND (name LIKE 'docidx_%' OR name LIKE ?)")
-          .pluck()
-          .all(`${EXPIRY_INDEX_PREFIX}%`) as string[];
-        for (const name of sqlIndexes) db.exec(`DROP INDEX ${name}`);
-        for (const t of ['documents', 'collections', 'indexes', 'changes', 'applied', 'restql', 'registry', 'fabric_floors', 'streams', 'stream_messages', 'stream_subscriptions', 'stream_settings']) {
-          db.prepare(`DELETE FROM ${t}`).run();
-        }
+        for (const { name } of dynamicIndexes(db)) db.exec(`DROP INDEX ${name}`);
+        for (const t of REPLICA_TABLES) db.prepare(`DELETE FROM ${t}`).run();
         epoch = freshEpoch();
         epochStmt.set.run(epoch);
         // Sequence numbers restart too, so peers' version vectors (also wiped) line up again.
         db.prepare("DELETE FROM sqlite_sequence WHERE name IN ('documents', 'collections', 'indexes', 'changes', 'streams', 'stream_messages')").run();
-        collections.reload();
-        indexes.reload();
-        registry.reload();
-        floors.reload();
-        kv.reload();
-        streams.reload();
+        reloadAll();
       });
       // At once: the log's seqs restart, and entries below the old high-water mark must not look committed.
       w.commitNow();
+    },
+    backup: async (file) => {
+      // The open group first: the backup copies committed pages, and reads none of a group still open.
+      w.commitNow();
+      await db.backup(file);
+      return imageInfo(file);
+    },
+    prepareImage: (file) => prepareImage(file, { legacyTenant: opts.legacyTenant ?? '_mm' }),
+    restore: async (file) => {
+      // The query executor's job holds the write lock on its own connection: wait for it to end.
+      for (let busy = gate?.open; busy; busy = gate?.open) await busy;
+      w.commitNow();
+      db.prepare('ATTACH DATABASE ? AS snap').run(file);
+      try {
+        write(() => {
+          w.touchCaches();
+          copyImage(db);
+          epoch = (epochStmt.get.get() as string | undefined) ?? freshEpoch();
+          epochStmt.set.run(epoch);
+          reloadAll();
+          // The clock never goes back: new changes come after the restored log's last one.
+          const last = parseHlc((db.prepare('SELECT hlc FROM changes ORDER BY seq DESC LIMIT 1').pluck().get() as string | undefined) ?? '');
+          if (last) hlc.observe(last);
+        });
+        w.commitNow();
+      } finally {
+        db.exec('DETACH DATABASE snap');
+      }
     },
     close: () => {
       if (!db.open) return;

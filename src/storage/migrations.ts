@@ -175,14 +175,15 @@ const MIGRATIONS: readonly Migration[] = [
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-export function migrate(db: Database, ctx: MigrationContext): void {
+/** Migrates forward to `target` (the current version unless a test builds an old image). */
+export function migrate(db: Database, ctx: MigrationContext, target = SCHEMA_VERSION): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > SCHEMA_VERSION) {
     throw new Error(
       `data dir schema version ${current} is newer than this fabric-emu supports (${SCHEMA_VERSION}); upgrade fabric-emu or use another --data-dir`,
     );
   }
-  for (let v = current; v < SCHEMA_VERSION; v++) {
+  for (let v = current; v < target; v++) {
     db.transaction(() => {
       const m = MIGRATIONS[v] as Migration;
       if (typeof m === 'string') db.exec(m);
