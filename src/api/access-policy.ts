@@ -52,6 +52,12 @@ export function needOf(req: Req): Need {
       return { kind: 'collection', write: write && !(req.method === 'POST' && rest.endsWith('/values')), name: p['name'] };
     case 'document':
       return { kind: 'collection', write, name: p['collection'] ?? queryValue(req.query, 'collection') };
+    // An import writes the collection it names (in the path, or `?collection=` in ArangoDB's form).
+    case 'import':
+      return { kind: 'collection', write: true, name: p['collection'] ?? queryValue(req.query, 'collection') };
+    // A collection's export reads it; an export query is checked per collection as it runs.
+    case 'export':
+      return second === undefined ? { kind: 'fabric', write: false } : { kind: 'collection', write: false, name: p['collection'] };
     case 'index':
       if (second === ':collection') return { kind: 'collection', write, name: p['collection'] };
       return { kind: 'collection', write, name: queryValue(req.query, 'collection') };

@@ -19,6 +19,8 @@ import { GDN_ENDPOINTS } from './gdn-endpoints.js';
 import { guardProblem } from './host-guard.js';
 import { indexRoutes } from './indexes.js';
 import { FabricParams } from './fields.js';
+import { importExportRoutes } from './import-export.js';
+import { importLinesRoutes } from './import-lines.js';
 import { kvRoutes } from './kv.js';
 import { OPENAPI_ROUTE, registerOpenApi } from './openapi.js';
 import { normalizeUrl } from './paths.js';
@@ -123,6 +125,8 @@ export function buildApp(ctx: ApiContext, opts: AppOptions = {}): FastifyInstanc
   app.register(indexRoutes(ctx));
   app.register(restqlRoutes(ctx, cursors));
   app.register(kvRoutes(ctx));
+  app.register(importExportRoutes(ctx));
+  app.register(importLinesRoutes(ctx));
   app.register(streamRoutes(ctx));
   return app;
 }

@@ -32,6 +32,16 @@ export function queryBool(fallback?: boolean): z.ZodType<boolean | undefined, st
 
 export const queryString = Raw.transform(lastValue);
 
+/** The order of a listing by key: asc or desc, in any case; asc when absent. */
+export const queryOrder = queryString
+  .transform((v, ctx) => {
+    const o = v?.toLowerCase() ?? 'asc';
+    if (o === 'asc' || o === 'desc') return o;
+    ctx.issues.push({ code: 'custom', input: v, message: `must be asc or desc (in any case), got '${v}'` });
+    return z.NEVER;
+  })
+  .meta({ description: 'asc or desc, by key; default asc' });
+
 /** A count or position: a non-negative integer, `fallback` when absent. */
 export function queryCount(fallback: number): z.ZodType<number, string | string[] | undefined>;
 export function queryCount(): z.ZodType<number | undefined, string | string[] | undefined>;

@@ -5,7 +5,7 @@ import { gdnError, GdnError } from '../core/errors.js';
 import type { Collection, WriteResult } from '../storage/index.js';
 import type { RequestScope } from './auth-hook.js';
 import type { ApiContext } from './context.js';
-import { bodyBool, FabricParams, queryBool, queryCount, queryString } from './fields.js';
+import { bodyBool, FabricParams, queryBool, queryCount, queryOrder, queryString } from './fields.js';
 
 /** The most keys one `values` read and one `values` delete take (spec/gdn-api.md §8). */
 export const MAX_READ_KEYS = 100;
@@ -29,15 +29,7 @@ const CreateBody = z
   .nullish()
   .meta({ example: { stream: false, waitForSync: false } });
 const GroupQuery = z.object({ groupID: queryString });
-const Order = queryString
-  .transform((v, ctx) => {
-    const o = v?.toLowerCase() ?? 'asc';
-    if (o === 'asc' || o === 'desc') return o;
-    ctx.issues.push({ code: 'custom', input: v, message: `must be asc or desc (in any case), got '${v}'` });
-    return z.NEVER;
-  })
-  .meta({ description: 'asc or desc, by key; default asc' });
-const KeysQuery = z.object({ offset: queryCount(0), limit: queryCount(DEFAULT_LIMIT), order: Order, groupID: queryString });
+const KeysQuery = z.object({ offset: queryCount(0), limit: queryCount(DEFAULT_LIMIT), order: queryOrder, groupID: queryString });
 const ValuesQuery = z.object({ offset: queryCount(0), limit: queryCount(), groupID: queryString });
 /** Key rules, the group and expireAt's integer are storage's to check (1221, 10), so every writer meets them. */
 const Pairs = z

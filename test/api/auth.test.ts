@@ -134,7 +134,7 @@ describe('tenants', () => {
 
 describe('access levels', () => {
   /** Routes whose non-GET methods only read: queries run with per-collection checks instead. */
-  const READING = /\/(cursor|query|explain|restql\/execute|restql\/fetch|key\/validate)(\/|$)|^\/_open\/|^\/apid\/|\/kv\/[^/]+\/values$/;
+  const READING = /\/(cursor|query|explain|export|restql\/execute|restql\/fetch|key\/validate)(\/|$)|^\/_open\/|^\/apid\/|\/kv\/[^/]+\/values$/;
 
   it('an ro key cannot write through any route', async () => {
     const ro = await keyWith('reader', [['_system', 'ro']]);
