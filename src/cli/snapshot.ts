@@ -5,13 +5,15 @@ import type { ReadableStream as WebStream } from 'node:stream/web';
 import type { Command } from 'commander';
 import { ControlError } from './client.js';
 import { UsageError } from './errors.js';
-import { fabricUrl, withFabricOptions, type FabricFlags } from './run-file.js';
+import { fabricApiKey, fabricUrl, withApiKeyOption, withFabricOptions, type FabricFlags } from './run-file.js';
 
-async function send(base: string, init: RequestInit & { duplex?: 'half' }): Promise<Response> {
+async function send(o: FabricFlags, init: RequestInit & { duplex?: 'half' }): Promise<Response> {
+  const base = fabricUrl(o);
   const url = `${base.replace(/\/$/, '')}/_emu/snapshot`;
+  const key = fabricApiKey(o);
   let res: Response;
   try {
-    res = await fetch(url, init);
+    res = await fetch(url, { ...init, headers: { ...(init.headers as Record<string, string> | undefined), ...(key ? { authorization: `apikey ${key}` } : {}) } });
   } catch (e) {
     throw new ControlError(`cannot reach a fabric at ${base} (${(e as Error).message}); is 'fabric-emu up' running with this --data-dir? (or give --url, or FABRIC_EMU_URL)`);
   }
@@ -34,8 +36,8 @@ const size = (bytes: number) => (bytes >= 1 << 20 ? `${(bytes / (1 << 20)).toFix
 export function registerSnapshot(program: Command): void {
   const snapshot = program.command('snapshot').description("save every PoP's data and the clock of a running fabric to a file, or load one (docs/snapshots.md)");
 
-  withFabricOptions(snapshot.command('save <file>').description('write a snapshot of the running fabric to FILE, taken while it serves')).action(async (file: string, o: FabricFlags) => {
-    const res = await send(fabricUrl(o), { method: 'GET' });
+  withApiKeyOption(withFabricOptions(snapshot.command('save <file>').description('write a snapshot of the running fabric to FILE, taken while it serves'))).action(async (file: string, o: FabricFlags) => {
+    const res = await send(o, { method: 'GET' });
     // Through a temporary file, so an interrupted save never leaves a half snapshot under FILE.
     const part = `${file}.part`;
     try {
@@ -48,7 +50,7 @@ export function registerSnapshot(program: Command): void {
     console.log(`saved ${file} (${size(statSync(file).size)})`);
   });
 
-  withFabricOptions(snapshot.command('load <file>').description("replace every PoP's data and the clock with FILE's; a damaged or foreign file is refused and nothing changes")).action(
+  withApiKeyOption(withFabricOptions(snapshot.command('load <file>').description("replace every PoP's data and the clock with FILE's; a damaged or foreign file is refused and nothing changes"))).action(
     async (file: string, o: FabricFlags) => {
       let bytes: number;
       try {
@@ -56,7 +58,7 @@ export function registerSnapshot(program: Command): void {
       } catch (e) {
         throw new UsageError(`cannot read snapshot ${file}: ${(e as Error).message}`);
       }
-      const res = await send(fabricUrl(o), {
+      const res = await send(o, {
         method: 'POST',
         headers: { 'content-type': 'application/octet-stream', 'content-length': String(bytes) },
         body: Readable.toWeb(createReadStream(file)) as unknown as RequestInit['body'],

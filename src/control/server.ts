@@ -39,6 +39,8 @@ export interface FrontDoorInfo {
 export interface ControlAppOptions {
   /** The HTTPS front door, once it listens; undefined while there is none. */
   https?: () => FrontDoorInfo | undefined;
+  /** The dev API key GET/POST /_emu/snapshot need (snapshot-routes.ts); undefined with auth off. */
+  snapshotKey?: string | undefined;
 }
 
 export function buildControlApp(control: FabricControl, routing: GlobalRouting, opts: ControlAppOptions = {}): FastifyInstance {
@@ -93,7 +95,7 @@ export function buildControlApp(control: FabricControl, routing: GlobalRouting, 
   });
   registerOpenApi(app, { title: 'fabric-emu control (global port)', path: '/_emu/openapi.json' });
   app.register(controlRoutes(control));
-  app.register(snapshotRoutes(control));
+  app.register(snapshotRoutes(control, { apiKey: opts.snapshotKey }));
   app.register(routeRoutes(routing));
   app.addHook('onClose', async () => forwarder.close());
   return app;

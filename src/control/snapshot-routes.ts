@@ -5,9 +5,15 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyPluginAsync } from 'fastify';
 import { gdnError, isGdnError } from '../core/errors.js';
+import { proofMatches } from '../replication/index.js';
 import type { FabricControl } from './types.js';
 
 export const SNAPSHOT_PATH = '/_emu/snapshot';
+
+export interface SnapshotRouteOptions {
+  /** The fabric's dev API key, which a snapshot request must carry; undefined when auth is off. */
+  apiKey?: string | undefined;
+}
 
 function tempDir(): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'fabric-emu-snapshot-http-'));
@@ -19,8 +25,17 @@ function tempDir(): { dir: string; remove: () => void } {
  * snapshot file's bytes as the body and loads it. Files go through a temporary folder on this side,
  * so the client need not share a file system with the fabric (a container, another machine).
  */
-export function snapshotRoutes(control: Pick<FabricControl, 'saveSnapshot' | 'loadSnapshot'>): FastifyPluginAsync {
+export function snapshotRoutes(control: Pick<FabricControl, 'saveSnapshot' | 'loadSnapshot'>, opts: SnapshotRouteOptions = {}): FastifyPluginAsync {
   return async (app) => {
+    // A snapshot is every tenant's data, users and key hashes included: with auth on, only the holder of the dev key moves one.
+    app.addHook('onRequest', async (req) => {
+      const key = opts.apiKey;
+      if (key === undefined) return;
+      const given = /^apikey\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+      if (given === undefined || !proofMatches(key, given)) {
+        throw gdnError('UNAUTHORIZED', `${req.method} ${SNAPSHOT_PATH} carries every PoP's data: send the fabric's dev API key as 'Authorization: apikey <key>' (fabric-emu up prints it; fabric.credentials.apiKey)`);
+      }
+    });
     // The body is a binary file, read as a stream: no JSON parsing, no body limit beyond the disk.
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));

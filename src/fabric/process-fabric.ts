@@ -93,7 +93,7 @@ export async function startProcessFabric(opts: ProcessFabricOptions): Promise<Pr
     bodyLimit: DEFAULT_BODY_LIMIT,
     targets: () => children.map((c) => ({ name: c.name, url: c.url(), live: c.state() === 'serving' })),
   };
-  const server: FastifyInstance = buildControlApp(control, routing, { https: () => door?.info });
+  const server: FastifyInstance = buildControlApp(control, routing, { https: () => door?.info, snapshotKey: auth ? credentials.apiKey : undefined });
   let door: OpenDoor | undefined;
   const close = async () => {
     await door?.door.close();

@@ -81,7 +81,7 @@ export async function startThreadFabric(opts: FabricOptions): Promise<Fabric> {
     bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
     targets: () => regions.map((r) => ({ name: r.name, url: r.url(), live: r.listening() })),
   };
-  const server: FastifyInstance = buildControlApp(control, routing, { https: () => door?.info });
+  const server: FastifyInstance = buildControlApp(control, routing, { https: () => door?.info, snapshotKey: auth ? credentials.apiKey : undefined });
   let closed = false;
   const close = async () => {
     if (closed) return;

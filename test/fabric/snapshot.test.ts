@@ -158,10 +158,16 @@ describe('fabric snapshots', () => {
     await expect(a.loadSnapshot(join(dir, 'x'))).rejects.toThrow(/cannot load a snapshot while r-eu is killed/);
   });
 
-  it('GET /_emu/snapshot answers the file and POST /_emu/snapshot loads one', async () => {
+  it('GET /_emu/snapshot answers the file and POST /_emu/snapshot loads one, both for the dev API key only', async () => {
     const a = await fabric();
     await withDoc(a, 'theirs');
-    const saved = await a.globalApp.inject({ method: 'GET', url: '/_emu/snapshot' });
+    const key = (f: LocalFabric) => ({ authorization: `apikey ${f.credentials.apiKey}` });
+    for (const headers of [{}, { authorization: 'apikey _mm.dev.wrong' }, { authorization: `bearer ${a.credentials.apiKey}` }]) {
+      const refused = await a.globalApp.inject({ method: 'GET', url: '/_emu/snapshot', headers });
+      expect(refused.statusCode).toBe(401);
+      expect(refused.json()).toMatchObject({ error: true, code: 401, errorNum: 11 });
+    }
+    const saved = await a.globalApp.inject({ method: 'GET', url: '/_emu/snapshot', headers: key(a) });
     expect(saved.statusCode).toBe(200);
     expect(saved.headers['content-type']).toBe('application/octet-stream');
     expect(saved.headers['content-disposition']).toMatch(/^attachment; filename="fabric-emu-.*\.snapshot"$/);
@@ -169,17 +175,19 @@ describe('fabric snapshots', () => {
 
     const b = await fabric();
     await withDoc(b, 'mine');
-    const loaded = await b.globalApp.inject({ method: 'POST', url: '/_emu/snapshot', payload: saved.rawPayload, headers: { 'content-type': 'application/octet-stream' } });
+    const unkeyed = await b.globalApp.inject({ method: 'POST', url: '/_emu/snapshot', payload: saved.rawPayload, headers: { 'content-type': 'application/octet-stream', ...key(a) } });
+    expect(unkeyed.statusCode).toBe(401);
+    const loaded = await b.globalApp.inject({ method: 'POST', url: '/_emu/snapshot', payload: saved.rawPayload, headers: { 'content-type': 'application/octet-stream', ...key(b) } });
     expect(loaded.statusCode).toBe(200);
     expect(loaded.json()).toMatchObject({ ok: true, topology: 'test', regions: [{ name: 'r-east' }, { name: 'r-eu' }], file: '(the request body)' });
     await b.waitForReplication();
     expect(await keysAt(b, 'r-eu')).toEqual(['theirs']);
 
-    const bad = await b.globalApp.inject({ method: 'POST', url: '/_emu/snapshot', payload: saved.rawPayload.subarray(0, 100), headers: { 'content-type': 'application/octet-stream' } });
+    const bad = await b.globalApp.inject({ method: 'POST', url: '/_emu/snapshot', payload: saved.rawPayload.subarray(0, 100), headers: { 'content-type': 'application/octet-stream', ...key(b) } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ error: true, code: 400, errorNum: 10 });
     expect(bad.json().errorMessage).toMatch(/^snapshot \(the request body\): truncated/);
-    const none = await b.globalApp.inject({ method: 'POST', url: '/_emu/snapshot' });
+    const none = await b.globalApp.inject({ method: 'POST', url: '/_emu/snapshot', headers: key(b) });
     expect(none.statusCode).toBe(400);
     expect(none.json().errorMessage).toMatch(/takes a snapshot file as its body/);
     expect((await get(`${b.globalUrl()}/_emu/health`)).status).toBe(200);
