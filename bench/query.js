@@ -8,7 +8,7 @@
 import Database from 'better-sqlite3';
 import { defaultTopology } from '../dist/index.js';
 import { createRegion } from '../dist/region/region.js';
-import { queryRunner } from '../dist/region/query-runner.js';
+import { jobOptions, querySource, runQueryOn } from '../dist/region/query-runner.js';
 import { envInt, median, progress, tempDir } from './support.js';
 
 const DOCS = envInt('BENCH_QUERY_DOCS', 100_000);
@@ -91,13 +91,15 @@ export async function run() {
     });
     await storage.committed();
     storage.db.pragma('wal_checkpoint(TRUNCATE)');
-    const queries = queryRunner(storage);
+    // The engine itself, synchronously, as a PoP runs a query within its slice.
+    const source = querySource(storage, '_system');
+    const limits = jobOptions({});
     ro = new Database(`${dir.path}/${name}.sqlite`, { readonly: true });
     const rows = [];
     for (const q of cases(c.id)) {
       const stmt = ro.prepare(q.sql.text).pluck(q.sql.map !== undefined && q.sql.text.startsWith('SELECT body'));
       const viaSql = (k) => q.sql.map(stmt.all(...q.sql.args(k))).length;
-      const viaC8ql = (k) => queries.run('_system', q.c8ql.query, q.c8ql.bind(k)).result.length;
+      const viaC8ql = (k) => runQueryOn(storage, source, '_system', q.c8ql.query, q.c8ql.bind(k), limits, {}).result.length;
       if (viaSql(1) !== viaC8ql(1)) throw new Error(`${q.name}: SQL gives ${viaSql(1)} rows, C8QL ${viaC8ql(1)}`);
       const ratios = [];
       const sqlMs = [];

@@ -19,10 +19,24 @@ import { OPENAPI_ROUTE, registerOpenApi } from './openapi.js';
 import { normalizeUrl } from './paths.js';
 import { queryRoutes } from './query.js';
 import { restqlRoutes } from './restql.js';
+import { runningQueryRoutes } from './running-queries.js';
 import { guardApp, guardedOptions } from './server-guard.js';
 import { streamRoutes } from './streams.js';
 import { validatorCompiler } from './validation.js';
 import { versionRoutes } from './version.js';
+
+/** Routes that write nothing, or whose query runner waits for the write lock itself: killing a running query must not wait for it. */
+const UNGATED_ROUTES = new Set([
+  '/_fabric/:fabric/cursor',
+  '/_fabric/:fabric/cursor/:id',
+  '/_fabric/:fabric/query',
+  '/_fabric/:fabric/explain',
+  '/_fabric/:fabric/query/explain',
+  '/_fabric/:fabric/query/:id',
+  '/_fabric/:fabric/query/slow',
+  '/_fabric/:fabric/restql/execute/:name',
+  '/_fabric/:fabric/restql/fetch/:id',
+]);
 
 export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
@@ -79,6 +93,18 @@ export function buildApp(ctx: ApiContext, opts: AppOptions = {}): FastifyInstanc
     done();
   });
 
+  // While the query executor writes (a long writing query, an index build), a request that may
+  // write waits here instead of failing or blocking the loop on SQLite's lock.
+  app.addHook('preHandler', (req, _reply, done) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || UNGATED_ROUTES.has(req.routeOptions.url ?? '')) return done();
+    const wait = (): void => {
+      const busy = ctx.storage.writable();
+      if (busy === undefined) done();
+      else busy.then(wait, (e: unknown) => done(e as Error));
+    };
+    wait();
+  });
+
   registerOpenApi(app, { title: `fabric-emu PoP ${ctx.region}`, path: OPENAPI_ROUTE, schema: { params: FabricParams } });
   app.register(datacenterRoutes(ctx));
   app.register(versionRoutes(ctx));
@@ -88,6 +114,7 @@ export function buildApp(ctx: ApiContext, opts: AppOptions = {}): FastifyInstanc
   const cursors = new CursorStore(() => ctx.clock.now());
   app.register(cursorRoutes(ctx, cursors));
   app.register(queryRoutes(ctx));
+  app.register(runningQueryRoutes(ctx));
   app.register(indexRoutes(ctx));
   app.register(restqlRoutes(ctx, cursors));
   app.register(kvRoutes(ctx));

@@ -1,7 +1,7 @@
 import type { Clock } from '../core/clock.js';
 import type { ExecuteResult, ExplainResult } from '../query/index.js';
 import type { AllowedHosts } from './host-guard.js';
-import type { Storage } from '../storage/index.js';
+import type { IndexDef, IndexInput, Storage } from '../storage/index.js';
 import type { StreamBroker } from '../streams/index.js';
 import type { DatacenterInfo } from '../topology/index.js';
 
@@ -12,6 +12,33 @@ export interface QueryRunOptions {
   /** Turn the first warning into an error (and roll every write of the query back). */
   failOnWarning?: boolean;
   maxWarningCount?: number;
+  /** Seconds the query may run (options.maxRuntime); absent or 0: the default limit. */
+  maxRuntime?: number;
+  /** Bytes the query may hold (options.memoryLimit); absent or 0: the default limit. */
+  memoryLimit?: number;
+}
+
+/** A query as GET /_api/query/current and /_api/query/slow list it (ArangoDB's shape). */
+export interface QueryListing {
+  id: string;
+  database: string;
+  user: string;
+  query: string;
+  bindVars: Record<string, unknown>;
+  started: string;
+  runTime: number;
+  peakMemoryUsage: number;
+  state: 'executing' | 'finished' | 'killed';
+  stream: boolean;
+}
+
+/** The PoP's running and slow queries. */
+export interface QueryList {
+  current(): QueryListing[];
+  slow(): QueryListing[];
+  clearSlow(): void;
+  /** false when no running query has that id. */
+  kill(id: string): boolean;
 }
 
 /** What a region tells its API: the API never reaches into the region or fabric directly. */
@@ -37,7 +64,13 @@ export interface ApiContext {
   httpsPort(): number | undefined;
   hasFabric(name: string): boolean;
   /** Runs a C8QL query against a fabric of this PoP; a query that writes runs as one storage write. */
-  runQuery(fabric: string, query: string, bindVars: Record<string, unknown> | undefined, opts?: QueryRunOptions): ExecuteResult;
+  runQuery(fabric: string, query: string, bindVars: Record<string, unknown> | undefined, opts?: QueryRunOptions): Promise<ExecuteResult>;
+  readonly queries: QueryList;
+  /**
+   * Creates an index (storage.indexes.ensure as one write); over a large collection the build
+   * runs off the PoP's loop, so the PoP keeps answering meanwhile.
+   */
+  createIndex(fabric: string, collection: string, input: IndexInput): Promise<{ def: IndexDef; created: boolean }>;
   explainQuery(fabric: string, query: string, bindVars: Record<string, unknown> | undefined): ExplainResult;
   /**
    * The delay to inject before serving a request from a client at `clientRegion` (the

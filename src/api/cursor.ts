@@ -26,6 +26,8 @@ const CursorBody = z.looseObject({
       fullCount: bodyBool,
       failOnWarning: bodyBool,
       maxWarningCount: z.int().nonnegative().nullish(),
+      maxRuntime: z.number().nonnegative().nullish(),
+      memoryLimit: z.number().nonnegative().nullish(),
     })
     .nullish(),
 }).meta({ example: { query: 'FOR d IN addresses FILTER d.zip == @zip RETURN d', bindVars: { zip: '10001' }, batchSize: 100 } });
@@ -44,10 +46,12 @@ export function cursorRoutes(ctx: ApiContext, cursors: CursorStore): FastifyPlug
     app.post('/_fabric/:fabric/cursor', { schema: { params: FabricParams, body: CursorBody } }, async (req, reply) => {
       const body = req.body;
       const options = body.options ?? {};
-      const out = runQuery(ctx, req.params.fabric, body.query, body.bindVars ?? undefined, {
+      const out = await runQuery(ctx, req.params.fabric, body.query, body.bindVars ?? undefined, {
         fullCount: options.fullCount ?? false,
         failOnWarning: options.failOnWarning ?? false,
         ...(options.maxWarningCount == null ? {} : { maxWarningCount: options.maxWarningCount }),
+        maxRuntime: options.maxRuntime ?? 0,
+        memoryLimit: options.memoryLimit ?? 0,
       });
       const batchSize = Math.min(MAX_BATCH, Math.trunc(body.batchSize ?? DEFAULT_BATCH));
       const ttl = body.ttl ?? DEFAULT_TTL_S;

@@ -62,23 +62,23 @@ export function indexRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
       return { error: false, code: 200, indexes: list, identifiers: Object.fromEntries(list.map((o) => [o['id'] as string, o])) };
     });
 
-    const create = (fabric: string, collection: string, body: Obj, type: string | undefined) => {
+    const create = async (fabric: string, collection: string, body: Obj, type: string | undefined) => {
       const c = collections.require(fabric, collection);
       const input = type === undefined ? body : { ...body, type };
-      const { def, created } = ctx.storage.write(() => indexes.ensure(c, input));
+      const { def, created } = await ctx.createIndex(fabric, c.name, input);
       const code = created ? 201 : 200;
       return { code, body: { ...indexObject(c, def), isNewlyCreated: created, error: false, code } };
     };
 
     app.post('/_fabric/:fabric/index', { schema: { params: FabricParams, querystring: CollectionQuery, body: IndexBody } }, async (req, reply) => {
-      const r = create(req.params.fabric, req.query.collection, req.body, undefined);
+      const r = await create(req.params.fabric, req.query.collection, req.body, undefined);
       return reply.code(r.code).send(r.body);
     });
 
     // One route per typed path GDN has (`POST /_api/index/persistent`, ...), so another type is 404.
     for (const t of [...INDEX_TYPES, 'general']) {
       app.post(`/_fabric/:fabric/index/${t}`, { schema: { params: FabricParams, querystring: CollectionQuery, body: IndexBody } }, async (req, reply) => {
-        const r = create(req.params.fabric, req.query.collection, req.body, t === 'general' ? undefined : t);
+        const r = await create(req.params.fabric, req.query.collection, req.body, t === 'general' ? undefined : t);
         return reply.code(r.code).send(r.body);
       });
     }

@@ -8,9 +8,9 @@ export interface QueryOutcome {
 }
 
 /** Runs a C8QL query through the PoP (ctx.runQuery) and shapes its stats as ArangoDB does. Shared by cursors and RESTQL. */
-export function runQuery(ctx: ApiContext, fabric: string, query: string, bindVars: Record<string, unknown> | undefined, opts: QueryRunOptions = {}): QueryOutcome {
+export async function runQuery(ctx: ApiContext, fabric: string, query: string, bindVars: Record<string, unknown> | undefined, opts: QueryRunOptions = {}): Promise<QueryOutcome> {
   const started = performance.now();
-  const r = ctx.runQuery(fabric, query, bindVars, opts);
+  const r = await ctx.runQuery(fabric, query, bindVars, opts);
   const stats: Record<string, number> = {
     writesExecuted: r.stats.writesExecuted,
     writesIgnored: r.stats.writesIgnored,

@@ -89,7 +89,7 @@ export function restqlRoutes(ctx: ApiContext, cursors: CursorStore): FastifyPlug
       const declared = declaredBindVars(saved.value);
       const defaults = Object.fromEntries(Object.entries(saved.parameter).filter(([name]) => declared.includes(name)));
       const bindVars = { ...defaults, ...body?.bindVars };
-      const outcome = runQuery(ctx, req.params.fabric, saved.value, bindVars);
+      const outcome = await runQuery(ctx, req.params.fabric, saved.value, bindVars);
       const first = cursors.open({ rows: outcome.result, batchSize: body?.batchSize ?? DEFAULT_BATCH, ttlMs: TTL_MS, count: false, extra: outcome.extra });
       return reply.code(201).send(page(first, 201));
     });

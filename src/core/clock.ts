@@ -301,8 +301,9 @@ export class FabricClock extends QueueClock {
       this.real = setTimeout(wake, wait - 1);
       this.real.unref();
     } else {
+      // Not unref'd: the loop would not spin on an unref'd immediate but block in its poll phase
+      // until the next I/O or timer, hundreds of milliseconds late; this holds it for a millisecond at most.
       this.immediate = setImmediate(wake);
-      this.immediate.unref();
     }
   }
 }

@@ -73,6 +73,7 @@ export const ERRORS = {
   QUERY_COMPILE_TIME_OPTIONS: spec(1575, 400, 'query options must be readable at query compile time'),
   QUERY_ACCESS_AFTER_MODIFICATION: spec(1579, 400, 'access after data-modification'),
   REPLICATION_TIMEOUT: spec(1457, 408, 'timeout waiting for replication'),
+  QUERY_NOT_FOUND: spec(1591, 404, 'query ID not found'),
   CURSOR_NOT_FOUND: spec(1600, 404, 'cursor not found'),
   USER_NOT_FOUND: spec(1703, 404, 'user not found'),
   RESTQL_NOT_FOUND: spec(404, 404, 'saved query not found'),

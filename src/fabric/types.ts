@@ -33,6 +33,11 @@ export interface FabricOptions {
    */
   allowedHosts?: true | readonly string[];
   /**
+   * Worker threads the PoPs of `startFabric()` run on: one per PoP up to this many, PoPs sharing
+   * threads beyond it (default 8). `launchFabric` ignores it (every PoP in the caller's thread).
+   */
+  threads?: number;
+  /**
    * The HTTPS front door (`api-<region>.localhost`, `api-gdn.localhost`): `false` for none, `true` or
    * `{ port, certDir }` for one (port 0 = any free one; default the topology's `https.port`, else 0).
    * Without this option it runs when the topology has `https`. Its certificate is kept in `certDir`,

@@ -2,7 +2,8 @@ import { GdnError } from '../core/errors.js';
 import type { BinaryOp, Expr, Query } from './ast.js';
 import { FUNCTIONS } from './functions/registry.js';
 import { makeRange } from './functions/numeric.js';
-import { compileRegex, like } from './functions/strings.js';
+import { compileRegex } from './functions/regex.js';
+import { like } from './functions/strings.js';
 import { CURRENT_SLOT, extendRow, ITEM_SLOT, type Row, type Runtime } from './runtime.js';
 import { attributeName, compareValues, isObject, numberOrNull, toNumber, toStringValue, truthy, valuesEqual } from './types.js';
 
@@ -79,7 +80,9 @@ function regexTest(rt: Runtime, text: unknown, pattern: unknown): boolean | null
     rt.warn(1543, "in function 'REGEX_TEST()': invalid regex value");
     return null;
   }
-  return re.test(toStringValue(text));
+  const s = toStringValue(text);
+  rt.work(s.length);
+  return re.test(s);
 }
 
 export function compare(rt: Runtime, op: BinaryOp, a: unknown, b: unknown): unknown {
@@ -92,8 +95,8 @@ export function compare(rt: Runtime, op: BinaryOp, a: unknown, b: unknown): unkn
     case '>=': return compareValues(a, b) >= 0;
     case 'IN': return Array.isArray(b) && b.some((x) => valuesEqual(a, x));
     case 'NOT IN': return !(Array.isArray(b) && b.some((x) => valuesEqual(a, x)));
-    case 'LIKE': return like(a, b, false);
-    case 'NOT LIKE': return !like(a, b, false);
+    case 'LIKE': return like(a, b, false, rt.fn.work);
+    case 'NOT LIKE': return !like(a, b, false, rt.fn.work);
     case '=~': return regexTest(rt, a, b);
     case '!~': { const r = regexTest(rt, a, b); return r === null ? null : !r; }
     case '..': {
@@ -191,7 +194,9 @@ export function callFunction(rt: Runtime, name: string, args: unknown[]): unknow
   if (args.length < fn.min || args.length > fn.max) {
     throw new GdnError('QUERY_FUNCTION_ARGUMENT_NUMBER_MISMATCH', `invalid number of arguments for function '${name.toUpperCase()}()'`);
   }
-  return fn.impl(rt.fn, args, name.toUpperCase());
+  const result = fn.impl(rt.fn, args, name.toUpperCase());
+  rt.built(result);
+  return result;
 }
 
 /** Evaluates an expression for one row; never returns undefined. */

@@ -6,10 +6,13 @@ import { bindCollectionName, callFunction, evaluate, installSubqueryRunner } fro
 import { uniqueValues } from './functions/arrays.js';
 import { executeModification } from './modify.js';
 import { planScan, type ScanPlan } from './plan.js';
-import { extendRow, type Row, type Runtime } from './runtime.js';
+import { approxSize, extendRow, type Row, type Runtime } from './runtime.js';
 import { compareValues, isObject, toJson, truthy, typeName } from './types.js';
 
 type Rows = Iterable<Row>;
+
+/** What a row held by SORT or COLLECT costs besides its keys (the row object and its slot). */
+const ROW_BYTES = 64;
 
 export interface RunOptions {
   /** Count rows before the last top-level LIMIT (stats.fullCount). */
@@ -34,9 +37,12 @@ function sortRows(rt: Runtime, rows: Rows, st: Extract<Statement, { type: 'sort'
   const dirs = st.elements.map((el) => sortDirection(rt, el.direction));
   const keyed = [...rows].map((row) => {
     rt.tick();
-    return { row, keys: st.elements.map((el) => evaluate(rt, el.expr, row)) };
+    const keys = st.elements.map((el) => evaluate(rt, el.expr, row));
+    rt.hold(ROW_BYTES + approxSize(keys));
+    return { row, keys };
   });
   keyed.sort((a, b) => {
+    rt.work(1);
     for (let i = 0; i < dirs.length; i++) {
       const c = compareValues(a.keys[i], b.keys[i]);
       if (c !== 0) return dirs[i] ? c : -c;
@@ -90,6 +96,7 @@ function collectRows(rt: Runtime, rows: Rows, st: Extract<Statement, { type: 'co
   const groups = new Map<string, { keys: unknown[]; rows: Row[] }>();
   for (const row of rows) {
     rt.tick();
+    rt.hold(ROW_BYTES);
     const keys = st.groups.map((g) => evaluate(rt, g.expr, row));
     const k = keys.map(groupKey).join('\u0001');
     let g = groups.get(k);
@@ -195,6 +202,7 @@ function directScan(rt: Runtime, list: Statement[], options: RunOptions): { resu
   const result: unknown[] = [];
   for (const doc of scanned.documents) {
     rt.tick();
+    rt.hold(approxSize(doc));
     rt.stats.scannedIndex++;
     result.push(doc);
   }
@@ -248,7 +256,11 @@ export function runQuery(query: Query, rt: Runtime, outer: Row, options: RunOpti
       }
       case 'return': {
         const out: unknown[] = [];
-        for (const row of rows) out.push(evaluate(rt, st.expr, row));
+        for (const row of rows) {
+          const v = evaluate(rt, st.expr, row);
+          rt.hold(approxSize(v));
+          out.push(v);
+        }
         return st.distinct ? uniqueValues(out) : out;
       }
       default:

@@ -10,13 +10,14 @@ import { callFunction } from './evaluator.js';
 import { runQuery } from './executor.js';
 import { MAX_QUERY_DEPTH, parseQuery } from './parser.js';
 import { planScan } from './plan.js';
-import { DEFAULT_LIMITS, Runtime, type QueryStats, type QueryWarning, type ResourceLimits, type Row } from './runtime.js';
+import { DEFAULT_LIMITS, Runtime, type QueryStats, type QueryWarning, type ResourceLimits, type Row, type RunControl } from './runtime.js';
 import { cloneValue } from './types.js';
 import { analyzeQuery, checkCollectionName, type QueryInfo } from './validate.js';
 
 export type { Query, Statement, Expr } from './ast.js';
 export type { Document, QueryDataSource, ScanFilter, ScanOperator, ScanResult, ScanSort, ScanSpec, WriteOptions, WriteResult } from './datasource.js';
-export type { QueryStats, QueryWarning, ResourceLimits } from './runtime.js';
+export type { QueryStats, QueryWarning, ResourceLimits, RunControl } from './runtime.js';
+export { DEFAULT_LIMITS, QuerySliceExceeded } from './runtime.js';
 export { compareValues, valuesEqual, truthy, toNumber, toStringValue, typeName } from './types.js';
 
 export interface ExecuteOptions {
@@ -29,6 +30,8 @@ export interface ExecuteOptions {
   database?: string;
   /** The PoP's clock, read by DATE_NOW() (epoch ms); by default real time. */
   now?: () => number;
+  /** A kill switch and a time slice (RunControl). */
+  control?: RunControl;
 }
 
 export interface ExecuteResult {
@@ -215,7 +218,7 @@ function makeRuntime(p: Prepared, source: QueryDataSource | null, options: Execu
     } finally {
       calls--;
     }
-  });
+  }, options.control);
   for (const w of p.warnings) rt.warn(w.code, w.message);
   return rt;
 }

@@ -1,8 +1,12 @@
 import { ERRORS, GdnError, isGdnError, type ErrorName } from '../core/errors.js';
+import { systemClock } from '../core/clock.js';
 import {
+  DEFAULT_LIMITS,
   executeQuery,
   explainQuery,
+  QuerySliceExceeded,
   queryWrites,
+  type RunControl,
   type Document,
   type ExecuteResult,
   type ExplainResult,
@@ -14,6 +18,9 @@ import {
   type WriteResult,
 } from '../query/index.js';
 import { isKv, wrongModel, type Collection, type Storage, type WriteOptions as StoreWriteOptions, type WriteResult as StoreWriteResult } from '../storage/index.js';
+import type { QueryJobOptions } from './executor-protocol.js';
+import type { QueryExecutor } from './query-executor.js';
+import { RunningQueries } from './running-queries.js';
 
 export interface QuerySourceOptions {
   /** false makes scan() decline, so the engine filters, sorts and limits everything itself. */
@@ -25,12 +32,17 @@ export interface RunOptions {
   /** Turn the first warning into an error (and roll every write back). */
   failOnWarning?: boolean;
   maxWarningCount?: number;
+  /** Seconds the query may run (ArangoDB's options.maxRuntime); 0 or absent: the default limit. */
+  maxRuntime?: number;
+  /** Bytes the query may hold (ArangoDB's options.memoryLimit); 0 or absent: the default limit. */
+  memoryLimit?: number;
 }
 
 /** How a PoP runs C8QL over its replica; the API reaches it only through its ApiContext. */
 export interface QueryRunner {
-  run(fabric: string, query: string, bindVars: Record<string, unknown> | undefined, opts?: RunOptions): ExecuteResult;
+  run(fabric: string, query: string, bindVars: Record<string, unknown> | undefined, opts?: RunOptions): Promise<ExecuteResult>;
   explain(fabric: string, query: string, bindVars: Record<string, unknown> | undefined): ExplainResult;
+  readonly running: RunningQueries;
 }
 
 /** The engine expects CONFLICT (409) for a `_rev` mismatch inside a query, not the REST 412. */
@@ -112,8 +124,64 @@ function* visibleOnly(docs: Iterable<Document>, keep: (d: Document) => boolean):
   for (const d of docs) if (keep(d)) yield d;
 }
 
-/** Runs queries against one PoP's replica: a query the analyser says writes runs as one storage.write. */
-export function queryRunner(storage: Storage, options: QuerySourceOptions = {}): QueryRunner {
+/** The limits a query runs under: its options within the defaults (docs/limits.md). */
+export function jobOptions(opts: RunOptions): QueryJobOptions {
+  return {
+    fullCount: opts.fullCount === true,
+    failOnWarning: opts.failOnWarning === true,
+    ...(opts.maxWarningCount === undefined ? {} : { maxWarningCount: opts.maxWarningCount }),
+    timeoutMs: opts.maxRuntime ? opts.maxRuntime * 1000 : DEFAULT_LIMITS.timeoutMs,
+    memoryLimit: opts.memoryLimit ? Math.min(opts.memoryLimit, MAX_MEMORY_LIMIT) : DEFAULT_LIMITS.memoryLimit,
+  };
+}
+
+/** The most a query's options.memoryLimit can ask for. */
+export const MAX_MEMORY_LIMIT = 1024 * 1024 * 1024;
+
+/** Runs one query over `source` now, on this thread; a query that writes must be inside storage.write. */
+export function runQueryOn(
+  storage: Storage,
+  source: QueryDataSource,
+  fabric: string,
+  query: string,
+  bindVars: Record<string, unknown> | undefined,
+  o: QueryJobOptions,
+  control: RunControl,
+): ExecuteResult {
+  const res = executeQuery(query, bindVars, source, {
+    fullCount: o.fullCount,
+    database: fabric,
+    now: () => storage.clock.now(),
+    limits: { timeoutMs: o.timeoutMs, memoryLimit: o.memoryLimit, ...(o.maxWarningCount === undefined ? {} : { maxWarnings: o.maxWarningCount }) },
+    control,
+  });
+  const first = res.warnings[0];
+  if (o.failOnWarning && first) throw warningError(first);
+  return res;
+}
+
+/** Real-time ms a query runs on the PoP's own loop before it moves to the query executor. */
+export const QUERY_SLICE_MS = 20;
+
+export interface QueryRunnerOptions extends QuerySourceOptions {
+  /** Where queries that outlive QUERY_SLICE_MS go; without one every query runs to its end on the PoP's loop. */
+  executor?: QueryExecutor;
+}
+
+/** Writes may go ahead once another connection's exclusive job is over (Storage.exclusive). */
+export async function untilWritable(storage: Storage): Promise<void> {
+  for (let busy = storage.writable(); busy; busy = storage.writable()) await busy;
+}
+
+/**
+ * Runs queries against one PoP's replica: a query the analyser says writes runs as one
+ * storage.write. With an executor, a query gets QUERY_SLICE_MS on the PoP's loop, which nearly
+ * every query needs no more of; one that outlives it is stopped there (a read-only query has done
+ * nothing, a writing one is rolled back) and run again in the executor, where it is listed in
+ * /_api/query/current and can be killed, and the PoP's loop stays free for health, control and
+ * replication. A writing query holds the PoP's writes meanwhile (Storage.exclusive).
+ */
+export function queryRunner(storage: Storage, options: QueryRunnerOptions = {}): QueryRunner {
   // Data sources hold no per-query state, so one per fabric serves every query.
   const sources = new Map<string, QueryDataSource>();
   const sourceFor = (fabric: string): QueryDataSource => {
@@ -121,23 +189,39 @@ export function queryRunner(storage: Storage, options: QuerySourceOptions = {}):
     if (!s) sources.set(fabric, (s = querySource(storage, fabric, options)));
     return s;
   };
+  const running = new RunningQueries(storage.clock);
+  const { executor } = options;
+
+  const elsewhere = async (fabric: string, query: string, bindVars: Record<string, unknown> | undefined, o: QueryJobOptions, startedAt: number, writes: boolean): Promise<ExecuteResult> => {
+    const kill = new Int32Array(new SharedArrayBuffer(4));
+    const id = running.add(fabric, query, bindVars, startedAt, () => Atomics.store(kill, 0, 1));
+    try {
+      const job = { kind: 'query' as const, fabric, query, bindVars, options: o, startedAt, kill };
+      if (!writes) return (await (executor as QueryExecutor).run<ExecuteResult>(job)).value;
+      return await storage.exclusive(() => (executor as QueryExecutor).run<ExecuteResult>(job));
+    } finally {
+      running.finish(id);
+    }
+  };
+
   return {
-    run(fabric, query, bindVars, opts = {}) {
+    running,
+    async run(fabric, query, bindVars, opts = {}) {
+      const o = jobOptions(opts);
+      const writes = queryWrites(query);
       const source = sourceFor(fabric);
-      const execute = (): ExecuteResult => {
-        const res = executeQuery(query, bindVars, source, {
-          fullCount: opts.fullCount === true,
-          database: fabric,
-          now: () => storage.clock.now(),
-          ...(opts.maxWarningCount === undefined ? {} : { limits: { maxWarnings: opts.maxWarningCount } }),
-        });
-        const first = res.warnings[0];
-        if (opts.failOnWarning && first) throw warningError(first);
-        return res;
-      };
-      // Execution is synchronous, so nothing interleaves with a read-only query and it needs no
-      // write (a savepoint would dominate a point lookup).
-      return queryWrites(query) ? storage.write(execute) : execute();
+      if (writes) await untilWritable(storage);
+      const startedAt = systemClock.now();
+      const control: RunControl = executor ? { sliceMs: QUERY_SLICE_MS } : {};
+      const here = () => runQueryOn(storage, source, fabric, query, bindVars, o, control);
+      try {
+        // Execution is synchronous, so nothing interleaves with a read-only query and it needs no
+        // write (a savepoint would dominate a point lookup).
+        return writes ? storage.write(here) : here();
+      } catch (e) {
+        if (!(e instanceof QuerySliceExceeded)) throw e;
+      }
+      return elsewhere(fabric, query, bindVars, o, startedAt, writes);
     },
     explain: (fabric, query, bindVars) => explainQuery(query, bindVars, sourceFor(fabric)),
   };

@@ -16,11 +16,12 @@ import { createRng } from '../core/rng.js';
 import { VERSION } from '../core/version.js';
 import { sampleRtt } from '../latency/sampler.js';
 import { Replicator, REPLICATION_PATH, WsTransport, type Transport } from '../replication/index.js';
-import { openStorage, type Storage } from '../storage/index.js';
+import { openStorage, type ApplyStats, type ChangeEntry, type Storage } from '../storage/index.js';
 import { StreamBroker } from '../streams/index.js';
 import { linkProfile, type Topology } from '../topology/index.js';
 import type { RegionHandle, RegionState } from './handle.js';
-import { queryRunner } from './query-runner.js';
+import { QueryExecutor } from './query-executor.js';
+import { queryRunner, untilWritable } from './query-runner.js';
 
 export const DEFAULT_BODY_LIMIT = 32 * 1024 * 1024;
 
@@ -55,7 +56,18 @@ export interface RegionOptions {
    * in-memory network's endpoint.
    */
   transport?: Transport;
+  /**
+   * Run queries that outlive their slice on the PoP's loop, index builds over large collections
+   * and replicated batches that build such indexes in a query executor (a worker thread with its
+   * own connection to the replica), so that they never hold up this PoP's health, control and
+   * replication. An ephemeral PoP then keeps its replica in a temporary file instead of memory.
+   * Needs a FabricClock (the simulation's ManualClock runs everything in turn).
+   */
+  offload?: boolean;
 }
+
+/** A collection at least this large has its indexes built in the query executor (140 ms for 50,000 documents here). */
+export const INDEX_OFFLOAD_DOCUMENTS = 5_000;
 
 export type { RegionHandle, RegionState };
 
@@ -89,8 +101,27 @@ export function createRegion(opts: RegionOptions): Region {
   const spec = topology.regions[ordinal];
   if (!spec) throw new Error(`region '${name}' is not in topology '${topology.name}'`);
   const clock = opts.clock ?? new FabricClock();
-  const storage = openStorage({ path: regionDatabasePath(opts.dataDir, name), region: name, regionOrdinal: ordinal, clock });
-  const queries = queryRunner(storage);
+  const offload = opts.offload === true && clock instanceof FabricClock;
+  const storage = openStorage({ path: regionDatabasePath(opts.dataDir, name), region: name, regionOrdinal: ordinal, clock, tempFile: offload });
+  const executor =
+    offload && storage.path !== undefined
+      ? new QueryExecutor({ path: storage.path, region: name, regionOrdinal: ordinal, clockState: () => (clock as FabricClock).state(), hlc: () => storage.hlc.peek() })
+      : undefined;
+  const queries = queryRunner(storage, executor ? { executor } : {});
+  const large = (fabric: string, collection: string): boolean => {
+    const c = storage.collections.get(fabric, collection);
+    return c !== undefined && storage.collections.count(c) >= INDEX_OFFLOAD_DOCUMENTS;
+  };
+  const createIndex: ApiContext['createIndex'] = async (fabric, collection, input) => {
+    if (executor && large(fabric, collection)) return storage.exclusive(() => executor.run({ kind: 'index', fabric, collection, input }));
+    await untilWritable(storage);
+    const c = storage.collections.require(fabric, collection);
+    return storage.write(() => storage.indexes.ensure(c, input));
+  };
+  const applyElsewhere = (origin: string, entries: ChangeEntry[], epoch: string): Promise<ApplyStats> | undefined =>
+    executor && entries.some((e) => e.op === 'index.create' && large(e.fabric, e.collection))
+      ? storage.exclusive(() => executor.run({ kind: 'apply', origin, entries, epoch }))
+      : undefined;
   const rng = createRng(topology.seed).fork(`client:${name}`);
   const warn = opts.warn ?? ((msg: string) => console.warn(`[${name}] ${msg}`));
   const allowedHosts = resolveAllowedHosts(opts.host, opts.allowedHosts);
@@ -105,7 +136,7 @@ export function createRegion(opts: RegionOptions): Region {
     const dc = datacenters().find((d) => d.name === peer);
     return dc && dc.port !== 0 ? `ws://${dc.host}:${dc.port}${REPLICATION_PATH}` : undefined;
   });
-  const replicator = new Replicator({ self: name, topology, storage, latency: opts.latency, warn, clock, secret: opts.secret, transport: opts.transport ?? ws });
+  const replicator = new Replicator({ self: name, topology, storage, latency: opts.latency, warn, clock, secret: opts.secret, transport: opts.transport ?? ws, applyElsewhere });
   // The live side of streams is memory only: a restart after a kill builds a new broker, as a crash would.
   let broker = new StreamBroker(storage, clock, warn);
   const upgrade = guardUpgrade((req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -121,6 +152,8 @@ export function createRegion(opts: RegionOptions): Region {
     clock.clearTimeout(sweep);
     sweep = on
       ? clock.setInterval(() => {
+          // The executor holds the write lock: the next sweep removes what this one would have.
+          if (storage.writable()) return;
           try {
             storage.sweepExpired(clock.now());
             storage.streams.trim(clock.now());
@@ -143,6 +176,8 @@ export function createRegion(opts: RegionOptions): Region {
     httpsPort: () => opts.httpsPort?.(),
     hasFabric: (f) => f === '_system',
     runQuery: (fabric, query, bindVars, o) => queries.run(fabric, query, bindVars, o),
+    queries: queries.running,
+    createIndex,
     explainQuery: (fabric, query, bindVars) => queries.explain(fabric, query, bindVars),
     clientDelayMs: (client) => {
       if (!opts.latency) return 0;
@@ -232,6 +267,7 @@ export function createRegion(opts: RegionOptions): Region {
       sockets.close();
       broker.close();
       if (appOpen) await app.close();
+      await executor?.close();
       storage.close();
     },
   };

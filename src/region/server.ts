@@ -4,7 +4,8 @@ import { createRegion } from './region.js';
 /** Creates one PoP and starts it listening (and, unless held, replicating with its peers). */
 export async function startRegion(opts: RegionServerOptions): Promise<RegionServer> {
   const { holdReplication, httpsPort, ...rest } = opts;
-  const r = createRegion({ ...rest, ...(httpsPort !== undefined ? { httpsPort: () => httpsPort } : {}) });
+  // A child PoP runs long queries and index builds off its loop, like a PoP thread of startFabric().
+  const r = createRegion({ ...rest, offload: true, ...(httpsPort !== undefined ? { httpsPort: () => httpsPort } : {}) });
   await r.listen({ replicate: !holdReplication });
   return {
     name: r.name,

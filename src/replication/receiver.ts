@@ -32,7 +32,13 @@ export interface ReceiverOptions {
   secret: string;
   nonce: () => string;
   peers: ReadonlySet<string>;
-  storage: Pick<Storage, 'applier' | 'write' | 'whenCommitted'>;
+  storage: Pick<Storage, 'applier' | 'write' | 'whenCommitted' | 'writable'>;
+  /**
+   * Offered every batch before it applies here: a batch that would hold the PoP's loop too long
+   * (an index build over a large collection) is applied on another connection and this resolves
+   * with its stats; undefined applies it here.
+   */
+  applyElsewhere?: (origin: string, entries: ChangeEntry[], epoch: string) => Promise<ApplyStats> | undefined;
   clock: Clock;
   state: (origin: string) => IncomingState;
   /** Called after a batch was applied, e.g. to record metrics. */
@@ -56,6 +62,8 @@ export class IncomingConnection {
   private readonly queue: Pending[] = [];
   private timer: Timer | undefined;
   private closed = false;
+  /** A batch is being applied elsewhere, or writes wait for another connection: nothing else applies meanwhile. */
+  private waiting = false;
 
   constructor(
     private readonly conn: Connection,
@@ -139,16 +147,39 @@ export class IncomingConnection {
   /** Waits on the clock for the head frame's readAt (the clock itself is precise below a millisecond). */
   private schedule(): void {
     const head = this.queue[0];
-    if (!head || this.closed) return;
+    if (!head || this.closed || this.waiting) return;
     this.o.clock.clearTimeout(this.timer);
     this.timer = this.o.clock.setTimeout(() => this.deliver(), head.readAt - this.o.clock.now());
   }
 
+  /** Waits for `p`, delivering nothing meanwhile, then carries on where it stopped. */
+  private pause(p: Promise<unknown>): void {
+    this.waiting = true;
+    const resume = () => {
+      this.waiting = false;
+      this.schedule();
+    };
+    p.then(resume, resume);
+  }
+
   private deliver(): void {
     const origin = this.origin as string;
-    const st = this.o.state(origin);
     while (!this.closed && this.queue.length > 0 && this.queue[0]!.readAt <= this.o.clock.now()) {
-      const { entries } = this.queue.shift()!;
+      // Another connection holds the write lock (the PoP's query executor): wait, without blocking the loop.
+      const busy = this.o.storage.writable();
+      if (busy) return this.pause(busy);
+      const { entries } = this.queue[0]!;
+      const elsewhere = this.o.applyElsewhere?.(origin, entries, this.claim!.epoch);
+      if (elsewhere) {
+        this.queue.shift();
+        return this.pause(
+          elsewhere.then(
+            (stats) => this.applied(origin, entries, stats),
+            (e: unknown) => (e instanceof ReplicationGapError ? this.refuse(e.message) : this.o.warn(`replication ${origin}→${this.o.self}: applying a batch failed: ${(e as Error).message}`)),
+          ),
+        );
+      }
+      this.queue.shift();
       let stats: ApplyStats;
       try {
         stats = this.o.storage.write(() => this.o.storage.applier.applyBatch(origin, entries, this.claim!.epoch));
@@ -156,19 +187,24 @@ export class IncomingConnection {
         if (e instanceof ReplicationGapError) return this.refuse(e.message);
         throw e;
       }
-      const now = this.o.clock.now();
-      for (const e of entries) {
-        st.lag.record(Math.max(0, now - e.at));
-      }
-      st.counters.applied += stats.applied;
-      st.counters.superseded += stats.superseded;
-      st.counters.discarded += stats.discarded;
-      st.counters.duplicates += stats.duplicates;
-      this.o.onApplied(origin, stats);
-      this.o.storage.whenCommitted((err) => {
-        if (err === undefined) this.send({ v: PROTOCOL_VERSION, t: 'ack', seq: stats.lastSeq });
-      });
+      this.applied(origin, entries, stats);
     }
     this.schedule();
+  }
+
+  private applied(origin: string, entries: ChangeEntry[], stats: ApplyStats): void {
+    const st = this.o.state(origin);
+    const now = this.o.clock.now();
+    for (const e of entries) {
+      st.lag.record(Math.max(0, now - e.at));
+    }
+    st.counters.applied += stats.applied;
+    st.counters.superseded += stats.superseded;
+    st.counters.discarded += stats.discarded;
+    st.counters.duplicates += stats.duplicates;
+    this.o.onApplied(origin, stats);
+    this.o.storage.whenCommitted((err) => {
+      if (err === undefined) this.send({ v: PROTOCOL_VERSION, t: 'ack', seq: stats.lastSeq });
+    });
   }
 }

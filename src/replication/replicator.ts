@@ -4,7 +4,7 @@ import type { ApplyStats, Storage } from '../storage/index.js';
 import { linkProfile, type Topology } from '../topology/index.js';
 import type { LinkSettings } from './link-settings.js';
 import { randomNonce } from './handshake.js';
-import { IncomingConnection, IncomingState, type IncomingCounters } from './receiver.js';
+import { IncomingConnection, IncomingState, type IncomingCounters, type ReceiverOptions } from './receiver.js';
 import { OutgoingLink, type OutgoingStatus } from './sender.js';
 import type { Transport } from './transport.js';
 
@@ -44,6 +44,8 @@ export interface ReplicatorOptions {
   nonce?: () => string;
   warn: (msg: string) => void;
   onApplied?: (origin: string, stats: ApplyStats) => void;
+  /** See ReceiverOptions.applyElsewhere. */
+  applyElsewhere?: ReceiverOptions['applyElsewhere'];
 }
 
 /**
@@ -97,6 +99,7 @@ export class Replicator {
         state: (origin) => this.incoming.get(origin) as IncomingState,
         onApplied: (origin, stats) => this.o.onApplied?.(origin, stats),
         warn: this.o.warn,
+        ...(this.o.applyElsewhere ? { applyElsewhere: this.o.applyElsewhere } : {}),
       });
       // Tracked from the first byte, not only once authenticated: stop() must end half-open
       // handshakes too, or a killed PoP's server would wait for them forever.

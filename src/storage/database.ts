@@ -26,10 +26,10 @@ function freshInMemory(): Db {
 }
 
 /** Opens (or creates) one PoP's replica. `path` undefined means in-memory (ephemeral). */
-export function openDatabase(path: string | undefined): Db {
+export function openDatabase(path: string | undefined, opts: { busyTimeoutMs?: number } = {}): Db {
   if (!path) return freshInMemory();
   mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
+  const db = new Database(path, opts.busyTimeoutMs === undefined ? {} : { timeout: opts.busyTimeoutMs });
   // WAL lets readers proceed during a write. Without fsync (synchronous = OFF) a committed write
   // still survives the process being killed, since the OS holds it; only an OS crash or power loss
   // could lose it, which an emulator's users do not need to survive. fsync at every WAL checkpoint

@@ -1,6 +1,9 @@
 import type { Clock } from '../core/clock.js';
 import { isGdnError } from '../core/errors.js';
-import { formatHlc, HlcClock, parseHlc } from '../core/hlc.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { formatHlc, HlcClock, parseHlc, type Hlc } from '../core/hlc.js';
 import { ChangeLog } from './changelog.js';
 import { CollectionStore } from './collections.js';
 import { openDatabase, type Db } from './database.js';
@@ -29,8 +32,15 @@ export { clockOf, compareClocks, newer } from './clocks.js';
 export { SCHEMA_VERSION } from './migrations.js';
 
 export interface StorageOptions {
-  /** SQLite file path; undefined keeps the replica in memory. */
+  /** SQLite file path; undefined keeps the replica in memory (or in a temporary file, see tempFile). */
   path: string | undefined;
+  /**
+   * With no path: keep the replica in a temporary file, removed on close, instead of in memory, so
+   * that another connection (the PoP's query executor) can open it too.
+   */
+  tempFile?: boolean;
+  /** How long a write waits for another connection's lock before it fails (better-sqlite3's timeout). */
+  busyTimeoutMs?: number;
   region: string;
   regionOrdinal: number;
   /** The fabric's clock: HLC physical time, change log times, ttl expiry and the group commit's deferral. */
@@ -82,12 +92,36 @@ export interface Storage {
   epoch(): string;
   /** Wipes every collection, document, change and version-vector entry (the emulator's reset), committed at once. */
   reset(): void;
+  /** The database file another connection can open, or undefined for a replica in memory. */
+  readonly path: string | undefined;
+  /**
+   * Runs `job`, which writes through another connection to this database (the query executor),
+   * while this one writes nothing: the open group commits first, writes here are refused until the
+   * job ends (callers wait on writable()), and then the caches, the HLC and the change log's
+   * committed mark catch up with what the job wrote. Jobs run one at a time, in call order.
+   */
+  exclusive<T>(job: () => Promise<{ value: T; hlc?: Hlc }>): Promise<T>;
+  /** undefined when a write may go ahead now; else a promise of the moment it may. */
+  writable(): Promise<void> | undefined;
   close(): void;
+}
+
+function temporaryPath(): { path: string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'fabric-emu-'));
+  return { path: join(dir, 'replica.sqlite'), remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 export function openStorage(opts: StorageOptions): Storage {
   const { clock } = opts;
-  const db = openDatabase(opts.path);
+  const temp = opts.path === undefined && opts.tempFile ? temporaryPath() : undefined;
+  const path = opts.path ?? temp?.path;
+  let db: Db;
+  try {
+    db = openDatabase(path, opts.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: opts.busyTimeoutMs });
+  } catch (e) {
+    temp?.remove();
+    throw e;
+  }
   // The HLC counts whole milliseconds; the clock's fraction only orders change log times.
   const hlc = new HlcClock(() => Math.floor(clock.now()));
   const changes = new ChangeLog(db, clock);
@@ -122,6 +156,35 @@ export function openStorage(opts: StorageOptions): Storage {
     epochStmt.set.run(epoch);
   }
   const write = <T>(fn: () => T): T => w.write(fn);
+  let jobs: Promise<unknown> = Promise.resolve();
+  let gate: { open: Promise<void>; release: () => void } | undefined;
+  const exclusive = <T>(job: () => Promise<{ value: T; hlc?: Hlc }>): Promise<T> => {
+    const run = async (): Promise<T> => {
+      let release = () => undefined as void;
+      gate = { open: new Promise<void>((r) => (release = r)), release };
+      w.commitNow();
+      w.holdElsewhere(true);
+      let hlcSeen: Hlc | undefined;
+      try {
+        const r = await job();
+        hlcSeen = r.hlc;
+        return r.value;
+      } finally {
+        if (db.open) {
+          if (hlcSeen) hlc.observe(hlcSeen);
+          collections.reload();
+          indexes.reload(false);
+          w.committedElsewhere();
+        }
+        w.holdElsewhere(false);
+        gate = undefined;
+        release();
+      }
+    };
+    const p = jobs.then(run, run);
+    jobs = p.catch(() => undefined);
+    return p;
+  };
   return {
     db,
     clock,
@@ -156,6 +219,9 @@ export function openStorage(opts: StorageOptions): Storage {
         return removed;
       }),
     epoch: () => epoch as string,
+    path,
+    exclusive,
+    writable: () => gate?.open,
     reset: () => {
       write(() => {
         w.touchCaches();
@@ -183,6 +249,7 @@ export function openStorage(opts: StorageOptions): Storage {
       if (!db.open) return;
       w.commitNow();
       db.close();
+      temp?.remove();
     },
   };
 }

@@ -92,9 +92,13 @@ export class IndexStore {
     collections.listen({ dropped: (c) => this.voidBefore(c) });
   }
 
-  /** Re-reads every definition, e.g. after a reset wiped the table underneath. */
-  reload(): void {
-    this.tunePlanner();
+  /**
+   * Re-reads every definition, e.g. after a reset wiped the table underneath. `tune` false leaves
+   * the planner statistics alone (they live in the database file, which another connection that
+   * changed the indexes has tuned already).
+   */
+  reload(tune = true): void {
+    if (tune) this.tunePlanner();
     this.entries.clear();
     for (const r of this.s.all.all() as Row[]) {
       this.remember({ seq: r.seq, cid: r.cid, live: r.live === 1, clock: r.clock, def: JSON.parse(r.def) as IndexDef });

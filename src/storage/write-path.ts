@@ -1,4 +1,5 @@
 import type { Clock } from '../core/clock.js';
+import { gdnError } from '../core/errors.js';
 import type { Db } from './database.js';
 
 const LOST = 'storage: the transaction was rolled back by SQLite before it could commit';
@@ -46,8 +47,14 @@ export class WritePath {
     this.savepoint = db.transaction((fn: () => unknown) => fn());
   }
 
+  /** Another connection is writing (Storage.exclusive): a write here would wait on SQLite's lock and block the loop. */
+  private heldElsewhere = false;
+
   /** Runs `fn` as one write of the current group; its changes commit with the group. */
   write<T>(fn: () => T): T {
+    if (this.heldElsewhere && this.depth === 0) {
+      throw gdnError('SERVICE_UNAVAILABLE', 'storage: another connection holds the write lock; wait for Storage.writable() before writing');
+    }
     // SQLite itself rolls a transaction back on some errors (disk full): that group's writes are gone.
     if (this.pending && !this.db.inTransaction) this.settle(new Error(LOST));
     if (!this.pending) {
@@ -102,6 +109,17 @@ export class WritePath {
   /** Commits the open group now (before the database closes, or when a caller steps time by hand). */
   commitNow(): void {
     this.commit();
+  }
+
+  /** While true, writes here are refused instead of blocking on the lock another connection holds. */
+  holdElsewhere(on: boolean): void {
+    this.heldElsewhere = on;
+  }
+
+  /** Another connection committed writes to this database: the log's high-water mark moves, listeners hear of it. */
+  committedElsewhere(): void {
+    this.hooks.committed();
+    for (const l of this.listeners) l();
   }
 
   /**

@@ -46,6 +46,7 @@ export class StreamBroker implements SubscriptionHost {
   private seenVersion = -1;
   private readonly runnable = new Set<{ dispatch(): void }>();
   private readonly dirtySubs = new Set<Subscription>();
+  private flushWaiting = false;
   private queued = false;
   private readonly unlisten: () => void;
 
@@ -73,8 +74,14 @@ export class StreamBroker implements SubscriptionHost {
     const t = this.topic(rec);
     const stat = { name, msgIn: 0 };
     t.producers.set(sink, stat);
-    return {
+    const handle: ProducerHandle = {
       publish: (input, done) => {
+        // While a PoP's query executor holds the write lock (a long query, an index build), wait for it.
+        const busy = this.storage.writable();
+        if (busy) {
+          busy.then(() => handle.publish(input, done), done);
+          return;
+        }
         let m: StreamMessage;
         try {
           m = this.storage.write(() => this.storage.streams.publish(this.storage.streams.require(rec.fabric, rec.topic), input));
@@ -87,6 +94,7 @@ export class StreamBroker implements SubscriptionHost {
       },
       close: () => void t.producers.delete(sink),
     };
+    return handle;
   }
 
   subscribe(rec: StreamRecord, name: string, o: ConsumerOptions, sink: Sink): ConsumerHandle {
@@ -191,7 +199,18 @@ export class StreamBroker implements SubscriptionHost {
 
   /** Writes the cursors that changed (each turn does; a REST call that moved them does at once, to answer after they committed). */
   flush(): void {
-    if (this.dirtySubs.size === 0) return;
+    if (this.dirtySubs.size === 0 || this.flushWaiting) return;
+    // The query executor holds the write lock: the cursors stay dirty until it lets go.
+    const busy = this.storage.writable();
+    if (busy) {
+      this.flushWaiting = true;
+      const retry = () => {
+        this.flushWaiting = false;
+        this.flush();
+      };
+      busy.then(retry, retry);
+      return;
+    }
     const subs = [...this.dirtySubs];
     this.dirtySubs.clear();
     try {

@@ -135,3 +135,17 @@ describe('FabricClock', () => {
     expect(errors.map((e) => (e as Error).message)).toEqual(['boom']);
   });
 });
+
+describe('FabricClock in its last millisecond', () => {
+  it('keeps the event loop turning: an unref-ed immediate would leave it blocked in poll until the next I/O', async () => {
+    // A source that stands still makes the wait for the timer all "last millisecond".
+    const c = new FabricClock(() => 1000);
+    const immediates = () => process.getActiveResourcesInfo().filter((r) => r === 'Immediate').length;
+    const before = immediates();
+    const t = c.setTimeout(() => undefined, 0.5);
+    expect(immediates()).toBeGreaterThan(before);
+    c.clearTimeout(t);
+    c.stop();
+    expect(immediates()).toBe(before);
+  });
+});

@@ -24,7 +24,7 @@ describe('startFabric() options', () => {
   it('names a misspelt option and lists the known ones', async () => {
     const e = await refused({ topology: testTopology(), latncy: false });
     expect(e.message).toBe(
-      'startFabric(): invalid options: latncy: unknown key "latncy" (allowed: topology, dataDir, latency, host, bodyLimit, logger, warn, clientRegion, clock, secret, allowedHosts, https)',
+      'startFabric(): invalid options: latncy: unknown key "latncy" (allowed: topology, dataDir, latency, host, bodyLimit, logger, warn, clientRegion, clock, secret, allowedHosts, threads, https)',
     );
   });
 
@@ -34,10 +34,11 @@ describe('startFabric() options', () => {
     );
     expect((await refused({ latency: false })).message).toContain('topology: missing required key "topology"');
     expect((await refused(undefined)).message).toContain('(root): expected an options object');
-    expect((await refused({ topology: testTopology(), bodyLimit: -1, warn: 'log', clock: Date })).issues.map((i) => `${i.key}: ${i.reason}`)).toEqual([
+    expect((await refused({ topology: testTopology(), bodyLimit: -1, warn: 'log', clock: Date, threads: 0 })).issues.map((i) => `${i.key}: ${i.reason}`)).toEqual([
       'bodyLimit: Too small: expected number to be >0',
       'warn: expected a function',
       'clock: expected a FabricClock',
+      'threads: Too small: expected number to be >0',
     ]);
   });
 

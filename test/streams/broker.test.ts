@@ -205,6 +205,33 @@ describe('stream broker', () => {
     expect(again.payloads).toEqual(['2', '4']);
   });
 
+  it('while the query executor holds the write lock, publishes and cursor saves wait for it instead of failing', async () => {
+    const s = openReplica();
+    const one = setup(s);
+    const c = new Client();
+    const h = one.b.subscribe(one.rec, 'sub', opts(), c);
+    one.publish('1', '2');
+    let release = () => undefined as void;
+    const job = s.exclusive(() => new Promise<{ value: undefined }>((r) => (release = () => r({ value: undefined }))));
+    await new Promise((r) => setImmediate(r));
+    expect(s.writable()).toBeDefined();
+    h.ack(c.frames[0]!.messageId);
+    one.publish('3');
+    expect(c.payloads).toEqual(['1', '2']);
+    release();
+    await job;
+    await new Promise((r) => setImmediate(r));
+    s.clock.runDue();
+    expect(c.payloads).toEqual(['1', '2', '3']);
+    one.b.close();
+    open = open.filter((o) => o.b !== one.b);
+    const two = setup(s);
+    const again = new Client();
+    two.b.subscribe(two.rec, 'sub', opts(), again);
+    s.clock.runDue();
+    expect(again.payloads).toEqual(['2', '3']);
+  });
+
   it('readers start at earliest, latest or after a message id, and keep nothing', () => {
     const { s, b, rec, publish } = setup();
     publish('1', '2', '3');

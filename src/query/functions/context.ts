@@ -4,6 +4,8 @@ import type { QueryDataSource } from '../datasource.js';
 export interface FnContext {
   /** Registers a warning; the query continues (AQL functions rarely fail hard). */
   warn(code: number, message: string): void;
+  /** Accounts for work that is not rows (characters scanned, elements walked), so the query's limits see it. */
+  work(units: number): void;
   /** null when executing without a data source (pure expression evaluation). */
   readonly source: QueryDataSource | null;
   /** Values for CURRENT_USER_ATTRIBUTE() and friends, supplied by the caller. */

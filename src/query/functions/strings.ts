@@ -1,6 +1,8 @@
 import { jsonProblem } from '../../core/json-rules.js';
 import { isObject, toJson, toNumber, toStringValue, truthy } from '../types.js';
 import { arg, def, typeMismatch, VARIADIC, type FnContext, type FnDef } from './context.js';
+import { likeMatch } from './like.js';
+import { compileRegex, firstMatch, replaceByRegex, splitByRegex } from './regex.js';
 
 /** Strings are measured in code points, not UTF-16 units (spec §2.5). */
 export function codePoints(s: string): string[] {
@@ -11,71 +13,14 @@ function str(a: unknown[], i: number): string {
   return toStringValue(arg(a, i));
 }
 
-const likeCache = new Map<string, RegExp>();
-
-/** Compiles an AQL LIKE pattern: `%` any sequence, `_` one code point, backslash escapes. */
-export function likeRegex(pattern: string, caseInsensitive: boolean): RegExp {
-  const cacheKey = `${caseInsensitive ? 'i' : 's'}${pattern}`;
-  const hit = likeCache.get(cacheKey);
-  if (hit) return hit;
-  let src = '';
-  const chars = codePoints(pattern);
-  for (let i = 0; i < chars.length; i++) {
-    const c = chars[i] as string;
-    if (c === '\\' && i + 1 < chars.length) {
-      const n = chars[i + 1] as string;
-      if (n === '%' || n === '_' || n === '\\') {
-        src += escapeRegex(n);
-        i++;
-        continue;
-      }
-      src += '\\\\';
-      continue;
-    }
-    if (c === '%') src += '[\\s\\S]*';
-    else if (c === '_') src += '[\\s\\S]';
-    else src += escapeRegex(c);
-  }
-  const re = new RegExp(`^${src}$`, caseInsensitive ? 'iu' : 'u');
-  if (likeCache.size > 500) likeCache.clear();
-  likeCache.set(cacheKey, re);
-  return re;
+export function like(text: unknown, pattern: unknown, caseInsensitive: boolean, work?: (units: number) => void): boolean {
+  return likeMatch(toStringValue(text), toStringValue(pattern), caseInsensitive, work);
 }
 
-function escapeRegex(s: string): string {
-  return s.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
-}
-
-export function like(text: unknown, pattern: unknown, caseInsensitive: boolean): boolean {
-  return likeRegex(toStringValue(pattern), caseInsensitive).test(toStringValue(text));
-}
-
-const regexCache = new Map<string, RegExp | null>();
-
-/** ICU's leading flag group (`(?i)foo`), which JS RegExp has only as flags. */
-const LEADING_FLAGS = /^\(\?([ims]+)\)/;
-
-/** Compiles an ICU-style regex with JS RegExp; null (→ warning 1543) when invalid. */
-export function compileRegex(pattern: string, caseInsensitive: boolean, global = false): RegExp | null {
-  const inline = LEADING_FLAGS.exec(pattern);
-  const body = inline ? pattern.slice(inline[0].length) : pattern;
-  const wanted = new Set(`${caseInsensitive ? 'i' : ''}${global ? 'g' : ''}${inline?.[1] ?? ''}`);
-  const flags = [...wanted].sort().join('');
-  const key = `${flags}/${body}`;
-  if (regexCache.has(key)) return regexCache.get(key) ?? null;
-  let re: RegExp | null = null;
-  try {
-    re = new RegExp(body, `${flags}u`);
-  } catch {
-    try {
-      re = new RegExp(body, flags);
-    } catch {
-      re = null;
-    }
-  }
-  if (regexCache.size > 500) regexCache.clear();
-  regexCache.set(key, re);
-  return re;
+/** A text a regex is about to scan: its length counts as work against the query's time budget. */
+function worked(ctx: FnContext, text: string): string {
+  ctx.work(text.length);
+  return text;
 }
 
 function invalidRegex(ctx: FnContext, name: string): null {
@@ -270,29 +215,27 @@ export const STRING_FUNCTIONS: Record<string, FnDef> = {
   LTRIM: def(1, 2, (_c, a) => trimWith(str(a, 0), trimSet(a[1] === undefined || a[1] === null ? DEFAULT_TRIM : str(a, 1)), true, false)),
   RTRIM: def(1, 2, (_c, a) => trimWith(str(a, 0), trimSet(a[1] === undefined || a[1] === null ? DEFAULT_TRIM : str(a, 1)), false, true)),
   SUBSTITUTE: def(2, 4, substitute),
-  LIKE: def(2, 3, (_c, a) => like(arg(a, 0), arg(a, 1), truthy(a[2]))),
+  LIKE: def(2, 3, (ctx, a) => like(arg(a, 0), arg(a, 1), truthy(a[2]), ctx.work)),
   REGEX_TEST: def(2, 3, (ctx, a, name) => {
     const re = compileRegex(str(a, 1), truthy(a[2]));
-    return re === null ? invalidRegex(ctx, name) : re.test(str(a, 0));
+    return re === null ? invalidRegex(ctx, name) : re.test(worked(ctx, str(a, 0)));
   }),
   REGEX_MATCHES: def(2, 3, (ctx, a, name) => {
     const re = compileRegex(str(a, 1), truthy(a[2]));
-    if (re === null) return invalidRegex(ctx, name);
-    const m = re.exec(str(a, 0));
-    return m === null ? null : Array.from(m, (x) => x ?? '');
+    return re === null ? invalidRegex(ctx, name) : firstMatch(re, worked(ctx, str(a, 0)));
   }),
   REGEX_SPLIT: def(2, 4, (ctx, a, name) => {
     const re = compileRegex(str(a, 1), truthy(a[2]));
     if (re === null) return invalidRegex(ctx, name);
-    const parts = str(a, 0).split(re).map((x) => x ?? '');
+    const parts = splitByRegex(re, worked(ctx, str(a, 0)));
     if (a[3] === undefined || a[3] === null) return parts;
     const limit = Math.trunc(toNumber(a[3]));
     return limit < 0 ? typeMismatch(ctx, name) : parts.slice(0, limit);
   }),
   REGEX_REPLACE: def(3, 4, (ctx, a, name) => {
-    const re = compileRegex(str(a, 1), truthy(a[3]), true);
+    const re = compileRegex(str(a, 1), truthy(a[3]));
     if (re === null) return invalidRegex(ctx, name);
-    return str(a, 0).replace(re, str(a, 2));
+    return replaceByRegex(re, worked(ctx, str(a, 0)), str(a, 2));
   }),
   JSON_STRINGIFY: def(1, 1, (_c, a) => toJson(arg(a, 0))),
   JSON_PARSE: def(1, 1, (ctx, a, name) => {

@@ -1,0 +1,81 @@
+/*
+ * PoPs on an event loop of their own (a worker thread of `startFabric()`, one PoP per thread up to
+ * the fabric's thread count): their Fastify apps, replicas and replication links. The fabric
+ * drives each with PopRequest messages, the same verbs as the RegionAgent of an in-process or
+ * child-process PoP. A kill stops serving and replicating and keeps the thread, so the replica
+ * (in memory or in a temporary file) is there for the restart.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { FabricClock } from '../core/clock.js';
+import { createRegion, type Region } from '../region/region.js';
+import type { DatacenterInfo } from '../topology/index.js';
+import type { PopMessage, PopReply, PopRequest, PopThreadData } from './thread-protocol.js';
+
+const data = workerData as PopThreadData;
+const port = parentPort!;
+// One clock for the PoPs of this thread, a copy of the fabric's (setClock keeps it in step).
+const clock = new FabricClock();
+let datacenters: DatacenterInfo[] | undefined;
+const regions = new Map<string, Region>();
+for (const name of data.names) {
+  const region: Region = createRegion({
+    topology: data.topology,
+    name,
+    dataDir: data.dataDir,
+    latency: data.latency,
+    host: data.host,
+    secret: data.secret,
+    allowedHosts: data.allowedHosts,
+    clock,
+    offload: true,
+    datacenters: () => datacenters ?? data.topology.regions.map((r) => ({ ...r, host: data.host, port: r.name === name ? region.port() : r.port })),
+    warn: (msg) => port.postMessage({ region: name, warn: msg } satisfies PopReply),
+    ...(data.bodyLimit !== undefined ? { bodyLimit: data.bodyLimit } : {}),
+    ...(data.logger !== undefined ? { logger: data.logger } : {}),
+    ...(data.httpsPort !== undefined ? { httpsPort: () => data.httpsPort } : {}),
+  });
+  regions.set(name, region);
+}
+
+async function handle(region: Region, r: PopRequest): Promise<unknown> {
+  switch (r.op) {
+    case 'start':
+      return region.listen({ replicate: false });
+    case 'kill':
+      return region.kill();
+    case 'close':
+      return region.close();
+    case 'replication':
+      return region.state() === 'serving' ? region.replicator.status() : undefined;
+    case 'setLink':
+      return region.replicator.setLink(r.peer, r.settings);
+    case 'setReplication':
+      return r.running ? region.replicator.start() : region.replicator.stop();
+    case 'reset':
+      region.storage.reset();
+      region.replicator.resetStats();
+      return undefined;
+    case 'setClock':
+      clock.setState(r.state);
+      return undefined;
+  }
+}
+
+port.on('message', (m: PopMessage) => {
+  if ('datacenters' in m) {
+    datacenters = m.datacenters;
+    return;
+  }
+  const region = regions.get(m.region) as Region;
+  handle(region, m.request).then(
+    (value) => {
+      port.postMessage({ id: m.id, ok: true, value } satisfies PopReply);
+      // The thread ends with its last PoP.
+      if (m.request.op === 'close' && [...regions.values()].every((r) => r.state() === 'closed')) {
+        clock.stop();
+        port.close();
+      }
+    },
+    (e: unknown) => port.postMessage({ id: m.id, ok: false, message: e instanceof Error ? e.message : String(e) } satisfies PopReply),
+  );
+});

@@ -1,0 +1,112 @@
+import type { FastifyInstance } from 'fastify';
+import { resolveAllowedHosts } from '../api/host-guard.js';
+import { FabricClock } from '../core/clock.js';
+import { fabricControl } from '../control/fabric-control.js';
+import type { GlobalRouting } from '../control/route-table.js';
+import { buildControlApp } from '../control/server.js';
+import { dialAddress } from '../tls/index.js';
+import { checkClientRegion } from './client-region.js';
+import { httpsMaterial, httpsPlan, openFrontDoor, type OpenDoor } from './https.js';
+import { freePort } from './ports.js';
+import { fabricSecret } from './secret.js';
+import { PopThread, ThreadRegion } from './thread-region.js';
+import type { Fabric, FabricOptions } from './types.js';
+
+/**
+ * PoP threads a fabric starts unless told otherwise: one per PoP up to this many. A thread costs
+ * about 40 MB and a load of every module (fastify, zod, ws, ...): 25 threads took a gigabyte and
+ * many seconds to start, so larger fabrics share threads, several PoPs to one (PoP i on thread
+ * i mod n). Long queries and index builds leave a PoP's loop anyway (its query executor).
+ */
+export const DEFAULT_POP_THREADS = 8;
+
+/**
+ * `startFabric()`: the PoPs on event loops of their own (worker threads, pop-thread.ts), so that
+ * no PoP's work delays another's answers, and the global/control server on this one. The control
+ * verbs are the same code as for the other fabrics (control/fabric-control.ts), over ThreadRegion agents.
+ */
+export async function startThreadFabric(opts: FabricOptions): Promise<Fabric> {
+  const host = opts.host ?? '127.0.0.1';
+  const { topology } = opts;
+  checkClientRegion(topology, opts.clientRegion);
+  const clock = opts.clock ?? new FabricClock();
+  const secret = opts.secret ?? fabricSecret(opts.dataDir);
+  const allowedHosts = resolveAllowedHosts(host, opts.allowedHosts);
+  const plan = httpsPlan(topology, opts.https, opts.dataDir);
+  const tls = plan && httpsMaterial(plan, topology, clock);
+  // Fixed before the threads start, as for child processes: every PoP reports it in /datacenter/*.
+  const httpsPort = plan && (plan.port === 0 ? await freePort(host) : plan.port);
+  let door: OpenDoor | undefined;
+  const regions: ThreadRegion[] = [];
+  // A PoP dials its peers by port: each learns every port as soon as one is bound.
+  const announce = () => {
+    const datacenters = regions.map((r) => ({ ...r.spec, host, port: r.port() }));
+    for (const t of threads) t.setDatacenters(datacenters);
+  };
+  const count = Math.max(1, Math.min(topology.regions.length, opts.threads ?? DEFAULT_POP_THREADS));
+  const warn = (region: string, msg: string) => (opts.warn ?? ((m: string) => console.warn(`[${region}] ${m}`)))(msg);
+  const threads = Array.from({ length: count }, (_v, i) => {
+    const names = topology.regions.filter((_r, j) => j % count === i).map((r) => r.name);
+    return new PopThread(
+      {
+        topology,
+        names,
+        dataDir: opts.dataDir,
+        latency: opts.latency ?? true,
+        host,
+        secret,
+        allowedHosts,
+        ...(opts.bodyLimit !== undefined ? { bodyLimit: opts.bodyLimit } : {}),
+        ...(opts.logger !== undefined ? { logger: opts.logger } : {}),
+        ...(httpsPort !== undefined ? { httpsPort } : {}),
+      },
+      warn,
+    );
+  });
+  topology.regions.forEach((spec, j) => regions.push(new ThreadRegion(spec, threads[j % count] as PopThread, host, announce)));
+  const control = fabricControl(regions, clock);
+  // Each PoP keeps its own copy of the clock: every change of the fabric's clock goes to all of them.
+  const unwatch = clock.onChange((s) => void Promise.all(regions.filter((r) => r.state() === 'serving').map((r) => r.setClock(s))).catch(() => undefined));
+  // PoPs on other threads are reached over their ports, by the global router and the front door alike.
+  const routing: GlobalRouting = {
+    topology,
+    clientRegion: opts.clientRegion,
+    allowedHosts,
+    targets: () => regions.map((r) => ({ name: r.name, url: r.url(), live: r.listening() })),
+  };
+  const server: FastifyInstance = buildControlApp(control, routing, { https: () => door?.info });
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    unwatch();
+    await door?.door.close();
+    await server.close();
+    await control.close();
+    await Promise.all(threads.map((t) => t.done));
+    clock.stop();
+  };
+  try {
+    await control.start();
+    await server.listen({ host, port: topology.global.port });
+    if (tls && httpsPort !== undefined) door = await openFrontDoor({ host, port: httpsPort, tls, routing, controlUrl: () => `http://${dialAddress(host)}:${globalPort()}` });
+  } catch (e) {
+    await close();
+    throw e;
+  }
+  const globalPort = () => (server.server.address() as { port: number }).port;
+  const { start: _start, close: _close, ...verbs } = control;
+  return {
+    ...verbs,
+    topology,
+    regions,
+    region(name) {
+      const r = regions.find((x) => x.name === name);
+      if (!r) throw new RangeError(`unknown region '${name}'; known: ${regions.map((x) => x.name).join(', ')}`);
+      return r;
+    },
+    https: door?.info,
+    globalUrl: () => `http://${host}:${globalPort()}`,
+    close,
+  };
+}

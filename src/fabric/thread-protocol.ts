@@ -1,0 +1,40 @@
+import type { ClockState } from '../core/clock.js';
+import type { LinkSettings } from '../replication/index.js';
+import type { DatacenterInfo, Topology } from '../topology/index.js';
+
+/** What a PoP thread is started with (structured-cloned into the worker). */
+export interface PopThreadData {
+  topology: Topology;
+  /** The PoPs this thread runs (one, unless the fabric has more PoPs than threads). */
+  names: string[];
+  dataDir: string | undefined;
+  latency: boolean;
+  host: string;
+  secret: string;
+  allowedHosts: true | readonly string[];
+  bodyLimit?: number;
+  logger?: boolean;
+  /** The port of the fabric's HTTPS front door (fixed before the threads start), if it has one. */
+  httpsPort?: number;
+}
+
+/** The control verbs, as messages to a PoP thread (RegionAgent, one message per method). */
+export type PopRequest =
+  | { op: 'start' }
+  | { op: 'kill' }
+  | { op: 'close' }
+  | { op: 'replication' }
+  | { op: 'setLink'; peer: string; settings: LinkSettings }
+  | { op: 'setReplication'; running: boolean }
+  | { op: 'reset' }
+  | { op: 'setClock'; state: ClockState };
+
+export type PopMessage =
+  | { id: number; region: string; request: PopRequest }
+  /** Every PoP's port, whenever one becomes known: peers are dialled by it. No reply. */
+  | { datacenters: DatacenterInfo[] };
+
+export type PopReply =
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; message: string }
+  | { region: string; warn: string };
