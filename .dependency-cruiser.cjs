@@ -1,6 +1,6 @@
 /**
  * The one-way layers of DESIGN.md, checked in CI. A layer may import only the layers below it:
- *   core <- topology <- latency <- storage | query <- streams <- api <- replication <- control <- region <- fabric <- index <- cli | testing
+ *   core <- topology <- latency <- storage | query <- auth | streams <- api <- replication <- control <- region <- fabric <- index <- cli | testing
  * streams/ is the live side of the streams kept in storage (subscriptions, dispatch), used by the API.
  * tls/ (certificates) sits on core and serves fabric; client/ (the connection helper) sits on core
  * and tls and is exported by index.
@@ -23,14 +23,15 @@ module.exports = {
     layer('latency', ['core', 'topology']),
     layer('storage', ['core']),
     layer('query', ['core']),
+    layer('auth', ['core', 'topology', 'storage']),
     layer('streams', ['core', 'storage']),
-    layer('api', ['core', 'topology', 'latency', 'storage', 'query', 'streams']),
+    layer('api', ['core', 'topology', 'latency', 'storage', 'query', 'auth', 'streams']),
     layer('replication', ['core', 'topology', 'latency', 'storage']),
-    layer('region', ['core', 'topology', 'latency', 'storage', 'query', 'streams', 'api', 'replication', 'control']),
+    layer('region', ['core', 'topology', 'latency', 'storage', 'query', 'auth', 'streams', 'api', 'replication', 'control']),
     layer('control', ['core', 'topology', 'api', 'replication']),
     layer('tls', ['core']),
     layer('client', ['core', 'tls']),
-    layer('fabric', ['core', 'topology', 'latency', 'storage', 'api', 'replication', 'region', 'control', 'tls']),
+    layer('fabric', ['core', 'topology', 'latency', 'storage', 'auth', 'api', 'replication', 'region', 'control', 'tls']),
     layer('sim', ['core', 'topology', 'latency', 'storage', 'streams', 'replication']),
     // Clients of a running fabric: they speak its HTTP API, never reach into its internals.
     layer('fixtures', ['core', 'topology']),

@@ -28,9 +28,12 @@ regions:
   - { name: gdn-eu-central, city: Frankfurt, country: DE, countryName: Germany, lat: 50.11, lon: 8.68, port: 0 }
 `;
 
+/** The dev API key `up` is started with (FABRIC_EMU_API_KEY); the Workers get it in `.dev.vars`, as a local secret. */
+const API_KEY = '_mm.bench.edgebenchkey0123456789abcdefghij';
+
 /** Spawns a fabric-emu command and resolves once it prints `pattern`, with the match and a stop(). */
 function spawnReady(args, pattern) {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FABRIC_EMU_API_KEY: API_KEY } });
   let out = '';
   let err = '';
   child.stderr.on('data', (d) => (err += d));
@@ -64,6 +67,8 @@ function workerProject(dir, name, script) {
   const d = join(dir, name);
   cpSync(join(EXAMPLES, 'worker'), d, { recursive: true });
   writeFileSync(join(d, 'src', 'index.mjs'), script);
+  // Overrides the example's placeholder key in wrangler.toml [vars].
+  writeFileSync(join(d, '.dev.vars'), `GDN_API_KEY="${API_KEY}"\n`);
   return d;
 }
 
@@ -110,8 +115,9 @@ export async function run() {
     stops.push(fabric.stop);
     const globalUrl = fabric.match;
     const at = (await (await fetch(`${globalUrl}/_emu/route?clientRegion=gdn-eu-central`)).json()).url;
-    await fetch(`${at}/_fabric/_system/_api/collection`, { method: 'POST', body: JSON.stringify({ name: 'notes' }) });
-    await fetch(`${at}/_fabric/_system/_api/document/notes`, { method: 'POST', body: JSON.stringify({ _key: 'n1', text: 'one document read at the edge' }) });
+    const headers = { authorization: `apikey ${API_KEY}` };
+    await fetch(`${at}/_fabric/_system/_api/collection`, { method: 'POST', headers, body: JSON.stringify({ name: 'notes' }) });
+    await fetch(`${at}/_fabric/_system/_api/document/notes`, { method: 'POST', headers, body: JSON.stringify({ _key: 'n1', text: 'one document read at the edge' }) });
 
     progress('edge: Worker throughput');
     const reader = await dev(workerProject(dir.path, 'reader', READER), globalUrl);

@@ -2,8 +2,12 @@
  * Replication: delay of a steady write stream with latency off, observed lag on a 50 ms one-way
  * link, and bulk throughput per link. Lag is apply time minus commit time, as /_emu/status reports
  * it, from each write's wall time (sub-millisecond) to the end of its apply at the peer.
+ * The same stream sent over HTTP compares every PoP on the caller's loop (launchFabric, as the
+ * emulator ran before PoPs got loops of their own) with startFabric's PoP threads.
  */
-import { parseTopology } from '../dist/index.js';
+import { Buffer } from 'node:buffer';
+import http from 'node:http';
+import { parseTopology, startFabric as startThreadedFabric } from '../dist/index.js';
 import { launchFabric as startFabric } from '../dist/fabric/local-fabric.js';
 import { envInt, median, progress, tempDir } from './support.js';
 
@@ -25,9 +29,8 @@ function topology(rttMs) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Writes `rate` documents a second for `seconds` on `region`, paced against the clock. */
-async function steadyWrites(region, rate, seconds) {
-  const c = region.storage.collections.require('_system', 'bench');
+/** Writes `rate` documents a second for `seconds` into collection `c` of `region`, paced against the clock. */
+async function steadyWrites(region, c, rate, seconds) {
   const total = rate * seconds;
   const start = performance.now();
   let written = 0;
@@ -38,14 +41,79 @@ async function steadyWrites(region, rate, seconds) {
   }
 }
 
+/** POSTs `body` on `agent`; resolves the status code. */
+function post(agent, url, authorization, path, body) {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ agent, host: hostname, port, method: 'POST', path, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** The same stream as documents POSTed to `url`, one request each on a few kept-alive sockets, as a client of the fabric sends them. */
+async function steadyHttpWrites(url, authorization, rate, seconds) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+  const total = rate * seconds;
+  const inFlight = new Set();
+  let failed = 0;
+  const start = performance.now();
+  let written = 0;
+  try {
+    while (written < total) {
+      const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate));
+      for (; written < due; written++) {
+        const req = post(agent, url, authorization, '/_fabric/_system/_api/document/bench', JSON.stringify({ i: written, payload: 'x'.repeat(100) }))
+          .then((status) => {
+            if (status >= 300) failed++;
+          })
+          .finally(() => inFlight.delete(req));
+        inFlight.add(req);
+      }
+      await sleep(1);
+    }
+    await Promise.all(inFlight);
+  } finally {
+    agent.destroy();
+  }
+  if (failed > 0) throw new Error(`${failed} of ${total} writes failed`);
+}
+
+async function createBench(url, authorization) {
+  const res = await fetch(`${url}/_fabric/_system/_api/collection`, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify({ name: 'bench' }) });
+  if (!res.ok) throw new Error(`creating the bench collection: ${res.status} ${await res.text()}`);
+}
+
+/** A steady HTTP stream into a fabric started by `start`; the lag of the worst link. */
+async function httpStream(start, rate, seconds) {
+  const dir = tempDir('replication-http');
+  const fabric = await start({ topology: topology(0), latency: false, dataDir: dir.path });
+  try {
+    const origin = fabric.regions[0];
+    const authorization = `apikey ${fabric.credentials.apiKey}`;
+    await createBench(origin.url(), authorization);
+    await fabric.waitForReplication();
+    await steadyHttpWrites(origin.url(), authorization, rate, seconds);
+    await fabric.waitForReplication({ timeoutMs: 60_000 });
+    return lagFrom(await fabric.status(), origin.name);
+  } finally {
+    await fabric.close();
+    dir.remove();
+  }
+}
+
 async function withFabric(rttMs, latency, fn) {
   const dir = tempDir('replication');
   const fabric = await startFabric({ topology: topology(rttMs), latency, dataDir: dir.path });
   try {
     const origin = fabric.regions[0];
-    origin.storage.write(() => origin.storage.collections.create('_system', { name: 'bench' }));
+    // Storage files a fabric's data under `<tenant>/<fabric>`: the dev tenant's _system here.
+    const c = origin.storage.write(() => origin.storage.collections.create(`${fabric.credentials.tenant}/_system`, { name: 'bench' }));
     await fabric.waitForReplication();
-    return await fn(fabric, origin);
+    return await fn(fabric, origin, c);
   } finally {
     await fabric.close();
     dir.remove();
@@ -68,8 +136,8 @@ export async function run() {
   for (let r = 0; r < rounds; r++) {
     progress(`steady 1,000 writes/s for ${seconds} s, latency off, 1 → 3 peers (round ${r + 1}/${rounds})`);
     steadyRounds.push(
-      await withFabric(0, false, async (fabric, origin) => {
-        await steadyWrites(origin, 1000, seconds);
+      await withFabric(0, false, async (fabric, origin, c) => {
+        await steadyWrites(origin, c, 1000, seconds);
         await fabric.waitForReplication({ timeoutMs: 60_000 });
         return lagFrom(await fabric.status(), origin.name);
       }),
@@ -82,9 +150,25 @@ export async function run() {
   rows.push({ metric: 'delay p50, 1,000 writes/s, latency off', value: steady.p50.toFixed(2), unit: 'ms', note: `worst of 3 links, median of ${rounds}; ${range(p50s)}` });
   rows.push({ metric: 'delay p99, 1,000 writes/s, latency off', value: steady.p99.toFixed(2), unit: 'ms', note: `target <= 5 ms: ${steady.p99 <= 5 ? 'PASS' : 'BELOW TARGET'}; ${range(p99s)}` });
 
+  const loops = { shared: [], own: [] };
+  for (let r = 0; r < rounds; r++) {
+    progress(`steady 1,000 HTTP writes/s for ${seconds} s, latency off: PoPs on one loop, then on their own (round ${r + 1}/${rounds})`);
+    loops.shared.push(await httpStream(startFabric, 1000, seconds));
+    loops.own.push(await httpStream(startThreadedFabric, 1000, seconds));
+  }
+  const shared = median(loops.shared.map((x) => x.p99));
+  const own = median(loops.own.map((x) => x.p99));
+  rows.push({ metric: 'delay p99, 1,000 HTTP writes/s, PoPs on one loop', value: shared.toFixed(2), unit: 'ms', note: `launchFabric, as before per-PoP loops; ${range(loops.shared.map((x) => x.p99))}` });
+  rows.push({
+    metric: 'delay p99, 1,000 HTTP writes/s, a loop per PoP',
+    value: own.toFixed(2),
+    unit: 'ms',
+    note: `startFabric (PoP threads); one loop ÷ own loops = ${(shared / own).toFixed(2)}; ${range(loops.own.map((x) => x.p99))}`,
+  });
+
   progress('200 writes/s for 3 s over 50 ms one-way links');
-  const slow = await withFabric(100, true, async (fabric, origin) => {
-    await steadyWrites(origin, 200, 3);
+  const slow = await withFabric(100, true, async (fabric, origin, c) => {
+    await steadyWrites(origin, c, 200, 3);
     await fabric.waitForReplication({ timeoutMs: 60_000 });
     return lagFrom(await fabric.status(), origin.name);
   });
@@ -93,8 +177,7 @@ export async function run() {
 
   const docs = envInt('BENCH_REPL_DOCS', 60_000);
   progress(`bulk: ${docs} documents in batches of 1,000, latency off, 1 → 3 peers`);
-  const perSecond = await withFabric(0, false, async (fabric, origin) => {
-    const c = origin.storage.collections.require('_system', 'bench');
+  const perSecond = await withFabric(0, false, async (fabric, origin, c) => {
     const start = performance.now();
     for (let done = 0; done < docs; done += 1000) {
       origin.storage.write(() => {

@@ -27,9 +27,9 @@ function topology(rttMs) {
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const open = (url) =>
+const open = (url, authorization) =>
   new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { perMessageDeflate: false });
+    const ws = new WebSocket(url, { perMessageDeflate: false, headers: { authorization } });
     ws.once('open', () => resolve(ws));
     ws.once('error', reject);
   });
@@ -41,11 +41,12 @@ async function withStream(rttMs, latency, fn) {
   const sockets = [];
   try {
     const [east, ap] = fabric.regions;
-    const r = await fetch(`${east.url()}/_fabric/_system/_api/streams/bench?global=true`, { method: 'POST' });
+    const authorization = `apikey ${fabric.credentials.apiKey}`;
+    const r = await fetch(`${east.url()}/_fabric/_system/_api/streams/bench?global=true`, { method: 'POST', headers: { authorization } });
     if (r.status !== 200) throw new Error(`create stream: ${r.status} ${await r.text()}`);
     await fabric.waitForReplication();
-    const consumer = await open(url(ap.url(), 'consumer', 'c8globals.bench', '/bench?receiverQueueSize=1000'));
-    const producer = await open(url(east.url(), 'producer', 'c8globals.bench'));
+    const consumer = await open(url(ap.url(), 'consumer', 'c8globals.bench', '/bench?receiverQueueSize=1000'), authorization);
+    const producer = await open(url(east.url(), 'producer', 'c8globals.bench'), authorization);
     sockets.push(consumer, producer);
     return await fn({ consumer, producer });
   } finally {

@@ -4,6 +4,8 @@ export { FabricOptionsError } from './fabric/options.js';
 export { startProcessFabric, type ProcessFabric, type ProcessFabricOptions } from './fabric/process-fabric.js';
 export { startRegion } from './region/server.js';
 export { fabricSecret, SECRET_ENV } from './fabric/secret.js';
+// From credentials.js itself: auth/index.js would bring storage's better-sqlite3 types into the package's .d.ts.
+export { CredentialsError, DEV_ENV, devCredentials, type DevCredentials } from './auth/credentials.js';
 export { allowedHostsFromEnv, type AllowedHosts } from './api/host-guard.js';
 export type { RegionHandle, RegionServer, RegionServerOptions, RegionState } from './region/handle.js';
 export {
@@ -29,6 +31,9 @@ export {
   type DatacenterInfo,
   type RegionSpec,
   type LinkProfile,
+  type TenantSpec,
+  type UserSpec,
+  type DevSpec,
 } from './topology/index.js';
 export { VERSION } from './core/version.js';
 export { FabricClock, ManualClock, type Clock, type ClockState, type Timer } from './core/clock.js';

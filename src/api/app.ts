@@ -1,7 +1,12 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { gdnError } from '../core/errors.js';
 import { requestId } from '../core/ids.js';
+import { registerAuth } from './auth-hook.js';
+import { authRoutes } from './auth-routes.js';
 import { registerBodyParser } from './body.js';
+import { fabricRoutes } from './fabrics.js';
+import { keyRoutes } from './keys.js';
+import { otpRoutes } from './otp.js';
+import { userRoutes } from './users.js';
 import { collectionRoutes } from './collection.js';
 import { CLIENT_DELAY_HEADER, CLIENT_REGION_HEADER, type ApiContext } from './context.js';
 import { cursorRoutes } from './cursor.js';
@@ -86,12 +91,7 @@ export function buildApp(ctx: ApiContext, opts: AppOptions = {}): FastifyInstanc
     ctx.storage.whenCommitted((err) => (err === undefined ? done(null, payload) : done(err as Error)));
   });
 
-  // Before validation, so that an unknown fabric answers 1228 whatever else is wrong with the request.
-  app.addHook('preValidation', (req, _reply, done) => {
-    const fabric = (req.params as { fabric?: string } | undefined)?.fabric;
-    if (fabric !== undefined && !ctx.hasFabric(fabric)) return done(gdnError('DATABASE_NOT_FOUND', `database not found: ${fabric}`));
-    done();
-  });
+  registerAuth(app, ctx);
 
   // While the query executor writes (a long writing query, an index build), a request that may
   // write waits here instead of failing or blocking the loop on SQLite's lock.
@@ -106,6 +106,11 @@ export function buildApp(ctx: ApiContext, opts: AppOptions = {}): FastifyInstanc
   });
 
   registerOpenApi(app, { title: `fabric-emu PoP ${ctx.region}`, path: OPENAPI_ROUTE, schema: { params: FabricParams } });
+  app.register(authRoutes(ctx));
+  app.register(userRoutes(ctx));
+  app.register(keyRoutes(ctx));
+  app.register(fabricRoutes(ctx));
+  app.register(otpRoutes(ctx));
   app.register(datacenterRoutes(ctx));
   app.register(versionRoutes(ctx));
   app.register(collectionRoutes(ctx));

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { visible } from '../auth/index.js';
 import { gdnError } from '../core/errors.js';
+import { splitFabricKey } from '../core/scope.js';
 import { DOCUMENT_COLLECTION, EDGE_COLLECTION, isKv, KEY_TYPES, type Collection } from '../storage/index.js';
 import type { ApiContext } from './context.js';
 import { bodyBool, FabricParams, queryBool } from './fields.js';
@@ -43,7 +45,7 @@ export function collectionObject(c: Collection): Record<string, unknown> {
     hasStream: c.props.hasStream,
     waitForSync: c.props.waitForSync,
     isSystem: c.props.isSystem,
-    globallyUniqueId: `h${c.fabric}/${c.id}`,
+    globallyUniqueId: `h${splitFabricKey(c.fabric)?.fabric ?? c.fabric}/${c.id}`,
     searchEnabled: false,
   };
 }
@@ -68,39 +70,39 @@ export function collectionRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
   const named = { schema: { params: NameParams } };
   return async (app) => {
     app.post('/_fabric/:fabric/collection', { schema: { params: FabricParams, body: CreateBody } }, async (req) =>
-      ok(collectionObject(write(() => collections.create(req.params.fabric, req.body)))),
+      ok(collectionObject(write(() => collections.create(req.gdn.key, req.body)))),
     );
 
     app.get('/_fabric/:fabric/collection', { schema: { params: FabricParams, querystring: z.object({ excludeSystem: queryBool(false) }) } }, async (req) =>
-      ok({ result: collections.list(req.params.fabric, req.query.excludeSystem).map(collectionObject) }),
+      ok({ result: collections.list(req.gdn.key, req.query.excludeSystem).filter((c) => visible(req.gdn.collectionLevels, c.name)).map(collectionObject) }),
     );
 
-    app.get('/_fabric/:fabric/collection/:name', named, async (req) => ok(collectionObject(collections.require(req.params.fabric, req.params.name))));
+    app.get('/_fabric/:fabric/collection/:name', named, async (req) => ok(collectionObject(collections.require(req.gdn.key, req.params.name))));
 
     app.get('/_fabric/:fabric/collection/:name/properties', named, async (req) =>
-      ok(propertiesObject(collections.require(req.params.fabric, req.params.name))),
+      ok(propertiesObject(collections.require(req.gdn.key, req.params.name))),
     );
 
     app.put('/_fabric/:fabric/collection/:name/properties', { schema: { params: NameParams, body: PropertiesBody } }, async (req) =>
-      ok(propertiesObject(write(() => collections.updateProperties(req.params.fabric, req.params.name, req.body ?? {})))),
+      ok(propertiesObject(write(() => collections.updateProperties(req.gdn.key, req.params.name, req.body ?? {})))),
     );
 
     app.get('/_fabric/:fabric/collection/:name/count', named, async (req) => {
-      const c = collections.require(req.params.fabric, req.params.name);
+      const c = collections.require(req.gdn.key, req.params.name);
       // Expired pairs are gone for every reader, this count included.
       return ok({ ...collectionObject(c), count: isKv(c) ? ctx.storage.kv.count(c) : collections.count(c) });
     });
 
     app.put('/_fabric/:fabric/collection/:name/truncate', named, async (req) =>
-      ok(collectionObject(write(() => collections.truncate(req.params.fabric, req.params.name)))),
+      ok(collectionObject(write(() => collections.truncate(req.gdn.key, req.params.name)))),
     );
 
     app.delete('/_fabric/:fabric/collection/:name', { schema: { params: NameParams, querystring: z.object({ isSystem: queryBool(false) }) } }, async (req) => {
-      const c = collections.require(req.params.fabric, req.params.name);
+      const c = collections.require(req.gdn.key, req.params.name);
       if (c.props.isSystem && !req.query.isSystem) {
         throw gdnError('FORBIDDEN', 'system collections can only be dropped with isSystem=true');
       }
-      return ok({ id: String(write(() => collections.drop(req.params.fabric, req.params.name)).id) });
+      return ok({ id: String(write(() => collections.drop(req.gdn.key, req.params.name)).id) });
     });
   };
 }

@@ -1,3 +1,4 @@
+import type { AuthService, CollectionLevels } from '../auth/index.js';
 import type { Clock } from '../core/clock.js';
 import type { ExecuteResult, ExplainResult } from '../query/index.js';
 import type { AllowedHosts } from './host-guard.js';
@@ -12,13 +13,19 @@ export interface QueryRunOptions {
   /** Turn the first warning into an error (and roll every write of the query back). */
   failOnWarning?: boolean;
   maxWarningCount?: number;
+  /** The plain fabric name the query runs in (CURRENT_DATABASE()); the storage key names the tenant too. */
+  database?: string;
+  /** The caller's level per collection: `none` hides it, `ro` refuses its writes. Absent: full access. */
+  access?: CollectionLevels;
+  /** Who runs it, as the query list shows it. */
+  user?: string;
   /** Seconds the query may run (options.maxRuntime); absent or 0: the default limit. */
   maxRuntime?: number;
   /** Bytes the query may hold (options.memoryLimit); absent or 0: the default limit. */
   memoryLimit?: number;
 }
 
-/** A query as GET /_api/query/current and /_api/query/slow list it (ArangoDB's shape). */
+/** A query as GET /_api/query/current and /_api/query/slow list it (ArangoDB's shape); `database` is the plain fabric name. */
 export interface QueryListing {
   id: string;
   database: string;
@@ -32,13 +39,13 @@ export interface QueryListing {
   stream: boolean;
 }
 
-/** The PoP's running and slow queries. */
+/** The PoP's running and slow queries, by the storage key `<tenant>/<fabric>` they ran in: a tenant sees only its own. */
 export interface QueryList {
-  current(): QueryListing[];
-  slow(): QueryListing[];
-  clearSlow(): void;
-  /** false when no running query has that id. */
-  kill(id: string): boolean;
+  current(fabric: string): QueryListing[];
+  slow(fabric: string): QueryListing[];
+  clearSlow(fabric: string): void;
+  /** false when no query of that id runs in that fabric. */
+  kill(fabric: string, id: string): boolean;
 }
 
 /** What a region tells its API: the API never reaches into the region or fabric directly. */
@@ -57,13 +64,14 @@ export interface ApiContext {
   readonly bodyLimit: number;
   /** Every region of the fabric, with the ports they are bound to now. */
   datacenters(): DatacenterInfo[];
+  /** Users, keys, grants, fabrics and the tokens of this PoP. */
+  readonly auth: AuthService;
   /**
    * The port of the fabric's HTTPS front door, which /datacenter/* tells clients to use; undefined
    * when the PoP runs without one (`fabric-emu region` alone).
    */
   httpsPort(): number | undefined;
-  hasFabric(name: string): boolean;
-  /** Runs a C8QL query against a fabric of this PoP; a query that writes runs as one storage write. */
+  /** Runs a C8QL query against a fabric (`<tenant>/<fabric>`) of this PoP; a query that writes runs as one storage write. */
   runQuery(fabric: string, query: string, bindVars: Record<string, unknown> | undefined, opts?: QueryRunOptions): Promise<ExecuteResult>;
   readonly queries: QueryList;
   /**
@@ -71,7 +79,7 @@ export interface ApiContext {
    * runs off the PoP's loop, so the PoP keeps answering meanwhile.
    */
   createIndex(fabric: string, collection: string, input: IndexInput): Promise<{ def: IndexDef; created: boolean }>;
-  explainQuery(fabric: string, query: string, bindVars: Record<string, unknown> | undefined): ExplainResult;
+  explainQuery(fabric: string, query: string, bindVars: Record<string, unknown> | undefined, access?: CollectionLevels): ExplainResult;
   /**
    * The delay to inject before serving a request from a client at `clientRegion` (the
    * x-gdn-client-region header; undefined means the client sits next to this PoP).

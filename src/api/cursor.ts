@@ -46,7 +46,7 @@ export function cursorRoutes(ctx: ApiContext, cursors: CursorStore): FastifyPlug
     app.post('/_fabric/:fabric/cursor', { schema: { params: FabricParams, body: CursorBody } }, async (req, reply) => {
       const body = req.body;
       const options = body.options ?? {};
-      const out = await runQuery(ctx, req.params.fabric, body.query, body.bindVars ?? undefined, {
+      const out = await runQuery(ctx, req, body.query, body.bindVars ?? undefined, {
         fullCount: options.fullCount ?? false,
         failOnWarning: options.failOnWarning ?? false,
         ...(options.maxWarningCount == null ? {} : { maxWarningCount: options.maxWarningCount }),

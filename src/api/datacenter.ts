@@ -51,12 +51,16 @@ export function datacenterRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
     };
     app.get('/datacenter/all', async () => all());
     app.get('/datacenter/local', async () => find(ctx.region));
-    app.get('/datacenter/_tenant/:tenant', { schema: { params: TenantParams } }, async (req) => [
-      {
-        tenant: req.params.tenant,
-        dcInfo: all().map((dc) => ({ ...dc, _id: `_clusters/${String(dc['name'])}`, _rev: '_0' })),
-      },
-    ]);
+    // spec §3.2: each entry as in /datacenter/all plus the cluster and member document fields.
+    app.get('/datacenter/_tenant/:tenant', { schema: { params: TenantParams } }, async (req) => {
+      if (req.params.tenant !== req.gdn.tenant) throw gdnError('FORBIDDEN', `the path names tenant '${req.params.tenant}' but the credentials are of tenant '${req.gdn.tenant}'`);
+      const dcInfo = all().map((dc) => {
+        const name = String(dc['name']);
+        const loc = dc['locationInfo'] as Record<string, unknown>;
+        return { ...dc, _id: `_clusters/${name}`, _rev: '_0', locationInfo: { ...loc, _id: `_members/${name}`, _key: name, _rev: '_0', host: dc['host'], status: dc['status'] } };
+      });
+      return [{ tenant: req.params.tenant, dcInfo }];
+    });
     app.get('/datacenter/:dc', { schema: { params: DcParams } }, async (req) => find(req.params.dc));
   };
 }

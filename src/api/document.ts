@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { gdnError, GdnError } from '../core/errors.js';
 import { kindOf } from '../core/zod-issues.js';
 import { isKv, wrongModel, type Collection, type OverwriteMode, type WriteOptions, type WriteResult } from '../storage/index.js';
+import type { RequestScope } from './auth-hook.js';
 import type { ApiContext } from './context.js';
 import { FabricParams, queryBool, queryEnum, queryRequired, revHeader } from './fields.js';
 import { answersWith } from './validation.js';
@@ -56,6 +57,7 @@ type WriteQuery = z.output<typeof WriteQuery>;
 /** What every document write handler reads from its request, whichever route it came by. */
 interface WriteRequest<B> {
   params: { fabric: string };
+  gdn: RequestScope;
   query: WriteQuery;
   headers: { 'if-match'?: string | undefined };
   body: B;
@@ -131,7 +133,7 @@ export function documentRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
     reply
       .code(code)
       .header('etag', `"${r._rev}"`)
-      .header('location', `/_fabric/${req.params.fabric}/_api/document/${c.name}/${encodeURIComponent(r._key)}`);
+      .header('location', `/_fabric/${req.gdn.fabric}/_api/document/${c.name}/${encodeURIComponent(r._key)}`);
     return metadata(r, req.query);
   };
 
@@ -157,7 +159,7 @@ export function documentRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
   };
 
   const insert = (req: WriteRequest<z.output<typeof InsertBody>>, reply: FastifyReply, name: string) => {
-    const c = collectionOf(req.params.fabric, name);
+    const c = collectionOf(req.gdn.key, name);
     const opts = writeOptions(req);
     const body = req.body;
     if (Array.isArray(body)) {
@@ -168,22 +170,22 @@ export function documentRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
   };
 
   const one = (op: 'replace' | 'update') => async (req: WriteRequest<z.output<typeof DocumentBody>> & { params: z.output<typeof KeyParams> }, reply: FastifyReply) => {
-    const c = collectionOf(req.params.fabric, req.params.collection);
+    const c = collectionOf(req.gdn.key, req.params.collection);
     const opts = writeOptions(req);
     const r = write(() => documents[op](c, req.params.key, req.body, opts));
     return sendOne(req, reply, c, r, status(req, c, 201, 202));
   };
 
   const many = (op: 'replace' | 'update') => async (req: WriteRequest<unknown[]> & { params: z.output<typeof CollectionParams> }, reply: FastifyReply) => {
-    const c = collectionOf(req.params.fabric, req.params.collection);
+    const c = collectionOf(req.gdn.key, req.params.collection);
     const opts = { ...writeOptions(req), ifMatch: undefined };
     return batch(req, reply, c, req.body, (d) => documents[op](c, keyOf(c, d), d, opts), [201, 202]);
   };
 
   // Not async: an async handler that returns the reply makes Fastify wait on it as a thenable,
   // which costs a stream listener per request on the hottest path.
-  const read = (req: { params: z.output<typeof KeyParams>; headers: z.output<typeof ReadHeaders>; method: string }, reply: FastifyReply) => {
-    const c = collectionOf(req.params.fabric, req.params.collection);
+  const read = (req: { params: z.output<typeof KeyParams>; headers: z.output<typeof ReadHeaders>; method: string; gdn: RequestScope }, reply: FastifyReply) => {
+    const c = collectionOf(req.gdn.key, req.params.collection);
     const key = req.params.key;
     const row = documents.getRaw(c, key);
     if (!row) throw gdnError('DOCUMENT_NOT_FOUND');
@@ -216,13 +218,13 @@ export function documentRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
     app.patch('/_fabric/:fabric/document/:collection', { schema: { params: CollectionParams, ...writeParts, body: BatchBody } }, many('update'));
 
     app.delete('/_fabric/:fabric/document/:collection/:key', { schema: { params: KeyParams, ...writeParts } }, async (req, reply) => {
-      const c = collectionOf(req.params.fabric, req.params.collection);
+      const c = collectionOf(req.gdn.key, req.params.collection);
       const r = write(() => documents.remove(c, req.params.key, writeOptions(req)));
       return sendOne(req, reply, c, r, status(req, c, 200, 202));
     });
 
     app.delete('/_fabric/:fabric/document/:collection', { schema: { params: CollectionParams, ...writeParts, body: BatchBody } }, async (req, reply) => {
-      const c = collectionOf(req.params.fabric, req.params.collection);
+      const c = collectionOf(req.gdn.key, req.params.collection);
       const opts = { ...writeOptions(req), ifMatch: undefined };
       return batch(req, reply, c, req.body, (item) => documents.remove(c, keyOf(c, item), opts, item), [200, 202]);
     });

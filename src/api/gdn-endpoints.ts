@@ -254,6 +254,23 @@ const FAMILIES: readonly [family: string, endpoints: string][] = [
     DELETE /_api/user/{user}/attributes/truncate
     DELETE /_api/user/{user}/attributes/{attributeid}
     GET /_admin/user jsC8
+    POST /_admin/user jsC8
+    GET /_admin/user/{user} jsC8
+    PATCH /_admin/user/{user} jsC8
+    PUT /_admin/user/{user} jsC8
+    DELETE /_admin/user/{user} jsC8
+    GET /_admin/user/{user}/database jsC8
+    GET /_admin/user/{user}/database/{geofabric} jsC8
+    PUT /_admin/user/{user}/database/{geofabric} jsC8
+    DELETE /_admin/user/{user}/database/{geofabric} jsC8
+    GET /_admin/user/{user}/database/{geofabric}/collection jsC8
+    GET /_admin/user/{user}/database/{geofabric}/collection/{collection} jsC8
+    PUT /_admin/user/{user}/database/{geofabric}/collection/{collection} jsC8
+    DELETE /_admin/user/{user}/database/{geofabric}/collection/{collection} jsC8
+    GET /_admin/user/{user}/database/{geofabric}/stream jsC8
+    GET /_admin/user/{user}/database/{geofabric}/stream/{stream} jsC8
+    PUT /_admin/user/{user}/database/{geofabric}/stream/{stream} jsC8
+    DELETE /_admin/user/{user}/database/{geofabric}/stream/{stream} jsC8
   `],
   ["Function", `
     GET /_api/function

@@ -57,7 +57,7 @@ export function indexRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
 
   return async (app) => {
     app.get('/_fabric/:fabric/index', { schema: { params: FabricParams, querystring: CollectionQuery } }, async (req) => {
-      const c = collections.require(req.params.fabric, req.query.collection);
+      const c = collections.require(req.gdn.key, req.query.collection);
       const list = [...builtIn(c), ...indexes.list(c).map((d) => indexObject(c, d))];
       return { error: false, code: 200, indexes: list, identifiers: Object.fromEntries(list.map((o) => [o['id'] as string, o])) };
     });
@@ -71,25 +71,25 @@ export function indexRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
     };
 
     app.post('/_fabric/:fabric/index', { schema: { params: FabricParams, querystring: CollectionQuery, body: IndexBody } }, async (req, reply) => {
-      const r = await create(req.params.fabric, req.query.collection, req.body, undefined);
+      const r = await create(req.gdn.key, req.query.collection, req.body, undefined);
       return reply.code(r.code).send(r.body);
     });
 
     // One route per typed path GDN has (`POST /_api/index/persistent`, ...), so another type is 404.
     for (const t of [...INDEX_TYPES, 'general']) {
       app.post(`/_fabric/:fabric/index/${t}`, { schema: { params: FabricParams, querystring: CollectionQuery, body: IndexBody } }, async (req, reply) => {
-        const r = await create(req.params.fabric, req.query.collection, req.body, t === 'general' ? undefined : t);
+        const r = await create(req.gdn.key, req.query.collection, req.body, t === 'general' ? undefined : t);
         return reply.code(r.code).send(r.body);
       });
     }
 
     app.get('/_fabric/:fabric/index/:collection/:id', { schema: { params: ByIdParams } }, async (req) => {
-      const c = collections.require(req.params.fabric, req.params.collection);
+      const c = collections.require(req.gdn.key, req.params.collection);
       return { ...findAny(ctx, c, req.params.id).obj, error: false, code: 200 };
     });
 
     app.delete('/_fabric/:fabric/index/:collection/:id', { schema: { params: ByIdParams } }, async (req) => {
-      const c = collections.require(req.params.fabric, req.params.collection);
+      const c = collections.require(req.gdn.key, req.params.collection);
       const found = findAny(ctx, c, req.params.id);
       if (!found.def) throw gdnError('FORBIDDEN', `cannot drop the ${String(found.obj['name'])} index`);
       const id = found.def.id;

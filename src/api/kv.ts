@@ -1,7 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { visible } from '../auth/index.js';
 import { gdnError, GdnError } from '../core/errors.js';
 import type { Collection, WriteResult } from '../storage/index.js';
+import type { RequestScope } from './auth-hook.js';
 import type { ApiContext } from './context.js';
 import { bodyBool, FabricParams, queryBool, queryCount, queryString } from './fields.js';
 
@@ -60,19 +62,19 @@ const meta = (r: WriteResult) => ({ _id: r._id, _key: r._key, _rev: r._rev });
 export function kvRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
   const { kv } = ctx.storage;
   const write = <T>(fn: () => T): T => ctx.storage.write(fn);
-  const coll = (params: { fabric: string; name: string }): Collection => kv.require(params.fabric, params.name);
+  const coll = (req: { gdn: RequestScope; params: { name: string } }): Collection => kv.require(req.gdn.key, req.params.name);
   const named = { schema: { params: NameParams } };
 
   return async (app) => {
     app.get('/_fabric/:fabric/kv', { schema: { params: FabricParams } }, async (req) =>
-      ok({ result: kv.list(req.params.fabric).map((c) => ({ name: c.name, expiration: c.props.kv?.expiration === true })) }),
+      ok({ result: kv.list(req.gdn.key).filter((c) => visible(req.gdn.collectionLevels, c.name)).map((c) => ({ name: c.name, expiration: c.props.kv?.expiration === true })) }),
     );
 
     app.post('/_fabric/:fabric/kv/:name', { schema: { params: NameParams, querystring: CreateQuery, body: CreateBody } }, async (req) => {
       const body = req.body ?? {};
       if (body.blobs) throw gdnError('NOT_IMPLEMENTED', 'KV collections of blobs (blobs: true) are not implemented by fabric-emu; values are JSON');
       const c = write(() =>
-        kv.create(req.params.fabric, req.params.name, {
+        kv.create(req.gdn.key, req.params.name, {
           expiration: req.query.expiration,
           group: req.query.group,
           stream: body.stream ?? false,
@@ -84,48 +86,48 @@ export function kvRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
     });
 
     app.delete('/_fabric/:fabric/kv/:name', named, async (req) => {
-      const c = coll(req.params);
+      const c = coll(req);
       write(() => ctx.storage.collections.drop(c.fabric, c.name));
       return ok({ name: c.name });
     });
 
     app.get('/_fabric/:fabric/kv/:name/count', { schema: { params: NameParams, querystring: GroupQuery } }, async (req) => {
-      const c = coll(req.params);
+      const c = coll(req);
       return ok({ name: c.name, count: kv.count(c, req.query.groupID) });
     });
 
     app.get('/_fabric/:fabric/kv/:name/keys', { schema: { params: NameParams, querystring: KeysQuery } }, async (req) => {
-      return ok({ result: kv.keys(coll(req.params), req.query) });
+      return ok({ result: kv.keys(coll(req), req.query) });
     });
 
     // The get and the set are plain handlers, as the document read is (src/api/document.ts): an async one
     // returning the reply costs a stream listener per request on the hottest KV paths.
     app.get('/_fabric/:fabric/kv/:name/value/:key', { schema: { params: KeyParams } }, (req, reply) => {
-      const row = kv.getRaw(coll(req.params), req.params.key);
+      const row = kv.getRaw(coll(req), req.params.key);
       if (!row) throw gdnError('DOCUMENT_NOT_FOUND', `no pair with key '${req.params.key}' in '${req.params.name}'`);
       return reply.type('application/json; charset=utf-8').send(row.body);
     });
 
     app.delete('/_fabric/:fabric/kv/:name/value/:key', { schema: { params: KeyParams } }, async (req, reply) => {
-      const c = coll(req.params);
+      const c = coll(req);
       return reply.code(202).send(meta(write(() => kv.remove(c, req.params.key))));
     });
 
     app.put('/_fabric/:fabric/kv/:name/value', { schema: { params: NameParams, body: Pairs } }, (req, reply) => {
-      const c = coll(req.params);
+      const c = coll(req);
       const results = write(() => kv.upsert(c, req.body));
       return reply.code(202).send(results.map((r) => (r._oldRev === undefined ? meta(r) : { ...meta(r), _oldrev: r._oldRev })));
     });
 
     app.post('/_fabric/:fabric/kv/:name/values', { schema: { params: NameParams, querystring: ValuesQuery, body: ReadKeys } }, async (req) => {
-      const c = coll(req.params);
+      const c = coll(req);
       const keys = req.body ?? undefined;
       const { offset, limit, groupID } = req.query;
       return ok({ result: kv.values(c, keys, { offset, limit: limit ?? (keys ? MAX_READ_KEYS : DEFAULT_LIMIT), order: 'asc', groupID }) });
     });
 
     app.delete('/_fabric/:fabric/kv/:name/values', { schema: { params: NameParams, body: DeleteKeys } }, async (req, reply) => {
-      const c = coll(req.params);
+      const c = coll(req);
       const failed = new Map<number, number>();
       // Each removal is a savepoint of its own (DocumentStore), so a missing key fails alone.
       const out = write(() =>
@@ -144,7 +146,7 @@ export function kvRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
     });
 
     app.put('/_fabric/:fabric/kv/:name/truncate', { schema: { params: NameParams, querystring: GroupQuery } }, async (req) => {
-      const c = coll(req.params);
+      const c = coll(req);
       write(() => kv.truncate(c, req.query.groupID));
       return ok({ name: c.name });
     });

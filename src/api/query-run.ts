@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { QueryWarning } from '../query/index.js';
 import type { ApiContext, QueryRunOptions } from './context.js';
 
@@ -7,10 +8,14 @@ export interface QueryOutcome {
   extra: { stats: Record<string, number>; warnings: QueryWarning[] };
 }
 
-/** Runs a C8QL query through the PoP (ctx.runQuery) and shapes its stats as ArangoDB does. Shared by cursors and RESTQL. */
-export async function runQuery(ctx: ApiContext, fabric: string, query: string, bindVars: Record<string, unknown> | undefined, opts: QueryRunOptions = {}): Promise<QueryOutcome> {
+/**
+ * Runs a C8QL query through the PoP (ctx.runQuery) in the request's fabric, with the caller's
+ * collection access, and shapes its stats as ArangoDB does. Shared by cursors and RESTQL.
+ */
+export async function runQuery(ctx: ApiContext, req: FastifyRequest, query: string, bindVars: Record<string, unknown> | undefined, opts: QueryRunOptions = {}): Promise<QueryOutcome> {
   const started = performance.now();
-  const r = await ctx.runQuery(fabric, query, bindVars, opts);
+  const { key, fabric, collectionLevels, principal } = req.gdn;
+  const r = await ctx.runQuery(key, query, bindVars, { ...opts, database: fabric, user: principal.user, ...(collectionLevels ? { access: collectionLevels } : {}) });
   const stats: Record<string, number> = {
     writesExecuted: r.stats.writesExecuted,
     writesIgnored: r.stats.writesIgnored,

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { validateQuery } from '../query/index.js';
+import type { RequestScope } from './auth-hook.js';
 import type { ApiContext } from './context.js';
 import { BindVars, QueryText } from './cursor.js';
 import { bodyBool, FabricParams } from './fields.js';
@@ -17,10 +18,10 @@ export function queryRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
       return { error: false, code: 200, parsed: true, collections: v.collections, bindVars: v.bindVars, ast: [v.ast] };
     });
 
-    const explain = async (req: { params: { fabric: string }; body: z.output<typeof ExplainBody> }) => {
+    const explain = async (req: { params: { fabric: string }; body: z.output<typeof ExplainBody>; gdn: RequestScope }) => {
       const { query, bindVars, options } = req.body;
       const allPlans = options?.allPlans === true;
-      const e = ctx.explainQuery(req.params.fabric, query, bindVars ?? undefined);
+      const e = ctx.explainQuery(req.gdn.key, query, bindVars ?? undefined, req.gdn.collectionLevels);
       const stats = { rulesExecuted: 0, rulesSkipped: 0, plansCreated: e.stats.plansCreated };
       return { error: false, code: 200, ...(allPlans ? { plans: [e.plan] } : { plan: e.plan }), warnings: e.warnings, stats, cacheable: false };
     };

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { gdnError } from '../core/errors.js';
+import { splitFabricKey } from '../core/scope.js';
 import { declaredBindVars, validateQuery } from '../query/index.js';
 import type { SavedQuery } from '../storage/index.js';
 import type { ApiContext } from './context.js';
@@ -43,7 +44,8 @@ function checkQuery(value: string): void {
 }
 
 function describe(q: SavedQuery): Record<string, unknown> {
-  return { userid: 'root', tenant: '_mm', fabric: q.fabric, name: q.name, value: q.value, parameter: q.parameter, type: q.type, _key: `root.${q.fabric}.${q.name}` };
+  const { tenant, fabric } = splitFabricKey(q.fabric) ?? { tenant: '_mm', fabric: q.fabric };
+  return { userid: 'root', tenant, fabric, name: q.name, value: q.value, parameter: q.parameter, type: q.type, _key: `root.${fabric}.${q.name}` };
 }
 
 /** RESTQL ids are integers on the wire (spec §7), unlike C8QL cursor ids. */
@@ -62,34 +64,34 @@ export function restqlRoutes(ctx: ApiContext, cursors: CursorStore): FastifyPlug
       const { query } = req.body;
       checkType(query.type);
       checkQuery(query.value);
-      return { error: false, code: 200, result: describe(write(() => store.create(req.params.fabric, query.name, { value: query.value, parameter: query.parameter ?? {} }))) };
+      return { error: false, code: 200, result: describe(write(() => store.create(req.gdn.key, query.name, { value: query.value, parameter: query.parameter ?? {} }))) };
     });
 
-    app.get('/_fabric/:fabric/restql/user', { schema: { params: FabricParams } }, async (req) => ({ error: false, code: 200, result: store.list(req.params.fabric).map(describe) }));
+    app.get('/_fabric/:fabric/restql/user', { schema: { params: FabricParams } }, async (req) => ({ error: false, code: 200, result: store.list(req.gdn.key).map(describe) }));
 
     app.put('/_fabric/:fabric/restql/:name', { schema: { params: NameParams, body: UpdateBody } }, async (req) => {
       const { query } = req.body;
       checkType(query.type);
       checkQuery(query.value);
-      const prev = store.require(req.params.fabric, req.params.name);
-      const saved = write(() => store.update(req.params.fabric, req.params.name, { value: query.value, parameter: query.parameter ?? prev.parameter }));
+      const prev = store.require(req.gdn.key, req.params.name);
+      const saved = write(() => store.update(req.gdn.key, req.params.name, { value: query.value, parameter: query.parameter ?? prev.parameter }));
       return { error: false, code: 200, result: describe(saved) };
     });
 
     app.delete('/_fabric/:fabric/restql/:name', { schema: { params: NameParams } }, async (req) => {
-      write(() => store.remove(req.params.fabric, req.params.name));
+      write(() => store.remove(req.gdn.key, req.params.name));
       return { error: false, code: 200, result: [] };
     });
 
     app.post('/_fabric/:fabric/restql/execute/:name', { schema: { params: NameParams, body: ExecuteBody } }, async (req, reply) => {
       const body = req.body;
-      const saved = store.require(req.params.fabric, req.params.name);
+      const saved = store.require(req.gdn.key, req.params.name);
       // Saved parameter values are defaults for the names the query declares; the caller's bindVars
       // win. A default for a name the query does not use is dropped, or the run would fail with 1552.
       const declared = declaredBindVars(saved.value);
       const defaults = Object.fromEntries(Object.entries(saved.parameter).filter(([name]) => declared.includes(name)));
       const bindVars = { ...defaults, ...body?.bindVars };
-      const outcome = await runQuery(ctx, req.params.fabric, saved.value, bindVars);
+      const outcome = await runQuery(ctx, req, saved.value, bindVars);
       const first = cursors.open({ rows: outcome.result, batchSize: body?.batchSize ?? DEFAULT_BATCH, ttlMs: TTL_MS, count: false, extra: outcome.extra });
       return reply.code(201).send(page(first, 201));
     });
@@ -104,7 +106,7 @@ export function restqlRoutes(ctx: ApiContext, cursors: CursorStore): FastifyPlug
         try {
           checkType(q.type);
           checkQuery(q.value);
-          write(() => store.create(req.params.fabric, q.name, { value: q.value, parameter: q.parameter ?? {} }));
+          write(() => store.create(req.gdn.key, q.name, { value: q.value, parameter: q.parameter ?? {} }));
           created++;
         } catch (e) {
           const err = e as { errorNum?: number; message: string };

@@ -9,19 +9,19 @@ const QueryIdParams = FabricParams.extend({ id: z.string() });
 /**
  * ArangoDB's query tracking (spec/gdn-api.md §6): the queries running at this PoP (those that
  * outgrew their slice on the PoP's loop and run in its query executor), the slow ones, and kill.
+ * Each lists and kills the queries of the request's fabric of the caller's tenant only.
  */
 export function runningQueryRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
   return async (app) => {
     const byFabric = { schema: { params: FabricParams } };
-    app.get('/_fabric/:fabric/query/current', byFabric, async (req) => ctx.queries.current().filter((q) => q.database === req.params.fabric));
-    app.get('/_fabric/:fabric/query/slow', byFabric, async (req) => ctx.queries.slow().filter((q) => q.database === req.params.fabric));
-    app.delete('/_fabric/:fabric/query/slow', byFabric, async () => {
-      ctx.queries.clearSlow();
+    app.get('/_fabric/:fabric/query/current', byFabric, async (req) => ctx.queries.current(req.gdn.key));
+    app.get('/_fabric/:fabric/query/slow', byFabric, async (req) => ctx.queries.slow(req.gdn.key));
+    app.delete('/_fabric/:fabric/query/slow', byFabric, async (req) => {
+      ctx.queries.clearSlow(req.gdn.key);
       return { error: false, code: 200 };
     });
     app.delete('/_fabric/:fabric/query/:id', { schema: { params: QueryIdParams } }, async (req) => {
-      const running = ctx.queries.current().find((q) => q.id === req.params.id && q.database === req.params.fabric);
-      if (!running || !ctx.queries.kill(req.params.id)) throw gdnError('QUERY_NOT_FOUND', `query ID not found: ${req.params.id}`);
+      if (!ctx.queries.kill(req.gdn.key, req.params.id)) throw gdnError('QUERY_NOT_FOUND', `query ID not found: ${req.params.id}`);
       return { error: false, code: 200 };
     });
   };

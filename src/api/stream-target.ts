@@ -1,4 +1,6 @@
+import { canRead, canWrite, type Principal } from '../auth/index.js';
 import { gdnError } from '../core/errors.js';
+import { fabricKey } from '../core/scope.js';
 import { GLOBAL_PREFIX, isStreamTopic, LOCAL_PREFIX, SUBSCRIPTION_NAME } from '../core/streams.js';
 import type { StreamRecord, SubscriptionType } from '../storage/index.js';
 import { DEFAULT_NACK_DELAY_MS, type ConsumerOptions, type ReaderStart } from '../streams/index.js';
@@ -17,6 +19,7 @@ export type Role = 'producer' | 'consumer' | 'reader';
 export interface StreamTarget {
   role: Role;
   tenant: string;
+  /** The fabric's storage key, `<tenant>/<fabric>`. */
   fabric: string;
   rec: StreamRecord;
   subscription: string;
@@ -35,7 +38,34 @@ function bad(message: string): never {
   throw gdnError('BAD_PARAMETER', `Invalid query params: ${message}`);
 }
 
-export function resolveTarget(ctx: ApiContext, url: string): StreamTarget {
+/**
+ * The principal of a stream socket: `?otp=` (POST /apid/otp, single use) or the Authorization header
+ * as on every route; with auth off, the dev user (or root of the tenant the path names).
+ */
+export async function socketPrincipal(ctx: ApiContext, url: string, authorization: string | undefined, pathTenant: string | undefined): Promise<Principal> {
+  const { auth } = ctx;
+  if (!auth.enabled) return auth.anonymous(pathTenant);
+  const otp = new URLSearchParams(url.includes('?') ? url.slice(url.indexOf('?') + 1) : '').get('otp');
+  if (otp !== null) {
+    const p = auth.otp.consume(otp, ctx.clock.now());
+    if (!p) throw gdnError('UNAUTHORIZED', 'not authorized to execute this request: the otp is unknown, expired or used already (POST /apid/otp gives a new one)');
+    return p;
+  }
+  return auth.authenticator.cached(authorization) ?? (await auth.authenticator.authenticate(authorization));
+}
+
+/** The `{tenant}` segment of a stream socket path, if it has one. */
+export function socketTenant(url: string): string | undefined {
+  const path = url.split('?')[0] ?? '';
+  const seg = path.replace(/^\/_ws/, '').split('/')[5];
+  try {
+    return seg === undefined ? undefined : decodeURIComponent(seg);
+  } catch {
+    return undefined;
+  }
+}
+
+export function resolveTarget(ctx: ApiContext, url: string, principal: Principal): StreamTarget {
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);
   const params = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
@@ -56,10 +86,17 @@ export function resolveTarget(ctx: ApiContext, url: string): StreamTarget {
   const ns = /^(c8global|c8local)\.(.+)$/.exec(namespace!);
   if (!ns) bad(`namespace '${namespace}' is not c8global.{fabric} or c8local.{fabric}`);
   const [, scope, fabric] = ns as unknown as [string, string, string];
-  if (!ctx.hasFabric(fabric)) throw gdnError('DATABASE_NOT_FOUND', `database not found: ${fabric}`);
-  const rec = streamOf(ctx, fabric, scope === 'c8global', topic!);
+  if (tenant !== principal.tenant) throw gdnError('FORBIDDEN', `the path names tenant '${tenant}' but the credentials are of tenant '${principal.tenant}'`);
+  const view = ctx.auth.dir.fabric(tenant, fabric);
+  const { access } = ctx.auth;
+  if (!view || access.fabric(principal, fabric) === 'none') throw gdnError('DATABASE_NOT_FOUND', `database not found: ${fabric}`);
+  if (!view.dcList.includes(ctx.region)) throw gdnError('DATABASE_NOT_FOUND', `database not found: ${fabric} is not held at ${ctx.region}: its dcList is ${view.dcList.join(', ')}`);
+  const rec = streamOf(ctx, fabricKey(tenant, fabric), scope === 'c8global', topic!);
+  // A producer writes, a consumer or reader reads: `wo` may produce only, `ro` consume only.
+  const level = access.stream(principal, fabric, rec.topic);
+  if (role === 'producer' ? !canWrite(level) : !canRead(level)) throw gdnError('FORBIDDEN', `${principal.keyid !== undefined ? `API key '${principal.keyid}'` : `user '${principal.user}'`} has ${level} access to stream '${rec.topic}': it cannot ${role === 'producer' ? 'produce' : 'consume or read'}`);
   if (role === 'consumer' && !SUBSCRIPTION_NAME.test(subscription!)) bad(`illegal subscription name '${subscription}'`);
-  return { role, tenant: tenant!, fabric, rec, subscription: subscription ?? '', params };
+  return { role, tenant: tenant!, fabric: fabricKey(tenant, fabric), rec, subscription: subscription ?? '', params };
 }
 
 function streamOf(ctx: ApiContext, fabric: string, global: boolean, topic: string): StreamRecord {

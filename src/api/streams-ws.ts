@@ -1,12 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
+import type { Principal } from '../auth/index.js';
 import { GdnError } from '../core/errors.js';
 import { endSocket } from '../core/http-errors.js';
 import { MAX_MESSAGE_BYTES, parseMessageId } from '../core/streams.js';
 import { consumerError, parseConsumerCommand, parseProducerFrame, producerAck, producerError, type Sink } from '../streams/index.js';
 import type { ApiContext } from './context.js';
-import { consumerOptions, readerOptions, resolveTarget, type StreamTarget } from './stream-target.js';
+import { consumerOptions, readerOptions, resolveTarget, socketPrincipal, socketTenant, type StreamTarget } from './stream-target.js';
 
 /** Frames larger than this close the connection (1009); smaller ones that are too big get an error frame. */
 export const MAX_FRAME_BYTES = 16 * 1024 * 1024;
@@ -102,25 +103,33 @@ export function streamSockets(ctx: ApiContext): StreamSockets {
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: MAX_FRAME_BYTES });
   return {
     upgrade(req, socket, head) {
-      const sink = new SocketSink();
-      let s: Session;
-      try {
-        s = session(ctx, resolveTarget(ctx, req.url ?? '/'), sink);
-      } catch (e) {
-        if (!(e instanceof GdnError)) throw e;
-        endSocket(socket, e, req.method);
-        return;
-      }
-      // Also when the upgrade never completes (the client went away first): the session must end.
-      socket.once('close', () => s.close());
-      wss.handleUpgrade(req, socket, head, (ws) => {
-        ws.on('error', () => undefined);
-        const send = (t: string) => {
-          if (ws.readyState === WebSocket.OPEN) ws.send(t);
-        };
-        ws.on('message', (data) => s.onFrame(String(data), send));
-        sink.open(ws);
-      });
+      const url = req.url ?? '/';
+      const open = (principal: Principal) => {
+        const sink = new SocketSink();
+        let s: Session;
+        try {
+          s = session(ctx, resolveTarget(ctx, url, principal), sink);
+        } catch (e) {
+          if (!(e instanceof GdnError)) throw e;
+          endSocket(socket, e, req.method);
+          return;
+        }
+        // Also when the upgrade never completes (the client went away first): the session must end.
+        socket.once('close', () => s.close());
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          ws.on('error', () => undefined);
+          const send = (t: string) => {
+            if (ws.readyState === WebSocket.OPEN) ws.send(t);
+          };
+          ws.on('message', (data) => s.onFrame(String(data), send));
+          sink.open(ws);
+        });
+      };
+      // Credentials first (401 before anything about the URL), as on every route.
+      const raw = req.headers.authorization;
+      socketPrincipal(ctx, url, Array.isArray(raw) ? raw[0] : raw, socketTenant(url))
+        .then(open)
+        .catch((e: unknown) => (e instanceof GdnError ? endSocket(socket, e, req.method) : socket.destroy(e as Error)));
     },
     close() {
       for (const ws of wss.clients) ws.terminate();

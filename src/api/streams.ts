@@ -2,9 +2,11 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { gdnError } from '../core/errors.js';
 import { formatHlc } from '../core/hlc.js';
+import { splitFabricKey } from '../core/scope.js';
 import { isGlobalTopic, MAX_MESSAGE_BYTES, streamTopic, SUBSCRIPTION_NAME } from '../core/streams.js';
 import type { StreamRecord } from '../storage/index.js';
 import { clearBacklog, expireMessages, subscriptionNames, topicBacklog, topicStats, unsubscribe } from '../streams/index.js';
+import type { RequestScope } from './auth-hook.js';
 import type { ApiContext } from './context.js';
 import { FabricParams, queryBool } from './fields.js';
 
@@ -27,12 +29,12 @@ const ForceQuery = z.object({ force: queryBool(false) });
 const SocketParams = z.object({ tenant: z.string(), namespace: z.string(), topic: z.string() });
 
 /** The tenant streams are listed under until requests carry one (`_mm`, jsC8's default tenant). */
-const TENANT = '_mm';
 
 /** GDN's stream object (spec/gdn-api.md §9.2). */
 function streamObject(rec: StreamRecord): Record<string, unknown> {
   const rev = rec.clock === '' ? formatHlc({ physical: 0, logical: rec.id }) : rec.clock.slice(0, rec.clock.indexOf('|'));
-  return { topic: rec.topic, db: rec.fabric, local: rec.local, tenant: TENANT, type: 4, _key: rec.topic, _id: `_streams/${rec.topic}`, _rev: rev };
+  const { tenant, fabric } = splitFabricKey(rec.fabric) ?? { tenant: '_mm', fabric: rec.fabric };
+  return { topic: rec.topic, db: fabric, local: rec.local, tenant, type: 4, _key: rec.topic, _id: `_streams/${rec.topic}`, _rev: rev };
 }
 
 /** Results of Pulsar's admin calls reach GDN clients as JSON text (spec §9.2). */
@@ -68,26 +70,26 @@ export function streamRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
 
     const list = (fabric: string, global: boolean | undefined) => ok(store.list(fabric).filter((r) => global === undefined || !r.local === global).map(streamObject));
     const stream = { params: StreamParams, querystring: GlobalQuery };
-    app.get('/_fabric/:fabric/streams', { schema: { params: FabricParams, querystring: GlobalQuery } }, async (req) => list(req.params.fabric, req.query.global));
+    app.get('/_fabric/:fabric/streams', { schema: { params: FabricParams, querystring: GlobalQuery } }, async (req) => list(req.gdn.key, req.query.global));
     app.get('/_fabric/:fabric/streams/persistent', { schema: { params: FabricParams, querystring: LocalQuery } }, async (req) => {
       const { local } = req.query;
-      return list(req.params.fabric, local === undefined ? undefined : !local);
+      return list(req.gdn.key, local === undefined ? undefined : !local);
     });
 
     app.post('/_fabric/:fabric/streams/:stream', { schema: stream }, async (req) => {
       const topic = streamTopic(req.params.stream, req.query.global);
-      const rec = write(() => store.create(req.params.fabric, topic));
+      const rec = write(() => store.create(req.gdn.key, topic));
       return ok({ 'stream-id': rec.topic });
     });
 
     app.delete('/_fabric/:fabric/streams/:stream', { schema: { params: StreamParams, querystring: ForceQuery } }, async (req) => {
-      const rec = store.require(req.params.fabric, streamTopic(req.params.stream, undefined));
+      const rec = store.require(req.gdn.key, streamTopic(req.params.stream, undefined));
       broker().deleteStream(rec, req.query.force);
       return ok();
     });
 
     app.post('/_fabric/:fabric/streams/:stream/publish', { schema: stream }, async (req, reply) => {
-      const rec = resolve(req.params.fabric, req.params.stream, req.query.global);
+      const rec = resolve(req.gdn.key, req.params.stream, req.query.global);
       if (rec.kind === 'collection') throw gdnError('FORBIDDEN', `${rec.topic} is the change stream of a collection: only its writes publish to it`);
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       if (body.length > MAX_MESSAGE_BYTES) throw gdnError('REQUEST_TOO_LARGE', `a stream message may be at most ${MAX_MESSAGE_BYTES} bytes, this one is ${body.length}`);
@@ -96,20 +98,20 @@ export function streamRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
     });
 
     app.get('/_fabric/:fabric/streams/:stream/backlog', { schema: stream }, async (req) =>
-      pulsar(topicBacklog(broker(), store, resolve(req.params.fabric, req.params.stream, req.query.global), ctx.clock.now())),
+      pulsar(topicBacklog(broker(), store, resolve(req.gdn.key, req.params.stream, req.query.global), ctx.clock.now())),
     );
-    app.get('/_fabric/:fabric/streams/:stream/stats', { schema: stream }, async (req) => pulsar(topicStats(broker(), store, resolve(req.params.fabric, req.params.stream, req.query.global))));
+    app.get('/_fabric/:fabric/streams/:stream/stats', { schema: stream }, async (req) => pulsar(topicStats(broker(), store, resolve(req.gdn.key, req.params.stream, req.query.global))));
     app.get('/_fabric/:fabric/streams/:stream/subscriptions', { schema: stream }, async (req) =>
-      pulsar(subscriptionNames(broker(), resolve(req.params.fabric, req.params.stream, req.query.global))),
+      pulsar(subscriptionNames(broker(), resolve(req.gdn.key, req.params.stream, req.query.global))),
     );
     app.delete('/_fabric/:fabric/streams/:stream/subscriptions/:subscription', { schema: { params: StreamSubscriptionParams, querystring: GlobalQuery } }, async (req) => {
-      broker().deleteSubscription(resolve(req.params.fabric, req.params.stream, req.query.global), req.params.subscription);
+      broker().deleteSubscription(resolve(req.gdn.key, req.params.stream, req.query.global), req.params.subscription);
       return ok();
     });
 
-    const dropEverywhere = async (req: { params: { fabric: string; subscription: string }; query: { global: boolean | undefined } }) => {
-      const n = unsubscribe(broker(), inFabric(req.params.fabric, req.query.global), req.params.subscription);
-      if (n === 0) throw gdnError('SUBSCRIPTION_NOT_FOUND', `no stream of fabric '${req.params.fabric}' has a subscription '${req.params.subscription}'`);
+    const dropEverywhere = async (req: { params: { fabric: string; subscription: string }; query: { global: boolean | undefined }; gdn: RequestScope }) => {
+      const n = unsubscribe(broker(), inFabric(req.gdn.key, req.query.global), req.params.subscription);
+      if (n === 0) throw gdnError('SUBSCRIPTION_NOT_FOUND', `no stream of fabric '${req.gdn.fabric}' has a subscription '${req.params.subscription}'`);
       return ok();
     };
     const everywhere = { schema: { params: SubscriptionParams, querystring: GlobalQuery } };
@@ -117,12 +119,12 @@ export function streamRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
     app.post('/_fabric/:fabric/streams/unsubscribe/:subscription', everywhere, dropEverywhere);
 
     app.post('/_fabric/:fabric/streams/clearbacklog', { schema: { params: FabricParams, querystring: GlobalQuery } }, async (req) => {
-      clearBacklog(broker(), inFabric(req.params.fabric, req.query.global));
+      clearBacklog(broker(), inFabric(req.gdn.key, req.query.global));
       broker().flush();
       return ok();
     });
     app.post('/_fabric/:fabric/streams/clearbacklog/:subscription', everywhere, async (req) => {
-      clearBacklog(broker(), inFabric(req.params.fabric, req.query.global), req.params.subscription);
+      clearBacklog(broker(), inFabric(req.gdn.key, req.query.global), req.params.subscription);
       broker().flush();
       return ok();
     });
@@ -135,13 +137,13 @@ export function streamRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
     app.get('/_ws/ws/v2/consumer/persistent/:tenant/:namespace/:topic/:subscription', { schema: { params: SocketParams.extend({ subscription: z.string() }) } }, socketOnly);
     app.get('/_ws/ws/v2/reader/persistent/:tenant/:namespace/:topic', { schema: { params: SocketParams } }, socketOnly);
 
-    app.get('/_fabric/:fabric/streams/ttl', { schema: { params: FabricParams } }, async (req) => ok(String(store.ttl(req.params.fabric))));
+    app.get('/_fabric/:fabric/streams/ttl', { schema: { params: FabricParams } }, async (req) => ok(String(store.ttl(req.gdn.key))));
     app.post('/_fabric/:fabric/streams/ttl/:ttl', { schema: { params: FabricParams.extend({ ttl: Seconds }) } }, async (req) => {
-      write(() => store.setTtl(req.params.fabric, req.params.ttl));
+      write(() => store.setTtl(req.gdn.key, req.params.ttl));
       return ok('');
     });
     app.post('/_fabric/:fabric/streams/:stream/expiry/:seconds', { schema: { params: StreamParams.extend({ seconds: Seconds }), querystring: GlobalQuery } }, async (req) => {
-      expireMessages(broker(), store, resolve(req.params.fabric, req.params.stream, req.query.global), req.params.seconds, ctx.clock.now());
+      expireMessages(broker(), store, resolve(req.gdn.key, req.params.stream, req.query.global), req.params.seconds, ctx.clock.now());
       broker().flush();
       return ok('');
     });

@@ -11,7 +11,8 @@ const VersionQuery = z.object({ details: queryBool(false) });
  */
 export function versionRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
   return async (app) => {
-    app.get('/_fabric/:fabric/version', { schema: { params: FabricParams, querystring: VersionQuery } }, async (req) => ({
+    // Public, as in GDN: clients (jsC8's version()) ask before they log in.
+    app.get('/_fabric/:fabric/version', { config: { auth: 'public' }, schema: { params: FabricParams, querystring: VersionQuery } }, async (req) => ({
       server: 'C8DB',
       license: 'Macrometa',
       version: ctx.version,

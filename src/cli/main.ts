@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { EdgeFabricError, FixtureError, FixtureLoadError, HandlerError, TopologyError, VERSION } from '../index.js';
+import { CredentialsError, EdgeFabricError, FixtureError, FixtureLoadError, HandlerError, TopologyError, VERSION } from '../index.js';
 import { ControlError } from './client.js';
 import { registerControl } from './control.js';
 import { registerDev } from './dev.js';
@@ -37,6 +37,10 @@ export async function main(argv: string[]): Promise<void> {
     }
     if (e instanceof FixtureError) {
       console.error(`fabric-emu: invalid fixture: ${e.message}`);
+      process.exit(2);
+    }
+    if (e instanceof CredentialsError) {
+      console.error(`fabric-emu: invalid dev credentials: ${e.message}`);
       process.exit(2);
     }
     if (e instanceof UsageError) {

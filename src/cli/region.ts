@@ -15,6 +15,7 @@ interface RegionFlags extends TopologyFlags {
   holdReplication?: boolean;
   frontDoorPort?: number;
   allowHost: string[];
+  auth: boolean;
 }
 
 function portMap(v: string): Record<string, number> {
@@ -37,6 +38,7 @@ export function registerRegion(program: Command): void {
     .option('-d, --data-dir <dir>', 'where the PoP keeps its SQLite replica', '.fabric-emu')
     .option('--ephemeral', 'keep the data in memory')
     .option('--no-latency', 'inject no delays')
+    .option('--no-auth', 'accept requests without credentials (throw-away runs only)')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--ports <name=port,...>', "peers' ports, overriding the topology's", portMap)
     .addOption(new Option('--topology-json <file>', 'resolved topology from a parent process').hideHelp())
@@ -62,12 +64,14 @@ export function registerRegion(program: Command): void {
         datacenters,
         ...(ports[name] ? { port: ports[name] } : {}),
         holdReplication: flags.holdReplication === true,
+        auth: flags.auth,
         ...(flags.frontDoorPort !== undefined ? { httpsPort: flags.frontDoorPort } : {}),
         ...allowed(flags),
       }).catch((e: unknown) => {
         if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
         throw new StartError(`cannot start: region ${name} needs port ${port} on ${flags.host}, which another program is using`);
       });
+      if (!flags.auth) console.error(`fabric-emu: AUTHENTICATION IS OFF (--no-auth): region ${name} answers anyone who can reach ${flags.host}`);
       if (flags.frontDoorPort === undefined) {
         console.error(`fabric-emu region ${name}: plain HTTP only, no HTTPS front door; /datacenter/* names this port and says so (jsC8 needs 'fabric-emu up')`);
       }

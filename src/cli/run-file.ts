@@ -22,6 +22,8 @@ export interface RunInfo {
   globalUrl?: string;
   /** Region name → URL. */
   regions?: Record<string, string>;
+  /** The dev API key, for the commands that call the GDN API (load, invoke, dev); absent with --no-auth. */
+  apiKey?: string;
 }
 
 function isRunInfo(v: unknown): v is RunInfo {
@@ -96,11 +98,11 @@ export class RunFile {
     }
   }
 
-  /** Records the URLs once the fabric serves. */
-  record(globalUrl: string, regions: Record<string, string>): void {
-    this.info = { ...this.info, globalUrl, regions };
+  /** Records the URLs (and the dev API key) once the fabric serves; readable by its owner only. */
+  record(globalUrl: string, regions: Record<string, string>, apiKey?: string): void {
+    this.info = { ...this.info, globalUrl, regions, ...(apiKey ? { apiKey } : {}) };
     const temp = `${this.path}.${process.pid}`;
-    writeFileSync(temp, JSON.stringify(this.info, null, 2));
+    writeFileSync(temp, JSON.stringify(this.info, null, 2), { mode: 0o600 });
     renameSync(temp, this.path);
   }
 
@@ -116,9 +118,24 @@ export function withFabricOptions(c: Command): Command {
     .option('-d, --data-dir <dir>', 'data dir of the running fabric', DEFAULT_DATA_DIR);
 }
 
+/** Adds --api-key, for the commands that call the GDN API of a running fabric. */
+export function withApiKeyOption(c: Command): Command {
+  return c.option('--api-key <key>', 'API key to call the fabric with (default: $FABRIC_EMU_API_KEY, else the dev key `up` recorded in --data-dir)');
+}
+
 export interface FabricFlags {
   url?: string;
   dataDir: string;
+  apiKey?: string;
+}
+
+/** --api-key, else $FABRIC_EMU_API_KEY, else the key in the run file of --data-dir (none with --no-auth). */
+export function fabricApiKey(o: FabricFlags): string | undefined {
+  if (o.apiKey) return o.apiKey;
+  const env = process.env['FABRIC_EMU_API_KEY'];
+  if (env) return env;
+  const run = readRun(resolve(o.dataDir));
+  return run && isRunning(run.pid) ? run.apiKey : undefined;
 }
 
 /** --url, else $FABRIC_EMU_URL, else the run file of --data-dir, else the default topology's global port. */

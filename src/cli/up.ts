@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { allowedHostsFromEnv, readManifest, startFabric, startProcessFabric, tlsCacheDir, type FabricHttps, type Topology } from '../index.js';
+import { allowedHostsFromEnv, readManifest, startFabric, startProcessFabric, tlsCacheDir, type DevCredentials, type FabricHttps, type Topology } from '../index.js';
 import { StartError, UsageError } from './errors.js';
 import { Leftovers } from './leftovers.js';
 import { loadWithProgress, summaryLine } from './load.js';
@@ -20,6 +20,7 @@ interface UpFlags extends TopologyFlags {
   fixture?: string;
   clientRegion?: string;
   allowHost: string[];
+  auth: boolean;
   httpsPort?: number;
 }
 
@@ -27,8 +28,31 @@ interface Started {
   topology: Topology;
   urls: [name: string, url: string][];
   globalUrl: string;
+  credentials: DevCredentials;
   https: FabricHttps | undefined;
   close(): Promise<void>;
+}
+
+/** Whether a bind address only answers this machine. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+function authLines(f: Started, flags: UpFlags): string[] {
+  const c = f.credentials;
+  if (!flags.auth) {
+    return [
+      '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
+      `!!! AUTHENTICATION IS OFF (--no-auth): anyone who can reach ${flags.host} may read and change every tenant's data`,
+      `!!! requests act as user '${c.username}' of tenant '${c.tenant}' (or root of the tenant a /_tenant/{t} path names)`,
+      '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
+    ];
+  }
+  return [
+    "auth:    on: every request needs 'Authorization: apikey <key>' or 'Authorization: bearer <jwt>' (POST /_open/auth); --no-auth turns it off",
+    `tenant:  ${c.tenant}   user: ${c.username}   email: ${c.email}   password: ${c.password}`,
+    `api key: ${c.apiKey}`,
+  ];
 }
 
 /** The lines that tell users how to reach the fabric over TLS: the exact commands to paste. */
@@ -57,7 +81,7 @@ function describe(f: Started, flags: UpFlags, dataDir: string | undefined): stri
     `latency: ${flags.latency ? `on (client access ${f.topology.access.rttMs} ms RTT; header x-gdn-client-region picks the client's region)` : 'off (--no-latency)'}`,
     `global:  ${f.globalUrl} routes every GDN request to the live PoP nearest the client (x-gdn-client-region, x-gdn-client-location, else ${flags.clientRegion ?? f.topology.regions[0]!.name})`,
     'replication: every region to every other, asynchronously; `fabric-emu status` shows the links',
-    'auth:    not enforced yet: requests need no credentials',
+    ...authLines(f, flags),
     `health:  ${f.globalUrl}/_emu/health`,
     ...(f.https ? describeHttps(f.https, f.urls.map(([n]) => n)) : []),
   ].join('\n');
@@ -66,13 +90,13 @@ function describe(f: Started, flags: UpFlags, dataDir: string | undefined): stri
 async function start(topology: Topology, flags: UpFlags, dataDir: string | undefined): Promise<Started> {
   // An --ephemeral run keeps its certificate in the per-user cache, so repeated runs are trusted once.
   const https = { port: topology.https?.port ?? 0, ...(dataDir === undefined ? { certDir: tlsCacheDir() } : {}) };
-  const common = { topology, latency: flags.latency, host: flags.host, clientRegion: flags.clientRegion, https, ...allowed(flags) };
+  const common = { topology, latency: flags.latency, host: flags.host, clientRegion: flags.clientRegion, auth: flags.auth, https, ...allowed(flags) };
   if (flags.processes) {
     const f = await startProcessFabric({ ...common, dataDir: dataDir! });
-    return { topology, urls: topology.regions.map((r) => [r.name, f.regionUrl(r.name)]), globalUrl: f.globalUrl(), https: f.https, close: () => f.close() };
+    return { topology, urls: topology.regions.map((r) => [r.name, f.regionUrl(r.name)]), globalUrl: f.globalUrl(), credentials: f.credentials, https: f.https, close: () => f.close() };
   }
   const f = await startFabric({ ...common, dataDir });
-  return { topology, urls: f.regions.map((r) => [r.name, r.url()]), globalUrl: f.globalUrl(), https: f.https, close: () => f.close() };
+  return { topology, urls: f.regions.map((r) => [r.name, r.url()]), globalUrl: f.globalUrl(), credentials: f.credentials, https: f.https, close: () => f.close() };
 }
 
 /**
@@ -119,12 +143,16 @@ async function up(topology: Topology, flags: UpFlags): Promise<void> {
     return abandon(e);
   }
   const started = f;
-  run.record(started.globalUrl, Object.fromEntries(started.urls));
+  // The key goes in the run file (owner-only) so that load, invoke and dev find it as they find the URL.
+  run.record(started.globalUrl, Object.fromEntries(started.urls), flags.auth ? started.credentials.apiKey : undefined);
+  if (!flags.auth && !isLoopbackHost(flags.host)) {
+    console.error(`fabric-emu: WARNING: --host ${flags.host} is not a loopback address and authentication is off (--no-auth): anyone on the network can read and change all data`);
+  }
   console.log(describe(started, flags, dataDir));
   // A bad fixture fails the start; a test that waits for the ready line sees the data.
   if (flags.fixture) {
     try {
-      console.log(summaryLine(await loadWithProgress(flags.fixture, started.globalUrl, undefined)));
+      console.log(summaryLine(await loadWithProgress(flags.fixture, started.globalUrl, undefined, flags.auth ? started.credentials.apiKey : undefined)));
     } catch (e) {
       f = undefined;
       return abandon(e, () => started.close());
@@ -156,7 +184,8 @@ export function registerUp(program: Command): void {
     .option('-d, --data-dir <dir>', 'where each PoP keeps its SQLite replica, and the run file other commands find the fabric by', DEFAULT_DATA_DIR)
     .option('--ephemeral', 'keep all data in memory; nothing survives exit (the run file still goes in --data-dir)')
     .option('--no-latency', 'inject no client or replication delays')
-    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--host <host>', 'address to bind (loopback by default: only this machine reaches the fabric)', '127.0.0.1')
+    .option('--no-auth', 'accept every request without credentials, as the dev user (throw-away runs only; printed loudly)')
     .option('--processes', 'run each PoP in its own child process (so one can be killed with SIGKILL)')
     .option('--fixture <dir>', 'load this fixture (docs/fixtures.md) once the PoPs serve, before saying ready')
     .option('--allow-host <host>', "a Host name the PoPs answer besides loopback ones ('.example.com' for a domain, '*' for any); repeatable", (v: string, prev: string[]) => [...prev, v], [] as string[])

@@ -6,10 +6,11 @@ import { API_PREFIX, GLOBAL_LABEL, LOCAL_DOMAIN } from '../core/gdn-hosts.js';
 import type { FabricHttps } from '../tls/index.js';
 import { isLocalhostName, localhostLookup } from './lookup.js';
 
-/** What jsC8 takes: spread it into `new jsc8({ ...conn.jsc8, apiKey })`. */
+/** What jsC8 takes: spread it into `new jsc8({ ...conn.jsc8 })` (it holds the API key when the connection has one). */
 export interface Jsc8Options {
   /** `https://gdn.localhost:<port>` or `https://<region>.localhost:<port>`; jsC8 prepends `api-` itself. */
   url: string;
+  apiKey?: string;
   /** jsC8 makes one https.Agent per host from these (and its defaults: maxSockets 3, keepAlive). */
   agentOptions: AgentOptions & { ca: string; lookup: LookupFunction };
 }
@@ -23,8 +24,13 @@ export interface GdnConnection {
   readonly jsc8: Jsc8Options;
   /** Trusts the fabric's CA and resolves `*.localhost` to the front door, for node:https and anything that takes an agent. */
   readonly agent: HttpsAgent;
-  /** fetch (undici's, WHATWG signature) over the same trust and resolution; other hosts work as usual. */
+  /**
+   * fetch (undici's, WHATWG signature) over the same trust and resolution; other hosts work as usual.
+   * With an API key it sends `Authorization: apikey <key>` unless the request has an Authorization of its own.
+   */
   readonly fetch: typeof fetch;
+  /** The API key the connection calls with: the option, else the dev key of a fabric that checks credentials. */
+  readonly apiKey: string | undefined;
   readonly lookup: LookupFunction;
   /** The CA certificate (PEM) and, when it is kept on disk, its file (for NODE_EXTRA_CA_CERTS, curl --cacert). */
   readonly ca: string;
@@ -41,27 +47,39 @@ export interface GdnConnectionOptions {
   region?: string;
   /** With a URL: the CA to trust, as PEM text or a file path; by default fetched from the fabric (loopback only). */
   ca?: string;
+  /** The API key for jsC8 and for fetch (`<tenant>.<keyid>.<secret>`); by default a fabric's dev key. */
+  apiKey?: string;
 }
 
 /** Anything with a front door: what startFabric and startProcessFabric return. */
 export interface HasHttps {
   readonly https: FabricHttps | undefined;
+  readonly credentials?: { readonly apiKey: string };
+  readonly auth?: boolean;
 }
 
-function build(https: Pick<FabricHttps, 'port' | 'address' | 'ca' | 'caFile'>, label: string): GdnConnection {
+function withKey(init: Parameters<typeof fetch>[1], apiKey: string | undefined): Parameters<typeof fetch>[1] {
+  if (apiKey === undefined) return init;
+  const headers = new Headers(init?.headers);
+  if (!headers.has('authorization')) headers.set('authorization', `apikey ${apiKey}`);
+  return { ...init, headers };
+}
+
+function build(https: Pick<FabricHttps, 'port' | 'address' | 'ca' | 'caFile'>, label: string, apiKey: string | undefined): GdnConnection {
   const origin = (l: string) => `https://${l}.${LOCAL_DOMAIN}:${https.port}`;
   const lookup = localhostLookup(https.address);
   const agentOptions = { ca: https.ca, lookup, keepAlive: true, maxSockets: 3, keepAliveMsecs: 1000 };
   const agent = new HttpsAgent(agentOptions);
   const dispatcher = new UndiciAgent({ connect: { ca: https.ca, lookup } });
   const fetchVia = ((input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) =>
-    undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher })) as unknown as typeof fetch;
+    undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(withKey(init, apiKey) as Parameters<typeof undiciFetch>[1]), dispatcher })) as unknown as typeof fetch;
   return {
     url: origin(label),
     apiUrl: origin(`${API_PREFIX}${label}`),
-    jsc8: { url: origin(label), agentOptions },
+    jsc8: { url: origin(label), agentOptions, ...(apiKey === undefined ? {} : { apiKey }) },
     agent,
     fetch: fetchVia,
+    apiKey,
     lookup,
     ca: https.ca,
     caFile: https.caFile,
@@ -86,7 +104,7 @@ async function fromGlobalUrl(url: URL, opts: GdnConnectionOptions): Promise<GdnC
     throw new Error(`${url.origin} has no HTTPS front door: ${body.errorMessage ?? `GET /_emu/https answered ${res.status}`}`);
   }
   const address = body.address ?? url.hostname.replace(/^\[|\]$/g, '');
-  return build({ port: body.port, address, ca: opts.ca ? caText(opts.ca) : body.ca, caFile: opts.ca ? undefined : (body.caFile ?? undefined) }, opts.region ?? GLOBAL_LABEL);
+  return build({ port: body.port, address, ca: opts.ca ? caText(opts.ca) : body.ca, caFile: opts.ca ? undefined : (body.caFile ?? undefined) }, opts.region ?? GLOBAL_LABEL, opts.apiKey);
 }
 
 /**
@@ -116,7 +134,7 @@ async function fromFrontDoorUrl(url: URL, opts: GdnConnectionOptions): Promise<G
       await probe.close();
     }
   }
-  return build({ port, address, ca, caFile: opts.ca && !opts.ca.includes('-----BEGIN') ? opts.ca : undefined }, opts.region ?? labelOf());
+  return build({ port, address, ca, caFile: opts.ca && !opts.ca.includes('-----BEGIN') ? opts.ca : undefined }, opts.region ?? labelOf(), opts.apiKey);
 }
 
 /**
@@ -127,7 +145,8 @@ async function fromFrontDoorUrl(url: URL, opts: GdnConnectionOptions): Promise<G
 export async function gdnConnection(target: HasHttps | string | URL, opts: GdnConnectionOptions = {}): Promise<GdnConnection> {
   if (typeof target === 'object' && !(target instanceof URL)) {
     if (!target.https) throw new Error('this fabric runs no HTTPS front door: start it with https: true (or a topology with https: {port})');
-    return build(target.https, opts.region ?? GLOBAL_LABEL);
+    const apiKey = opts.apiKey ?? (target.auth === false ? undefined : target.credentials?.apiKey);
+    return build(target.https, opts.region ?? GLOBAL_LABEL, apiKey);
   }
   const url = new URL(String(target));
   if (url.protocol === 'https:') return fromFrontDoorUrl(url, opts);

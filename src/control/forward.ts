@@ -12,9 +12,11 @@ export function noPop(routing: GlobalRouting): string {
 
 /** The geo-routing of the global URL: each request goes to the live PoP nearest its client. */
 export class GlobalForwarder {
-  private readonly proxy = new PopProxy();
+  private readonly proxy: PopProxy;
 
-  constructor(private readonly routing: GlobalRouting) {}
+  constructor(private readonly routing: GlobalRouting) {
+    this.proxy = new PopProxy(routing.bodyLimit);
+  }
 
   /** The route, or the envelope already sent; a bad x-gdn-client-* header is the client's error. */
   private decide(req: IncomingMessage, refuse: (status: number, errorNum: number, msg: string) => void): RouteDecision | undefined {

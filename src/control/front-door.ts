@@ -45,9 +45,10 @@ type Decision =
 export class FrontDoor {
   readonly server: Server;
   private readonly global: GlobalForwarder;
-  private readonly proxy = new PopProxy();
+  private readonly proxy: PopProxy;
 
   constructor(private readonly o: FrontDoorOptions) {
+    this.proxy = new PopProxy(o.routing.bodyLimit);
     this.global = new GlobalForwarder(o.routing);
     // Like every server's (api/server-guard.ts): nothing a client sends can throw out of a handler,
     // and a request Node cannot parse, oversized headers or a CONNECT still get the envelope.

@@ -1,7 +1,8 @@
 import { Agent, request, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ERRORS } from '../core/errors.js';
-import { endSocket, writeError } from '../core/http-errors.js';
+import { endSocket, finishSocket, writeError } from '../core/http-errors.js';
+import { gdnError } from '../core/errors.js';
 import type { LocalServer } from './route-table.js';
 
 /** Headers that describe one hop (RFC 9110 §7.6.1), not the message: never copied across. */
@@ -20,6 +21,8 @@ export interface ProxyTarget {
   /** Set for a PoP in this process: the request is handed to its server, not sent to its port. */
   server?: () => LocalServer;
 }
+
+const tooLarge = (limit: number) => gdnError('REQUEST_TOO_LARGE', `request body over ${limit} bytes`);
 
 /** An error answer on a response; HEAD gets the headers only (core/http-errors.ts writes every envelope). */
 export function envelope(res: ServerResponse, status: number, errorNum: number, message: string): void {
@@ -58,6 +61,9 @@ export class PopProxy {
   private readonly agent = new Agent({ keepAlive: true });
   private readonly tunnels = new Set<Duplex>();
 
+  /** `bodyLimit`: the PoPs' request body limit, applied here before a body is sent to one's port. */
+  constructor(private readonly bodyLimit: number) {}
+
   private outgoing(req: IncomingMessage, target: ProxyTarget, drop: readonly string[], set: OutgoingHttpHeaders) {
     const url = new URL(target.url);
     const headers = { ...copyHeaders(req.headers, drop), ...set, host: url.host };
@@ -71,7 +77,23 @@ export class PopProxy {
       local.emit('request', req, res);
       return;
     }
+    // A PoP refuses an oversized body and closes the connection while it is still being sent, which
+    // would look here like a PoP that did not answer (503): the limit is applied first.
+    const limit = this.bodyLimit;
+    if (Number(req.headers['content-length']) > limit) {
+      req.resume();
+      return writeError(res, tooLarge(limit));
+    }
     const out = request({ ...this.outgoing(req, target, HOP_BY_HOP, set), agent: this.agent });
+    let received = 0;
+    req.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (received <= limit || res.headersSent) return;
+      req.unpipe(out);
+      out.destroy();
+      req.resume();
+      writeError(res, tooLarge(limit));
+    });
     out.on('response', (pr) => {
       const headers = copyHeaders(pr.headers, [...HOP_BY_HOP, 'transfer-encoding']);
       if (target.pop !== false) headers['x-gdn-region'] ??= target.name;
@@ -79,6 +101,7 @@ export class PopProxy {
       pr.pipe(res);
     });
     out.on('error', (e) => {
+      if (res.writableEnded) return;
       if (res.headersSent) return res.destroy(e);
       envelope(res, 503, NO_POP_ERRNUM, `PoP ${target.name} (${target.url}) did not answer: ${e.message}`);
     });
@@ -128,7 +151,8 @@ export class PopProxy {
         if (k !== 'connection' && k !== 'transfer-encoding') socket.write(`${pr.rawHeaders[i]}: ${pr.rawHeaders[i + 1]}\r\n`);
       }
       socket.write('connection: close\r\n\r\n');
-      pr.pipe(socket);
+      pr.on('data', (chunk: Buffer) => socket.write(chunk));
+      pr.on('end', () => finishSocket(socket));
     });
     out.on('error', (e) => {
       if (answered) return void socket.destroy();

@@ -32,6 +32,8 @@ export interface GlobalRouting {
   targets(): RouteTarget[];
   /** Host names the global port answers besides loopback ones. */
   allowedHosts: AllowedHosts;
+  /** The PoPs' request body limit, which the forwarder applies before a body reaches a PoP. */
+  bodyLimit: number;
 }
 
 /** The header the PoPs read too (api/context.ts): one name, one place. */

@@ -63,7 +63,7 @@ export function buildControlApp(control: FabricControl, routing: GlobalRouting, 
         guardUpgrade((req, socket, head) => {
           const refused = guardProblem(req.method, req.headers, routing.allowedHosts);
           if (refused) endSocket(socket, refused, req.method);
-          else if (isControl(req)) socket.destroy();
+          else if (isControl(req)) endSocket(socket, gdnError('NOT_FOUND', `no WebSocket endpoint at '${(req.url ?? '/').split('?')[0]}' of the global port`), req.method);
           else forwarder.upgrade(req, socket, head);
         }),
       );

@@ -1,4 +1,5 @@
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { gdnError, type GdnError } from './errors.js';
 
@@ -30,14 +31,29 @@ export function rawEnvelope(e: ErrorAnswer, method?: string): string {
   return method?.toUpperCase() === 'HEAD' ? head : head + body;
 }
 
-/** Ends a raw socket with an error answer, if it can still be written; never throws. */
-export function endSocket(socket: Duplex, e: ErrorAnswer, method?: string): void {
+/** How long a socket answered and ended waits for the client to end its side before it is cut. */
+const LINGER_MS = 2000;
+
+/**
+ * Ends a raw socket once `data` is written; never throws. What the client still sends is read and
+ * dropped, and a client that never ends its side is cut after a short linger: a socket left paused
+ * with unread data would stay open for good and hold up the server's close.
+ */
+export function finishSocket(socket: Duplex, data?: string): void {
   try {
-    if (socket.writable) socket.end(rawEnvelope(e, method));
+    socket.on('error', () => undefined);
+    socket.resume();
+    if ('setTimeout' in socket && typeof socket.setTimeout === 'function') (socket as Socket).setTimeout(LINGER_MS, () => socket.destroy());
+    if (socket.writable) socket.end(data);
     else socket.destroy();
   } catch {
     socket.destroy();
   }
+}
+
+/** Ends a raw socket with an error answer, if it can still be written; never throws. */
+export function endSocket(socket: Duplex, e: ErrorAnswer, method?: string): void {
+  finishSocket(socket, rawEnvelope(e, method));
 }
 
 function clientErrorOf(err: NodeJS.ErrnoException & { reason?: string }): GdnError {
@@ -55,9 +71,11 @@ function clientErrorOf(err: NodeJS.ErrnoException & { reason?: string }): GdnErr
 }
 
 /** Node's 'clientError': the request could not be parsed, so there is no response object to answer on. */
-export function onClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+export function onClientError(err: NodeJS.ErrnoException & { rawPacket?: unknown }, socket: Duplex): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
-  endSocket(socket, clientErrorOf(err));
+  // A HEAD Node could not parse still gets no body, if its request line got that far.
+  const method = Buffer.isBuffer(err.rawPacket) && err.rawPacket.toString('latin1', 0, 5) === 'HEAD ' ? 'HEAD' : undefined;
+  endSocket(socket, clientErrorOf(err), method);
 }
 
 /** Node's 'connect' (a CONNECT request, which no request handler sees): refused with 405. */

@@ -22,6 +22,8 @@ export interface ChildRegionOptions {
   /** Shown to the child's internal routes, which answer no one else. */
   secret: string;
   allowedHosts: true | readonly string[];
+  /** false: the child runs with --no-auth. */
+  auth: boolean;
   /** The parent's HTTPS front door, which the child's /datacenter/* names; undefined without one. */
   httpsPort?: number | undefined;
 }
@@ -104,6 +106,7 @@ export class ChildRegion implements RegionAgent {
       '--hold-replication',
       ...(this.o.allowedHosts === true ? ['--allow-host', '*'] : this.o.allowedHosts.flatMap((h) => ['--allow-host', h])),
       ...(this.o.latency ? [] : ['--no-latency']),
+      ...(this.o.auth ? [] : ['--no-auth']),
       ...(this.o.httpsPort === undefined ? [] : ['--front-door-port', String(this.o.httpsPort)]),
     ];
     // The IPC channel is the child's lifeline: it exits when the channel closes (cli/shutdown.ts).

@@ -5,18 +5,21 @@ import type { GlobalRouting } from '../control/route-table.js';
 import { buildControlApp } from '../control/server.js';
 import { dialAddress } from '../tls/index.js';
 import { resolveAllowedHosts } from '../api/host-guard.js';
-import { createRegion, type Region } from '../region/region.js';
+import { createRegion, DEFAULT_BODY_LIMIT, type Region } from '../region/region.js';
 import type { DatacenterInfo } from '../topology/index.js';
 import { checkClientRegion } from './client-region.js';
 import type { Fabric, FabricOptions } from './types.js';
 import { localAgent } from './local-agent.js';
 import { httpsMaterial, httpsPlan, openFrontDoor, type OpenDoor } from './https.js';
 import { fabricSecret } from './secret.js';
+import { devCredentials } from '../auth/index.js';
 
 /** A fabric whose PoPs run in this thread, with their internals in reach (tests and benchmarks). */
 export interface LocalFabric extends Fabric {
   readonly regions: readonly Region[];
   region(name: string): Region;
+  /** The app of the global port (control and geo-routing). */
+  readonly globalApp: FastifyInstance;
 }
 
 /** startFabric, keeping the regions' internals (storage, replicator, app) in reach. */
@@ -26,6 +29,9 @@ export async function launchFabric(opts: FabricOptions): Promise<LocalFabric> {
   checkClientRegion(topology, opts.clientRegion);
   const clock = opts.clock ?? new FabricClock();
   const secret = opts.secret ?? fabricSecret(opts.dataDir);
+  // Resolved once here too, so a bad dev key in regions.yaml or the environment fails the start.
+  const credentials = devCredentials(topology.dev, secret);
+  const auth = opts.auth !== false;
   const allowedHosts = resolveAllowedHosts(host, opts.allowedHosts);
   const plan = httpsPlan(topology, opts.https, opts.dataDir);
   const tls = plan && httpsMaterial(plan, topology, clock);
@@ -45,6 +51,7 @@ export async function launchFabric(opts: FabricOptions): Promise<LocalFabric> {
         clock,
         secret,
         allowedHosts,
+        auth,
         ...(opts.bodyLimit !== undefined ? { bodyLimit: opts.bodyLimit } : {}),
         ...(opts.logger !== undefined ? { logger: opts.logger } : {}),
         ...(opts.warn !== undefined ? { warn: opts.warn } : {}),
@@ -59,6 +66,7 @@ export async function launchFabric(opts: FabricOptions): Promise<LocalFabric> {
     topology,
     clientRegion: opts.clientRegion,
     allowedHosts,
+    bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
     targets: () => regions.map((r) => ({ name: r.name, url: r.url(), live: r.listening(), server: () => r.app.server })),
   };
   const server: FastifyInstance = buildControlApp(control, routing, { https: () => door?.info });
@@ -85,6 +93,7 @@ export async function launchFabric(opts: FabricOptions): Promise<LocalFabric> {
     ...verbs,
     topology,
     regions,
+    globalApp: server,
     region(name) {
       const r = regions.find((x) => x.name === name);
       if (!r) throw new RangeError(`unknown region '${name}'; known: ${regions.map((x) => x.name).join(', ')}`);
@@ -92,6 +101,8 @@ export async function launchFabric(opts: FabricOptions): Promise<LocalFabric> {
     },
     https: door?.info,
     globalUrl: () => `http://${host}:${globalPort()}`,
+    credentials,
+    auth,
     close,
   };
 }

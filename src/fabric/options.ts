@@ -30,6 +30,7 @@ export const FabricOptionsSchema = z.strictObject({
   clock: z.custom<FabricClock>((v) => v instanceof FabricClock, 'expected a FabricClock').optional(),
   secret: z.string().min(16, 'a fabric secret has at least 16 characters').optional(),
   allowedHosts: z.union([z.literal(true), z.array(z.string().min(1))]).optional(),
+  auth: z.boolean().optional(),
   threads: z.int().positive().optional(),
   https: z.union([z.boolean(), z.strictObject({ port: z.int().min(0).max(65535).optional(), certDir: z.string().min(1).optional() })]).optional(),
 });

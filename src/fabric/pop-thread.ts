@@ -26,6 +26,7 @@ for (const name of data.names) {
     host: data.host,
     secret: data.secret,
     allowedHosts: data.allowedHosts,
+    auth: data.auth,
     clock,
     offload: true,
     datacenters: () => datacenters ?? data.topology.regions.map((r) => ({ ...r, host: data.host, port: r.name === name ? region.port() : r.port })),

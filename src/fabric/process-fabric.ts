@@ -8,12 +8,14 @@ import type { GlobalRouting } from '../control/route-table.js';
 import { buildControlApp } from '../control/server.js';
 import { dialAddress, type FabricHttps } from '../tls/index.js';
 import type { FabricControl } from '../control/types.js';
+import { DEFAULT_BODY_LIMIT } from '../region/region.js';
 import type { Topology } from '../topology/index.js';
 import { ChildRegion } from './child-region.js';
 import { checkClientRegion } from './client-region.js';
 import { freePort } from './ports.js';
 import { httpsMaterial, httpsPlan, openFrontDoor, type OpenDoor } from './https.js';
 import { fabricSecret } from './secret.js';
+import { devCredentials, type DevCredentials } from '../auth/credentials.js';
 import type { HttpsOption } from './types.js';
 
 export interface ProcessFabricOptions {
@@ -27,12 +29,16 @@ export interface ProcessFabricOptions {
   clientRegion?: string | undefined;
   /** As FabricOptions.allowedHosts; the children get the same list. */
   allowedHosts?: true | readonly string[];
+  /** As FabricOptions.auth. */
+  auth?: boolean;
   /** As FabricOptions.https; the front door runs here, in the parent. */
   https?: HttpsOption;
 }
 
 export interface ProcessFabric extends FabricControl {
   readonly topology: Topology;
+  readonly credentials: DevCredentials;
+  readonly auth: boolean;
   /** As Fabric.https. */
   readonly https: FabricHttps | undefined;
   regionUrl(name: string): string;
@@ -71,15 +77,18 @@ export async function startProcessFabric(opts: ProcessFabricOptions): Promise<Pr
   const args = topologyArgs(topology, opts.dataDir);
   // Made here before any child starts, so that all of them read the same one from the data dir.
   const secret = fabricSecret(opts.dataDir);
+  const credentials = devCredentials(topology.dev, secret);
+  const auth = opts.auth !== false;
   const allowedHosts = resolveAllowedHosts(host, opts.allowedHosts);
   const children = topology.regions.map(
-    (r) => new ChildRegion({ name: r.name, topologyArgs: args, dataDir: opts.dataDir, latency: opts.latency ?? true, host, ports, log, secret, allowedHosts, httpsPort }),
+    (r) => new ChildRegion({ name: r.name, topologyArgs: args, dataDir: opts.dataDir, latency: opts.latency ?? true, host, ports, log, secret, allowedHosts, auth, httpsPort }),
   );
   const control = fabricControl(children, clock);
   const routing: GlobalRouting = {
     topology,
     clientRegion: opts.clientRegion,
     allowedHosts,
+    bodyLimit: DEFAULT_BODY_LIMIT,
     targets: () => children.map((c) => ({ name: c.name, url: c.url(), live: c.state() === 'serving' })),
   };
   const server: FastifyInstance = buildControlApp(control, routing, { https: () => door?.info });
@@ -111,6 +120,8 @@ export async function startProcessFabric(opts: ProcessFabricOptions): Promise<Pr
     https: door?.info,
     regionUrl: (name) => child(name).url(),
     globalUrl: () => `http://${host}:${globalPort()}`,
+    credentials,
+    auth,
     close,
   };
 }

@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { resolveAllowedHosts } from '../api/host-guard.js';
+import { devCredentials } from '../auth/index.js';
 import { FabricClock } from '../core/clock.js';
 import { fabricControl } from '../control/fabric-control.js';
 import type { GlobalRouting } from '../control/route-table.js';
 import { buildControlApp } from '../control/server.js';
+import { DEFAULT_BODY_LIMIT } from '../region/region.js';
 import { dialAddress } from '../tls/index.js';
 import { checkClientRegion } from './client-region.js';
 import { httpsMaterial, httpsPlan, openFrontDoor, type OpenDoor } from './https.js';
@@ -31,6 +33,9 @@ export async function startThreadFabric(opts: FabricOptions): Promise<Fabric> {
   checkClientRegion(topology, opts.clientRegion);
   const clock = opts.clock ?? new FabricClock();
   const secret = opts.secret ?? fabricSecret(opts.dataDir);
+  // Resolved once here too, so a bad dev key in regions.yaml or the environment fails the start.
+  const credentials = devCredentials(topology.dev, secret);
+  const auth = opts.auth !== false;
   const allowedHosts = resolveAllowedHosts(host, opts.allowedHosts);
   const plan = httpsPlan(topology, opts.https, opts.dataDir);
   const tls = plan && httpsMaterial(plan, topology, clock);
@@ -56,6 +61,7 @@ export async function startThreadFabric(opts: FabricOptions): Promise<Fabric> {
         host,
         secret,
         allowedHosts,
+        auth,
         ...(opts.bodyLimit !== undefined ? { bodyLimit: opts.bodyLimit } : {}),
         ...(opts.logger !== undefined ? { logger: opts.logger } : {}),
         ...(httpsPort !== undefined ? { httpsPort } : {}),
@@ -72,6 +78,7 @@ export async function startThreadFabric(opts: FabricOptions): Promise<Fabric> {
     topology,
     clientRegion: opts.clientRegion,
     allowedHosts,
+    bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
     targets: () => regions.map((r) => ({ name: r.name, url: r.url(), live: r.listening() })),
   };
   const server: FastifyInstance = buildControlApp(control, routing, { https: () => door?.info });
@@ -107,6 +114,8 @@ export async function startThreadFabric(opts: FabricOptions): Promise<Fabric> {
     },
     https: door?.info,
     globalUrl: () => `http://${host}:${globalPort()}`,
+    credentials,
+    auth,
     close,
   };
 }

@@ -12,6 +12,8 @@ export interface PopThreadData {
   host: string;
   secret: string;
   allowedHosts: true | readonly string[];
+  /** false: the PoPs run without authentication (FabricOptions.auth). */
+  auth: boolean;
   bodyLimit?: number;
   logger?: boolean;
   /** The port of the fabric's HTTPS front door (fixed before the threads start), if it has one. */

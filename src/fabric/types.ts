@@ -1,4 +1,5 @@
 /* The public types of a fabric, kept free of any PoP internals (see region/handle.ts). */
+import type { DevCredentials } from '../auth/credentials.js';
 import type { FabricClock } from '../core/clock.js';
 import type { FabricControl } from '../control/types.js';
 import type { RegionHandle } from '../region/handle.js';
@@ -33,6 +34,11 @@ export interface FabricOptions {
    */
   allowedHosts?: true | readonly string[];
   /**
+   * false turns authentication off, for throw-away runs: every request then acts as the dev user.
+   * Default true: every GDN route needs `Authorization: bearer <jwt>` or `apikey <key>`.
+   */
+  auth?: boolean;
+  /**
    * Worker threads the PoPs of `startFabric()` run on: one per PoP up to this many, PoPs sharing
    * threads beyond it (default 8). `launchFabric` ignores it (every PoP in the caller's thread).
    */
@@ -55,5 +61,9 @@ export interface Fabric extends FabricControl {
   readonly https: FabricHttps | undefined;
   /** The global URL: emulator control under /_emu, every other request routed to the nearest live PoP. */
   globalUrl(): string;
+  /** The dev credentials: tenant, user, email, password and an API key, valid at every PoP. */
+  readonly credentials: DevCredentials;
+  /** Whether requests need credentials (false with `auth: false`). */
+  readonly auth: boolean;
   close(): Promise<void>;
 }

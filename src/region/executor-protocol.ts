@@ -1,7 +1,8 @@
 import type { ClockState } from '../core/clock.js';
 import { GdnError, isGdnError, type ErrorName } from '../core/errors.js';
 import type { Hlc } from '../core/hlc.js';
-import type { ChangeEntry, IndexInput } from '../storage/index.js';
+import type { CollectionLevels } from '../auth/access.js';
+import type { BatchSpan, ChangeEntry, IndexInput } from '../storage/index.js';
 import { ReplicationGapError } from '../storage/index.js';
 
 /** What the executor is started with: the PoP's database and who it writes as. */
@@ -11,21 +12,29 @@ export interface ExecutorData {
   regionOrdinal: number;
 }
 
+/** A query the PoP's loop gave up on after its slice, to run again in the executor. */
+export interface QueryJob {
+  kind: 'query';
+  /** The storage key `<tenant>/<fabric>`. */
+  fabric: string;
+  /** The plain fabric name: CURRENT_DATABASE(). */
+  database: string;
+  /** The caller's level per collection, applied in the executor as on the PoP (query-access.ts); absent: full access. */
+  access?: CollectionLevels;
+  query: string;
+  bindVars: Record<string, unknown> | undefined;
+  options: QueryJobOptions;
+  /** Real time (systemClock) the query started at the PoP: its slice there counts against its time limit. */
+  startedAt: number;
+  /** Int32Array over a SharedArrayBuffer: non-zero kills the query (DELETE /_api/query/{id}). */
+  kill: Int32Array;
+}
+
 /** What the PoP's query executor (a worker thread with its own connection to the PoP's database) is asked to do. */
 export type ExecutorJob =
-  | {
-      kind: 'query';
-      fabric: string;
-      query: string;
-      bindVars: Record<string, unknown> | undefined;
-      options: QueryJobOptions;
-      /** Real time (systemClock) the query started at the PoP: its slice there counts against its time limit. */
-      startedAt: number;
-      /** Int32Array over a SharedArrayBuffer: non-zero kills the query (DELETE /_api/query/{id}). */
-      kill: Int32Array;
-    }
+  | QueryJob
   | { kind: 'index'; fabric: string; collection: string; input: IndexInput }
-  | { kind: 'apply'; origin: string; entries: ChangeEntry[]; epoch: string };
+  | { kind: 'apply'; origin: string; entries: ChangeEntry[]; epoch: string; span: BatchSpan };
 
 export interface QueryJobOptions {
   fullCount: boolean;

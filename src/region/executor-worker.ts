@@ -11,6 +11,7 @@ import { GdnError } from '../core/errors.js';
 import { openStorage, type Storage } from '../storage/index.js';
 import { queryWrites } from '../query/index.js';
 import { serializeError, type ExecutorData, type ExecutorJob, type JobEnvelope, type JobReply } from './executor-protocol.js';
+import { restrictedSource } from './query-access.js';
 import { runQueryOn, querySource } from './query-runner.js';
 
 const data = workerData as ExecutorData;
@@ -26,6 +27,9 @@ function catchUp(): void {
   seenVersion = v;
   storage.collections.reload();
   storage.indexes.reload(false);
+  // A replicated batch applied here merges users, keys, grants and fabrics with what is stored, and a dropped fabric's floor discards its late changes.
+  storage.registry.reload();
+  storage.floors.reload();
 }
 
 /** Runs `fn` as one write and commits it before answering; a failed commit fails the job. */
@@ -43,8 +47,8 @@ function run(job: ExecutorJob): unknown {
     case 'query': {
       // Killed while it waited for an earlier job.
       if (Atomics.load(job.kill, 0) !== 0) throw new GdnError('QUERY_KILLED');
-      const exec = () =>
-        runQueryOn(storage, querySource(storage, job.fabric), job.fabric, job.query, job.bindVars, job.options, { killed: () => Atomics.load(job.kill, 0) !== 0, startedAt: job.startedAt });
+      const source = job.access ? restrictedSource(querySource(storage, job.fabric), job.access) : querySource(storage, job.fabric);
+      const exec = () => runQueryOn(storage, source, job.database, job.query, job.bindVars, job.options, { killed: () => Atomics.load(job.kill, 0) !== 0, startedAt: job.startedAt });
       return queryWrites(job.query) ? written(exec) : exec();
     }
     case 'index': {
@@ -52,7 +56,7 @@ function run(job: ExecutorJob): unknown {
       return written(() => storage.indexes.ensure(c, job.input));
     }
     case 'apply':
-      return written(() => storage.applier.applyBatch(job.origin, job.entries, job.epoch));
+      return written(() => storage.applier.applyBatch(job.origin, job.entries, job.epoch, job.span));
   }
 }
 

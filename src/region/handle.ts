@@ -39,6 +39,8 @@ export interface RegionServerOptions {
   allowedHosts?: true | readonly string[];
   /** Serve but do not replicate until a parent process says so (`fabric-emu up --processes`). */
   holdReplication?: boolean;
+  /** false: no credentials needed (`--no-auth`). */
+  auth?: boolean;
 }
 
 /** A PoP serving on its own (`fabric-emu region NAME`), as the public API shows it. */

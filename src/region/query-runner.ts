@@ -18,7 +18,9 @@ import {
   type WriteResult,
 } from '../query/index.js';
 import { isKv, wrongModel, type Collection, type Storage, type WriteOptions as StoreWriteOptions, type WriteResult as StoreWriteResult } from '../storage/index.js';
-import type { QueryJobOptions } from './executor-protocol.js';
+import type { CollectionLevels } from '../auth/index.js';
+import type { QueryJob, QueryJobOptions } from './executor-protocol.js';
+import { restrictedSource } from './query-access.js';
 import type { QueryExecutor } from './query-executor.js';
 import { RunningQueries } from './running-queries.js';
 
@@ -32,6 +34,12 @@ export interface RunOptions {
   /** Turn the first warning into an error (and roll every write back). */
   failOnWarning?: boolean;
   maxWarningCount?: number;
+  /** The plain fabric name (CURRENT_DATABASE(), the query list's `database`); `fabric` itself is the storage key `<tenant>/<fabric>`. */
+  database?: string;
+  /** The caller's level per collection: a `none` collection does not exist for the query, an `ro` one cannot be written. Absent: full access. */
+  access?: CollectionLevels;
+  /** Who runs the query, as the query list shows it. */
+  user?: string;
   /** Seconds the query may run (ArangoDB's options.maxRuntime); 0 or absent: the default limit. */
   maxRuntime?: number;
   /** Bytes the query may hold (ArangoDB's options.memoryLimit); 0 or absent: the default limit. */
@@ -41,7 +49,7 @@ export interface RunOptions {
 /** How a PoP runs C8QL over its replica; the API reaches it only through its ApiContext. */
 export interface QueryRunner {
   run(fabric: string, query: string, bindVars: Record<string, unknown> | undefined, opts?: RunOptions): Promise<ExecuteResult>;
-  explain(fabric: string, query: string, bindVars: Record<string, unknown> | undefined): ExplainResult;
+  explain(fabric: string, query: string, bindVars: Record<string, unknown> | undefined, access?: CollectionLevels): ExplainResult;
   readonly running: RunningQueries;
 }
 
@@ -142,7 +150,7 @@ export const MAX_MEMORY_LIMIT = 1024 * 1024 * 1024;
 export function runQueryOn(
   storage: Storage,
   source: QueryDataSource,
-  fabric: string,
+  database: string,
   query: string,
   bindVars: Record<string, unknown> | undefined,
   o: QueryJobOptions,
@@ -150,7 +158,7 @@ export function runQueryOn(
 ): ExecuteResult {
   const res = executeQuery(query, bindVars, source, {
     fullCount: o.fullCount,
-    database: fabric,
+    database,
     now: () => storage.clock.now(),
     limits: { timeoutMs: o.timeoutMs, memoryLimit: o.memoryLimit, ...(o.maxWarningCount === undefined ? {} : { maxWarnings: o.maxWarningCount }) },
     control,
@@ -192,13 +200,13 @@ export function queryRunner(storage: Storage, options: QueryRunnerOptions = {}):
   const running = new RunningQueries(storage.clock);
   const { executor } = options;
 
-  const elsewhere = async (fabric: string, query: string, bindVars: Record<string, unknown> | undefined, o: QueryJobOptions, startedAt: number, writes: boolean): Promise<ExecuteResult> => {
+  const elsewhere = async (job: Omit<QueryJob, 'kill'>, writes: boolean, user: string): Promise<ExecuteResult> => {
     const kill = new Int32Array(new SharedArrayBuffer(4));
-    const id = running.add(fabric, query, bindVars, startedAt, () => Atomics.store(kill, 0, 1));
+    const id = running.add(job.fabric, job.database, user, job.query, job.bindVars, job.startedAt, () => Atomics.store(kill, 0, 1));
     try {
-      const job = { kind: 'query' as const, fabric, query, bindVars, options: o, startedAt, kill };
-      if (!writes) return (await (executor as QueryExecutor).run<ExecuteResult>(job)).value;
-      return await storage.exclusive(() => (executor as QueryExecutor).run<ExecuteResult>(job));
+      const run = () => (executor as QueryExecutor).run<ExecuteResult>({ ...job, kill });
+      if (!writes) return (await run()).value;
+      return await storage.exclusive(run);
     } finally {
       running.finish(id);
     }
@@ -209,11 +217,12 @@ export function queryRunner(storage: Storage, options: QueryRunnerOptions = {}):
     async run(fabric, query, bindVars, opts = {}) {
       const o = jobOptions(opts);
       const writes = queryWrites(query);
-      const source = sourceFor(fabric);
+      const source = opts.access ? restrictedSource(sourceFor(fabric), opts.access) : sourceFor(fabric);
+      const database = opts.database ?? fabric;
       if (writes) await untilWritable(storage);
       const startedAt = systemClock.now();
       const control: RunControl = executor ? { sliceMs: QUERY_SLICE_MS } : {};
-      const here = () => runQueryOn(storage, source, fabric, query, bindVars, o, control);
+      const here = () => runQueryOn(storage, source, database, query, bindVars, o, control);
       try {
         // Execution is synchronous, so nothing interleaves with a read-only query and it needs no
         // write (a savepoint would dominate a point lookup).
@@ -221,8 +230,9 @@ export function queryRunner(storage: Storage, options: QueryRunnerOptions = {}):
       } catch (e) {
         if (!(e instanceof QuerySliceExceeded)) throw e;
       }
-      return elsewhere(fabric, query, bindVars, o, startedAt, writes);
+      const job = { kind: 'query' as const, fabric, database, ...(opts.access ? { access: opts.access } : {}), query, bindVars, options: o, startedAt };
+      return elsewhere(job, writes, opts.user ?? 'root');
     },
-    explain: (fabric, query, bindVars) => explainQuery(query, bindVars, sourceFor(fabric)),
+    explain: (fabric, query, bindVars, access) => explainQuery(query, bindVars, access ? restrictedSource(sourceFor(fabric), access) : sourceFor(fabric)),
   };
 }

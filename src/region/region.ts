@@ -16,12 +16,13 @@ import { createRng } from '../core/rng.js';
 import { VERSION } from '../core/version.js';
 import { sampleRtt } from '../latency/sampler.js';
 import { Replicator, REPLICATION_PATH, WsTransport, type Transport } from '../replication/index.js';
-import { openStorage, type ApplyStats, type ChangeEntry, type Storage } from '../storage/index.js';
+import { openStorage, type ApplyStats, type BatchSpan, type ChangeEntry, type Storage } from '../storage/index.js';
 import { StreamBroker } from '../streams/index.js';
 import { linkProfile, type Topology } from '../topology/index.js';
 import type { RegionHandle, RegionState } from './handle.js';
 import { QueryExecutor } from './query-executor.js';
 import { queryRunner, untilWritable } from './query-runner.js';
+import { createAuth, fabricAuthConfig, type AuthService } from '../auth/index.js';
 
 export const DEFAULT_BODY_LIMIT = 32 * 1024 * 1024;
 
@@ -51,6 +52,8 @@ export interface RegionOptions {
   allowedHosts?: AllowedHosts;
   /** The fabric's secret: only PoPs holding it replicate with each other (fabric/secret.ts). */
   secret: string;
+  /** false turns authentication off (`--no-auth`): every request acts as the dev user. Default on. */
+  auth?: boolean;
   /**
    * What replication runs over; by default WebSocket to the peers' ports. The simulation passes an
    * in-memory network's endpoint.
@@ -76,6 +79,8 @@ export interface Region extends RegionHandle {
   readonly storage: Storage;
   readonly replicator: Replicator;
   readonly clock: Clock;
+  /** Users, keys, grants and tokens as this PoP sees them. */
+  readonly auth: AuthService;
   /** The stream broker of the current run (a restart after a kill builds a new one). */
   streams(): StreamBroker;
   /** The current app; a restart builds a new one. Built (not listening) from creation on. */
@@ -101,13 +106,15 @@ export function createRegion(opts: RegionOptions): Region {
   const spec = topology.regions[ordinal];
   if (!spec) throw new Error(`region '${name}' is not in topology '${topology.name}'`);
   const clock = opts.clock ?? new FabricClock();
+  const authConfig = fabricAuthConfig(topology, opts.secret);
   const offload = opts.offload === true && clock instanceof FabricClock;
-  const storage = openStorage({ path: regionDatabasePath(opts.dataDir, name), region: name, regionOrdinal: ordinal, clock, tempFile: offload });
+  const storage = openStorage({ path: regionDatabasePath(opts.dataDir, name), region: name, regionOrdinal: ordinal, clock, tempFile: offload, legacyTenant: authConfig.dev.tenant });
   const executor =
     offload && storage.path !== undefined
       ? new QueryExecutor({ path: storage.path, region: name, regionOrdinal: ordinal, clockState: () => (clock as FabricClock).state(), hlc: () => storage.hlc.peek() })
       : undefined;
   const queries = queryRunner(storage, executor ? { executor } : {});
+  const auth = createAuth(storage.registry, authConfig, opts.secret, () => clock.now(), opts.auth !== false);
   const large = (fabric: string, collection: string): boolean => {
     const c = storage.collections.get(fabric, collection);
     return c !== undefined && storage.collections.count(c) >= INDEX_OFFLOAD_DOCUMENTS;
@@ -118,9 +125,9 @@ export function createRegion(opts: RegionOptions): Region {
     const c = storage.collections.require(fabric, collection);
     return storage.write(() => storage.indexes.ensure(c, input));
   };
-  const applyElsewhere = (origin: string, entries: ChangeEntry[], epoch: string): Promise<ApplyStats> | undefined =>
+  const applyElsewhere = (origin: string, entries: ChangeEntry[], epoch: string, span: BatchSpan): Promise<ApplyStats> | undefined =>
     executor && entries.some((e) => e.op === 'index.create' && large(e.fabric, e.collection))
-      ? storage.exclusive(() => executor.run({ kind: 'apply', origin, entries, epoch }))
+      ? storage.exclusive(() => executor.run({ kind: 'apply', origin, entries, epoch, span }))
       : undefined;
   const rng = createRng(topology.seed).fork(`client:${name}`);
   const warn = opts.warn ?? ((msg: string) => console.warn(`[${name}] ${msg}`));
@@ -173,12 +180,12 @@ export function createRegion(opts: RegionOptions): Region {
     version: VERSION,
     bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
     datacenters,
+    auth,
     httpsPort: () => opts.httpsPort?.(),
-    hasFabric: (f) => f === '_system',
     runQuery: (fabric, query, bindVars, o) => queries.run(fabric, query, bindVars, o),
     queries: queries.running,
     createIndex,
-    explainQuery: (fabric, query, bindVars) => queries.explain(fabric, query, bindVars),
+    explainQuery: (fabric, query, bindVars, access) => queries.explain(fabric, query, bindVars, access),
     clientDelayMs: (client) => {
       if (!opts.latency) return 0;
       if (client === undefined || client === name) return sampleRtt(topology.access, rng);
@@ -221,6 +228,7 @@ export function createRegion(opts: RegionOptions): Region {
     storage,
     replicator,
     clock,
+    auth,
     streams: () => broker,
     get app() {
       return app;

@@ -3,6 +3,8 @@ import type { Clock } from '../core/clock.js';
 import { systemClock } from '../core/clock.js';
 
 interface Entry {
+  /** The storage key `<tenant>/<fabric>`: a tenant lists and kills only its own queries. */
+  fabric: string;
   listing: Omit<QueryListing, 'runTime' | 'state'>;
   /** Real time, ms: the fabric clock may be frozen or advanced. */
   startedAt: number;
@@ -10,7 +12,7 @@ interface Entry {
   killed: boolean;
 }
 
-/** ArangoDB's defaults: a query slower than 10 s is kept in the slow list, the 64 latest of them. */
+/** ArangoDB's defaults: a query slower than 10 s is kept in its database's slow list, the 64 latest of them. */
 export const SLOW_QUERY_THRESHOLD_S = 10;
 export const MAX_SLOW_QUERIES = 64;
 
@@ -20,17 +22,18 @@ export const MAX_SLOW_QUERIES = 64;
  */
 export class RunningQueries implements QueryList {
   private readonly running = new Map<string, Entry>();
-  private slowList: QueryListing[] = [];
+  private readonly slowLists = new Map<string, QueryListing[]>();
   private nextId = 1;
 
   constructor(private readonly clock: Clock) {}
 
-  /** Lists a query that started `startedAt` (real time, ms) and can be killed with `kill`. */
-  add(database: string, query: string, bindVars: Record<string, unknown> | undefined, startedAt: number, kill: () => void): string {
+  /** Lists a query of `fabric` (storage key; `database` its plain name) that started `startedAt` (real time, ms) and can be killed with `kill`. */
+  add(fabric: string, database: string, user: string, query: string, bindVars: Record<string, unknown> | undefined, startedAt: number, kill: () => void): string {
     const id = String(this.nextId++);
     const wallStart = this.clock.now() - (systemClock.now() - startedAt);
     this.running.set(id, {
-      listing: { id, database, user: 'root', query, bindVars: bindVars ?? {}, started: new Date(wallStart).toISOString(), peakMemoryUsage: 0, stream: false },
+      fabric,
+      listing: { id, database, user, query, bindVars: bindVars ?? {}, started: new Date(wallStart).toISOString(), peakMemoryUsage: 0, stream: false },
       startedAt,
       kill,
       killed: false,
@@ -44,27 +47,29 @@ export class RunningQueries implements QueryList {
     this.running.delete(id);
     const runTime = (systemClock.now() - e.startedAt) / 1000;
     if (runTime < SLOW_QUERY_THRESHOLD_S) return;
-    this.slowList.push({ ...e.listing, runTime, state: e.killed ? 'killed' : 'finished' });
-    if (this.slowList.length > MAX_SLOW_QUERIES) this.slowList = this.slowList.slice(-MAX_SLOW_QUERIES);
+    const list = [...(this.slowLists.get(e.fabric) ?? []), { ...e.listing, runTime, state: e.killed ? ('killed' as const) : ('finished' as const) }];
+    this.slowLists.set(e.fabric, list.slice(-MAX_SLOW_QUERIES));
   }
 
-  current(): QueryListing[] {
+  current(fabric: string): QueryListing[] {
     const now = systemClock.now();
-    return [...this.running.values()].map((e) => ({ ...e.listing, runTime: (now - e.startedAt) / 1000, state: e.killed ? 'killed' : 'executing' }));
+    return [...this.running.values()]
+      .filter((e) => e.fabric === fabric)
+      .map((e) => ({ ...e.listing, runTime: (now - e.startedAt) / 1000, state: e.killed ? 'killed' : 'executing' }));
   }
 
-  slow(): QueryListing[] {
-    return [...this.slowList];
+  slow(fabric: string): QueryListing[] {
+    return [...(this.slowLists.get(fabric) ?? [])];
   }
 
-  clearSlow(): void {
-    this.slowList = [];
+  clearSlow(fabric: string): void {
+    this.slowLists.delete(fabric);
   }
 
-  /** false when no running query has that id. */
-  kill(id: string): boolean {
+  /** false when no query of that id runs in that fabric. */
+  kill(fabric: string, id: string): boolean {
     const e = this.running.get(id);
-    if (!e) return false;
+    if (!e || e.fabric !== fabric) return false;
     e.killed = true;
     e.kill();
     return true;

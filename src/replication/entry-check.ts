@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { parseHlc } from '../core/hlc.js';
 import { jsonProblem } from '../core/json-rules.js';
-import { isValidKey } from '../core/names.js';
+import { isFabricName, isTenantName, isValidKey } from '../core/names.js';
+import { splitFabricKey } from '../core/scope.js';
 import { isGlobalTopic, isStreamTopic, MAX_MESSAGE_BYTES, parseMessageId } from '../core/streams.js';
-import { parseIndexInput, type ChangeEntry } from '../storage/index.js';
+import { parseIndexInput, parseRegistryOp, RECORD_SCHEMAS, validRecordId, type ChangeEntry } from '../storage/index.js';
 
 /*
  * Every replicated change is checked completely, per operation, before a batch is applied: a peer
@@ -12,7 +13,6 @@ import { parseIndexInput, type ChangeEntry } from '../storage/index.js';
  */
 
 const COLLECTION = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
-const FABRIC = /^[A-Za-z0-9_-]{1,64}$/;
 const QUERY_NAME = /^[A-Za-z0-9_\-.]{1,128}$/;
 const REGION = /^[A-Za-z0-9_.-]{1,128}$/;
 
@@ -39,7 +39,7 @@ const WriteClock = z.string().refine((c) => {
   return bar !== -1 && parseHlc(c.slice(0, bar)) !== undefined && (bar === c.length - 1 || REGION.test(c.slice(bar + 1)));
 }, 'not a write clock');
 
-const PAYLOADS: Record<ChangeEntry['op'], z.ZodType | null> = {
+const PAYLOADS: Record<string, z.ZodType | null> = {
   insert: body,
   replace: body,
   update: z.strictObject({ set: body, unset: z.array(z.string()) }),
@@ -82,6 +82,36 @@ function keyProblem(e: ChangeEntry): string | undefined {
   return e.key === null ? undefined : `${e.op} carries no key`;
 }
 
+function issues(r: z.ZodSafeParseError<unknown>): string {
+  return r.error.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`).join('; ');
+}
+
+/** A registry change (registry.ts): `fabric` is the tenant, `key` the record id, payload per kind and verb. */
+function registryProblem(e: ChangeEntry, kind: keyof typeof RECORD_SCHEMAS, verb: 'put' | 'patch' | 'delete'): string | undefined {
+  if (!isTenantName(e.fabric)) return `malformed tenant name ${JSON.stringify(e.fabric)}`;
+  if (e.collection !== '') return `${e.op} belongs to no collection`;
+  if (!validRecordId(kind, e.key)) return `${e.op} needs a valid ${kind} id as key, got ${JSON.stringify(e.key)}`;
+  if (kind === 'fabric' && e.key === '_system' && verb !== 'patch') return `${e.op} of _system: every tenant's _system exists always`;
+  if (verb === 'delete') return e.payload === null ? undefined : `${e.op} carries no payload`;
+  if (e.payload === null) return `${e.op} needs a payload`;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(e.payload);
+  } catch {
+    return `${e.op} payload is not JSON`;
+  }
+  const record = RECORD_SCHEMAS[kind];
+  const schema = verb === 'put' ? record : z.strictObject({ set: record.partial(), unset: z.array(z.enum(Object.keys(record.shape) as [string, ...string[]])) });
+  const r = schema.safeParse(parsed);
+  return r.success ? undefined : `${e.op} payload: ${issues(r)}`;
+}
+
+/** Data changes name their fabric as `<tenant>/<fabric>` (core/scope.ts). */
+function fabricProblem(key: string): string | undefined {
+  const s = splitFabricKey(key);
+  return s && isTenantName(s.tenant) && isFabricName(s.fabric) ? undefined : `malformed fabric ${JSON.stringify(key)} (expected <tenant>/<fabric>)`;
+}
+
 /** What the change names: a stream's topic, no collection for saved queries, a collection for the rest; and its key. */
 function nameProblem(e: ChangeEntry): string | undefined {
   if (e.op.startsWith('stream.')) return streamProblem(e);
@@ -93,10 +123,14 @@ function nameProblem(e: ChangeEntry): string | undefined {
 /** Why a change from a peer must not be applied, or undefined when it is well-formed. */
 export function entryProblem(e: ChangeEntry): string | undefined {
   if (!parseHlc(e.hlc)) return `malformed HLC ${JSON.stringify(e.hlc)}`;
-  if (!FABRIC.test(e.fabric)) return `malformed fabric name ${JSON.stringify(e.fabric)}`;
+  const reg = parseRegistryOp(e.op);
+  if (reg) return registryProblem(e, reg.kind, reg.verb);
+  const fp = fabricProblem(e.fabric);
+  if (fp) return fp;
   const np = nameProblem(e);
   if (np) return np;
   const schema = PAYLOADS[e.op];
+  if (schema === undefined) return `unknown operation ${JSON.stringify(e.op)}`;
   if (schema === null) return e.payload === null ? undefined : `${e.op} carries no payload`;
   if (e.payload === null) return schema.safeParse(null).success ? undefined : `${e.op} needs a payload`;
   let parsed: unknown;
@@ -106,7 +140,7 @@ export function entryProblem(e: ChangeEntry): string | undefined {
     return `${e.op} payload is not JSON`;
   }
   const r = schema.safeParse(parsed);
-  if (!r.success) return `${e.op} payload: ${r.error.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`).join('; ')}`;
+  if (!r.success) return `${e.op} payload: ${issues(r)}`;
   // The same rules as a local write's (core/json-rules.ts); an update's document values sit under `set`.
   const problem = jsonProblem(e.op === 'update' ? (parsed as { set: unknown }).set : parsed);
   if (problem) return `${e.op} payload: ${problem}`;

@@ -7,14 +7,19 @@ import { formatIssues } from '../core/zod-issues.js';
  * fails validation, or carries another protocol version, is refused with a log line and never
  * applied.
  *
- *   sender → receiver: hello {from, to, nonce, epoch}; auth {proof}; changes {entries, sentAt, readAt}
+ *   sender → receiver: hello {from, to, nonce, epoch}; auth {proof}; changes {after, through, entries, sentAt, readAt}
  *   receiver → sender: challenge {nonce, proof}; welcome {applied} (where to resume); ack {seq};
  *                      refuse {reason}
  *
  * hello/challenge/auth is the mutual proof of fabric membership (handshake.ts); no change is taken
  * before it completes.
+ *
+ * A changes frame covers the sender's log from `after` (exclusive) to `through` (inclusive) but
+ * carries only the entries the receiver may hold: a geo-fabric's data goes only to the regions of
+ * its dcList (v3), so a frame can be empty and its entries' seqs can jump. The receiver checks that
+ * frames line up (`after` is where it stands) and counts itself at `through`.
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 export const REPLICATION_PATH = '/_emu/replication';
 
 const v = z.literal(PROTOCOL_VERSION);
@@ -39,13 +44,26 @@ export const ChangeEntrySchema = z.strictObject({
     'index.drop',
     'restql.save',
     'restql.delete',
+    'user.put',
+    'user.patch',
+    'user.delete',
+    'apikey.put',
+    'apikey.patch',
+    'apikey.delete',
+    'grant.put',
+    'grant.patch',
+    'grant.delete',
+    'fabric.put',
+    'fabric.patch',
+    'fabric.delete',
     'stream.create',
     'stream.drop',
     'stream.message',
     'stream.ttl',
   ]),
+  // `<tenant>/<fabric>` for data, the tenant alone for registry changes (users, keys, grants, fabrics).
   fabric: z.string().min(1),
-  // Empty for changes that belong to no collection (saved queries).
+  // Empty for changes that belong to no collection (saved queries, the registry).
   collection: z.string(),
   key: z.string().nullable(),
   payload: z.string().nullable(),
@@ -61,7 +79,9 @@ export const SenderFrame = z.discriminatedUnion('t', [
     t: z.literal('changes'),
     sentAt: z.number().finite(),
     readAt: z.number().finite(),
-    entries: z.array(ChangeEntrySchema).min(1),
+    after: z.number().int().nonnegative(),
+    through: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+    entries: z.array(ChangeEntrySchema),
   }),
 ]);
 

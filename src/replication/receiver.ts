@@ -1,5 +1,5 @@
 import type { Clock, Timer } from '../core/clock.js';
-import { ReplicationGapError, type ApplyStats, type ChangeEntry, type Storage } from '../storage/index.js';
+import { ReplicationGapError, type ApplyStats, type BatchSpan, type ChangeEntry, type Storage } from '../storage/index.js';
 import { decode, encode, PROTOCOL_VERSION, SenderFrame } from './protocol.js';
 import { clockProblem, entryProblem } from './entry-check.js';
 import { proofMatches, proofOf } from './handshake.js';
@@ -23,6 +23,8 @@ export class IncomingState {
 
 interface Pending {
   readAt: number;
+  after: number;
+  through: number;
   entries: ChangeEntry[];
 }
 
@@ -38,7 +40,7 @@ export interface ReceiverOptions {
    * (an index build over a large collection) is applied on another connection and this resolves
    * with its stats; undefined applies it here.
    */
-  applyElsewhere?: (origin: string, entries: ChangeEntry[], epoch: string) => Promise<ApplyStats> | undefined;
+  applyElsewhere?: (origin: string, entries: ChangeEntry[], epoch: string, span: BatchSpan) => Promise<ApplyStats> | undefined;
   clock: Clock;
   state: (origin: string) => IncomingState;
   /** Called after a batch was applied, e.g. to record metrics. */
@@ -135,12 +137,13 @@ export class IncomingConnection {
     if (!this.origin) return this.refuse('changes before the handshake');
     const now = this.o.clock.now();
     if (f.readAt > now + MAX_READ_AHEAD_MS) return this.refuse(`a frame asked to be read ${Math.round(f.readAt - now)} ms from now`);
+    if (f.through <= f.after) return this.refuse(`a frame covering changes after ${f.after} through ${f.through}`);
     for (const e of f.entries as ChangeEntry[]) {
       if (e.origin !== this.origin) return this.refuse(`a change of another origin on the ${this.origin} link`);
       const problem = entryProblem(e) ?? clockProblem(e, now);
       if (problem) return this.refuse(`change ${e.seq}: ${problem}`);
     }
-    this.queue.push({ readAt: f.readAt, entries: f.entries as ChangeEntry[] });
+    this.queue.push({ readAt: f.readAt, after: f.after, through: f.through, entries: f.entries as ChangeEntry[] });
     if (this.queue.length === 1) this.schedule();
   }
 
@@ -168,8 +171,8 @@ export class IncomingConnection {
       // Another connection holds the write lock (the PoP's query executor): wait, without blocking the loop.
       const busy = this.o.storage.writable();
       if (busy) return this.pause(busy);
-      const { entries } = this.queue[0]!;
-      const elsewhere = this.o.applyElsewhere?.(origin, entries, this.claim!.epoch);
+      const { entries, after, through } = this.queue[0]!;
+      const elsewhere = this.o.applyElsewhere?.(origin, entries, this.claim!.epoch, { after, through });
       if (elsewhere) {
         this.queue.shift();
         return this.pause(
@@ -182,7 +185,7 @@ export class IncomingConnection {
       this.queue.shift();
       let stats: ApplyStats;
       try {
-        stats = this.o.storage.write(() => this.o.storage.applier.applyBatch(origin, entries, this.claim!.epoch));
+        stats = this.o.storage.write(() => this.o.storage.applier.applyBatch(origin, entries, this.claim!.epoch, { after, through }));
       } catch (e) {
         if (e instanceof ReplicationGapError) return this.refuse(e.message);
         throw e;

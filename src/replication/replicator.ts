@@ -2,6 +2,7 @@ import type { Clock } from '../core/clock.js';
 import { createRng } from '../core/rng.js';
 import type { ApplyStats, Storage } from '../storage/index.js';
 import { linkProfile, type Topology } from '../topology/index.js';
+import { shipsTo } from './geo-filter.js';
 import type { LinkSettings } from './link-settings.js';
 import { randomNonce } from './handshake.js';
 import { IncomingConnection, IncomingState, type IncomingCounters, type ReceiverOptions } from './receiver.js';
@@ -78,6 +79,7 @@ export class Replicator {
           latency: o.latency,
           rng: rng.fork(`link:${o.self}->${peer}`),
           warn: o.warn,
+          ships: (e) => shipsTo(o.storage.registry, peer, e),
         }),
       );
       this.incoming.set(peer, new IncomingState());

@@ -1,7 +1,7 @@
 import type { Clock, Timer } from '../core/clock.js';
 import type { Rng } from '../core/rng.js';
 import { sampleLoss, sampleOneWay } from '../latency/sampler.js';
-import type { ChangeLog } from '../storage/index.js';
+import type { ChangeEntry, ChangeLog } from '../storage/index.js';
 import type { LinkProfile } from '../topology/index.js';
 import { DEFAULT_LINK_SETTINGS, effectiveProfile, type LinkSettings, type LinkState } from './link-settings.js';
 
@@ -39,6 +39,8 @@ export interface SenderOptions {
   nonce: () => string;
   /** The epoch of this region's change log (storage.epoch()). */
   epoch: () => string;
+  /** Whether the peer may hold a change (a geo-fabric's data goes only to its dcList); default every change. */
+  ships?: (e: ChangeEntry) => boolean;
 }
 
 const BATCH = 1000;
@@ -213,8 +215,11 @@ export class OutgoingLink {
     const sentAt = this.o.clock.now();
     const readAt = Math.max(this.lastReadAt, sentAt + this.oneWayDelay());
     this.lastReadAt = readAt;
-    conn.send(encode({ v: PROTOCOL_VERSION, t: 'changes', sentAt, readAt, entries }));
-    this.shipped = entries[entries.length - 1]!.seq;
+    const after = this.shipped;
+    const through = entries[entries.length - 1]!.seq;
+    const ships = this.o.ships;
+    conn.send(encode({ v: PROTOCOL_VERSION, t: 'changes', sentAt, readAt, after, through, entries: ships ? entries.filter(ships) : entries }));
+    this.shipped = through;
     if (this.shipped < this.o.log.lastSeq()) this.schedulePump();
   }
 }

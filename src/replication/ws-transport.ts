@@ -1,6 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
+import { gdnError } from '../core/errors.js';
+import { endSocket } from '../core/http-errors.js';
 import { REPLICATION_PATH } from './protocol.js';
 import type { Connection, Transport } from './transport.js';
 
@@ -41,7 +43,12 @@ export class WsTransport implements Transport {
   private acceptor: ((conn: Connection) => void) | undefined;
 
   /** `url(peer)` is the peer's replication URL, or undefined while its port is not known. */
-  constructor(private readonly url: (peer: string) => string | undefined) {}
+  constructor(private readonly url: (peer: string) => string | undefined) {
+    // A handshake ws refuses (no key, another version, not a GET) gets the GDN envelope, as every refusal does.
+    this.wss.on('wsClientError', (err: Error, socket: Duplex, req: IncomingMessage) => {
+      endSocket(socket, gdnError(err.message === 'Invalid HTTP method' ? 'METHOD_NOT_ALLOWED' : 'BAD_PARAMETER', `WebSocket handshake refused: ${err.message}`), req.method);
+    });
+  }
 
   connect(peer: string): Connection | undefined {
     const url = this.url(peer);
@@ -56,7 +63,7 @@ export class WsTransport implements Transport {
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const accept = this.acceptor;
     if (!accept) {
-      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n');
+      endSocket(socket, gdnError('SERVICE_UNAVAILABLE', 'replication is stopped at this PoP'), req.method);
       return;
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => accept(wrap(ws)));

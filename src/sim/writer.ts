@@ -1,11 +1,13 @@
 import { isGdnError, type ErrorName } from '../core/errors.js';
 import { formatHlc } from '../core/hlc.js';
 import type { Rng } from '../core/rng.js';
+import { fabricKey } from '../core/scope.js';
 import type { Collection, Doc, Storage } from '../storage/index.js';
 import { canonical, type AckedChange, type Body } from './changes.js';
 import { patchRegisters } from './oracle.js';
 
-export const FABRIC = '_system';
+/** The default tenant's `_system` fabric, the storage key every simulated write goes to. */
+export const FABRIC = fabricKey('_mm', '_system');
 
 /** What the random writes draw from: few keys and attributes, so that writes collide. */
 export interface WriteSpace {

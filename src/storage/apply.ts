@@ -5,8 +5,11 @@ import type { CollectionProps, CollectionStore } from './collections.js';
 import type { ApplyOutcome, DocumentStore } from './documents.js';
 import type { IndexDef, IndexStore } from './indexes.js';
 import { clockOf, justAfter } from './clocks.js';
-import type { Body } from './registers.js';
+import type { Body, RegisterWrite } from './registers.js';
 import type { RestqlStore, SavedQueryInput } from './restql.js';
+import { parseRegistryOp, type RegistryStore } from './registry.js';
+import type { FabricFloors } from './fabric-floors.js';
+import { newer } from './clocks.js';
 import type { StreamStore } from './streams.js';
 import type { WritePath } from './write-path.js';
 
@@ -25,6 +28,15 @@ export interface VectorEntry {
   seq: number;
   epoch: string;
   lost: number;
+}
+
+/**
+ * The part of the origin's log a batch covers, when it carries only some of its entries: from
+ * after `after` through `through` (replication protocol v3, a geo-fabric's data only to its regions).
+ */
+export interface BatchSpan {
+  after: number;
+  through: number;
 }
 
 export class ReplicationGapError extends Error {
@@ -53,6 +65,8 @@ export class Applier {
     private readonly clock: HlcClock,
     private readonly indexes: IndexStore,
     private readonly restql: RestqlStore,
+    private readonly registry: RegistryStore,
+    private readonly floors: FabricFloors,
     private readonly streams: StreamStore,
   ) {
     this.s = {
@@ -87,25 +101,29 @@ export class Applier {
    * counted as `lost` (the origin has them no more, so this replica can never again agree with it
    * about them).
    */
-  applyBatch(origin: string, entries: readonly ChangeEntry[], epochOfBatch?: string): ApplyStats {
+  applyBatch(origin: string, entries: readonly ChangeEntry[], epochOfBatch?: string, span?: BatchSpan): ApplyStats {
     return this.w.atomic((): ApplyStats => {
       const before = this.entry(origin);
       const epoch = epochOfBatch ?? before.epoch;
       const lost = before.epoch === epoch ? before.lost : before.lost + before.seq;
       let seq = before.epoch === epoch ? before.seq : 0;
       const stats: ApplyStats = { applied: 0, superseded: 0, discarded: 0, duplicates: 0, lastSeq: seq };
+      if (span && span.after > seq) throw new ReplicationGapError(origin, seq + 1, span.after + 1);
       for (const e of entries) {
         if (e.seq <= seq) {
           stats.duplicates++;
           continue;
         }
-        if (e.seq !== seq + 1 || e.origin !== origin) throw new ReplicationGapError(origin, seq + 1, e.seq);
+        const inOrder = span ? e.seq > span.after && e.seq <= span.through : e.seq === seq + 1;
+        if (!inOrder || e.origin !== origin) throw new ReplicationGapError(origin, seq + 1, e.seq);
         const hlc = parseHlc(e.hlc);
         if (hlc) this.clock.observe(hlc);
         const outcome = this.applyOne(e);
         stats[outcome === 'applied' ? 'applied' : outcome === 'superseded' ? 'superseded' : 'discarded']++;
         seq = e.seq;
       }
+      // Entries the sender kept back (data of a geo-fabric not held here) count as passed.
+      if (span && span.through > seq) seq = span.through;
       this.s.set.run(origin, seq, epoch, lost);
       stats.lastSeq = seq;
       return stats;
@@ -116,6 +134,15 @@ export class Applier {
     const clock = clockOf(e.hlc, e.origin);
     const { fabric, collection: name } = e;
     const payload = e.payload === null ? null : (JSON.parse(e.payload) as unknown);
+    const reg = parseRegistryOp(e.op);
+    if (reg) {
+      if (e.key === null) return 'discarded';
+      const write: RegisterWrite =
+        reg.verb === 'delete' ? { kind: 'delete' } : reg.verb === 'patch' ? { kind: 'patch', ...(payload as { set: Body; unset: string[] }) } : { kind: 'put', body: payload as Body };
+      return this.registry.applyRemote(reg.kind, fabric, e.key, clock, reg.verb, write);
+    }
+    // The fabric was dropped after this change was made: its data is gone everywhere.
+    if (!newer(clock, this.floors.get(fabric))) return 'discarded';
     switch (e.op) {
       case 'collection.create':
         return ddl(this.collections.applyCreate(fabric, name, clock, payload as { type: number; props: CollectionProps }));

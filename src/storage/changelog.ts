@@ -17,7 +17,23 @@ export type ChangeOp =
   | 'stream.create'
   | 'stream.drop'
   | 'stream.message'
-  | 'stream.ttl';
+  | 'stream.ttl'
+  | RegistryOp;
+
+/** Changes of the registry (registry.ts): `fabric` holds the tenant, `key` the record's id. */
+export type RegistryOp =
+  | 'user.put'
+  | 'user.patch'
+  | 'user.delete'
+  | 'apikey.put'
+  | 'apikey.patch'
+  | 'apikey.delete'
+  | 'grant.put'
+  | 'grant.patch'
+  | 'grant.delete'
+  | 'fabric.put'
+  | 'fabric.patch'
+  | 'fabric.delete';
 
 export interface ChangeEntry {
   seq: number;

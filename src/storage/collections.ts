@@ -272,6 +272,11 @@ export class CollectionStore {
     return 'applied';
   }
 
+  /** A geo-fabric dropped at `clock`: each of its collections is dropped at that clock too. */
+  dropFabric(fabric: string, clock: string): void {
+    for (const c of [...this.cache.values()]) if (c.fabric === fabric) this.applyDropAt(c, clock);
+  }
+
   private readonly listeners: CollectionListener[] = [];
 
   /** Told of every drop and truncate, local or replicated, inside its transaction. */

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { migrate } from './migrations.js';
+import { migrate, type MigrationContext } from './migrations.js';
 
 export type Db = Database.Database;
 
@@ -16,7 +16,7 @@ let emptyImage: Buffer | undefined;
 function freshInMemory(): Db {
   if (!emptyImage) {
     const template = new Database(':memory:');
-    migrate(template);
+    migrate(template, { legacyTenant: '_mm' });
     emptyImage = template.serialize();
     template.close();
   }
@@ -26,7 +26,7 @@ function freshInMemory(): Db {
 }
 
 /** Opens (or creates) one PoP's replica. `path` undefined means in-memory (ephemeral). */
-export function openDatabase(path: string | undefined, opts: { busyTimeoutMs?: number } = {}): Db {
+export function openDatabase(path: string | undefined, ctx: MigrationContext, opts: { busyTimeoutMs?: number } = {}): Db {
   if (!path) return freshInMemory();
   mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path, opts.busyTimeoutMs === undefined ? {} : { timeout: opts.busyTimeoutMs });
@@ -37,6 +37,6 @@ export function openDatabase(path: string | undefined, opts: { busyTimeoutMs?: n
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = OFF');
   db.pragma('foreign_keys = ON');
-  migrate(db);
+  migrate(db, ctx);
   return db;
 }

@@ -13,6 +13,8 @@ import { Applier } from './apply.js';
 import { IndexStore } from './indexes.js';
 import { EXPIRY_INDEX_PREFIX, KvStore } from './kv.js';
 import { DocumentScanner } from './pushdown.js';
+import { FabricFloors } from './fabric-floors.js';
+import { RegistryStore } from './registry.js';
 import { RestqlStore } from './restql.js';
 import { CollectionFeed } from './stream-feed.js';
 import { StreamStore } from './streams.js';
@@ -25,6 +27,9 @@ export * from './apply.js';
 export * from './indexes.js';
 export * from './pushdown.js';
 export * from './restql.js';
+export * from './registry.js';
+export * from './registry-records.js';
+export type { FabricFloors } from './fabric-floors.js';
 export * from './kv.js';
 export * from './streams.js';
 export { applyWrite, type RegisterMerge, type RegisterState, type RegisterWrite, type Meta } from './registers.js';
@@ -43,6 +48,8 @@ export interface StorageOptions {
   busyTimeoutMs?: number;
   region: string;
   regionOrdinal: number;
+  /** The tenant an old data dir's fabric data is moved to by the migration that qualified storage keys (default `_mm`). */
+  legacyTenant?: string;
   /** The fabric's clock: HLC physical time, change log times, ttl expiry and the group commit's deferral. */
   clock: Clock;
   /**
@@ -65,6 +72,9 @@ export interface Storage {
   readonly scanner: DocumentScanner;
   readonly applier: Applier;
   readonly restql: RestqlStore;
+  /** Users, API keys, grants and geo-fabrics of every tenant: replicated to every PoP. */
+  readonly registry: RegistryStore;
+  readonly floors: FabricFloors;
   readonly kv: KvStore;
   readonly streams: StreamStore;
   /**
@@ -117,7 +127,7 @@ export function openStorage(opts: StorageOptions): Storage {
   const path = opts.path ?? temp?.path;
   let db: Db;
   try {
-    db = openDatabase(path, opts.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: opts.busyTimeoutMs });
+    db = openDatabase(path, { legacyTenant: opts.legacyTenant ?? '_mm' }, opts.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: opts.busyTimeoutMs });
   } catch (e) {
     temp?.remove();
     throw e;
@@ -141,7 +151,18 @@ export function openStorage(opts: StorageOptions): Storage {
   collections.listen(feed);
   const documents = new DocumentStore(db, w, collections, changes, hlc, opts.region, opts.regionOrdinal, indexes, feed, opts.merge);
   const restql = new RestqlStore(db, w, changes, hlc, opts.region);
-  const applier = new Applier(db, w, collections, documents, hlc, indexes, restql, streams);
+  const registry = new RegistryStore(db, w, changes, hlc, opts.region);
+  const floors = new FabricFloors(db, w);
+  caches.push(registry, floors);
+  // A geo-fabric's drop removes its data here, whether the drop was made here or replicated.
+  registry.onWrite((e, clock, verb) => {
+    if (e.kind !== 'fabric' || verb !== 'delete') return;
+    const key = `${e.tenant}/${e.id}`;
+    floors.raise(key, clock);
+    collections.dropFabric(key, clock);
+    restql.dropFabric(key, clock);
+  });
+  const applier = new Applier(db, w, collections, documents, hlc, indexes, restql, registry, floors, streams);
   const kv = new KvStore(db, w, collections, documents, clock);
   caches.push(kv);
   // The clock never goes back across a restart either: resume after this replica's last own change.
@@ -174,6 +195,9 @@ export function openStorage(opts: StorageOptions): Storage {
           if (hlcSeen) hlc.observe(hlcSeen);
           collections.reload();
           indexes.reload(false);
+          // A replicated batch applied elsewhere may have changed users, keys, grants, fabrics and their floors.
+          registry.reload();
+          floors.reload();
           w.committedElsewhere();
         }
         w.holdElsewhere(false);
@@ -194,6 +218,8 @@ export function openStorage(opts: StorageOptions): Storage {
     documents,
     indexes,
     restql,
+    registry,
+    floors,
     kv,
     streams,
     applier,
@@ -230,7 +256,7 @@ export function openStorage(opts: StorageOptions): Storage {
           .pluck()
           .all(`${EXPIRY_INDEX_PREFIX}%`) as string[];
         for (const name of sqlIndexes) db.exec(`DROP INDEX ${name}`);
-        for (const t of ['documents', 'collections', 'indexes', 'changes', 'applied', 'restql', 'streams', 'stream_messages', 'stream_subscriptions', 'stream_settings']) {
+        for (const t of ['documents', 'collections', 'indexes', 'changes', 'applied', 'restql', 'registry', 'fabric_floors', 'streams', 'stream_messages', 'stream_subscriptions', 'stream_settings']) {
           db.prepare(`DELETE FROM ${t}`).run();
         }
         epoch = freshEpoch();
@@ -239,6 +265,8 @@ export function openStorage(opts: StorageOptions): Storage {
         db.prepare("DELETE FROM sqlite_sequence WHERE name IN ('documents', 'collections', 'indexes', 'changes', 'streams', 'stream_messages')").run();
         collections.reload();
         indexes.reload();
+        registry.reload();
+        floors.reload();
         kv.reload();
         streams.reload();
       });

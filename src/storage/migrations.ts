@@ -5,7 +5,14 @@ import type { Database } from 'better-sqlite3';
  * migrated forward on open and the version is kept in `PRAGMA user_version`, so an old data dir
  * keeps working after an upgrade of fabric-emu.
  */
-const MIGRATIONS: readonly string[] = [
+export interface MigrationContext {
+  /** The tenant an old data dir's fabric data belongs to once storage keys name tenants. */
+  legacyTenant: string;
+}
+
+type Migration = string | ((db: Database, ctx: MigrationContext) => void);
+
+const MIGRATIONS: readonly Migration[] = [
   `
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   -- A collection row is kept after a drop (live = 0) so the drop's clock can win over older writes.
@@ -142,11 +149,33 @@ const MIGRATIONS: readonly string[] = [
   -- The message ttl of a fabric's streams (GDN's /streams/ttl), a register replicated like the rest.
   CREATE TABLE stream_settings (fabric TEXT PRIMARY KEY, ttl INTEGER NOT NULL, clock TEXT NOT NULL);
   `,
+  (db, ctx) => {
+    db.exec(`
+    -- Users, API keys, grants and geo-fabrics (registry.ts): one document of LWW registers per
+    -- (kind, tenant, id), replicated to every PoP. A deleted record stays as a tombstone.
+    CREATE TABLE registry (
+      kind TEXT NOT NULL,
+      tenant TEXT NOT NULL,
+      id TEXT NOT NULL,
+      deleted INTEGER NOT NULL,
+      body TEXT NOT NULL,
+      meta TEXT NOT NULL,
+      PRIMARY KEY (kind, tenant, id)
+    );
+    -- The newest drop of each geo-fabric: any change of its data older than this is void.
+    CREATE TABLE fabric_floors (fabric TEXT PRIMARY KEY, clock TEXT NOT NULL);
+    `);
+    // Fabric data is keyed by '<tenant>/<fabric>' now: what an old data dir holds is its default
+    // tenant's. The change log is rewritten too, so entries not yet shipped carry the new form.
+    for (const t of ['collections', 'changes', 'restql', 'streams', 'stream_settings']) {
+      db.prepare(`UPDATE ${t} SET fabric = ? || '/' || fabric WHERE instr(fabric, '/') = 0`).run(ctx.legacyTenant);
+    }
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-export function migrate(db: Database): void {
+export function migrate(db: Database, ctx: MigrationContext): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > SCHEMA_VERSION) {
     throw new Error(
@@ -155,7 +184,9 @@ export function migrate(db: Database): void {
   }
   for (let v = current; v < SCHEMA_VERSION; v++) {
     db.transaction(() => {
-      db.exec(MIGRATIONS[v] as string);
+      const m = MIGRATIONS[v] as Migration;
+      if (typeof m === 'string') db.exec(m);
+      else m(db, ctx);
       db.pragma(`user_version = ${v + 1}`);
     })();
   }

@@ -51,6 +51,7 @@ export class RestqlStore {
     this.s = {
       get: db.prepare('SELECT * FROM restql WHERE fabric = ? AND name = ?'),
       list: db.prepare('SELECT * FROM restql WHERE fabric = ? AND live = 1 ORDER BY name'),
+      dropOlder: db.prepare("UPDATE restql SET live = 0, value = '', parameter = '{}', clock = ? WHERE fabric = ? AND clock < ?"),
       put: db.prepare(
         'INSERT INTO restql (fabric, name, live, value, parameter, clock) VALUES (?, ?, ?, ?, ?, ?) ' +
           'ON CONFLICT (fabric, name) DO UPDATE SET live = excluded.live, value = excluded.value, parameter = excluded.parameter, clock = excluded.clock',
@@ -91,6 +92,12 @@ export class RestqlStore {
       this.s.put.run(fabric, name, 0, '', '{}', clockOf(hlc, this.origin));
       this.log.append({ origin: this.origin, hlc, op: 'restql.delete', fabric, collection: '', key: name, payload: null });
     });
+  }
+
+  /** A geo-fabric dropped at `clock`: every definition older than the drop is deleted at its clock. */
+  dropFabric(fabric: string, clock: string): void {
+    this.w.assertWriting();
+    this.s.dropOlder.run(clock, fabric, clock);
   }
 
   /** A replicated save or delete; returns false when a newer definition is already here. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { describeIssues, formatPath, type IssueText } from '../core/zod-issues.js';
 import { linkKey } from './profiles.js';
-import { GlobalSchema, HttpsSchema, ProfileFields, RegionSchema } from './schema.js';
+import { DevSchema, GlobalSchema, HttpsSchema, ProfileFields, RegionSchema, TenantSchema } from './schema.js';
 import type { RegionSpec, Topology } from './types.js';
 
 /** A rule broken by one entry, named by its path. */
@@ -49,6 +49,8 @@ export const TopologySchema = z.strictObject({
   https: HttpsSchema.optional(),
   access: LinkProfileSchema,
   links: z.record(z.string(), LinkProfileSchema),
+  dev: DevSchema.optional(),
+  tenants: z.array(TenantSchema).optional(),
 });
 
 function linkProblems(t: z.output<typeof TopologySchema>): Problem[] {
@@ -66,11 +68,61 @@ function linkProblems(t: z.output<typeof TopologySchema>): Problem[] {
   return problems;
 }
 
+/** The tenant of an API key: everything before its last two '.'-separated parts (jsC8's reading). */
+function keyTenant(key: string): string {
+  return key.split('.').slice(0, -2).join('.');
+}
+
+function keyId(key: string): string {
+  return key.split('.').at(-2) ?? '';
+}
+
+/** Tenants, users and keys: unique where login and key lookup need them to be, keys of their own tenant. */
+export function tenantProblems(data: Pick<Topology, 'dev' | 'tenants'>): Problem[] {
+  const problems: Problem[] = [];
+  const tenants = new Map<string, number>();
+  const emails = new Map<string, string>();
+  const devTenant = data.dev?.tenant ?? '_mm';
+  if (data.dev?.apiKey !== undefined && keyTenant(data.dev.apiKey) !== devTenant) {
+    problems.push({ path: ['dev', 'apiKey'], reason: `the key's tenant is "${keyTenant(data.dev.apiKey)}" but the dev tenant is "${devTenant}"; a key reads <tenant>.<keyid>.<secret>` });
+  }
+  if (data.dev?.email !== undefined) emails.set(data.dev.email.toLowerCase(), 'dev.email');
+  (data.tenants ?? []).forEach((t, i) => {
+    const other = tenants.get(t.name);
+    if (other !== undefined) problems.push({ path: ['tenants', i, 'name'], reason: `duplicate tenant "${t.name}" (also tenants[${other}])` });
+    else tenants.set(t.name, i);
+    const users = new Map<string, number>();
+    const keys = new Map<string, string>();
+    t.users.forEach((u, j) => {
+      const at = `tenants[${i}].users[${j}]`;
+      const dup = users.get(u.username);
+      if (dup !== undefined) problems.push({ path: ['tenants', i, 'users', j, 'username'], reason: `duplicate user "${u.username}" in tenant "${t.name}" (also users[${dup}])` });
+      else users.set(u.username, j);
+      if (u.email !== undefined) {
+        const owner = emails.get(u.email.toLowerCase());
+        if (owner !== undefined) problems.push({ path: ['tenants', i, 'users', j, 'email'], reason: `email "${u.email}" is also ${owner}: login by email must name one user` });
+        else emails.set(u.email.toLowerCase(), at);
+      }
+      if (u.apiKey !== undefined) {
+        if (keyTenant(u.apiKey) !== t.name) {
+          problems.push({ path: ['tenants', i, 'users', j, 'apiKey'], reason: `the key's tenant is "${keyTenant(u.apiKey)}", not "${t.name}"; a key reads <tenant>.<keyid>.<secret>` });
+        } else {
+          const id = keyId(u.apiKey);
+          const owner = keys.get(id);
+          if (owner !== undefined) problems.push({ path: ['tenants', i, 'users', j, 'apiKey'], reason: `key id "${id}" is also the key of ${owner}` });
+          else keys.set(id, at);
+        }
+      }
+    });
+  });
+  return problems;
+}
+
 /** Checks a topology object: either the checked value (defaults applied) or what is wrong with it. */
 export function checkTopology(input: unknown): { topology: Topology; problems: [] } | { topology: undefined; problems: IssueText[] } {
   const parsed = TopologySchema.safeParse(input);
   if (!parsed.success) return { topology: undefined, problems: describeIssues(parsed.error.issues, TopologySchema, input) };
-  const problems = [...regionProblems(parsed.data.regions, parsed.data.global.port, parsed.data.https?.port), ...linkProblems(parsed.data)];
+  const problems = [...regionProblems(parsed.data.regions, parsed.data.global.port, parsed.data.https?.port), ...linkProblems(parsed.data), ...tenantProblems(parsed.data)];
   if (problems.length > 0) return { topology: undefined, problems: problems.map((p) => ({ ...p, key: formatPath(p.path), missing: false })) };
   return { topology: parsed.data, problems: [] };
 }

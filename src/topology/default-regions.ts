@@ -28,6 +28,16 @@ export const DEFAULT_REGIONS_YAML = `# fabric-emu topology: the regions (PoPs) t
 #                            distribution: normal (default) | uniform | constant
 #                            lossRate: probability in [0, 1) that a message is lost (default 0)
 #                            source: where the figure comes from; "estimate: ..." when it is one
+#   dev:                     the dev credentials \`fabric-emu up\` prints (optional; each field also from
+#                            FABRIC_EMU_TENANT, _USERNAME, _EMAIL, _PASSWORD, _API_KEY, which win)
+#     {tenant?, username?, email?, password?, apiKey?}
+#                            tenant: default _mm (GDN's system tenant); username: default root;
+#                            password and apiKey: default derived from the data dir's fabric secret;
+#                            apiKey reads <tenant>.<keyid>.<secret>
+#   tenants:                 further tenants, each with its own _system fabric and data (optional)
+#     - {name, users: [{username, password, email?, apiKey?}]}
+#                            name: GDN's form, the account email with @ as _ (demo_example.com);
+#                            emails are unique across tenants (login by email names one user)
 #   Pairs missing from "latency" are derived from great-circle distance and marked derived.
 #
 # Figures: spec/latency.md, seed-era table (p50 round trips; estimates say so).

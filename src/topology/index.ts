@@ -1,4 +1,4 @@
-export type { DatacenterInfo, Distribution, LinkProfile, RegionSpec, Topology } from './types.js';
+export type { DatacenterInfo, DevSpec, Distribution, LinkProfile, RegionSpec, TenantSpec, Topology, UserSpec } from './types.js';
 export { TopologyError } from './errors.js';
 export { parseTopology } from './parse.js';
 export { DEFAULT_PRESET, PRESETS, defaultTopology, loadTopologyFile, presetTopology } from './load.js';

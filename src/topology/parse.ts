@@ -2,7 +2,7 @@ import { LineCounter, parseDocument, type Document } from 'yaml';
 import { describeIssues, formatPath } from '../core/zod-issues.js';
 import { TopologyError } from './errors.js';
 import { locate } from './locate.js';
-import { regionProblems, type Problem } from './check.js';
+import { regionProblems, tenantProblems, type Problem } from './check.js';
 import { DEFAULT_ACCESS_PROFILE, derivedProfile, linkKey } from './profiles.js';
 import { TopologyFileSchema, type TopologyFile } from './schema.js';
 import type { LinkProfile, Topology } from './types.js';
@@ -52,7 +52,7 @@ function crossCheck(data: TopologyFile): Problem[] {
       } else pairs.set(key, i);
     }
   });
-  return problems;
+  return [...problems, ...tenantProblems(data)];
 }
 
 /** Several problems at once are reported top-down: the first in the file is the one to fix first. */
@@ -89,5 +89,7 @@ function build(data: TopologyFile, file: string): Topology {
     ...(data.https ? { https: { port: data.https.port } } : {}),
     access: data.access ? profile(data.access) : { ...DEFAULT_ACCESS_PROFILE },
     links,
+    ...(data.dev ? { dev: { ...data.dev } } : {}),
+    tenants: data.tenants.map((t) => ({ name: t.name, users: t.users.map((u) => ({ ...u })) })),
   };
 }

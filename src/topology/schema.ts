@@ -44,6 +44,35 @@ export const LatencyEntrySchema = z.strictObject({
 
 export const GlobalSchema = z.strictObject({ port });
 
+const TENANT_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.@+-]{0,127}$/;
+const USER_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.@+-]{0,63}$/;
+const tenantName = z.string().regex(TENANT_NAME, 'tenant names use letters, digits and _ . @ + - (GDN: the email with @ as _, e.g. demo_example.com)');
+const userName = z.string().regex(USER_NAME, 'user names use letters, digits and _ . @ + -, at most 64');
+const email = z.string().regex(/^[^@\s]+@[^@\s]+$/, 'expected an email address');
+const password = z.string().min(1, 'an empty password would let anyone log in');
+/** `<tenant>.<keyid>.<secret>`: the tenant is everything before the last two parts, as jsC8 reads it. */
+const apiKey = z.string().regex(/^.+\.[A-Za-z0-9_-]{1,64}\.[A-Za-z0-9_-]{16,}$/, 'expected <tenant>.<keyid>.<secret> (keyid: letters, digits, _ and -; secret: at least 16 of them)');
+
+/** The dev credentials `fabric-emu up` prints: every field may also come from the environment. */
+export const DevSchema = z.strictObject({
+  tenant: tenantName.optional(),
+  username: userName.optional(),
+  email: email.optional(),
+  password: password.optional(),
+  apiKey: apiKey.optional(),
+});
+
+export const UserSchema = z.strictObject({
+  username: userName,
+  email: email.optional(),
+  password,
+  apiKey: apiKey.optional(),
+});
+
+export const TenantSchema = z.strictObject({
+  name: tenantName,
+  users: z.array(UserSchema).default([]),
+});
 export const HttpsSchema = z.strictObject({ port });
 
 export const TopologyFileSchema = z.strictObject({
@@ -54,6 +83,8 @@ export const TopologyFileSchema = z.strictObject({
   access: AccessSchema.optional(),
   regions: z.array(RegionSchema).min(1, 'a topology needs at least one region'),
   latency: z.array(LatencyEntrySchema).default([]),
+  dev: DevSchema.optional(),
+  tenants: z.array(TenantSchema).default([]),
 });
 
 export type TopologyFile = z.output<typeof TopologyFileSchema>;

@@ -32,6 +32,29 @@ export interface LinkProfile {
   derived: boolean;
 }
 
+/** A user declared in regions.yaml: it exists at every PoP from the start, without being written anywhere. */
+export interface UserSpec {
+  username: string;
+  email?: string | undefined;
+  password: string;
+  /** `<tenant>.<keyid>.<secret>`, a key of this user. */
+  apiKey?: string | undefined;
+}
+
+export interface TenantSpec {
+  name: string;
+  users: UserSpec[];
+}
+
+/** The dev credentials as regions.yaml gives them; what is missing comes from the environment or defaults. */
+export interface DevSpec {
+  tenant?: string | undefined;
+  username?: string | undefined;
+  email?: string | undefined;
+  password?: string | undefined;
+  apiKey?: string | undefined;
+}
+
 export interface Topology {
   name: string;
   /** File path, 'embedded default' or 'preset:<name>'. */
@@ -51,4 +74,8 @@ export interface Topology {
   access: LinkProfile;
   /** Key `${a}|${b}` with a < b; every pair of regions is present after load. */
   links: Record<string, LinkProfile>;
+  /** regions.yaml `dev`: the dev credentials it fixes (optional). */
+  dev?: DevSpec | undefined;
+  /** regions.yaml `tenants`: tenants besides the dev tenant and `_mm`, each with its users. */
+  tenants?: TenantSpec[] | undefined;
 }

@@ -17,7 +17,7 @@ afterAll(async () => t.close());
 
 /** Every form a client may send for `path` (spec/gdn-api.md §1.2). */
 function forms(path: string): string[] {
-  const out = [path, `/_fabric/_system${path}`, `/_tenant/demo/_fabric/_system${path}`, `${path}/`];
+  const out = [path, `/_fabric/_system${path}`, `/_tenant/_mm/_fabric/_system${path}`, `${path}/`];
   if (path.startsWith('/_api/')) out.push(`/_fabric/_system${path.slice('/_api'.length)}`);
   return out;
 }
@@ -37,7 +37,7 @@ const unserved = () => GDN_ENDPOINTS.filter((e) => !index.serves(e));
 
 /** Sends the path exactly as given (the test client would add a fabric prefix). */
 async function send(method: string, path: string): Promise<{ status: number; headers: Record<string, unknown>; body: any; text: string }> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const r = await t.region.app.inject({ method: method as 'GET', url: path });
+  const r = await t.region.app.inject({ method: method as 'GET', url: path, headers: { authorization: t.client.authorization as string } });
   return { status: r.statusCode, headers: r.headers, body: r.body === '' ? undefined : JSON.parse(r.body), text: r.body };
 }
 

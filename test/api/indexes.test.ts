@@ -138,7 +138,7 @@ describe('indexes', () => {
 
   it('equality filters on an indexed attribute use the SQLite index', () => {
     const s = t.region.storage;
-    const c = s.collections.require('_system', 'c');
+    const c = s.collections.require('_mm/_system', 'c');
     s.write(() => s.indexes.ensure(c, { type: 'persistent', fields: ['a'] }));
     const plan = s.db.prepare(`EXPLAIN QUERY PLAN SELECT body FROM documents WHERE cid = ${c.id} AND deleted = 0 AND (json_extract(body, '$."a"') = ? AND IFNULL(json_type(body, '$."a"'), 'null') IN ('integer', 'real'))`).all(1) as { detail: string }[];
     expect(plan.map((p) => p.detail).join(' ')).toMatch(/USING INDEX docidx_/);

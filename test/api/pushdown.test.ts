@@ -58,7 +58,7 @@ beforeAll(async () => {
   const s = t.region.storage;
   const rng = createRng(20240601).fork('docs');
   s.write(() => {
-    const c = s.collections.create('_system', { name: 'c' });
+    const c = s.collections.create('_mm/_system', { name: 'c' });
     for (let i = 0; i < 60; i++) s.documents.insert(c, randomDoc(rng, i));
   });
   await s.committed();
@@ -74,15 +74,15 @@ describe('SQL push-down equivalence', () => {
     const s = t.region.storage;
     const rng = createRng(7).fork('queries');
     const queries = Array.from({ length: 300 }, () => randomQuery(rng));
-    const plain = querySource(s, '_system', { pushdown: false });
-    const pushed = querySource(s, '_system');
+    const plain = querySource(s, '_mm/_system', { pushdown: false });
+    const pushed = querySource(s, '_mm/_system');
     const baseline = queries.map((q) => run(plain, q));
     const mismatches = (label: string) => queries
       .map((q, i) => ({ q, want: baseline[i], got: run(pushed, q) }))
       .filter((x) => JSON.stringify(x.want) !== JSON.stringify(x.got))
       .map((x) => `${label}: ${x.q}\n  want ${JSON.stringify(x.want)}\n  got  ${JSON.stringify(x.got)}`);
     expect(mismatches('no index')).toEqual([]);
-    const c = s.collections.require('_system', 'c');
+    const c = s.collections.require('_mm/_system', 'c');
     s.write(() => s.indexes.ensure(c, { type: 'persistent', fields: ['a'] }));
     s.write(() => s.indexes.ensure(c, { type: 'persistent', fields: ['n.x', 'b'] }));
     expect(mismatches('indexed')).toEqual([]);
@@ -90,7 +90,7 @@ describe('SQL push-down equivalence', () => {
 
   it('claims exactness only where it holds: number ranges yes, string ranges no, strings in a sort window no', () => {
     const s = t.region.storage;
-    const c = s.collections.require('_system', 'c');
+    const c = s.collections.require('_mm/_system', 'c');
     const spec = (filters: ScanSpec['filters'], sort: ScanSpec['sort'] = [], limit: number | null = null) => ({ conditions: filters, order: sort, offset: 0, limit });
     expect(s.scanner.scan(c, spec([{ path: ['a'], op: '>', value: 1 }]))?.exact).toBe(true);
     expect(s.scanner.scan(c, spec([{ path: ['a'], op: '>', value: 'a' }]))?.exact).toBe(false);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFabric, type Fabric } from '../../src/index.js';
-import { del, get, post } from '../helpers/http.js';
+import { del, get, post, useCredentials } from '../helpers/http.js';
 import { testTopology } from '../helpers/topology.js';
 
 let fabric: Fabric | undefined;
@@ -14,6 +14,7 @@ const api = (f: Fabric, region: string) => `${f.region(region).url()}/_fabric/_s
 describe('queries and indexes across PoPs', () => {
   it('writes made by a C8QL query replicate to every PoP', async () => {
     fabric = await startFabric({ topology: testTopology({ regions: 3 }), latency: false });
+    useCredentials(fabric);
     const east = api(fabric, 'r-east');
     await post(`${east}/collection`, { name: 'c' });
     const r = await post(`${east}/cursor`, { query: 'FOR i IN 1..5 INSERT {_key: TO_STRING(i), i} INTO c' });
@@ -29,6 +30,7 @@ describe('queries and indexes across PoPs', () => {
 
   it('index DDL replicates: create, then drop, and a unique index is enforced at the peer', async () => {
     fabric = await startFabric({ topology: testTopology({ regions: 3 }), latency: false });
+    useCredentials(fabric);
     const east = api(fabric, 'r-east');
     const eu = api(fabric, 'r-eu');
     await post(`${east}/collection`, { name: 'c' });

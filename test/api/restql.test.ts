@@ -26,7 +26,7 @@ describe('RESTQL saved queries', () => {
 
   it('executes by name in batches of 100 with an integer cursor id, then fetches the rest', async () => {
     await save('showAddresses', 'for docs in addresses return docs');
-    const first = await t.client.post('/_tenant/demo/_fabric/_system/_api/restql/execute/showAddresses', {});
+    const first = await t.client.post('/_tenant/_mm/_fabric/_system/_api/restql/execute/showAddresses', {});
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({ error: false, code: 201, hasMore: true, cached: false });
     expect(first.body.result).toHaveLength(100);

@@ -103,6 +103,8 @@ describe('every PoP route validates its input', () => {
   const fixtures = async () => {
     await t.client.post('/_api/collection', { name: 'c' });
     await t.client.post('/_api/document/c', { _key: 'k' });
+    // A key of its own for the /_api/key/{keyid} probes, so that deleting it spares the client's.
+    await t.client.post('/_api/key', { keyid: 'probe' });
   };
   beforeAll(async () => {
     t = await testRegion();
@@ -121,9 +123,10 @@ describe('every PoP route validates its input', () => {
 
   it('answers wrong-typed bodies, query values and path parameters with a 4xx envelope', async () => {
     const peer = t.region.spec.name === 'gdn-us-west' ? 'gdn-us-east' : 'gdn-us-west';
-    const valid = { fabric: '_system', collection: 'c', name: 'c', key: 'k', id: '1', type: 'persistent', dc: t.region.spec.name, tenant: 't', peer };
+    const valid = { fabric: '_system', collection: 'c', name: 'c', key: 'k', id: '1', type: 'persistent', dc: t.region.spec.name, tenant: '_mm', peer, keyid: 'probe', user: 'root', db: '_system', coll: 'c', stream: 's' };
     // The internal /_emu/region routes answer only the fabric's own secret; with it, their schemas are what the probes meet.
-    expect(await failures(t.region.app, t.routes, valid, fixtures, { 'x-fabric-emu-secret': TEST_SECRET })).toEqual([]);
+    // With credentials, so that the probes meet the schemas and handlers rather than the 401 in front of them.
+    expect(await failures(t.region.app, t.routes, valid, fixtures, { 'x-fabric-emu-secret': TEST_SECRET, authorization: t.client.authorization! })).toEqual([]);
   });
 });
 
@@ -133,7 +136,7 @@ describe('every control route validates its input', () => {
   const routes: RouteOptions[] = [];
   beforeAll(async () => {
     fabric = await startFabric({ topology: testTopology(), latency: false });
-    app = buildControlApp(fabric, { topology: fabric.topology, targets: () => [], allowedHosts: allowedHostsFromEnv() });
+    app = buildControlApp(fabric, { topology: fabric.topology, targets: () => [], allowedHosts: allowedHostsFromEnv(), bodyLimit: 1024 * 1024 });
     app.addHook('onRoute', (r) => void routes.push(r));
     await app.ready();
   });

@@ -32,6 +32,7 @@ const CASES: [string, string, number][] = [
   ['no request line at all', 'garbage\r\n\r\n', 400],
   ['a malformed Content-Length', req('POST /_api/collection HTTP/1.1', 'Content-Length: abc\r\n'), 400],
   ['an upgrade to nowhere', req('GET /_api/version HTTP/1.1', 'Upgrade: websocket\r\nConnection: Upgrade\r\n').replace('Connection: close\r\n', ''), 404],
+  ['an upgrade to the control API', req('GET /_emu/health HTTP/1.1', 'Upgrade: h2c\r\nConnection: Upgrade\r\n').replace('Connection: close\r\n', ''), 404],
 ];
 
 function ports(f: Fabric): string[] {
@@ -51,11 +52,21 @@ describe('no request kills a process: every server answers what reaches it outsi
     for (const base of ports(f)) expect((await fetch(`${base}/_api/version`)).status).toBe(200);
   });
 
+  it('a replication upgrade the WebSocket server refuses (no key) gets the envelope too', async () => {
+    const f = (fabric = await startFabric({ topology: testTopology(), latency: false }));
+    for (const r of f.regions) {
+      const reply = await rawRequest(r.url(), req('GET /_emu/replication HTTP/1.1', 'Upgrade: websocket\r\nConnection: Upgrade\r\n').replace('Connection: close\r\n', ''));
+      expect(reply.status).toBe(400);
+      expect(envelopeProblem(reply)).toBeUndefined();
+    }
+  });
+
   it('a HEAD never carries a body, whether Fastify, the upgrade path or the forwarder answers it', async () => {
     const f = (fabric = await startFabric({ topology: testTopology(), latency: false }));
     for (const base of ports(f)) {
       for (const bytes of [
         req('HEAD /_api/nothing HTTP/1.1'),
+        req('HEAD /_api/version HTTP/1.1', 'Content-Length: abc\r\n'),
         req('HEAD /_api/version HTTP/1.1', 'Content-Length: 5\r\n', 'hello'),
         req('HEAD /_api/version HTTP/1.1', 'Upgrade: websocket\r\nConnection: Upgrade\r\n').replace('Connection: close\r\n', ''),
         req('HEAD /_api/version HTTP/1.1', 'Upgrade: websocket\r\nConnection: Upgrade\r\n').replace('Connection: close\r\n', '').replace('localhost', 'evil.example'),

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchFabric, type LocalFabric } from '../../src/fabric/local-fabric.js';
-import { post } from '../helpers/http.js';
+import { post, useCredentials } from '../helpers/http.js';
 import { b64, StreamClient, streamUrl, unb64 } from '../helpers/streams.js';
 import { testTopology } from '../helpers/topology.js';
 
@@ -10,6 +10,7 @@ const clients: StreamClient[] = [];
 
 beforeAll(async () => {
   f = await launchFabric({ topology: testTopology(), latency: false });
+  useCredentials(f);
   base = f.region('r-east').url();
 });
 afterAll(async () => {
@@ -79,6 +80,21 @@ describe('stream WebSocket endpoints', () => {
     expect(errors[1].errorMsg).toMatch(/de-serialize/);
     producer.send({ payload: 'after' });
     expect((await consumer.count(6))[5].payload).toBe('after');
+  });
+
+  it('needs credentials before the upgrade: the Authorization header or a single-use ?otp=; another tenant is 403', async () => {
+    const topic = await stream(true);
+    const refused = async (url: string, headers: Record<string, string> = {}) => {
+      const r = await StreamClient.open(url, headers).then((c) => (clients.push(c), undefined), (e: { status: number; body: { errorNum: number } }) => e);
+      return r && [r.status, r.body.errorNum];
+    };
+    expect(await refused(streamUrl(base, 'producer', topic), { authorization: '' })).toEqual([401, 11]);
+    expect(await refused(streamUrl(base, 'producer', topic), { authorization: 'apikey _mm.nobody.AbCdEf0123456789xyz' })).toEqual([401, 11]);
+    const otp = (await post(`${base}/apid/otp`)).body.otp as string;
+    const withOtp = streamUrl(base, 'producer', topic, { params: { otp } });
+    expect(await refused(withOtp, { authorization: '' })).toBeUndefined();
+    expect(await refused(withOtp, { authorization: '' })).toEqual([401, 11]);
+    expect(await refused(streamUrl(base, 'producer', topic, { tenant: 'someone_else' }))).toEqual([403, 11]);
   });
 
   it('refuses what it cannot serve before the upgrade, with the GDN envelope and a status', async () => {

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fabricKey } from '../../src/core/scope.js';
 import type { Sink } from '../../src/streams/index.js';
 import { testRegion, type TestRegion } from '../helpers/client.js';
 
@@ -61,13 +62,13 @@ describe('streams over REST', () => {
       const r = await t.client.post('/_api/streams/c8locals.s/publish', undefined, { raw, query: { global: false } });
       expect([r.status, r.body.error, r.body.code]).toEqual([202, false, 202]);
     }
-    const rec = t.region.storage.streams.require('_system', 'c8locals.s');
+    const rec = t.region.storage.streams.require(fabricKey(t.credentials.tenant, '_system'), 'c8locals.s');
     expect(t.region.storage.streams.messages.range(rec.id, 0, 10).map((m) => Buffer.from(m.payload, 'base64').toString())).toEqual(['Hello raw', '{"a": 1}', '']);
   });
 
   it('reports backlog, stats and subscriptions as JSON text; deletes a subscription, refusing one with consumers', async () => {
     await t.client.post('/_api/streams/s', undefined, { query: { global: true } });
-    const rec = t.region.storage.streams.require('_system', 'c8globals.s');
+    const rec = t.region.storage.streams.require(fabricKey(t.credentials.tenant, '_system'), 'c8globals.s');
     const c = new Client();
     const handle = t.region.streams().subscribe(rec, 'sub', { type: 'Exclusive', consumerName: 'me', queueSize: 1000, ackTimeoutMs: 0, nackDelayMs: 1000, pullMode: false }, c);
     for (const raw of ['a', 'b', 'c']) await t.client.post('/_api/streams/c8globals.s/publish', undefined, { raw });
@@ -89,7 +90,7 @@ describe('streams over REST', () => {
 
   it('clears backlogs, expires old messages and unsubscribes everywhere', async () => {
     for (const s of ['a', 'b']) await t.client.post(`/_api/streams/${s}`, undefined, { query: { global: false } });
-    const recs = ['a', 'b'].map((s) => t.region.storage.streams.require('_system', `c8locals.${s}`));
+    const recs = ['a', 'b'].map((s) => t.region.storage.streams.require(fabricKey(t.credentials.tenant, '_system'), `c8locals.${s}`));
     for (const rec of recs) t.region.streams().subscribe(rec, 'sub', { type: 'Shared', consumerName: '', queueSize: 1, ackTimeoutMs: 0, nackDelayMs: 1000, pullMode: false }, new Client()).close();
     await t.client.post('/_api/streams/c8locals.a/publish', undefined, { raw: 'old' });
     t.clock.advance(60_000);
@@ -114,7 +115,7 @@ describe('streams over REST', () => {
 
   it('deletes a stream; one in use only with force', async () => {
     await t.client.post('/_api/streams/s', undefined, { query: { global: true } });
-    const rec = t.region.storage.streams.require('_system', 'c8globals.s');
+    const rec = t.region.storage.streams.require(fabricKey(t.credentials.tenant, '_system'), 'c8globals.s');
     const c = new Client();
     t.region.streams().subscribe(rec, 'sub', { type: 'Exclusive', consumerName: '', queueSize: 10, ackTimeoutMs: 0, nackDelayMs: 1000, pullMode: false }, c);
     const busy = await t.client.delete('/_api/streams/c8globals.s');

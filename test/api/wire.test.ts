@@ -14,8 +14,8 @@ describe('path forms (spec §1.2)', () => {
   it.each([
     '/_fabric/_system/_api/document/c/k',
     '/_fabric/_system/document/c/k',
-    '/_tenant/demo_example.com/_fabric/_system/_api/document/c/k',
-    '/_tenant/demo_example.com/_fabric/_system/document/c/k',
+    '/_tenant/_mm/_fabric/_system/_api/document/c/k',
+    '/_tenant/_mm/_fabric/_system/document/c/k',
     '/_api/document/c/k',
     '/_fabric/_system/_api/document/c/k/',
     '/_fabric/_system//document/c/k?',
@@ -105,8 +105,8 @@ describe('datacenters and version', () => {
     expect(local.body.locationInfo).toMatchObject({ city: t.region.spec.city, countrycode: t.region.spec.country });
     expect((await t.client.get(`/datacenter/${t.region.name}`)).body.name).toBe(t.region.name);
     expect((await t.client.get('/_api/datacenter/local')).body.name).toBe(t.region.name);
-    const tenant = await t.client.get('/datacenter/_tenant/demo');
-    expect(tenant.body[0].tenant).toBe('demo');
+    const tenant = await t.client.get('/datacenter/_tenant/_mm');
+    expect(tenant.body[0].tenant).toBe('_mm');
     expect((await t.client.get('/datacenter/nowhere')).status).toBe(404);
   });
 

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, startUp } from '../helpers/cli.js';
-import { get, post } from '../helpers/http.js';
+import { get, post, useCredentials } from '../helpers/http.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const TOPOLOGY = `
@@ -24,6 +24,7 @@ describe('control commands against a running fabric', () => {
     const url = ['--url', up.globalUrl];
     const one = up.urls.get('r-one')!;
     const two = up.urls.get('r-two')!;
+    useCredentials({ credentials: { apiKey: up.apiKey! }, globalUrl: () => up.globalUrl }, [one, two]);
     try {
       await post(`${one}/_api/collection`, { name: 'c' });
       expect((await runCli(['wait', ...url])).code).toBe(0);

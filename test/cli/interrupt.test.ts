@@ -49,10 +49,10 @@ describe('Ctrl-C during a first fabric-emu up', () => {
       const up = await startUp(ARGS, dir);
       try {
         for (const name of ['r-one', 'r-two']) {
-          const r = await fetch(`${up.urls.get(name)}/_fabric/_system/_api/collection/addresses/count`);
+          const r = await fetch(`${up.urls.get(name)}/_fabric/_system/_api/collection/addresses/count`, { headers: { authorization: `apikey ${up.apiKey}` } });
           expect(((await r.json()) as { count: number }).count).toBe(500);
         }
-        const saved = await fetch(`${up.globalUrl}/_fabric/_system/_api/restql/execute/showAddresses`, { method: 'POST', body: '{}' });
+        const saved = await fetch(`${up.globalUrl}/_fabric/_system/_api/restql/execute/showAddresses`, { method: 'POST', headers: { authorization: `apikey ${up.apiKey}` }, body: '{}' });
         expect(saved.status).toBe(201);
       } finally {
         up.child.kill('SIGINT');

@@ -26,8 +26,8 @@ function workdir(port = 0): string {
   return dir;
 }
 
-async function up(args: string[], dir: string): Promise<Running> {
-  const running = await startUp(args, dir);
+async function up(args: string[], dir: string, readyMs?: number): Promise<Running> {
+  const running = await startUp(args, dir, readyMs);
   cleanups.push(async () => {
     if (running.child.exitCode === null) running.child.kill('SIGTERM');
     await running.exited;
@@ -53,19 +53,20 @@ async function holdPort(): Promise<number> {
 describe('the run file: later commands find the running fabric without --url', () => {
   it('after up --preset global-25 (free ports), status finds the fabric of the current data dir', async () => {
     const dir = workdir();
-    const running = await up(['--preset', 'global-25', '--ephemeral', '--no-latency'], dir);
+    // 25 PoPs on 8 threads take ~20 s to get ready on a busy 2-core machine.
+    const running = await up(['--preset', 'global-25', '--ephemeral', '--no-latency'], dir, 75_000);
     const run = JSON.parse(readFileSync(join(dir, '.fabric-emu', 'run.json'), 'utf8'));
     expect(run).toMatchObject({ pid: running.child.pid, globalUrl: running.globalUrl });
     expect(Object.keys(run.regions)).toHaveLength(25);
     const status = await runCli(['status'], dir);
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(/gdn-us-west\s+serving/);
-  });
+  }, 120_000);
 
   it('control commands take --data-dir; the file is removed on a clean exit, an ephemeral run leaves nothing', async () => {
     const dir = workdir();
     const running = await up(['--ephemeral', '--no-latency', '--data-dir', 'runs/a'], dir);
-    await fetch(`${running.urls.get('r-one')}/_api/collection`, { method: 'POST', body: JSON.stringify({ name: 'c' }) });
+    await fetch(`${running.urls.get('r-one')}/_api/collection`, { method: 'POST', headers: { authorization: `apikey ${running.apiKey}` }, body: JSON.stringify({ name: 'c' }) });
     expect((await runCli(['wait', '--data-dir', 'runs/a'], dir)).code).toBe(0);
     expect((await runCli(['kill', 'r-two', '--data-dir', 'runs/a'], dir)).code).toBe(0);
     expect((await runCli(['status', '--json', '-d', 'runs/a'], dir)).stdout).toContain('"killed"');

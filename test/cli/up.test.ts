@@ -28,20 +28,25 @@ describe('fabric-emu up', () => {
     const first = await startUp(args, dir);
     expect([...first.urls.keys()]).toEqual(['r-one', 'r-two', 'global']);
     expect(first.stdout()).toContain('Ashburn');
+    expect(first.stdout()).toMatch(/tenant: {2}_mm {3}user: root {3}email: \S+ {3}password: \S+/);
+    const headers = { authorization: `apikey ${first.apiKey}` };
     const health = await fetch(`${first.globalUrl}/_emu/health`);
     expect(health.status).toBe(200);
     const one = first.urls.get('r-one')!;
-    const created = await fetch(`${one}/_fabric/_system/_api/collection`, { method: 'POST', body: JSON.stringify({ name: 'cities' }) });
+    expect((await fetch(`${one}/_fabric/_system/_api/collection`)).status).toBe(401);
+    const created = await fetch(`${one}/_fabric/_system/_api/collection`, { method: 'POST', headers, body: JSON.stringify({ name: 'cities' }) });
     expect(created.status).toBe(200);
-    const ins = await fetch(`${one}/_fabric/_system/_api/document/cities`, { method: 'POST', body: JSON.stringify({ _key: 'fra', name: 'Frankfurt' }) });
+    const ins = await fetch(`${one}/_fabric/_system/_api/document/cities`, { method: 'POST', headers, body: JSON.stringify({ _key: 'fra', name: 'Frankfurt' }) });
     expect(ins.status).toBe(202);
-    const read = await fetch(`${one}/_fabric/_system/_api/document/cities/fra`);
+    const read = await fetch(`${one}/_fabric/_system/_api/document/cities/fra`, { headers });
     expect(((await read.json()) as { name: string }).name).toBe('Frankfurt');
     first.child.kill('SIGTERM');
     expect(await first.exited).toEqual({ code: 0, signal: null });
 
     const second = await startUp(args, dir);
-    const again = await fetch(`${second.urls.get('r-one')}/_fabric/_system/_api/document/cities/fra`);
+    // The dev key comes from the data dir's secret: the same after a restart.
+    expect(second.apiKey).toBe(first.apiKey);
+    const again = await fetch(`${second.urls.get('r-one')}/_fabric/_system/_api/document/cities/fra`, { headers });
     expect(again.status).toBe(200);
     expect(((await again.json()) as { name: string }).name).toBe('Frankfurt');
     second.child.kill('SIGINT');
@@ -53,13 +58,43 @@ describe('fabric-emu up', () => {
     const args = ['--config', 'regions.yaml', '--ephemeral', '--no-latency'];
     const first = await startUp(args, dir);
     const one = first.urls.get('r-one')!;
-    await fetch(`${one}/_fabric/_system/_api/collection`, { method: 'POST', body: JSON.stringify({ name: 'c' }) });
+    await fetch(`${one}/_fabric/_system/_api/collection`, { method: 'POST', headers: { authorization: `apikey ${first.apiKey}` }, body: JSON.stringify({ name: 'c' }) });
     first.child.kill('SIGTERM');
     await first.exited;
     const second = await startUp(args, dir);
-    expect((await fetch(`${second.urls.get('r-one')}/_fabric/_system/_api/collection/c`)).status).toBe(404);
+    expect((await fetch(`${second.urls.get('r-one')}/_fabric/_system/_api/collection/c`, { headers: { authorization: `apikey ${second.apiKey}` } })).status).toBe(404);
     second.child.kill('SIGTERM');
     await second.exited;
+  });
+
+  it('binds loopback by default; --no-auth is printed loudly, and warned about when --host is not loopback', async () => {
+    const dir = workdir();
+    const plain = await startUp(['--config', 'regions.yaml', '--ephemeral', '--no-latency'], dir);
+    for (const u of plain.urls.values()) expect(new URL(u).hostname).toBe('127.0.0.1');
+    expect(plain.stderr()).not.toContain('WARNING');
+    plain.child.kill('SIGTERM');
+    await plain.exited;
+    const open = await startUp(['--config', 'regions.yaml', '--ephemeral', '--no-latency', '--no-auth', '--host', '0.0.0.0'], dir);
+    expect(open.stdout()).toContain('AUTHENTICATION IS OFF (--no-auth)');
+    expect(open.apiKey).toBeUndefined();
+    expect(open.stderr()).toMatch(/WARNING: --host 0\.0\.0\.0 is not a loopback address and authentication is off/);
+    const one = new URL(open.urls.get('r-one')!);
+    expect((await fetch(`http://127.0.0.1:${one.port}/_fabric/_system/_api/collection`)).status).toBe(200);
+    open.child.kill('SIGTERM');
+    await open.exited;
+  });
+
+  it('takes the dev credentials from regions.yaml and the environment', async () => {
+    const dir = tempDir('cli');
+    writeFileSync(join(dir, 'regions.yaml'), `${TOPOLOGY}dev: { tenant: demo_example.com, email: demo@example.com, apiKey: demo_example.com.ci.0123456789abcdef0 }\n`);
+    const env = { ...process.env, FABRIC_EMU_PASSWORD: 'from-the-env' };
+    const up = await startUp(['--config', 'regions.yaml', '--ephemeral', '--no-latency'], dir, 20_000, env);
+    expect(up.stdout()).toMatch(/tenant: {2}demo_example\.com {3}user: root {3}email: demo@example\.com {3}password: from-the-env/);
+    expect(up.apiKey).toBe('demo_example.com.ci.0123456789abcdef0');
+    const login = await fetch(`${up.urls.get('r-one')}/_open/auth`, { method: 'POST', body: JSON.stringify({ email: 'demo@example.com', password: 'from-the-env' }) });
+    expect(((await login.json()) as { tenant: string }).tenant).toBe('demo_example.com');
+    up.child.kill('SIGTERM');
+    await up.exited;
   });
 
   it('names the file, line and key of a bad topology and exits 2', async () => {

@@ -65,6 +65,26 @@ describe('gdnConnection', () => {
     }
   });
 
+  it("calls with the fabric's dev key by default, with the one given, and with none from a URL", async () => {
+    const status = async (conn: Awaited<ReturnType<typeof gdnConnection>>, headers: Record<string, string> = {}) =>
+      (await conn.fetch(`${conn.apiUrl}/_fabric/_system/_api/collection`, { headers })).status;
+    const dev = await gdnConnection(fabric);
+    const wrong = await gdnConnection(fabric, { apiKey: `${fabric.credentials.tenant}.nobody.AbCdEf0123456789xyz` });
+    const fromUrl = await gdnConnection(fabric.globalUrl());
+    try {
+      expect(dev.apiKey).toBe(fabric.credentials.apiKey);
+      expect(dev.jsc8.apiKey).toBe(fabric.credentials.apiKey);
+      expect(await status(dev)).toBe(200);
+      // A request's own Authorization wins over the connection's key.
+      expect(await status(dev, { authorization: 'apikey _mm.nobody.AbCdEf0123456789xyz' })).toBe(401);
+      expect(await status(wrong)).toBe(401);
+      expect(fromUrl.apiKey).toBeUndefined();
+      expect(await status(fromUrl)).toBe(401);
+    } finally {
+      await Promise.all([dev.close(), wrong.close(), fromUrl.close()]);
+    }
+  });
+
   it('for a region: its <region>.localhost names', async () => {
     const conn = await gdnConnection(fabric, { region: 'r-eu' });
     try {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
 import { startFabric, type Fabric } from '../../src/index.js';
-import { post, put } from '../helpers/http.js';
+import { post, put, useCredentials } from '../helpers/http.js';
 import { testTopology } from '../helpers/topology.js';
 import { defineCorpusTests } from './define.js';
 import type { Run } from './judge.js';
@@ -14,6 +14,7 @@ let fabric: Fabric;
 let base: string;
 beforeAll(async () => {
   fabric = await startFabric({ topology: testTopology(), latency: false });
+  useCredentials(fabric);
   base = `${fabric.region('r-east').url()}/_fabric/_system/_api/cursor`;
 });
 afterAll(() => fabric.close());

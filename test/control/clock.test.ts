@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFabric, startProcessFabric, type Fabric, type ProcessFabric } from '../../src/index.js';
 import { runCli } from '../helpers/cli.js';
-import { call, get, post } from '../helpers/http.js';
+import { call, get, post, useCredentials } from '../helpers/http.js';
 import { testTopology } from '../helpers/topology.js';
 
 let fabric: Fabric | ProcessFabric | undefined;
@@ -21,6 +21,7 @@ const HOUR = 3_600_000;
 describe("the fabric's clock", () => {
   it('GET /_emu/clock shows it; POST advances, freezes and resumes it; bad bodies get the envelope', async () => {
     const f = (fabric = await startFabric({ topology: testTopology(), latency: false }));
+    useCredentials(f);
     const g = f.globalUrl();
     const before = (await get(`${g}/_emu/clock`)).body;
     expect(before.frozen).toBe(false);
@@ -45,6 +46,7 @@ describe("the fabric's clock", () => {
 
   it('an advance expires cursors and ttl-indexed documents on every PoP without waiting', async () => {
     const f = (fabric = await startFabric({ topology: testTopology({ regions: 3 }), latency: false }));
+    useCredentials(f);
     const east = f.region('r-east').url();
     await post(`${east}/_api/collection`, { name: 'sessions' });
     expect((await post(`${east}/_api/index/ttl?collection=sessions`, { fields: ['at'], expireAfter: 60 })).status).toBe(201);
@@ -64,6 +66,7 @@ describe("the fabric's clock", () => {
   it('reaches every child of a --processes fabric, and the CLI drives it', async () => {
     dir = mkdtempSync(join(tmpdir(), 'fabric-emu-clock-'));
     const f = (fabric = await startProcessFabric({ topology: testTopology(), dataDir: dir, latency: false, log: () => undefined }));
+    useCredentials(f, f.topology.regions.map((r) => f.regionUrl(r.name)));
     const r = await runCli(['clock', 'advance', '2h', '--url', f.globalUrl()]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);

@@ -7,6 +7,7 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { certificateNames } from '../../src/core/gdn-hosts.js';
 import { proofOf } from '../../src/replication/handshake.js';
+import { PROTOCOL_VERSION } from '../../src/replication/protocol.js';
 import { loadTls } from '../../src/tls/index.js';
 import { gdnConnection, startFabric, type Fabric, type GdnConnection } from '../../src/index.js';
 import { curl } from '../helpers/curl.js';
@@ -60,7 +61,7 @@ describe('the HTTPS front door', () => {
   });
 
   it('api-gdn.localhost and gdn.localhost are the global URL: the live PoP nearest the client', async () => {
-    const r = await curl(['--cacert', caFile, '-H', 'x-gdn-client-region: r-ap', `https://api-gdn.localhost:${port}/datacenter/local`]);
+    const r = await curl(['--cacert', caFile, '-H', `authorization: apikey ${fabric.credentials.apiKey}`, '-H', 'x-gdn-client-region: r-ap', `https://api-gdn.localhost:${port}/datacenter/local`]);
     expect(r.body).toMatchObject({ name: 'r-ap', local: true });
     expect((await viaAgent(`https://gdn.localhost:${port}/_api/version`, { 'x-gdn-client-region': 'r-eu' })).region).toBe('r-eu');
     await fabric.kill('r-eu');
@@ -118,7 +119,7 @@ describe('the HTTPS front door', () => {
     const ws = new WebSocket(`wss://api-r-eu.localhost:${port}/_emu/replication`, { ca: conn.ca, lookup: conn.lookup } as WebSocket.ClientOptions);
     const nonce = 'ab'.repeat(16);
     const frame = await new Promise<{ t: string; nonce: string; proof: string }>((resolve, reject) => {
-      ws.on('open', () => ws.send(JSON.stringify({ v: 2, t: 'hello', from: 'r-east', to: 'r-eu', nonce, epoch: 'e' })));
+      ws.on('open', () => ws.send(JSON.stringify({ v: PROTOCOL_VERSION, t: 'hello', from: 'r-east', to: 'r-eu', nonce, epoch: 'e' })));
       ws.on('message', (m) => resolve(JSON.parse(String(m))));
       ws.on('error', reject);
     });
@@ -185,7 +186,7 @@ describe('a fabric without a front door', () => {
     const plain = await startFabric({ topology: testTopology(), latency: false });
     try {
       expect(plain.https).toBeUndefined();
-      const dc = (await (await fetch(`${plain.region('r-eu').url()}/datacenter/local`)).json()) as { tags: { url: string; note: string } };
+      const dc = (await (await fetch(`${plain.region('r-eu').url()}/datacenter/local`, { headers: { authorization: `apikey ${plain.credentials.apiKey}` } })).json()) as { tags: { url: string; note: string } };
       expect(dc.tags.url).toBe(`r-eu.localhost:${plain.region('r-eu').port()}`);
       expect(dc.tags.note).toMatch(/no HTTPS front door/);
       const ca = await fetch(`${plain.globalUrl()}/_emu/ca.pem`);

@@ -51,7 +51,8 @@ describe('the control plane and the PoPs are not open to any web page', () => {
   it('every port refuses a foreign Host and a cross-site write, and serves loopback and allowed origins', async () => {
     const f = (fabric = await startFabric({ topology: testTopology(), latency: false }));
     const east = f.region('r-east').url();
-    await fetch(`${east}/_api/collection`, { method: 'POST', body: JSON.stringify({ name: 'c' }) });
+    const authorization = `apikey ${f.credentials.apiKey}`;
+    await fetch(`${east}/_api/collection`, { method: 'POST', headers: { authorization }, body: JSON.stringify({ name: 'c' }) });
     for (const base of ports(f)) {
       const rebound = await raw(`${base}/_api/version`, 'GET', { host: 'attacker.example:80' });
       expect(rebound.status).toBe(403);
@@ -65,10 +66,10 @@ describe('the control plane and the PoPs are not open to any web page', () => {
       const reset = await raw(`${base}/_emu/reset`, 'POST', { host: new URL(base).host, origin: 'null', 'content-type': 'text/plain' }, '');
       expect(reset.status).toBe(403);
     }
-    expect((await fetch(`${east}/_api/document/c/csrf`)).status).toBe(404);
-    const own = await raw(`${east}/_api/document/c`, 'POST', { host: 'api-r-east.localhost', origin: 'http://localhost:3000' }, '{"_key":"ok"}');
+    expect((await fetch(`${east}/_api/document/c/csrf`, { headers: { authorization } })).status).toBe(404);
+    const own = await raw(`${east}/_api/document/c`, 'POST', { host: 'api-r-east.localhost', origin: 'http://localhost:3000', authorization }, '{"_key":"ok"}');
     expect(own.status).toBe(202);
-    const read = await raw(`${east}/_api/document/c/ok`, 'GET', { host: new URL(east).host, origin: 'https://attacker.example' });
+    const read = await raw(`${east}/_api/document/c/ok`, 'GET', { host: new URL(east).host, origin: 'https://attacker.example', authorization });
     expect(read.status).toBe(200);
   });
 

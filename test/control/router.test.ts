@@ -15,7 +15,8 @@ async function start(clientRegion?: string): Promise<Fabric> {
 }
 
 async function via(f: Fabric, path: string, init: RequestInit = {}) {
-  const res = await fetch(`${f.globalUrl()}${path}`, init);
+  const headers = { authorization: `apikey ${f.credentials.apiKey}`, ...(init.headers as Record<string, string> | undefined) };
+  const res = await fetch(`${f.globalUrl()}${path}`, { ...init, headers });
   const text = await res.text();
   return { status: res.status, region: res.headers.get('x-gdn-region'), type: res.headers.get('content-type'), body: text ? JSON.parse(text) : undefined };
 }
@@ -70,12 +71,12 @@ describe('global URL routing', () => {
 
   it('streams a large chunked body through and back', async () => {
     const f = await start();
-    await fetch(`${f.region('r-east').url()}/_api/collection`, { method: 'POST', body: JSON.stringify({ name: 'big' }) });
+    await fetch(`${f.region('r-east').url()}/_api/collection`, { method: 'POST', headers: { authorization: `apikey ${f.credentials.apiKey}` }, body: JSON.stringify({ name: 'big' }) });
     const docs = Array.from({ length: 20_000 }, (_, i) => ({ _key: `k${i}`, pad: 'x'.repeat(100) }));
     const payload = Buffer.from(JSON.stringify(docs));
     const url = new URL(`${f.globalUrl()}/_fabric/_system/_api/document/big?silent=true`);
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request({ hostname: url.hostname, port: url.port, path: url.pathname + url.search, method: 'POST', headers: { 'transfer-encoding': 'chunked' } }, (res) => {
+      const req = request({ hostname: url.hostname, port: url.port, path: url.pathname + url.search, method: 'POST', headers: { 'transfer-encoding': 'chunked', authorization: `apikey ${f.credentials.apiKey}` } }, (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? 0));
       });

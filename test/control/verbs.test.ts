@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFabric, startProcessFabric, type Fabric, type ProcessFabric } from '../../src/index.js';
-import { call, get, post, sleep } from '../helpers/http.js';
+import { call, get, post, sleep, useCredentials } from '../helpers/http.js';
 import { testTopology } from '../helpers/topology.js';
 
 let fabric: Fabric | ProcessFabric | undefined;
@@ -28,6 +28,7 @@ describe('control verbs', () => {
   it('--processes: changes queued before a kill stay behind a partition after restart', async () => {
     dir = mkdtempSync(join(tmpdir(), 'fabric-emu-verbs-'));
     const f = (fabric = await startProcessFabric({ topology: testTopology({ regions: 4 }), dataDir: dir, latency: false, log: () => undefined }));
+    useCredentials(f, f.topology.regions.map((r) => f.regionUrl(r.name)));
     const east = f.regionUrl('r-east');
     const others = ['r-eu', 'r-ap', 'r-west'];
     await post(`${east}/_api/collection`, { name: 'c' });
@@ -49,6 +50,7 @@ describe('control verbs', () => {
 
   it('partition refuses a region in two groups and an unknown region, and changes nothing', async () => {
     const f = (fabric = await startFabric({ topology: testTopology({ regions: 3 }), latency: false }));
+    useCredentials(f);
     const g = f.globalUrl();
     const twice = await post(`${g}/_emu/partition`, { groups: [['r-east', 'r-eu'], ['r-eu', 'r-ap']] });
     expect(twice.status).toBe(400);
@@ -59,6 +61,7 @@ describe('control verbs', () => {
 
   it('wait with a short timeout answers a timeout envelope naming the pending links', async () => {
     const f = (fabric = await startFabric({ topology: testTopology({ regions: 3 }), latency: false }));
+    useCredentials(f);
     const g = f.globalUrl();
     await post(`${f.region('r-east').url()}/_api/collection`, { name: 'c' });
     await f.waitForReplication();
@@ -74,6 +77,7 @@ describe('control verbs', () => {
 
   it('kill of a killed PoP and restart of a serving one say what state it is in', async () => {
     const f = (fabric = await startFabric({ topology: testTopology(), latency: false }));
+    useCredentials(f);
     const g = f.globalUrl();
     const again = await post(`${g}/_emu/regions/r-east/restart`);
     expect(again.body).toMatchObject({ ok: true, changed: false, state: 'serving' });
@@ -87,6 +91,7 @@ describe('control verbs', () => {
 
   it('reset forgets the lag figures of the data it wiped', async () => {
     const f = (fabric = await startFabric({ topology: testTopology(), latency: false }));
+    useCredentials(f);
     await post(`${f.region('r-east').url()}/_api/collection`, { name: 'c' });
     await post(`${f.region('r-east').url()}/_api/document/c`, { v: 1 });
     await f.waitForReplication();
@@ -99,6 +104,7 @@ describe('control verbs', () => {
 
   it('link settings are range-checked over HTTP and on the fabric object', async () => {
     const f = (fabric = await startFabric({ topology: testTopology(), latency: false }));
+    useCredentials(f);
     for (const bad of [{ rttMs: 1e308 }, { jitterMs: 61_000 }, { lossRate: 0.99 }, { rttMs: -1 }]) {
       const r = await call('PUT', `${f.globalUrl()}/_emu/links/r-east/r-eu`, bad);
       expect(r.status).toBe(400);
@@ -112,6 +118,7 @@ describe('control verbs', () => {
 describe('wait and status tell the truth', () => {
   it('wait names the cut links and killed PoPs it did not wait for', async () => {
     const f = (fabric = await startFabric({ topology: testTopology({ regions: 3 }), latency: false }));
+    useCredentials(f);
     await f.setLink('r-east', 'r-eu', { cut: true }, { bidirectional: false });
     await f.kill('r-ap');
     const r = await post(`${f.globalUrl()}/_emu/wait`, { timeoutMs: 5000 });
@@ -122,6 +129,7 @@ describe('wait and status tell the truth', () => {
   it('a PoP whose change log started over alone is reported as diverged, and wait refuses to say done', async () => {
     const secret = 'verbs-test-fabric-secret';
     const f = (fabric = await startFabric({ topology: testTopology(), latency: false, secret, warn: () => undefined }));
+    useCredentials(f);
     const east = f.region('r-east').url();
     await post(`${east}/_api/collection`, { name: 'c' });
     await post(`${east}/_api/document/c`, [{ _key: 'a' }, { _key: 'b' }]);

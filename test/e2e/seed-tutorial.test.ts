@@ -7,7 +7,7 @@ import { defaultTopology, loadFixture, startFabric, type Fabric } from '../../sr
 import { runCli } from '../helpers/cli.js';
 import { devApiKey, scratch } from '../helpers/edge.js';
 import { curl } from '../helpers/curl.js';
-import { call, get } from '../helpers/http.js';
+import { call, get, useCredentials } from '../helpers/http.js';
 
 /**
  * The 2019 tutorial the project grew from, end to end: an address book in a global collection,
@@ -25,7 +25,8 @@ beforeAll(async () => {
   topology.global = { port: 0 };
   topology.https = { port: 0 };
   fabric = await startFabric({ topology, latency: true });
-  await loadFixture(fileURLToPath(new URL('../../fixtures/address-book', import.meta.url)), { url: fabric.globalUrl(), region: 'gdn-us-east' });
+  useCredentials(fabric);
+  await loadFixture(fileURLToPath(new URL('../../fixtures/address-book', import.meta.url)), { url: fabric.globalUrl(), apiKey: fabric.credentials.apiKey, region: 'gdn-us-east' });
 }, 60_000);
 afterAll(async () => {
   tmp.cleanup();
@@ -33,8 +34,8 @@ afterAll(async () => {
 });
 
 const PATH_FORMS = [
-  '/_tenant/demo_example.com/_fabric/_system/_api/restql',
-  '/_tenant/demo_example.com/_fabric/_system/restql',
+  '/_tenant/_mm/_fabric/_system/_api/restql',
+  '/_tenant/_mm/_fabric/_system/restql',
   '/_fabric/_system/_api/restql',
   '/_fabric/_system/restql',
 ];
@@ -72,7 +73,7 @@ describe('the seed tutorial', () => {
     expect((await curl(['-o', caFile, `${fabric.globalUrl()}/_emu/ca.pem`])).status).toBe(200);
     expect(readFileSync(caFile, 'utf8')).toBe(fabric.https!.ca);
     const port = fabric.https!.port;
-    const form = '/_tenant/demo_example.com/_fabric/_system/_api/restql';
+    const form = `/_tenant/${fabric.credentials.tenant}/_fabric/_system/_api/restql`;
     const auth = ['-H', `Authorization: apikey ${devApiKey(fabric)}`, '-H', 'Content-Type: application/json'];
     for (const host of ['api-gdn.localhost', ...fabric.regions.map((r) => `api-${r.name}.localhost`)]) {
       const keys = new Set<string>();

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFabric, type Fabric } from '../../src/index.js';
-import { post, sleep } from '../helpers/http.js';
+import { authorizationFor, post, sleep, useCredentials } from '../helpers/http.js';
 import { testTopology } from '../helpers/topology.js';
 
 /**
@@ -25,6 +25,7 @@ const IDLE_MS = 5_000;
 let fabric: Fabric;
 beforeAll(async () => {
   fabric = await startFabric({ topology: testTopology({ regions: 4, accessMs: 0 }), latency: false });
+  useCredentials(fabric);
   const busy = fabric.regions[0]!.url();
   await post(`${busy}/_api/collection`, { name: 'big' });
   for (let i = 0; i < DOCS; i += 5_000) {
@@ -44,7 +45,8 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
 function probe(url: string): Promise<number> {
   const t0 = performance.now();
   return new Promise((resolve) => {
-    const req = http.get(url, { agent }, (res) => {
+    const authorization = authorizationFor(url);
+    const req = http.get(url, { agent, headers: authorization ? { authorization } : {} }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode === 200 ? performance.now() - t0 : Infinity));
     });

@@ -15,7 +15,7 @@ const tmp = scratch();
 let fabric: Fabric;
 beforeAll(async () => {
   fabric = await startFabric({ topology: testTopology({ regions: 3 }), latency: false });
-  await loadFixture(fileURLToPath(new URL('../../fixtures/address-book', import.meta.url)), { url: fabric.globalUrl() });
+  await loadFixture(fileURLToPath(new URL('../../fixtures/address-book', import.meta.url)), { url: fabric.globalUrl(), apiKey: fabric.credentials.apiKey });
 });
 afterAll(async () => {
   tmp.cleanup();

@@ -41,7 +41,7 @@ let dev: DevServer;
 const log: string[] = [];
 beforeAll(async () => {
   fabric = await startFabric({ topology, latency: true });
-  const res = await fetch(`${fabric.region('gdn-ap-west').url()}/_fabric/_system/_api/collection`, { method: 'POST', body: JSON.stringify({ name: 'notes' }) });
+  const res = await fetch(`${fabric.region('gdn-ap-west').url()}/_fabric/_system/_api/collection`, { method: 'POST', headers: { authorization: `apikey ${devApiKey(fabric)}` }, body: JSON.stringify({ name: 'notes' }) });
   expect(res.status).toBeLessThan(300);
   await fabric.waitForReplication({ timeoutMs: 20_000 });
   const dir = tmp.files({

@@ -21,7 +21,7 @@ describe('a fabric on real ports', () => {
     const ports = new Set(fabric.regions.map((r) => r.port()));
     expect(ports.size).toBe(3);
     for (const r of fabric.regions) {
-      const all = (await (await fetch(`${r.url()}/datacenter/all`)).json()) as { name: string; port: number; local: boolean }[];
+      const all = (await (await fetch(`${r.url()}/datacenter/all`, { headers: { authorization: `apikey ${fabric.credentials.apiKey}` } })).json()) as { name: string; port: number; local: boolean }[];
       expect(all.map((d) => d.name)).toEqual(['r-east', 'r-eu', 'r-ap']);
       expect(all.find((d) => d.local)?.name).toBe(r.name);
       expect(all.map((d) => d.port)).toEqual(fabric.regions.map((x) => x.port()));

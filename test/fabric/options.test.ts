@@ -24,7 +24,7 @@ describe('startFabric() options', () => {
   it('names a misspelt option and lists the known ones', async () => {
     const e = await refused({ topology: testTopology(), latncy: false });
     expect(e.message).toBe(
-      'startFabric(): invalid options: latncy: unknown key "latncy" (allowed: topology, dataDir, latency, host, bodyLimit, logger, warn, clientRegion, clock, secret, allowedHosts, threads, https)',
+      'startFabric(): invalid options: latncy: unknown key "latncy" (allowed: topology, dataDir, latency, host, bodyLimit, logger, warn, clientRegion, clock, secret, allowedHosts, auth, threads, https)',
     );
   });
 

@@ -10,6 +10,8 @@ export interface Running {
   /** Region name → URL, as printed by `up`. */
   urls: Map<string, string>;
   globalUrl: string;
+  /** The dev API key `up` printed (undefined with --no-auth). */
+  apiKey: string | undefined;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
@@ -26,8 +28,8 @@ export function runCli(args: string[], cwd?: string): Promise<{ code: number | n
 }
 
 /** Spawns `fabric-emu up ...` and resolves once it prints its ready line. */
-export function startUp(args: string[], cwd?: string, timeoutMs = 20_000): Promise<Running> {
-  const child = spawn(process.execPath, [BIN, 'up', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startUp(args: string[], cwd?: string, timeoutMs = 20_000, env?: NodeJS.ProcessEnv): Promise<Running> {
+  const child = spawn(process.execPath, [BIN, 'up', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], ...(env ? { env } : {}) });
   let out = '';
   let err = '';
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
@@ -46,7 +48,8 @@ export function startUp(args: string[], cwd?: string, timeoutMs = 20_000): Promi
       clearTimeout(timer);
       const urls = new Map<string, string>();
       for (const m of out.matchAll(/^([a-z0-9-]+) {2,}.*\s(http:\/\/\S+)$/gm)) urls.set(m[1]!, m[2]!);
-      resolve({ child, stdout: () => out, stderr: () => err, urls, globalUrl: ready[1]!, exited });
+      const apiKey = /^api key: (\S+)$/m.exec(out)?.[1];
+      resolve({ child, stdout: () => out, stderr: () => err, urls, globalUrl: ready[1]!, apiKey, exited });
     });
     void exited.then(({ code }) => {
       clearTimeout(timer);

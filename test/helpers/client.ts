@@ -1,4 +1,5 @@
 import type { FastifyInstance, RouteOptions } from 'fastify';
+import { devCredentials, type DevCredentials } from '../../src/auth/index.js';
 import { defaultTopology, FabricClock, type Topology } from '../../src/index.js';
 import { createRegion, type Region } from '../../src/region/region.js';
 
@@ -15,17 +16,26 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   /** A raw body sent as is (for malformed or oversized bodies). */
   raw?: string;
+  /** The Authorization header: the client's own by default, another one, or false for none. */
+  auth?: string | false;
 }
 
 /**
  * The one way route tests talk to a PoP. Paths are relative to the fabric (`/_api/collection`)
- * unless they start with `/_` or `/datacenter`; when authentication arrives, only this file changes.
+ * unless they start with `/_` or `/datacenter`. Every request carries the client's credentials
+ * (the dev API key by default) unless a test says otherwise.
  */
 export class TestClient {
   constructor(
     readonly app: FastifyInstance,
     readonly fabric = '_system',
+    readonly authorization: string | undefined = undefined,
   ) {}
+
+  /** The same PoP as someone else: another fabric, or other credentials (`apikey ...`, `bearer ...`). */
+  as(authorization: string | undefined, fabric = this.fabric): TestClient {
+    return new TestClient(this.app, fabric, authorization);
+  }
 
   private path(p: string): string {
     return p.startsWith('/_fabric') || p.startsWith('/_tenant') || p.startsWith('/datacenter') || p.startsWith('/_emu')
@@ -41,7 +51,7 @@ export class TestClient {
     const res = await this.app.inject({
       method: method as 'GET',
       url: this.path(p) + qs,
-      headers: { 'content-type': 'application/json', ...opts.headers },
+      headers: { 'content-type': 'application/json', ...this.authHeader(opts.auth), ...opts.headers },
       ...(payload === undefined ? {} : { payload }),
     });
     let parsed: unknown;
@@ -51,6 +61,11 @@ export class TestClient {
       parsed = undefined;
     }
     return { status: res.statusCode, headers: res.headers, body: parsed, text: res.body };
+  }
+
+  private authHeader(auth: string | false | undefined): Record<string, string> {
+    const value = auth === false ? undefined : (auth ?? this.authorization);
+    return value === undefined ? {} : { authorization: value };
   }
 
   get(p: string, opts?: RequestOptions) {
@@ -79,6 +94,8 @@ export const TEST_SECRET = 'test-fabric-secret-not-for-replication';
 export interface TestRegion {
   region: Region;
   client: TestClient;
+  /** The dev credentials of the region (the client sends its API key). */
+  credentials: DevCredentials;
   /** Every route the PoP registered, as Fastify's onRoute hook saw it. */
   routes: RouteOptions[];
   /** The PoP's own clock: tests of expiry advance it instead of sleeping. */
@@ -87,7 +104,8 @@ export interface TestRegion {
 }
 
 /** A single in-memory PoP of the default topology, latency off, not listening. */
-export async function testRegion(opts: { topology?: Topology; name?: string; bodyLimit?: number } = {}): Promise<TestRegion> {
+/** `offload`: with its query executor, which runs dist/region/executor-worker.js (`npm test` builds dist first). */
+export async function testRegion(opts: { topology?: Topology; name?: string; bodyLimit?: number; auth?: boolean; offload?: boolean } = {}): Promise<TestRegion> {
   const topology = opts.topology ?? defaultTopology();
   const clock = new FabricClock();
   const region = createRegion({
@@ -99,13 +117,17 @@ export async function testRegion(opts: { topology?: Topology; name?: string; bod
     ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}),
     clock,
     secret: TEST_SECRET,
+    ...(opts.auth === false ? { auth: false } : {}),
+    ...(opts.offload ? { offload: true } : {}),
   });
   const routes: RouteOptions[] = [];
   region.app.addHook('onRoute', (r) => void routes.push(r));
   await region.app.ready();
+  const credentials = devCredentials(topology.dev, TEST_SECRET, {});
   return {
     region,
-    client: new TestClient(region.app),
+    client: new TestClient(region.app, '_system', `apikey ${credentials.apiKey}`),
+    credentials,
     routes,
     clock,
     close: async () => {

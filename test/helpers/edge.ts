@@ -10,13 +10,9 @@ import { BIN } from './cli.js';
 export const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
 export const HANDLERS = fileURLToPath(new URL('../edge/handlers/', import.meta.url));
 
-/**
- * The key a function sends. The fabric does not check keys yet (issue 10); once it does, this is
- * the one place that asks the fixture fabric for its dev key.
- */
+/** The key a function sends: the fixture fabric's dev key, put in each example's config in place of its placeholder. */
 export function devApiKey(fabric: Fabric): string {
-  const f = fabric as unknown as { devApiKey?: () => string; apiKey?: string };
-  return f.devApiKey?.() ?? f.apiKey ?? '_mm.dev.not-checked-yet';
+  return fabric.credentials.apiKey;
 }
 
 /** Temp folders made by a test file; `cleanup()` in afterAll removes them all. */

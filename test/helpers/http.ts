@@ -1,8 +1,31 @@
 /** Small fetch helpers for tests against PoPs on real ports. */
+
+/** Credentials by origin: a test registers its fabric once, and every call to it carries the fabric's dev API key. */
+const credentials = new Map<string, string>();
+
+interface WithCredentials {
+  credentials: { apiKey: string };
+  globalUrl(): string;
+  regions?: readonly { url(): string }[];
+}
+
+/** Every later call to the fabric's PoPs or global URL sends `Authorization: apikey <its dev key>`. */
+export function useCredentials(fabric: WithCredentials, extraUrls: readonly string[] = []): void {
+  for (const u of [fabric.globalUrl(), ...(fabric.regions ?? []).map((r) => r.url()), ...extraUrls]) credentials.set(new URL(u).origin, `apikey ${fabric.credentials.apiKey}`);
+}
+
+export function authorizationFor(url: string): string | undefined {
+  return credentials.get(new URL(url).origin);
+}
+
+/** `headers.authorization: ''` sends no credentials at all. */
 export async function call(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const auth = authorizationFor(url);
+  const all: Record<string, string> = { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}), ...headers };
+  if (all['authorization'] === '') delete all['authorization'];
   const res = await fetch(url, {
     method,
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: all,
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await res.text();

@@ -1,4 +1,5 @@
 import WebSocket, { type ClientOptions } from 'ws';
+import { authorizationFor } from './http.js';
 
 /** A frame a consumer or reader receives. */
 export interface Delivery {
@@ -27,10 +28,17 @@ export class StreamClient {
     });
   }
 
-  /** Opens `url`; rejects with the refusal (`{status, body}`) when the upgrade is answered with an error. */
+  /**
+   * Opens `url` with the credentials useCredentials() registered for its host (`headers` may override
+   * or, with `authorization: ''`, drop them); rejects with the refusal (`{status, body}`) when the
+   * upgrade is answered with an error.
+   */
   static open(url: string, headers: Record<string, string> = {}, opts: ClientOptions = {}): Promise<StreamClient> {
+    const auth = authorizationFor(url.replace(/^ws/, 'http'));
+    const all: Record<string, string> = { ...(auth ? { authorization: auth } : {}), ...headers };
+    if (all['authorization'] === '') delete all['authorization'];
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, { ...opts, headers, perMessageDeflate: false });
+      const ws = new WebSocket(url, { ...opts, headers: all, perMessageDeflate: false });
       ws.once('open', () => resolve(new StreamClient(ws)));
       ws.once('unexpected-response', (_req, res) => {
         let body = '';

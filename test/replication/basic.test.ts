@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFabric, type Fabric } from '../../src/index.js';
-import { del, eventually, get, patch, post, put } from '../helpers/http.js';
+import { del, eventually, get, patch, post, put, useCredentials } from '../helpers/http.js';
 import { testTopology } from '../helpers/topology.js';
 
 let fabric: Fabric | undefined;
@@ -14,6 +14,7 @@ const doc = (f: Fabric, region: string, key: string) => `${f.region(region).url(
 describe('replication between PoPs', () => {
   it('replicates collection DDL and every kind of document write to every PoP', async () => {
     fabric = await startFabric({ topology: testTopology({ regions: 3 }), latency: false });
+    useCredentials(fabric);
     const east = fabric.region('r-east').url();
     expect((await post(`${east}/_api/collection`, { name: 'c' })).status).toBe(200);
     await post(`${east}/_api/document/c`, [{ _key: 'a', v: 1 }, { _key: 'b', v: 1 }, { _key: 'gone' }]);
@@ -39,6 +40,7 @@ describe('replication between PoPs', () => {
 
   it('after concurrent inserts in two regions, every PoP iterates the collection in the same order', async () => {
     fabric = await startFabric({ topology: testTopology({ regions: 3 }), latency: false });
+    useCredentials(fabric);
     const [east, eu] = [fabric.region('r-east').url(), fabric.region('r-eu').url()];
     await post(`${east}/_api/collection`, { name: 'c' });
     await fabric.waitForReplication();
@@ -61,6 +63,7 @@ describe('replication between PoPs', () => {
 
   it('never replicates isLocal collections', async () => {
     fabric = await startFabric({ topology: testTopology(), latency: false });
+    useCredentials(fabric);
     const east = fabric.region('r-east').url();
     await post(`${east}/_api/collection`, { name: 'mine', isLocal: true });
     await post(`${east}/_api/document/mine`, { _key: 'k' });
@@ -73,6 +76,7 @@ describe('replication between PoPs', () => {
 
   it('a write is invisible at a peer until the one-way latency has passed, then visible; the lag shows in status', async () => {
     fabric = await startFabric({ topology: testTopology({ linkMs: 2000, accessMs: 0 }), latency: true });
+    useCredentials(fabric);
     const east = fabric.region('r-east').url();
     await post(`${east}/_api/collection`, { name: 'c' });
     await fabric.waitForReplication();

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFabric, type Fabric } from '../../src/index.js';
-import { call, eventually, get, patch, post, sleep } from '../helpers/http.js';
+import { call, eventually, get, patch, post, sleep, useCredentials } from '../helpers/http.js';
 import { testTopology } from '../helpers/topology.js';
 
 let fabric: Fabric | undefined;
@@ -11,6 +11,7 @@ afterEach(async () => {
 
 async function started(regions = 2): Promise<Fabric> {
   fabric = await startFabric({ topology: testTopology({ regions }), latency: false, warn: () => undefined });
+  useCredentials(fabric);
   await post(`${fabric.regions[0]!.url()}/_api/collection`, { name: 'c' });
   await fabric.waitForReplication();
   return fabric;

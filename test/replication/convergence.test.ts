@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRng, type Rng } from '../../src/core/rng.js';
 import { launchFabric, type LocalFabric as Fabric } from '../../src/fabric/local-fabric.js';
-import { call } from '../helpers/http.js';
+import { call, useCredentials } from '../helpers/http.js';
 import { digest, expectedContents, sortedObject, visibleContents } from '../helpers/lww-model.js';
 import { testTopology } from '../helpers/topology.js';
 
@@ -51,6 +51,7 @@ describe('convergence on real PoPs with partitions and heals', () => {
   it.each(Array.from({ length: SEEDS }, (_, i) => i + 1))('seed %i: every PoP ends identical and the rules pick every winner', async (seed) => {
     const rng = createRng(seed * 7919);
     fabric = await launchFabric({ topology: { ...testTopology({ regions: 3, linkMs: 12, jitterMs: 5, accessMs: 0 }), seed }, latency: true });
+    useCredentials(fabric);
     const first = fabric.regions[0]!.url();
     expect((await call('POST', `${first}/_api/collection`, { name: 'c' })).status).toBe(200);
     await fabric.waitForReplication();
@@ -61,7 +62,7 @@ describe('convergence on real PoPs with partitions and heals', () => {
     await fabric.heal();
     await fabric.waitForReplication({ timeoutMs: 20_000 });
 
-    const contents = fabric.regions.map((r) => [...r.storage.documents.scan(r.storage.collections.require('_system', 'c'))]);
+    const contents = fabric.regions.map((r) => [...r.storage.documents.scan(r.storage.collections.require('_mm/_system', 'c'))]);
     expect(new Set(contents.map(digest)).size).toBe(1);
     const entries = fabric.regions.flatMap((r) => r.storage.changes.since(0, 1_000_000));
     const expected = sortedObject(expectedContents(entries, 'c'));

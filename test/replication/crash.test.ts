@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startProcessFabric, type ProcessFabric } from '../../src/index.js';
-import { call, get } from '../helpers/http.js';
+import { call, get, useCredentials } from '../helpers/http.js';
 import { testTopology } from '../helpers/topology.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -15,6 +15,7 @@ describe('a PoP killed with SIGKILL during a stream of writes (--processes)', ()
   it('loses no acknowledged write, applies nothing twice and catches up after restart', async () => {
     const dataDir = tempDir('crash');
     fabric = await startProcessFabric({ topology: testTopology({ regions: 3, linkMs: 20, accessMs: 0 }), dataDir, latency: true, log: () => undefined });
+    useCredentials(fabric, fabric.topology.regions.map((r) => fabric!.regionUrl(r.name)));
     const [victim, other, third] = ['r-east', 'r-eu', 'r-ap'].map((n) => fabric!.regionUrl(n)) as [string, string, string];
     expect((await call('POST', `${victim}/_api/collection`, { name: 'c' })).status).toBe(200);
     await fabric.waitForReplication();

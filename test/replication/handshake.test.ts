@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
-import { MemoryNetwork, Replicator } from '../../src/replication/index.js';
+import { MemoryNetwork, PROTOCOL_VERSION, Replicator } from '../../src/replication/index.js';
 import { proofOf } from '../../src/replication/handshake.js';
 import { openStorage, type Storage } from '../../src/storage/index.js';
 import { testTopology } from '../helpers/topology.js';
@@ -31,10 +31,10 @@ describe('the replication handshake, on the in-memory transport', () => {
       const b = make('r-eu', eu, secretEu);
       a.start();
       b.start();
-      east.write(() => east.collections.create('_system', { name: 'c' }));
+      east.write(() => east.collections.create('_mm/_system', { name: 'c' }));
       a.notify();
       clock.runUntilIdle(5_000);
-      expect(eu.collections.list('_system', false).length).toBe(expected);
+      expect(eu.collections.list('_mm/_system', false).length).toBe(expected);
       if (expected === 0) expect(warnings.join('\n')).toMatch(/could not prove it belongs to this fabric/);
       a.stop();
       b.stop();
@@ -52,10 +52,10 @@ describe('the replication handshake, on the in-memory transport', () => {
     net.endpoint('r-eu').accept((conn) => {
       conn.onMessage((text) => {
         const f = JSON.parse(text) as { t: string; nonce: string };
-        if (f.t === 'hello') conn.send(JSON.stringify({ v: 2, t: 'challenge', nonce: 'ef'.repeat(16), proof: proofOf('guessed-secret-0123456789', 'receiver', 'r-east', 'r-eu', f.nonce, 'ef'.repeat(16)) }));
+        if (f.t === 'hello') conn.send(JSON.stringify({ v: PROTOCOL_VERSION, t: 'challenge', nonce: 'ef'.repeat(16), proof: proofOf('guessed-secret-0123456789', 'receiver', 'r-east', 'r-eu', f.nonce, 'ef'.repeat(16)) }));
       });
     });
-    east.write(() => east.collections.create('_system', { name: 'c' }));
+    east.write(() => east.collections.create('_mm/_system', { name: 'c' }));
     a.start();
     clock.runUntilIdle(2_000);
     const sentByEast = net.events.filter((e) => e.kind === 'message' && e.from === 'r-east').map((e) => JSON.parse(e.text!).t as string);

@@ -1,8 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { entryProblem } from '../../src/replication/entry-check.js';
 import { launchFabric, type LocalFabric as Fabric } from '../../src/fabric/local-fabric.js';
-import { del, get, post, put } from '../helpers/http.js';
+import { del, get, post, put, useCredentials } from '../helpers/http.js';
 import { testTopology } from '../helpers/topology.js';
+import { fabricKey } from '../../src/core/scope.js';
+
+/** The default tenant's `_system`, as storage keys it. */
+const FABRIC = fabricKey('_mm', '_system');
 
 let fabric: Fabric | undefined;
 afterEach(async () => {
@@ -15,6 +19,7 @@ const kv = (f: Fabric, region: string) => `${f.region(region).url()}/_fabric/_sy
 describe('KV collections across PoPs', () => {
   it('replicate like document collections: create, upsert, delete, truncate and drop reach every PoP', async () => {
     const f = (fabric = await launchFabric({ topology: testTopology({ regions: 3 }), latency: false }));
+    useCredentials(f);
     expect((await post(`${kv(f, 'r-east')}/cart?expiration=true&group=true`, { stream: false, waitForSync: false })).status).toBe(200);
     const value = { items: [{ sku: 'A-1', qty: 2, price: 19.99 }], note: 'ça marche 👍', total: 39.98 };
     await put(`${kv(f, 'r-east')}/cart/value`, [{ _key: 'u1', value, groupID: 'eu' }, { _key: 'u2', value: 2, groupID: 'us' }, { _key: 'u3', value: 3 }]);
@@ -39,6 +44,7 @@ describe('KV collections across PoPs', () => {
 
   it('advancing the clock through /_emu/clock expires pairs on every PoP, and each removal is in the change log', async () => {
     const f = (fabric = await launchFabric({ topology: testTopology({ regions: 3 }), latency: false }));
+    useCredentials(f);
     await post(`${kv(f, 'r-east')}/sessions?expiration=true`);
     const now = Math.floor((await get(`${f.globalUrl()}/_emu/clock`)).body.now / 1000);
     await put(`${kv(f, 'r-east')}/sessions/value`, [{ _key: 's1', value: 'a', expireAt: now + 600 }, { _key: 's2', value: 'b', expireAt: now + 7200 }]);
@@ -63,6 +69,7 @@ describe('KV collections across PoPs', () => {
 
   it('a pair written again after its expiry at one PoP outlives the late sweep of another that had not seen it', async () => {
     const f = (fabric = await launchFabric({ topology: testTopology({ regions: 2 }), latency: false }));
+    useCredentials(f);
     await post(`${kv(f, 'r-east')}/sessions?expiration=true`);
     const now = Math.floor((await f.clock()).now / 1000);
     await put(`${kv(f, 'r-east')}/sessions/value`, [{ _key: 'u', value: 'first login', expireAt: now + 60 }]);
@@ -84,7 +91,7 @@ describe('KV collections across PoPs', () => {
 });
 
 describe('the check of replicated KV changes', () => {
-  const removal = (payload: string | null) => ({ seq: 1, origin: 'r-east', hlc: '_0mwx9rnw10000', op: 'remove' as const, fabric: '_system', collection: 'kv', key: 'k', payload, at: 0 });
+  const removal = (payload: string | null) => ({ seq: 1, origin: 'r-east', hlc: '_0mwx9rnw10000', op: 'remove' as const, fabric: FABRIC, collection: 'kv', key: 'k', payload, at: 0 });
 
   it('takes a removal with no payload or the version an expiry removed, and refuses anything else', () => {
     expect(entryProblem(removal(null))).toBeUndefined();

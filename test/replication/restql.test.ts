@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFabric, type Fabric } from '../../src/index.js';
-import { call, get, post } from '../helpers/http.js';
+import { call, get, post, useCredentials } from '../helpers/http.js';
 import { testTopology } from '../helpers/topology.js';
 
 let fabric: Fabric | undefined;
@@ -12,6 +12,7 @@ afterEach(async () => {
 describe('RESTQL definitions replicate', () => {
   it('a query saved, updated and deleted at one PoP is executable, changed and gone at every PoP', async () => {
     fabric = await startFabric({ topology: testTopology({ regions: 3 }), latency: false });
+    useCredentials(fabric);
     const east = fabric.region('r-east').url();
     await post(`${east}/_api/collection`, { name: 'addresses' });
     await post(`${east}/_api/document/addresses`, [{ zip: '1' }, { zip: '2' }]);

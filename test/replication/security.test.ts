@@ -2,7 +2,8 @@ import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFabric, type Fabric } from '../../src/index.js';
 import { proofOf } from '../../src/replication/handshake.js';
-import { get, post } from '../helpers/http.js';
+import { PROTOCOL_VERSION } from '../../src/replication/protocol.js';
+import { get, post, useCredentials } from '../helpers/http.js';
 import { testTopology } from '../helpers/topology.js';
 
 const SECRET = 'security-test-fabric-secret';
@@ -14,6 +15,7 @@ afterEach(async () => {
 
 async function started(): Promise<Fabric> {
   fabric = await startFabric({ topology: testTopology({ regions: 3 }), latency: false, secret: SECRET, warn: () => undefined });
+  useCredentials(fabric);
   await post(`${fabric.region('r-east').url()}/_api/collection`, { name: 'c' });
   await fabric.waitForReplication();
   return fabric;
@@ -53,18 +55,19 @@ class Peer {
     await this.open();
     const nonce = 'ab'.repeat(16);
     const challenge = this.reply();
-    this.send({ v: 2, t: 'hello', from, to, nonce, epoch: '' });
+    this.send({ v: PROTOCOL_VERSION, t: 'hello', from, to, nonce, epoch: '' });
     const c = await challenge;
     const welcome = this.reply();
-    this.send({ v: 2, t: 'auth', proof: proofOf(secret, 'sender', from, to, nonce, c['nonce'] as string) });
+    this.send({ v: PROTOCOL_VERSION, t: 'auth', proof: proofOf(secret, 'sender', from, to, nonce, c['nonce'] as string) });
     return welcome;
   }
 }
 
 const urlOf = (f: Fabric, region: string) => `${f.region(region).url().replace('http', 'ws')}/_emu/replication`;
-const entry = (over: Record<string, unknown>) => ({ seq: 1, origin: 'r-east', hlc: '_0mwx9rnw10000', op: 'insert', fabric: '_system', collection: 'c', key: 'evil', payload: '{"a":1}', at: 0, ...over });
+const entry = (over: Record<string, unknown>) => ({ seq: 1, origin: 'r-east', hlc: '_0mwx9rnw10000', op: 'insert', fabric: '_mm/_system', collection: 'c', key: 'evil', payload: '{"a":1}', at: 0, ...over });
 const nested = (levels: number) => `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`;
-const changes = (entries: unknown[]) => ({ v: 2, t: 'changes', sentAt: 0, readAt: 0, entries });
+/** A frame covering exactly its entries' seqs (protocol v3 says which part of the log a frame covers). */
+const changes = (entries: { seq: number }[]) => ({ v: PROTOCOL_VERSION, t: 'changes', sentAt: 0, readAt: 0, after: entries[0]!.seq - 1, through: entries.at(-1)!.seq, entries });
 
 describe('only real peers replicate', () => {
   it('refuses a peer that claims a region without the fabric secret, and applies nothing it sends', async () => {

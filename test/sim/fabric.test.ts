@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { presetTopology } from '../../src/topology/index.js';
 import { SimFabric, type SimPop } from '../../src/sim/fabric.js';
 import { replicaDigest } from '../../src/sim/view.js';
+import { FABRIC } from '../../src/sim/writer.js';
 
 let fabric: SimFabric | undefined;
 afterEach(() => {
@@ -18,13 +19,13 @@ function started(): SimFabric {
 function insert(p: SimPop, key: string, body: Record<string, unknown> = {}): void {
   const s = p.storage;
   s.write(() => {
-    const c = s.collections.get('_system', 'c') ?? s.collections.create('_system', { name: 'c' });
+    const c = s.collections.get(FABRIC, 'c') ?? s.collections.create(FABRIC, { name: 'c' });
     s.documents.insert(c, { _key: key, ...body });
   });
 }
 
 function keysAt(p: SimPop): string[] {
-  const c = p.storage.collections.get('_system', 'c');
+  const c = p.storage.collections.get(FABRIC, 'c');
   return c ? [...p.storage.documents.scan(c)].map((d) => d['_key'] as string).sort() : [];
 }
 

@@ -4,12 +4,16 @@ import { GdnError } from '../../src/core/errors.js';
 import { entryProblem } from '../../src/replication/entry-check.js';
 import type { Collection, KvCreateOptions, Storage } from '../../src/storage/index.js';
 import { commit, openReplica, type Replica } from '../helpers/storage.js';
+import { fabricKey } from '../../src/core/scope.js';
+
+/** The default tenant's `_system`, as storage keys it. */
+const FABRIC = fabricKey('_mm', '_system');
 
 const KV: KvCreateOptions = { expiration: true, group: false, stream: false, waitForSync: false, cacheEnabled: false };
 const page = { offset: 0, limit: 100, order: 'asc' as const };
 
 function kvCollection(s: Replica, name = 'kv', o: Partial<KvCreateOptions> = {}): Collection {
-  return commit(s, () => s.kv.create('_system', name, { ...KV, ...o }));
+  return commit(s, () => s.kv.create(FABRIC, name, { ...KV, ...o }));
 }
 
 const nowSeconds = (s: Storage) => Math.floor(s.clock.now() / 1000);
@@ -42,7 +46,7 @@ function pair() {
 }
 
 const stored = (s: Storage) => {
-  const c = s.collections.require('_system', 'kv');
+  const c = s.collections.require(FABRIC, 'kv');
   return [...s.documents.scan(c)];
 };
 
@@ -52,13 +56,13 @@ describe('key-value collections in storage', () => {
     const c = kvCollection(s, 'kv', { group: true });
     expect(c.props.kv).toEqual({ expiration: true, group: true });
     expect(c.isLocal).toBe(false);
-    expect(s.kv.list('_system').map((x) => x.name)).toEqual(['kv']);
-    commit(s, () => s.collections.create('_system', { name: 'docs' }));
-    expect(s.kv.list('_system').map((x) => x.name)).toEqual(['kv']);
-    expect(error(() => s.kv.require('_system', 'docs'))).toMatchObject({ errorNum: 1218, status: 400 });
-    expect(error(() => s.kv.require('_system', 'none'))).toMatchObject({ errorNum: 1203 });
-    expect(error(() => commit(s, () => s.kv.create('_system', 'docs', KV)))).toMatchObject({ errorNum: 1207 });
-    expect(error(() => commit(s, () => s.kv.create('_system', 'bad name', KV)))).toMatchObject({ errorNum: 1208 });
+    expect(s.kv.list(FABRIC).map((x) => x.name)).toEqual(['kv']);
+    commit(s, () => s.collections.create(FABRIC, { name: 'docs' }));
+    expect(s.kv.list(FABRIC).map((x) => x.name)).toEqual(['kv']);
+    expect(error(() => s.kv.require(FABRIC, 'docs'))).toMatchObject({ errorNum: 1218, status: 400 });
+    expect(error(() => s.kv.require(FABRIC, 'none'))).toMatchObject({ errorNum: 1203 });
+    expect(error(() => commit(s, () => s.kv.create(FABRIC, 'docs', KV)))).toMatchObject({ errorNum: 1207 });
+    expect(error(() => commit(s, () => s.kv.create(FABRIC, 'bad name', KV)))).toMatchObject({ errorNum: 1208 });
   });
 
   it('upserts pairs as documents {_key, value, expireAt[, groupID]}, keeping values exactly', () => {
@@ -156,7 +160,7 @@ describe('key-value collections in storage', () => {
     // b's own sweep finds the pair already removed by a's: one removal each, never two.
     expect(b.sweepExpired()).toBe(0);
     for (const s of [a, b]) {
-      const ms = s.streams.messages.range(s.streams.require('_system', 'kv').id, 0, 10);
+      const ms = s.streams.messages.range(s.streams.require(FABRIC, 'kv').id, 0, 10);
       const docs = ms.map((m) => JSON.parse(Buffer.from(m.payload, 'base64').toString('utf8')) as Record<string, unknown>);
       expect(docs.map((d) => [d['_key'], d['_delete'] ?? d['value']])).toEqual([['k', { n: 1 }], ['gone', 2], ['gone', true], ['k', true]]);
     }
@@ -179,13 +183,13 @@ describe('key-value collections in storage', () => {
     toB();
     clock.advance(6_000);
     // b writes a fresh pair under the key before a's sweep, and a's sweep runs before that arrives.
-    const cb = b.kv.require('_system', 'kv');
+    const cb = b.kv.require(FABRIC, 'kv');
     commit(b, () => b.kv.upsert(cb, [{ _key: 'session', value: 'new', expireAt: now + 3600 }]));
     clock.advance(500);
     expect(a.sweepExpired()).toBe(1);
     toB();
     toA();
-    for (const s of [a, b]) expect(JSON.parse(s.kv.getRaw(s.kv.require('_system', 'kv'), 'session')!.body).value).toBe('new');
+    for (const s of [a, b]) expect(JSON.parse(s.kv.getRaw(s.kv.require(FABRIC, 'kv'), 'session')!.body).value).toBe('new');
     expect(stored(a)).toEqual(stored(b));
   });
 
@@ -208,7 +212,7 @@ describe('key-value collections in storage', () => {
   it('the sweep reads an expiry index of its collection, not the whole collection, even with user indexes about', () => {
     const s = openReplica();
     const c = kvCollection(s);
-    const docs = commit(s, () => s.collections.create('_system', { name: 'docs' }));
+    const docs = commit(s, () => s.collections.create(FABRIC, { name: 'docs' }));
     commit(s, () => s.indexes.ensure(docs, { type: 'persistent', fields: ['expireAt'] }));
     commit(s, () => s.sweepExpired());
     const plan = () => (s.db.prepare(`EXPLAIN QUERY PLAN ${s.kv.dueStatement(c).source}`).all(0) as { detail: string }[]).map((p) => p.detail).join('\n');

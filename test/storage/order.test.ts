@@ -24,8 +24,8 @@ function ship(from: Replica, to: Replica): void {
 const keys = (docs: Iterable<Record<string, unknown>>) => [...docs].map((d) => d['_key']);
 
 /** Every way storage iterates a collection: the plain scan, the chunked scan and the push-down SQL forms. */
-function orders(s: Replica): Record<string, unknown[]> {
-  const c = s.collections.require('_system', 'c');
+function orders(s: Replica, fabric = '_system'): Record<string, unknown[]> {
+  const c = s.collections.require(fabric, 'c');
   const req = (r: Partial<JsonScanRequest>): JsonScanRequest => ({ conditions: [], order: [], offset: 0, limit: null, ...r });
   const scan = (r: Partial<JsonScanRequest>) => keys(s.scanner.scan(c, req(r))!.documents);
   return {
@@ -98,14 +98,15 @@ describe('collection order', () => {
       // The documents table as schema version 1 wrote it: no ord column, rows in arrival order.
       b.db.exec(
         "DROP INDEX documents_order; ALTER TABLE documents DROP COLUMN ord; CREATE INDEX documents_scan ON documents (cid, rid) WHERE deleted = 0; " +
-          "ALTER TABLE applied DROP COLUMN epoch; ALTER TABLE applied DROP COLUMN lost; DELETE FROM meta WHERE key = 'epoch'; " +
+          "DROP TABLE registry; DROP TABLE fabric_floors; ALTER TABLE applied DROP COLUMN epoch; ALTER TABLE applied DROP COLUMN lost; DELETE FROM meta WHERE key = 'epoch'; " +
           "DROP TABLE streams; DROP TABLE stream_messages; DROP TABLE stream_subscriptions; DROP TABLE stream_settings; PRAGMA user_version = 1",
       );
       expect(b.db.prepare("SELECT key FROM documents WHERE cid = ? AND deleted = 0 ORDER BY rid").pluck().all(cb.id)).toEqual(['late', 'early']);
       b.close();
       b = open('r-b', 1, { path, clock });
       expect(b.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-      expect(orders(b).scan).toEqual(['early', 'late']);
+      // The same migration moved the fabric into the default tenant's keyspace.
+      expect(orders(b, '_mm/_system').scan).toEqual(['early', 'late']);
       const plan = b.db.prepare(`EXPLAIN QUERY PLAN SELECT body FROM documents WHERE cid = ${cb.id} AND deleted = 0 ORDER BY ord`).all() as { detail: string }[];
       expect(plan.map((p) => p.detail).join(' ')).toMatch(/USING INDEX documents_order/);
       b.close();

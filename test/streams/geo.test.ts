@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultTopology, startFabric, type Fabric, type Topology } from '../../src/index.js';
-import { get, post } from '../helpers/http.js';
+import { get, post, useCredentials } from '../helpers/http.js';
 import { b64, StreamClient, streamUrl, unb64 } from '../helpers/streams.js';
 
 /**
@@ -57,6 +57,7 @@ describe('geo-replicated streams', () => {
   it('a message from gdn-us-east reaches a consumer at gdn-ap-west after the one-way delay, in order, once when acked and again when not', async () => {
     const { topology, oneWayMs } = twoRegions();
     fabric = await startFabric({ topology, latency: true });
+    useCredentials(fabric);
     const topic = await globalStream(fabric, 'orders');
     const consumerUrl = streamUrl(fabric.region(AP).url(), 'consumer', topic, { subscription: 'ap', params: { ackTimeoutMillis: ACK_TIMEOUT_MS } });
     const consumer = await open(consumerUrl);
@@ -94,6 +95,7 @@ describe('geo-replicated streams', () => {
   it('during a partition a message waits at its origin and arrives after heal, in producer order; the other side keeps publishing', async () => {
     const { topology, oneWayMs } = twoRegions();
     fabric = await startFabric({ topology, latency: true });
+    useCredentials(fabric);
     const topic = await globalStream(fabric, 'split');
     const atAp = await open(streamUrl(fabric.region(AP).url(), 'consumer', topic, { subscription: 'ap' }));
     const atEast = await open(streamUrl(fabric.region(EAST).url(), 'consumer', topic, { subscription: 'east' }));
@@ -123,6 +125,7 @@ describe('geo-replicated streams', () => {
   it('a lossy link still delivers every message once, in producer order', async () => {
     const { topology } = twoRegions();
     fabric = await startFabric({ topology, latency: true });
+    useCredentials(fabric);
     const topic = await globalStream(fabric, 'lossy');
     const consumer = await open(streamUrl(fabric.region(AP).url(), 'consumer', topic, { subscription: 'ap' }));
     const producer = await open(streamUrl(fabric.region(EAST).url(), 'producer', topic));
@@ -138,6 +141,7 @@ describe('geo-replicated streams', () => {
   it('a local stream stays at its region, and subscriptions are per region', async () => {
     const { topology } = twoRegions();
     fabric = await startFabric({ topology, latency: true });
+    useCredentials(fabric);
     const east = fabric.region(EAST).url();
     const ap = fabric.region(AP).url();
     expect((await post(`${east}/_fabric/_system/_api/streams/here?global=false`)).status).toBe(200);
