@@ -95,7 +95,7 @@ async function start(topology: Topology, flags: UpFlags, dataDir: string | undef
     const f = await startProcessFabric({ ...common, dataDir: dataDir! });
     return { topology, urls: topology.regions.map((r) => [r.name, f.regionUrl(r.name)]), globalUrl: f.globalUrl(), credentials: f.credentials, https: f.https, close: () => f.close() };
   }
-  const f = await startFabric({ ...common, dataDir });
+  const f = await startFabric({ ...common, dataDir, ports: 'topology' });
   return { topology, urls: f.regions.map((r) => [r.name, r.url()]), globalUrl: f.globalUrl(), credentials: f.credentials, https: f.https, close: () => f.close() };
 }
 

@@ -12,7 +12,9 @@ import { httpsMaterial, httpsPlan, openFrontDoor, type OpenDoor } from './https.
 import { freePort } from './ports.js';
 import { fabricSecret } from './secret.js';
 import { PopThread, ThreadRegion } from './thread-region.js';
-import type { Fabric, FabricOptions } from './types.js';
+import { fabricSurface } from './surface.js';
+import type { Fabric } from './types.js';
+import type { CheckedFabricOptions } from './options.js';
 
 /**
  * PoP threads a fabric starts unless told otherwise: one per PoP up to this many. A thread costs
@@ -27,7 +29,7 @@ export const DEFAULT_POP_THREADS = 8;
  * no PoP's work delays another's answers, and the global/control server on this one. The control
  * verbs are the same code as for the other fabrics (control/fabric-control.ts), over ThreadRegion agents.
  */
-export async function startThreadFabric(opts: FabricOptions): Promise<Fabric> {
+export async function startThreadFabric(opts: CheckedFabricOptions): Promise<Fabric> {
   const host = opts.host ?? '127.0.0.1';
   const { topology } = opts;
   checkClientRegion(topology, opts.clientRegion);
@@ -103,19 +105,6 @@ export async function startThreadFabric(opts: FabricOptions): Promise<Fabric> {
   }
   const globalPort = () => (server.server.address() as { port: number }).port;
   const { start: _start, close: _close, ...verbs } = control;
-  return {
-    ...verbs,
-    topology,
-    regions,
-    region(name) {
-      const r = regions.find((x) => x.name === name);
-      if (!r) throw new RangeError(`unknown region '${name}'; known: ${regions.map((x) => x.name).join(', ')}`);
-      return r;
-    },
-    https: door?.info,
-    globalUrl: () => `http://${host}:${globalPort()}`,
-    credentials,
-    auth,
-    close,
-  };
+  const globalUrl = () => `http://${host}:${globalPort()}`;
+  return fabricSurface({ verbs, topology, regions, https: door?.info, globalUrl, credentials, auth, close });
 }
