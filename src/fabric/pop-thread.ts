@@ -67,6 +67,7 @@ async function handle(region: Region, r: PopRequest): Promise<unknown> {
       return r.running ? region.replicator.start() : region.replicator.stop();
     case 'reset':
       region.storage.reset();
+      region.streams().reset();
       region.replicator.resetStats();
       return undefined;
     case 'setClock':
