@@ -40,7 +40,7 @@ export async function startThreadFabric(opts: CheckedFabricOptions): Promise<Fab
   const auth = opts.auth !== false;
   const allowedHosts = resolveAllowedHosts(host, opts.allowedHosts);
   const plan = httpsPlan(topology, opts.https, opts.dataDir);
-  const tls = plan && httpsMaterial(plan, topology, clock);
+  let tls: ReturnType<typeof httpsMaterial> | undefined;
   // Fixed before the threads start, as for child processes: every PoP reports it in /datacenter/*.
   const httpsPort = plan && (plan.port === 0 ? await freePort(host) : plan.port);
   let door: OpenDoor | undefined;
@@ -96,6 +96,9 @@ export async function startThreadFabric(opts: CheckedFabricOptions): Promise<Fab
     clock.stop();
   };
   try {
+    // Made here, once the PoP threads are loading their modules: the first certificate of a process
+    // (two RSA keys) then costs no start-up time of its own on a machine with a core to spare.
+    tls = plan && httpsMaterial(plan, topology, clock);
     await control.start();
     await server.listen({ host, port: topology.global.port });
     if (tls && httpsPort !== undefined) door = await openFrontDoor({ host, port: httpsPort, tls, routing, controlUrl: () => `http://${dialAddress(host)}:${globalPort()}` });
