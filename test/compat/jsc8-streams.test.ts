@@ -1,11 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { b64, StreamClient, streamUrl, unb64 } from '../helpers/streams.js';
 import { useJsc8 } from '../helpers/jsc8.js';
+import type WebSocket from 'ws';
 
 /**
  * The stream calls of jsc8@1.1.0 that speak REST, unchanged, over HTTPS through the front door.
- * Its WebSocket calls (createStreamProducer, createStreamReader, subscribe, onCollectionChange)
- * first ask POST /apid/otp for a one-time password, which comes with auth (issue 10).
+ * Its WebSocket calls are in jsc8-streams-ws.test.ts.
  */
 const j = useJsc8('r-east');
 const sockets: StreamClient[] = [];
@@ -37,8 +37,7 @@ describe('jsc8@1.1.0 streams over REST', () => {
     expect(await topics(true)).toEqual(['c8globals.orders']);
     expect(await j.client.hasStream('mine', true)).toBe(true);
 
-    // A subscription made over the WebSocket endpoint directly (jsC8's own needs an OTP).
-    const consumer = await StreamClient.open(streamUrl(j.fabric.region('r-east').url(), 'consumer', 'c8globals.orders', { subscription: 'billing' }));
+    const consumer = await StreamClient.adopt((await j.client.subscribe('orders', false, false, 'billing')) as WebSocket);
     sockets.push(consumer);
     const stream = j.client.stream('orders', false);
     expect((await stream.publishMessage('first order')).error).toBe(false);

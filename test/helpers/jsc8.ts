@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll } from 'vitest';
-import { gdnConnection, startFabric, type Fabric, type GdnConnection } from '../../src/index.js';
+import { gdnConnection, startFabric, trustFabricProcessWide, type Fabric, type GdnConnection } from '../../src/index.js';
+import { TRUSTED_CERT_DIR_ENV } from '../global-setup.js';
 import { useCredentials } from './http.js';
 import { testTopology } from './topology.js';
 
@@ -31,13 +32,21 @@ export interface Jsc8Setup {
  * (at `region`, or the global URL) with the fabric's dev API key, which `conn.jsc8` carries, plus a
  * second client at another region; the test's raw HTTP and stream clients send the same key. All
  * closed when the file is done.
+ *
+ * The front door presents the CA the test workers trust (test/global-setup.ts), and the file's
+ * process resolves `*.localhost` to it (trustFabricProcessWide, as README.md tells jsC8 users), so
+ * jsC8's own option-less `new WebSocket('wss://api-<region>.localhost:…')` reaches it unchanged.
  */
 export function useJsc8(region?: string): Jsc8Setup {
   const s = {} as Jsc8Setup;
   const extra: { client: Jsc8Client; conn: GdnConnection }[] = [];
+  let untrust: (() => void) | undefined;
   beforeAll(async () => {
-    s.fabric = await startFabric({ topology: testTopology(), latency: false, https: true });
+    const certDir = process.env[TRUSTED_CERT_DIR_ENV];
+    if (!certDir) throw new Error(`${TRUSTED_CERT_DIR_ENV} is not set: run the tests through vitest (test/global-setup.ts)`);
+    s.fabric = await startFabric({ topology: testTopology(), latency: false, https: { certDir } });
     s.conn = await gdnConnection(s.fabric, region === undefined ? {} : { region });
+    untrust = await trustFabricProcessWide(s.conn);
     useCredentials(s.fabric, [s.conn.apiUrl]);
     s.client = new Jsc8({ ...s.conn.jsc8 });
     // The global name leads to the first region, where a client of the fabric is by default.
@@ -57,6 +66,7 @@ export function useJsc8(region?: string): Jsc8Setup {
     };
   }, 60_000);
   afterAll(async () => {
+    untrust?.();
     for (const e of extra) {
       e.client.close();
       await e.conn.close();
