@@ -52,6 +52,8 @@ export function needOf(req: Req): Need {
       return { kind: 'collection', write: write && !(req.method === 'POST' && rest.endsWith('/values')), name: p['name'] };
     case 'document':
       return { kind: 'collection', write, name: p['collection'] ?? queryValue(req.query, 'collection') };
+    case 'edges':
+      return { kind: 'collection', write, name: p['collection'] };
     // An import writes the collection it names (in the path, or `?collection=` in ArangoDB's form).
     case 'import':
       return { kind: 'collection', write: true, name: p['collection'] ?? queryValue(req.query, 'collection') };
