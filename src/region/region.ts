@@ -141,7 +141,8 @@ export function createRegion(opts: RegionOptions): Region {
 
   const ws = new WsTransport((peer) => {
     const dc = datacenters().find((d) => d.name === peer);
-    return dc && dc.port !== 0 ? `ws://${dc.host}:${dc.port}${REPLICATION_PATH}` : undefined;
+    // An IPv6 address goes in brackets in a URL.
+    return dc && dc.port !== 0 ? `ws://${dc.host.includes(':') ? `[${dc.host}]` : dc.host}:${dc.port}${REPLICATION_PATH}` : undefined;
   });
   const replicator = new Replicator({ self: name, topology, storage, latency: opts.latency, warn, clock, secret: opts.secret, transport: opts.transport ?? ws, applyElsewhere });
   // The live side of streams is memory only: a restart after a kill builds a new broker, as a crash would.
