@@ -27,6 +27,7 @@ export {
   presetTopology,
   parseTopology,
   PRESETS,
+  DEFAULT_PRESET,
   TopologyError,
   type Topology,
   type DatacenterInfo,
