@@ -15,6 +15,9 @@ export interface SimFabricOptions {
   onApplied?: (region: string, origin: string, stats: ApplyStats) => void;
   /** A replacement register merge for every replica (StorageOptions.merge): only to show a broken one is caught. */
   merge?: RegisterMerge;
+  /** Told when a PoP's process starts (after its replicator) and when it dies (before its replica rolls back). */
+  onBoot?: (region: string) => void;
+  onKill?: (region: string) => void;
 }
 
 /** One simulated PoP: a real replica and, while it is up, a real replicator. */
@@ -94,6 +97,7 @@ export class SimFabric {
     this.network.setDown(name, true);
     p.replicator.stop();
     p.replicator = undefined;
+    this.o.onKill?.(name);
     p.storage.crash();
   }
 
@@ -179,5 +183,6 @@ export class SimFabric {
     for (const peer of this.names) if (peer !== p.name && this.settings.has(`${p.name}>${peer}`)) r.setLink(peer, this.link(p.name, peer));
     p.replicator = r;
     r.start();
+    this.o.onBoot?.(p.name);
   }
 }

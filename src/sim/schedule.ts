@@ -6,6 +6,7 @@ import type { Topology } from '../topology/index.js';
 import { describeChange, type AckedChange } from './changes.js';
 import { SimFabric } from './fabric.js';
 import { Oracle } from './oracle.js';
+import { SimStreams } from './streams.js';
 import { replicaDigest, replicaView } from './view.js';
 import { DEFAULT_WRITE_SPACE, randomWrite, type WriteSpace } from './writer.js';
 
@@ -32,6 +33,8 @@ export interface ScheduleResult {
   faults: Record<FaultKind, number>;
   /** rolledBack: written at a PoP that crashed before the commit, so never acknowledged. */
   writes: { acknowledged: number; refused: number; rolledBack: number; superseded: number; lost: number };
+  /** Messages of the global stream: acknowledged publishes, deliveries to the PoPs' consumers, redeliveries among them. */
+  messages: { acknowledged: number; rolledBack: number; deliveries: number; redeliveries: number };
   frames: number;
   /** Virtual time the schedule and its settling took. */
   virtualMs: number;
@@ -64,6 +67,8 @@ export function runSchedule(o: ScheduleOptions): ScheduleResult {
     topology,
     ...(o.merge ? { merge: o.merge } : {}),
     warn: (region, msg) => warnings.push(`${region}: ${msg}`),
+    onBoot: (region) => streams.up(region),
+    onKill: (region) => streams.down(region),
     onApplied: (region, origin, st) => {
       trace?.update(`apply ${fabric.clock.now()} ${region}<${origin} ${JSON.stringify(st)}\n`);
       // A crash between applying a batch and committing it: the batch and its version vector roll back.
@@ -75,6 +80,9 @@ export function runSchedule(o: ScheduleOptions): ScheduleResult {
     },
   });
   const crashOnApply = new Set<string>();
+  // Its own random stream, so that the document writes a seed makes stay what they were.
+  const streams = new SimStreams(fabric.clock, rng.fork('streams'), (pop) => fabric.pop(pop).storage, (s) => say(s));
+  const streamRng = rng.fork('publish');
   fabric.network.tracing = o.trace ?? false;
   const wire = rng.fork('wire');
   // Mostly the next turn; now and then long enough for a newer connection to overtake an older one.
@@ -105,6 +113,7 @@ export function runSchedule(o: ScheduleOptions): ScheduleResult {
     }
     say(`write ${describeChange({ ...r.change, n: oracle.size } as AckedChange)}`);
     ack(r.change, origin);
+    if (streamRng.next() < 0.3) streams.publish(origin);
   };
 
   try {
@@ -115,6 +124,9 @@ export function runSchedule(o: ScheduleOptions): ScheduleResult {
       const r = randomWrite(fabric.pop(origin).storage, origin, rng, { ...space, collections: [name], ddlRate: 1 });
       if (r.kind === 'written') ack(r.change, origin);
     }
+    streams.create(fabric.names[rng.fork('stream-origin').int(fabric.names.length)]!);
+    fabric.runUntilIdle();
+    streams.connectAll();
     fabric.runUntilIdle();
 
     const steps = o.steps ?? 40;
@@ -155,7 +167,11 @@ export function runSchedule(o: ScheduleOptions): ScheduleResult {
       for (const [c, why] of oracle.lost(view)) if (!lost.has(c)) lost.set(c, `${p.name}: ${why}`);
     }
     for (const [c, why] of lost) failures.push(`lost acknowledged write ${describeChange(c)}: ${why}`);
-    failures.push(...checkLogs(fabric, oracle));
+    failures.push(...checkLogs(fabric, oracle, streams.logged));
+    // Every consumer reconnects and acknowledges all it gets: then each subscription must have delivered every message.
+    streams.connectAll(true);
+    fabric.runUntilIdle();
+    failures.push(...streams.problems(fabric.names));
     writes.lost = lost.size;
     writes.superseded = oracle.superseded();
     if (trace) {
@@ -172,6 +188,7 @@ export function runSchedule(o: ScheduleOptions): ScheduleResult {
     pops: fabric.names.length,
     faults,
     writes,
+    messages: { acknowledged: streams.published.length, rolledBack: streams.rolledBack, deliveries: streams.deliveries, redeliveries: streams.redeliveries },
     frames: fabric.network.messages,
     virtualMs: fabric.clock.now() - start,
     failures,
@@ -180,15 +197,19 @@ export function runSchedule(o: ScheduleOptions): ScheduleResult {
   };
 }
 
-/** Each origin's change log holds exactly its acknowledged writes, and every peer applied all of them. */
-function checkLogs(fabric: SimFabric, oracle: Oracle): string[] {
+/** Each origin's change log holds exactly its acknowledged writes and stream changes, and every peer applied all of them. */
+function checkLogs(fabric: SimFabric, oracle: Oracle, streamChanges: ReadonlyMap<string, string[]>): string[] {
   const out: string[] = [];
   for (const p of fabric.pops) {
     const mine = oracle.all().filter((c) => c.origin === p.name);
     const last = p.storage.changes.lastSeq();
-    const logged = p.storage.changes.since(0, last + 1).map((e) => e.hlc);
+    const entries = p.storage.changes.since(0, last + 1);
+    const logged = entries.filter((e) => !e.op.startsWith('stream.')).map((e) => e.hlc);
     const acked = mine.map((c) => c.hlc);
     if (logged.join() !== acked.join()) out.push(`${p.name}'s change log holds ${logged.length} changes, ${acked.length} were acknowledged`);
+    const streamLogged = entries.filter((e) => e.op.startsWith('stream.')).map((e) => e.hlc);
+    const streamAcked = streamChanges.get(p.name) ?? [];
+    if (streamLogged.join() !== streamAcked.join()) out.push(`${p.name}'s change log holds ${streamLogged.length} stream changes, ${streamAcked.length} were acknowledged`);
     for (const q of fabric.pops) {
       if (q === p) continue;
       const applied = q.storage.applier.appliedSeq(p.name);
@@ -318,13 +339,16 @@ export interface ScheduleFigures {
   rolledBack: number;
   superseded: number;
   lost: number;
+  messages: number;
+  deliveries: number;
+  redeliveries: number;
   frames: number;
   failed: number[];
 }
 
 export function summarize(results: readonly ScheduleResult[]): ScheduleFigures {
   const faults = Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<FaultKind, number>;
-  const f: ScheduleFigures = { schedules: results.length, pops: results[0]?.pops ?? 0, faults, faultsTotal: 0, acknowledged: 0, refused: 0, rolledBack: 0, superseded: 0, lost: 0, frames: 0, failed: [] };
+  const f: ScheduleFigures = { schedules: results.length, pops: results[0]?.pops ?? 0, faults, faultsTotal: 0, acknowledged: 0, refused: 0, rolledBack: 0, superseded: 0, lost: 0, messages: 0, deliveries: 0, redeliveries: 0, frames: 0, failed: [] };
   for (const r of results) {
     for (const k of FAULT_KINDS) {
       faults[k] += r.faults[k];
@@ -335,6 +359,9 @@ export function summarize(results: readonly ScheduleResult[]): ScheduleFigures {
     f.rolledBack += r.writes.rolledBack;
     f.superseded += r.writes.superseded;
     f.lost += r.writes.lost;
+    f.messages += r.messages.acknowledged;
+    f.deliveries += r.messages.deliveries;
+    f.redeliveries += r.messages.redeliveries;
     f.frames += r.frames;
     if (r.failures.length > 0) f.failed.push(r.seed);
   }
@@ -346,6 +373,7 @@ export function formatFigures(f: ScheduleFigures, ms: number): string {
   return (
     `${f.schedules} schedules on ${f.pops} PoPs in ${(ms / 1000).toFixed(1)} s: ` +
     `faults injected ${f.faultsTotal} (${kinds}); writes acknowledged ${f.acknowledged} (superseded ${f.superseded}), ` +
-    `refused ${f.refused}, rolled back by a crash before their commit ${f.rolledBack}, lost: ${f.lost}; frames ${f.frames}; failed schedules ${f.failed.length}`
+    `refused ${f.refused}, rolled back by a crash before their commit ${f.rolledBack}, lost: ${f.lost}; ` +
+    `stream messages acknowledged ${f.messages}, delivered ${f.deliveries} times to the PoPs' subscriptions (${f.redeliveries} redeliveries); frames ${f.frames}; failed schedules ${f.failed.length}`
   );
 }

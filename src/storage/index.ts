@@ -195,9 +195,12 @@ export function openStorage(opts: StorageOptions): Storage {
           if (hlcSeen) hlc.observe(hlcSeen);
           collections.reload();
           indexes.reload(false);
-          // A replicated batch applied elsewhere may have changed users, keys, grants, fabrics and their floors.
+          // A replicated batch applied elsewhere may have changed users, keys, grants, fabrics and their
+          // floors, streams (a create, a drop, a collection's change stream first written) and KV collections.
           registry.reload();
           floors.reload();
+          streams.reload();
+          kv.reload();
           w.committedElsewhere();
         }
         w.holdElsewhere(false);

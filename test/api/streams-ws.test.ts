@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchFabric, type LocalFabric } from '../../src/fabric/local-fabric.js';
-import { post, useCredentials } from '../helpers/http.js';
+import { OTP_TTL_MS } from '../../src/auth/index.js';
+import { call, post, useCredentials } from '../helpers/http.js';
 import { b64, StreamClient, streamUrl, unb64 } from '../helpers/streams.js';
 import { testTopology } from '../helpers/topology.js';
 
@@ -95,6 +96,53 @@ describe('stream WebSocket endpoints', () => {
     expect(await refused(withOtp, { authorization: '' })).toBeUndefined();
     expect(await refused(withOtp, { authorization: '' })).toEqual([401, 11]);
     expect(await refused(streamUrl(base, 'producer', topic, { tenant: 'someone_else' }))).toEqual([403, 11]);
+  });
+
+  it('refuses a wrong, forged, expired (fabric clock) or reused OTP and a stream grant that does not allow the role, closing nothing else', async () => {
+    const topic = await stream(true);
+    const consumer = await open(streamUrl(base, 'consumer', topic, { subscription: 'keeps' }));
+    const producer = await open(streamUrl(base, 'producer', topic));
+    const refused = async (url: string, headers: Record<string, string> = { authorization: '' }) => {
+      const r = await StreamClient.open(url, headers).then((c) => (clients.push(c), undefined), (e: { status: number; body: { errorNum: number; error: boolean; code: number } }) => e);
+      return r && [r.status, r.body.errorNum, r.body.error, r.body.code];
+    };
+    const withOtp = (otp: string, role: 'producer' | 'consumer' = 'producer', subscription?: string) => streamUrl(base, role, topic, { params: { otp }, ...(subscription ? { subscription } : {}) });
+    const otp = async (headers: Record<string, string> = {}) => (await call('POST', `${base}/apid/otp`, undefined, headers)).body.otp as string;
+
+    expect(await refused(withOtp('wrong'))).toEqual([401, 11, true, 401]);
+    const stale = await otp();
+    expect(await refused(withOtp(`${stale.slice(0, -4)}AAAA`))).toEqual([401, 11, true, 401]);
+    // A valid Authorization header does not rescue a bad OTP: the OTP is what the URL says to use.
+    expect(await refused(withOtp('wrong'), {})).toEqual([401, 11, true, 401]);
+    await f.clock({ advance: OTP_TTL_MS + 1000 });
+    expect(await refused(withOtp(stale))).toEqual([401, 11, true, 401]);
+    const good = await otp();
+    expect(await refused(withOtp(good))).toBeUndefined();
+    expect(await refused(withOtp(good))).toEqual([401, 11, true, 401]);
+
+    const created = await post(`${base}/_fabric/_system/_api/key`, { keyid: 'pop-streamer' });
+    const keyAuth = { authorization: `apikey ${created.body.key as string}` };
+    const grant = (level: string) => call('PUT', `${base}/_fabric/_system/_api/key/pop-streamer/database/_system/stream/${topic}`, { grant: level });
+    const cases: [string, 'producer' | 'consumer', number | undefined][] = [
+      ['ro', 'producer', 403],
+      ['none', 'producer', 403],
+      ['none', 'consumer', 403],
+      ['wo', 'consumer', 403],
+      ['ro', 'consumer', undefined],
+      ['wo', 'producer', undefined],
+    ];
+    for (const [level, role, status] of cases) {
+      expect((await grant(level)).status).toBe(200);
+      const url = withOtp(await otp(keyAuth), role, `${level}-${role}`);
+      expect([level, role, (await refused(url))?.[0]]).toEqual([level, role, status]);
+    }
+    const writeOnly = clients.at(-1)!;
+    writeOnly.send({ payload: 'from wo', context: 'w' });
+    expect((await writeOnly.count(1))[0]).toMatchObject({ result: 'ok', context: 'w' });
+
+    producer.send({ payload: 'still served', context: 'p' });
+    expect((await producer.count(1))[0]).toMatchObject({ result: 'ok', context: 'p' });
+    expect((await consumer.count(2)).map((m) => m.payload)).toEqual(['from wo', 'still served']);
   });
 
   it('refuses what it cannot serve before the upgrade, with the GDN envelope and a status', async () => {

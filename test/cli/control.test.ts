@@ -52,7 +52,8 @@ describe('control commands against a running fabric', () => {
       up.child.kill('SIGTERM');
       await up.exited;
     }
-  });
+    // Ten CLI processes, each a Node start-up, after a fabric's: about 28 s on a machine at load 10.
+  }, 90_000);
 
   it('says clearly when no fabric is running', async () => {
     const r = await runCli(['status', '--url', 'http://127.0.0.1:1']);

@@ -37,8 +37,16 @@ export class StreamClient {
     const auth = authorizationFor(url.replace(/^ws/, 'http'));
     const all: Record<string, string> = { ...(auth ? { authorization: auth } : {}), ...headers };
     if (all['authorization'] === '') delete all['authorization'];
+    return StreamClient.adopt(new WebSocket(url, { ...opts, headers: all, perMessageDeflate: false }));
+  }
+
+  /**
+   * Takes over a socket someone else opened (jsC8's `createStreamProducer` and the like return a `ws`
+   * WebSocket), resolving once it is open or rejecting with the refusal as open() does.
+   */
+  static adopt(ws: WebSocket): Promise<StreamClient> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, { ...opts, headers: all, perMessageDeflate: false });
+      if (ws.readyState === WebSocket.OPEN) return resolve(new StreamClient(ws));
       ws.once('open', () => resolve(new StreamClient(ws)));
       ws.once('unexpected-response', (_req, res) => {
         let body = '';

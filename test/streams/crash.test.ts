@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startProcessFabric, type ProcessFabric } from '../../src/index.js';
-import { post } from '../helpers/http.js';
+import { post, useCredentials } from '../helpers/http.js';
 import { b64, StreamClient, streamUrl, unb64 } from '../helpers/streams.js';
 import { tempDir } from '../helpers/tmp.js';
 import { testTopology } from '../helpers/topology.js';
@@ -30,6 +30,7 @@ async function until(c: StreamClient, payload: string): Promise<string[]> {
 describe('a PoP killed with SIGKILL during a stream of publishes (--processes)', () => {
   it('loses no acknowledged message and redelivers what its consumer had not acknowledged', async () => {
     fabric = await startProcessFabric({ topology: testTopology({ linkMs: 20, accessMs: 0 }), dataDir: tempDir('stream-crash'), latency: true, log: () => undefined });
+    useCredentials(fabric, fabric.topology.regions.map((r) => fabric!.regionUrl(r.name)));
     const victim = fabric.regionUrl('r-east');
     const topic = (await post(`${victim}/_fabric/_system/_api/streams/orders?global=true`)).body.result['stream-id'] as string;
     await fabric.waitForReplication();

@@ -3,7 +3,7 @@ import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { launchFabric, type LocalFabric } from '../../src/fabric/local-fabric.js';
-import { post } from '../helpers/http.js';
+import { authorizationFor, post, useCredentials } from '../helpers/http.js';
 import { b64, streamUrl, unb64 } from '../helpers/streams.js';
 import { testTopology } from '../helpers/topology.js';
 
@@ -35,7 +35,7 @@ class CountingConsumer {
 
   static async open(url: string): Promise<CountingConsumer> {
     const c = new CountingConsumer();
-    c.ws = new WebSocket(url, { perMessageDeflate: false });
+    c.ws = new WebSocket(url, { perMessageDeflate: false, headers: { authorization: authorizationFor(url.replace(/^ws/, 'http')) ?? '' } });
     c.ws.on('message', (data) => {
       const m = JSON.parse(String(data)) as { messageId: string; payload: string; redeliveryCount: number };
       const n = Number(unb64(m.payload));
@@ -64,6 +64,7 @@ let producer: WebSocket;
 const consumers: CountingConsumer[] = [];
 beforeAll(async () => {
   f = await launchFabric({ topology: testTopology(), latency: false });
+  useCredentials(f);
 });
 afterAll(async () => {
   producer?.close();
@@ -90,7 +91,7 @@ describe('stream load', () => {
     for (let i = 0; i < CONSUMERS; i += 50) {
       consumers.push(...(await Promise.all(Array.from({ length: 50 }, (_, j) => CountingConsumer.open(streamUrl(base, 'consumer', topic, { subscription: `s${i + j}` }))))));
     }
-    producer = new WebSocket(streamUrl(base, 'producer', topic), { perMessageDeflate: false });
+    producer = new WebSocket(streamUrl(base, 'producer', topic), { perMessageDeflate: false, headers: { authorization: authorizationFor(base) ?? '' } });
     await new Promise((resolve) => producer.once('open', resolve));
 
     await publish(0, WARMUP_MESSAGES);
