@@ -3,7 +3,7 @@
  *   core <- topology <- latency <- storage | query <- auth | streams <- api <- replication <- control <- region <- fabric <- index <- cli | testing | testcontainers
  * streams/ is the live side of the streams kept in storage (subscriptions, dispatch), used by the API.
  * tls/ (certificates) sits on core and serves fabric; client/ (the connection helper) sits on core
- * and tls and is exported by index.
+ * and tls and is exported by index; fabric/ uses it to hand out jsC8's options.
  * fixtures/ and edge/ are clients of a running fabric over HTTP, beside the fabric, not above it.
  * sim/ runs a whole fabric as a deterministic simulation from the layers below the API, beside region/.
  * with query and storage never importing each other, and query pure (no node:* modules).
@@ -31,7 +31,7 @@ module.exports = {
     layer('control', ['core', 'topology', 'api', 'replication']),
     layer('tls', ['core']),
     layer('client', ['core', 'tls']),
-    layer('fabric', ['core', 'topology', 'latency', 'storage', 'auth', 'api', 'replication', 'region', 'control', 'tls']),
+    layer('fabric', ['core', 'topology', 'latency', 'storage', 'auth', 'api', 'replication', 'region', 'control', 'tls', 'client']),
     layer('sim', ['core', 'topology', 'latency', 'storage', 'streams', 'replication']),
     // Clients of a running fabric: they speak its HTTP API, never reach into its internals.
     layer('fixtures', ['core', 'topology']),

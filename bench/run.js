@@ -10,6 +10,7 @@ const SECTIONS = [
   { name: 'document-crud', module: './document-crud.js' },
   { name: 'kv', module: './kv.js' },
   { name: 'startup', module: './startup.js' },
+  { name: 'fixture', module: './fixture.js' },
   { name: 'query', module: './query.js' },
   { name: 'replication', module: './replication.js' },
   { name: 'streams', module: './streams.js' },

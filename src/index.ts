@@ -1,6 +1,8 @@
 /** The public API of fabric-emu: cli/ and testing/ use only what this file exports. */
 export { startFabric, type Fabric, type FabricOptions } from './fabric/fabric.js';
 export { FabricOptionsError } from './fabric/options.js';
+export { isolateFabric } from './fabric/isolate.js';
+export type { EndpointUrls, FabricUrls, PortsOption } from './fabric/types.js';
 export { startProcessFabric, type ProcessFabric, type ProcessFabricOptions } from './fabric/process-fabric.js';
 export { startRegion } from './region/server.js';
 export { existingFabricSecret, fabricSecret, SECRET_ENV } from './fabric/secret.js';

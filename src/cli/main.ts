@@ -4,7 +4,7 @@ import { ControlError } from './client.js';
 import { registerCompose } from './compose.js';
 import { registerControl } from './control.js';
 import { registerDev } from './dev.js';
-import { StartError, UsageError } from './errors.js';
+import { EXIT, StartError, UsageError } from './errors.js';
 import { registerInvoke } from './invoke.js';
 import { registerK8s } from './k8s.js';
 import { registerLoad } from './load.js';
@@ -28,32 +28,36 @@ export function buildProgram(): Command {
   return program;
 }
 
-/** Exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad configuration. */
+/** Exit codes: the EXIT table (errors.ts); every failure is one line on stderr saying why. */
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram().exitOverride();
   try {
     await program.parseAsync(argv);
   } catch (e) {
-    if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 2);
+    if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? EXIT.ok : EXIT.usage);
     if (e instanceof TopologyError) {
       console.error(`fabric-emu: invalid topology: ${e.message}`);
-      process.exit(2);
+      process.exit(EXIT.config);
     }
     if (e instanceof FixtureError) {
       console.error(`fabric-emu: invalid fixture: ${e.message}`);
-      process.exit(2);
+      process.exit(EXIT.usage);
     }
     if (e instanceof CredentialsError) {
       console.error(`fabric-emu: invalid dev credentials: ${e.message}`);
-      process.exit(2);
+      process.exit(EXIT.config);
     }
     if (e instanceof UsageError) {
       console.error(`fabric-emu: ${e.message}`);
-      process.exit(2);
+      process.exit(EXIT.usage);
     }
-    if (e instanceof StartError || e instanceof ControlError || e instanceof FixtureLoadError || e instanceof HandlerError || e instanceof EdgeFabricError) {
+    if (e instanceof StartError) {
       console.error(`fabric-emu: ${e.message}`);
-      process.exit(1);
+      process.exit(EXIT[e.kind]);
+    }
+    if (e instanceof ControlError || e instanceof FixtureLoadError || e instanceof HandlerError || e instanceof EdgeFabricError) {
+      console.error(`fabric-emu: ${e.message}`);
+      process.exit(EXIT.failure);
     }
     throw e;
   }

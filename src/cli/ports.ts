@@ -48,7 +48,7 @@ async function takenMessage(c: Claim, host: string, t: Topology): Promise<string
 
 /** Fails before anything starts when a fixed port of the topology is taken, naming who needs it. */
 export async function checkPorts(t: Topology, host: string): Promise<void> {
-  for (const c of claims(t)) if (!(await isFree(host, c.port))) throw new StartError(await takenMessage(c, host, t));
+  for (const c of claims(t)) if (!(await isFree(host, c.port))) throw new StartError(await takenMessage(c, host, t), 'portInUse');
 }
 
 /** The same message for a port taken between the check and the listen, or undefined for other errors. */
@@ -56,5 +56,5 @@ export async function portTaken(e: unknown, t: Topology, host: string): Promise<
   const err = e as NodeJS.ErrnoException & { port?: number };
   if (err?.code !== 'EADDRINUSE') return undefined;
   const c = claims(t).find((x) => x.port === err.port);
-  return new StartError(c ? await takenMessage(c, host, t) : `cannot start: ${err.message}`);
+  return new StartError(c ? await takenMessage(c, host, t) : `cannot start: ${err.message}`, 'portInUse');
 }

@@ -111,7 +111,7 @@ export function registerRegion(program: Command): void {
         ...allowed(flags),
       }).catch((e: unknown) => {
         if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
-        throw new StartError(`cannot start: region ${name} needs port ${port} on ${flags.host}, which another program is using`);
+        throw new StartError(`cannot start: region ${name} needs port ${port} on ${flags.host}, which another program is using`, 'portInUse');
       });
       started.server = region;
       if (!flags.auth) console.error(`fabric-emu: AUTHENTICATION IS OFF (--no-auth): region ${name} answers anyone who can reach ${flags.host}`);

@@ -88,7 +88,7 @@ export class RunFile {
         }
         const owner = readRun(dataDir);
         if (owner && isRunning(owner.pid)) {
-          throw new StartError(`data dir ${dataDir} is in use by a running fabric (${describeRun(owner)}); stop it first, or use another --data-dir`);
+          throw new StartError(`data dir ${dataDir} is in use by a running fabric (${describeRun(owner)}); stop it first, or use another --data-dir`, 'dataDirInUse');
         }
         warn(`fabric-emu: removing the stale ${path}${owner ? ` (pid ${owner.pid} is not running)` : ''}`);
         rmSync(path, { force: true });

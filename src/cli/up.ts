@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { allowedHostsFromEnv, readManifest, startFabric, startProcessFabric, tlsCacheDir, type DevCredentials, type FabricHttps, type Topology } from '../index.js';
-import { StartError, UsageError } from './errors.js';
+import { dataDirProblem, StartError, UsageError } from './errors.js';
 import { Leftovers } from './leftovers.js';
 import { loadWithProgress, summaryLine } from './load.js';
 import { checkPorts, portTaken } from './ports.js';
@@ -95,7 +95,7 @@ async function start(topology: Topology, flags: UpFlags, dataDir: string | undef
     const f = await startProcessFabric({ ...common, dataDir: dataDir! });
     return { topology, urls: topology.regions.map((r) => [r.name, f.regionUrl(r.name)]), globalUrl: f.globalUrl(), credentials: f.credentials, https: f.https, close: () => f.close() };
   }
-  const f = await startFabric({ ...common, dataDir });
+  const f = await startFabric({ ...common, dataDir, ports: 'topology' });
   return { topology, urls: f.regions.map((r) => [r.name, r.url()]), globalUrl: f.globalUrl(), credentials: f.credentials, https: f.https, close: () => f.close() };
 }
 
@@ -106,21 +106,26 @@ async function start(topology: Topology, flags: UpFlags, dataDir: string | undef
 async function up(topology: Topology, flags: UpFlags): Promise<void> {
   const dir = resolve(flags.dataDir);
   const dataDir = flags.ephemeral ? undefined : dir;
-  const leftovers = new Leftovers(dir);
-  mkdirSync(dir, { recursive: true });
+  let leftovers: Leftovers;
+  try {
+    leftovers = new Leftovers(dir);
+  } catch (e) {
+    throw dataDirProblem(e, dir) ?? e;
+  }
   let run: RunFile;
   try {
+    mkdirSync(dir, { recursive: true });
     run = RunFile.acquire(dir, (msg) => console.error(msg));
   } catch (e) {
     leftovers.remove();
-    throw e;
+    throw dataDirProblem(e, dir) ?? e;
   }
   const abandon = async (e: unknown, close?: () => Promise<void>): Promise<never> => {
     if (close) await close();
     run.release();
     leftovers.remove();
-    const failure = (await portTaken(e, topology, flags.host)) ?? e;
-    if (failure instanceof StartError) throw new StartError(`${failure.message}\nfabric-emu: the files this start created in ${dir} are removed`);
+    const failure = (await portTaken(e, topology, flags.host)) ?? (dataDir === undefined ? undefined : dataDirProblem(e, dir)) ?? e;
+    if (failure instanceof StartError) throw new StartError(`${failure.message}\nfabric-emu: the files this start created in ${dir} are removed`, failure.kind);
     throw failure;
   };
   let f: Started | undefined;

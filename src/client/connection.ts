@@ -65,18 +65,33 @@ function withKey(init: Parameters<typeof fetch>[1], apiKey: string | undefined):
   return { ...init, headers };
 }
 
+const originOf = (https: Pick<FabricHttps, 'port'>, label: string) => `https://${label}.${LOCAL_DOMAIN}:${https.port}`;
+
+/**
+ * jsC8's options for a front door: `label` is a region's name or `gdn` for the global one. They hold
+ * no sockets (jsC8 makes its own agents from them), so nothing needs closing.
+ */
+export function jsc8Options(https: Pick<FabricHttps, 'port' | 'address' | 'ca'>, label: string = GLOBAL_LABEL, apiKey?: string): Jsc8Options {
+  const agentOptions = { ca: https.ca, lookup: localhostLookup(https.address), keepAlive: true, maxSockets: 3, keepAliveMsecs: 1000 };
+  return { url: originOf(https, label), agentOptions, ...(apiKey === undefined ? {} : { apiKey }) };
+}
+
+/** The front door's URL of a region (or of the global name, `gdn`) as curl and plain fetch call it: with `api-`. */
+export function frontDoorUrl(https: Pick<FabricHttps, 'port'>, label: string = GLOBAL_LABEL): string {
+  return originOf(https, `${API_PREFIX}${label}`);
+}
+
 function build(https: Pick<FabricHttps, 'port' | 'address' | 'ca' | 'caFile'>, label: string, apiKey: string | undefined): GdnConnection {
-  const origin = (l: string) => `https://${l}.${LOCAL_DOMAIN}:${https.port}`;
-  const lookup = localhostLookup(https.address);
-  const agentOptions = { ca: https.ca, lookup, keepAlive: true, maxSockets: 3, keepAliveMsecs: 1000 };
-  const agent = new HttpsAgent(agentOptions);
+  const jsc8 = jsc8Options(https, label, apiKey);
+  const { lookup } = jsc8.agentOptions;
+  const agent = new HttpsAgent(jsc8.agentOptions);
   const dispatcher = new UndiciAgent({ connect: { ca: https.ca, lookup } });
   const fetchVia = ((input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) =>
     undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(withKey(init, apiKey) as Parameters<typeof undiciFetch>[1]), dispatcher })) as unknown as typeof fetch;
   return {
-    url: origin(label),
-    apiUrl: origin(`${API_PREFIX}${label}`),
-    jsc8: { url: origin(label), agentOptions, ...(apiKey === undefined ? {} : { apiKey }) },
+    url: jsc8.url,
+    apiUrl: frontDoorUrl(https, label),
+    jsc8,
     agent,
     fetch: fetchVia,
     apiKey,

@@ -1,3 +1,3 @@
-export { gdnConnection, type GdnConnection, type GdnConnectionOptions, type HasHttps, type Jsc8Options } from './connection.js';
+export { frontDoorUrl, gdnConnection, jsc8Options, type GdnConnection, type GdnConnectionOptions, type HasHttps, type Jsc8Options } from './connection.js';
 export { localhostLookup } from './lookup.js';
 export { trustFabricProcessWide } from './process-trust.js';

@@ -113,9 +113,14 @@ export function fabricControl(agents: readonly RegionAgent[], clock: FabricClock
       await configure(a);
       return { changed: true, state: a.state(), message: `${name} restarted` };
     },
-    async reset() {
+    async reset(o = {}) {
       const dead = agents.filter((a) => a.state() !== 'serving').map((a) => a.name);
       if (dead.length) throw gdnError('CONFLICT', `cannot reset while ${dead.join(', ')} ${dead.length === 1 ? 'is' : 'are'} killed: restart first`);
+      if (o.links && settings.size > 0) {
+        const changed = [...settings.keys()];
+        settings.clear();
+        await Promise.all(changed.map((k) => push(...(k.split('>') as [string, string]))));
+      }
       // Two phases, so no region ships into a peer whose version vector still holds old numbers.
       await Promise.all(agents.map((a) => a.setReplication(false)));
       await Promise.all(agents.map((a) => a.reset()));

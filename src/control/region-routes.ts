@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { ClockState } from '../core/clock.js';
 import { gdnError } from '../core/errors.js';
 import { LINK_LIMITS, proofMatches, type LinkSettings, type ReplicationStatus } from '../replication/index.js';
+import { popHealth } from './health.js';
 import { replicationFamilies, type MetricFamily } from './metrics.js';
 import type { RegionRunState } from './types.js';
 
@@ -16,6 +17,8 @@ export interface RegionControlTarget {
   secret: string;
   state(): RegionRunState;
   replication(): ReplicationStatus;
+  /** Whether its replication runs (a child PoP holds it until its parent starts it). */
+  replicating(): boolean;
   setLink(peer: string, settings: LinkSettings): void;
   setReplication(running: boolean): void;
   /** Wipes the replica and link statistics; only while replication is stopped on every region of the fabric. */
@@ -35,7 +38,11 @@ const Settings = z.strictObject({
 
 const ReplicationBody = z.strictObject({ running: z.boolean() }).meta({ example: { running: true } });
 
-/** Per-PoP control under /_emu/region: used by `fabric-emu up --processes` to reach each child. */
+/**
+ * Per-PoP control under /_emu/region, used by `fabric-emu up --processes` to reach each child, and
+ * the PoP's own health: `/_emu/health` (200 once ready, else 503 with the reason) and
+ * `/_emu/health/live` (200 whenever it answers), open to anyone like the global port's.
+ */
 export function regionControlRoutes(target: RegionControlTarget): FastifyPluginAsyncZod {
   return async (app) => {
     app.addHook('onRequest', async (req) => {
@@ -45,6 +52,12 @@ export function regionControlRoutes(target: RegionControlTarget): FastifyPluginA
         throw gdnError('UNAUTHORIZED', `${req.url.split('?')[0]} is internal to the fabric: it answers only its own parent process`);
       }
     });
+    const health = () => popHealth(target.name, target.state(), target.replicating(), target.replication());
+    app.get('/_emu/health', async (_req, reply) => {
+      const h = health();
+      return reply.code(h.ready ? 200 : 503).send(h);
+    });
+    app.get('/_emu/health/live', async () => ({ region: target.name, live: true }));
     app.get('/_emu/region/status', async () => ({ name: target.name, state: target.state(), replication: target.replication() }));
     app.get('/_emu/region/metrics', async (): Promise<MetricFamily[]> => replicationFamilies(target.replication()));
     app.put('/_emu/region/links/:peer', { schema: { params: z.object({ peer: z.string() }), body: Settings } }, async (req) => {

@@ -15,6 +15,7 @@ const LinkBody = z.strictObject({
 const PartitionBody = z
   .strictObject({ groups: z.array(z.array(z.string().min(1)).min(1)).min(1) })
   .meta({ example: { groups: [['gdn-us-west'], ['gdn-us-east', 'gdn-eu-west']] } });
+const ResetBody = z.strictObject({ links: z.boolean().optional() }).nullish();
 const WaitBody = z.strictObject({ timeoutMs: z.number().int().positive().max(600_000).optional() }).nullish();
 const LinkParams = z.object({ from: z.string(), to: z.string() });
 const RegionParams = z.object({ name: z.string() });
@@ -67,8 +68,8 @@ export function controlRoutes(control: FabricControl): FastifyPluginAsyncZod {
     app.post('/_emu/regions/:name/restart', region, async (req) => ({ ok: true, ...(await control.restart(req.params.name)) }));
     app.get('/_emu/clock', async () => control.clock());
     app.post('/_emu/clock', { schema: { body: ClockBody } }, async (req) => control.clock(req.body as ClockAction));
-    app.post('/_emu/reset', async () => {
-      await control.reset();
+    app.post('/_emu/reset', { schema: { body: ResetBody } }, async (req) => {
+      await control.reset(req.body?.links ? { links: true } : {});
       return { ok: true };
     });
     app.post('/_emu/wait', { schema: { body: WaitBody } }, async (req) => {

@@ -62,7 +62,11 @@ export interface FabricControl {
   heal(): Promise<void>;
   kill(region: string): Promise<VerbResult>;
   restart(region: string): Promise<VerbResult>;
-  reset(): Promise<void>;
+  /**
+   * Deletes all data everywhere. `links: true` also drops every link override and cut (back to the
+   * topology), as a test fixture does between tests.
+   */
+  reset(opts?: { links?: boolean }): Promise<void>;
   /**
    * Resolves once every live, uncut link has delivered everything, naming what it did not wait for
    * (cut links, killed regions); a GdnError naming the pending links on timeout, and one naming the

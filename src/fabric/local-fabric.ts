@@ -8,7 +8,9 @@ import { resolveAllowedHosts } from '../api/host-guard.js';
 import { createRegion, DEFAULT_BODY_LIMIT, type Region } from '../region/region.js';
 import type { DatacenterInfo } from '../topology/index.js';
 import { checkClientRegion } from './client-region.js';
-import type { Fabric, FabricOptions } from './types.js';
+import { fabricSurface } from './surface.js';
+import type { Fabric } from './types.js';
+import type { CheckedFabricOptions } from './options.js';
 import { localAgent } from './local-agent.js';
 import { httpsMaterial, httpsPlan, openFrontDoor, type OpenDoor } from './https.js';
 import { fabricSecret } from './secret.js';
@@ -23,7 +25,7 @@ export interface LocalFabric extends Fabric {
 }
 
 /** startFabric, keeping the regions' internals (storage, replicator, app) in reach. */
-export async function launchFabric(opts: FabricOptions): Promise<LocalFabric> {
+export async function launchFabric(opts: CheckedFabricOptions): Promise<LocalFabric> {
   const host = opts.host ?? '127.0.0.1';
   const { topology } = opts;
   checkClientRegion(topology, opts.clientRegion);
@@ -89,20 +91,6 @@ export async function launchFabric(opts: FabricOptions): Promise<LocalFabric> {
   }
   const globalPort = () => (server.server.address() as { port: number }).port;
   const { start: _start, close: _close, ...verbs } = control;
-  return {
-    ...verbs,
-    topology,
-    regions,
-    globalApp: server,
-    region(name) {
-      const r = regions.find((x) => x.name === name);
-      if (!r) throw new RangeError(`unknown region '${name}'; known: ${regions.map((x) => x.name).join(', ')}`);
-      return r;
-    },
-    https: door?.info,
-    globalUrl: () => `http://${host}:${globalPort()}`,
-    credentials,
-    auth,
-    close,
-  };
+  const globalUrl = () => `http://${host}:${globalPort()}`;
+  return { ...fabricSurface({ verbs, topology, regions, https: door?.info, globalUrl, credentials, auth, close }), globalApp: server };
 }

@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { formatPath, describeIssues, type IssueText } from '../core/zod-issues.js';
 import { FabricClock } from '../core/clock.js';
-import { checkTopology } from '../topology/index.js';
-import type { FabricOptions } from './types.js';
+import { checkTopology, defaultTopology, type Topology } from '../topology/index.js';
+import type { FabricOptions, PortsOption } from './types.js';
+
+/** Options that passed parseFabricOptions: a checked topology, its ports as `ports` says. */
+export type CheckedFabricOptions = Omit<FabricOptions, 'topology'> & { topology: Topology };
 
 /** startFabric() was called with options it cannot run with; `issues` has one entry per problem. */
 export class FabricOptionsError extends TypeError {
@@ -19,7 +22,8 @@ const fn = z.custom<(msg: string) => void>((v) => typeof v === 'function', 'expe
 
 /** The options of startFabric(), strict like its regions.yaml: a misspelt option is an error, not a silent default. */
 export const FabricOptionsSchema = z.strictObject({
-  topology: z.unknown(),
+  topology: z.unknown().optional(),
+  ports: z.enum(['free', 'topology']).optional(),
   dataDir: z.string().min(1).optional(),
   latency: z.boolean().optional(),
   host: z.string().min(1).optional(),
@@ -40,17 +44,28 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const optionsCovered: Same<keyof FabricOptions, keyof typeof FabricOptionsSchema.shape> = true;
 void optionsCovered;
 
-/** Validates startFabric()'s options at the entry point, the topology with the same rules as regions.yaml. */
-export function parseFabricOptions(input: FabricOptions): FabricOptions {
+/** Every server of the topology on a free port (0), so that fabrics started side by side never collide. */
+export function onFreePorts(t: Topology): Topology {
+  return { ...t, global: { ...t.global, port: 0 }, regions: t.regions.map((r) => ({ ...r, port: 0 })), ...(t.https ? { https: { ...t.https, port: 0 } } : {}) };
+}
+
+function withPorts(t: Topology, ports: PortsOption | undefined): Topology {
+  return ports === 'topology' ? t : onFreePorts(t);
+}
+
+/**
+ * Validates startFabric()'s options at the entry point, the topology with the same rules as
+ * regions.yaml; no topology is the default one. Unless `ports: 'topology'`, every port is a free one.
+ */
+export function parseFabricOptions(input: FabricOptions = {}): CheckedFabricOptions {
   if (typeof input !== 'object' || input === null) {
-    throw new FabricOptionsError([{ path: [], key: formatPath([]), reason: 'expected an options object with at least { topology }', missing: false }]);
+    throw new FabricOptionsError([{ path: [], key: formatPath([]), reason: 'expected an options object (or none)', missing: false }]);
   }
   const parsed = FabricOptionsSchema.safeParse(input);
   const issues = parsed.success ? [] : describeIssues(parsed.error.issues, FabricOptionsSchema, input);
   const topology = (input as { topology?: unknown }).topology;
-  const checked = topology === undefined ? undefined : checkTopology(topology);
-  if (topology === undefined) issues.push({ path: ['topology'], key: 'topology', reason: 'missing required key "topology" (e.g. defaultTopology() or parseTopology(text, file))', missing: true });
-  else if (checked && !checked.topology) issues.push(...checked.problems.map((p) => ({ ...p, path: ['topology', ...p.path], key: formatPath(['topology', ...p.path]) })));
-  if (issues.length > 0 || !parsed.success || !checked?.topology) throw new FabricOptionsError(issues);
-  return { ...input, topology: checked.topology };
+  const checked = topology === undefined ? { topology: defaultTopology(), problems: [] } : checkTopology(topology);
+  if (!checked.topology) issues.push(...checked.problems.map((p) => ({ ...p, path: ['topology', ...p.path], key: formatPath(['topology', ...p.path]) })));
+  if (issues.length > 0 || !parsed.success || !checked.topology) throw new FabricOptionsError(issues);
+  return { ...input, topology: withPorts(checked.topology, input.ports) };
 }

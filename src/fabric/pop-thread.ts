@@ -17,8 +17,21 @@ const port = parentPort!;
 const clock = new FabricClock();
 let datacenters: DatacenterInfo[] | undefined;
 const regions = new Map<string, Region>();
+/**
+ * A failure to open a replica ends the thread; better-sqlite3's SqliteError does not survive the
+ * structured clone to the parent (only its code does), so the parent gets a plain Error that says it.
+ */
+function opened(name: string, make: () => Region): Region {
+  try {
+    return make();
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    throw new Error(`region ${name} cannot open its replica: ${err.message}${err.code ? ` (${err.code})` : ''}`);
+  }
+}
+
 for (const name of data.names) {
-  const region: Region = createRegion({
+  const region: Region = opened(name, () => createRegion({
     topology: data.topology,
     name,
     dataDir: data.dataDir,
@@ -34,7 +47,7 @@ for (const name of data.names) {
     ...(data.bodyLimit !== undefined ? { bodyLimit: data.bodyLimit } : {}),
     ...(data.logger !== undefined ? { logger: data.logger } : {}),
     ...(data.httpsPort !== undefined ? { httpsPort: () => data.httpsPort } : {}),
-  });
+  }));
   regions.set(name, region);
 }
 
@@ -54,6 +67,7 @@ async function handle(region: Region, r: PopRequest): Promise<unknown> {
       return r.running ? region.replicator.start() : region.replicator.stop();
     case 'reset':
       region.storage.reset();
+      region.streams().reset();
       region.replicator.resetStats();
       return undefined;
     case 'setClock':

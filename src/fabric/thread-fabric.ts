@@ -12,7 +12,9 @@ import { httpsMaterial, httpsPlan, openFrontDoor, type OpenDoor } from './https.
 import { freePort } from './ports.js';
 import { fabricSecret } from './secret.js';
 import { PopThread, ThreadRegion } from './thread-region.js';
-import type { Fabric, FabricOptions } from './types.js';
+import { fabricSurface } from './surface.js';
+import type { Fabric } from './types.js';
+import type { CheckedFabricOptions } from './options.js';
 
 /**
  * PoP threads a fabric starts unless told otherwise: one per PoP up to this many. A thread costs
@@ -27,7 +29,7 @@ export const DEFAULT_POP_THREADS = 8;
  * no PoP's work delays another's answers, and the global/control server on this one. The control
  * verbs are the same code as for the other fabrics (control/fabric-control.ts), over ThreadRegion agents.
  */
-export async function startThreadFabric(opts: FabricOptions): Promise<Fabric> {
+export async function startThreadFabric(opts: CheckedFabricOptions): Promise<Fabric> {
   const host = opts.host ?? '127.0.0.1';
   const { topology } = opts;
   checkClientRegion(topology, opts.clientRegion);
@@ -38,7 +40,7 @@ export async function startThreadFabric(opts: FabricOptions): Promise<Fabric> {
   const auth = opts.auth !== false;
   const allowedHosts = resolveAllowedHosts(host, opts.allowedHosts);
   const plan = httpsPlan(topology, opts.https, opts.dataDir);
-  const tls = plan && httpsMaterial(plan, topology, clock);
+  let tls: ReturnType<typeof httpsMaterial> | undefined;
   // Fixed before the threads start, as for child processes: every PoP reports it in /datacenter/*.
   const httpsPort = plan && (plan.port === 0 ? await freePort(host) : plan.port);
   let door: OpenDoor | undefined;
@@ -94,6 +96,9 @@ export async function startThreadFabric(opts: FabricOptions): Promise<Fabric> {
     clock.stop();
   };
   try {
+    // Made here, once the PoP threads are loading their modules: the first certificate of a process
+    // (two RSA keys) then costs no start-up time of its own on a machine with a core to spare.
+    tls = plan && httpsMaterial(plan, topology, clock);
     await control.start();
     await server.listen({ host, port: topology.global.port });
     if (tls && httpsPort !== undefined) door = await openFrontDoor({ host, port: httpsPort, tls, routing, controlUrl: () => `http://${dialAddress(host)}:${globalPort()}` });
@@ -103,19 +108,6 @@ export async function startThreadFabric(opts: FabricOptions): Promise<Fabric> {
   }
   const globalPort = () => (server.server.address() as { port: number }).port;
   const { start: _start, close: _close, ...verbs } = control;
-  return {
-    ...verbs,
-    topology,
-    regions,
-    region(name) {
-      const r = regions.find((x) => x.name === name);
-      if (!r) throw new RangeError(`unknown region '${name}'; known: ${regions.map((x) => x.name).join(', ')}`);
-      return r;
-    },
-    https: door?.info,
-    globalUrl: () => `http://${host}:${globalPort()}`,
-    credentials,
-    auth,
-    close,
-  };
+  const globalUrl = () => `http://${host}:${globalPort()}`;
+  return fabricSurface({ verbs, topology, regions, https: door?.info, globalUrl, credentials, auth, close });
 }

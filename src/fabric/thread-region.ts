@@ -34,9 +34,11 @@ export class PopThread {
       if (m.ok) p.resolve(m.value);
       else p.reject(new Error(m.message));
     });
-    this.worker.on('error', (e) => {
-      this.failure = e;
-      for (const name of data.names) warn(name, `the PoP thread failed: ${e.message}`);
+    this.worker.on('error', (e: unknown) => {
+      // What the thread threw, cloned: an Error keeps its message; anything else is described.
+      const failure = e instanceof Error && e.message ? e : new Error(`the PoP thread of ${data.names.join(', ')} failed: ${JSON.stringify(e)}`);
+      this.failure = failure;
+      for (const name of data.names) warn(name, `the PoP thread failed: ${failure.message}`);
     });
     this.done = new Promise((resolve) =>
       this.worker.on('exit', () => {

@@ -1,7 +1,8 @@
 /* The public types of a fabric, kept free of any PoP internals (see region/handle.ts). */
 import type { DevCredentials } from '../auth/credentials.js';
+import type { Jsc8Options } from '../client/index.js';
 import type { FabricClock } from '../core/clock.js';
-import type { FabricControl } from '../control/types.js';
+import type { FabricControl, LinkChange } from '../control/types.js';
 import type { RegionHandle } from '../region/handle.js';
 import type { FabricHttps } from '../tls/index.js';
 import type { Topology } from '../topology/index.js';
@@ -9,8 +10,17 @@ import type { Topology } from '../topology/index.js';
 /** FabricOptions.https: on or off, or on with a port (0 = any free one) and where the certificate is kept. */
 export type HttpsOption = boolean | { port?: number; certDir?: string };
 
+/** FabricOptions.ports: any free port for every server (the default), or the ports the topology names. */
+export type PortsOption = 'free' | 'topology';
+
 export interface FabricOptions {
-  topology: Topology;
+  /** The regions and their latency; default the embedded four PoPs of regions.yaml (`defaultTopology()`). */
+  topology?: Topology;
+  /**
+   * `'free'` (default): every PoP, the global port and the front door take a free port, so that
+   * fabrics in parallel test files never collide; `'topology'`: the topology's ports (what `up` does).
+   */
+  ports?: PortsOption;
   /** Folder holding one SQLite file per region; undefined keeps every replica in memory. */
   dataDir?: string | undefined;
   latency?: boolean;
@@ -52,8 +62,22 @@ export interface FabricOptions {
   https?: HttpsOption;
 }
 
+/** Where one region (or the global URL) answers: its plain port, and its name on the HTTPS front door. */
+export interface EndpointUrls {
+  /** `http://127.0.0.1:<port>` */
+  readonly http: string;
+  /** `https://api-<region>.localhost:<door>` (`api-gdn` for the global URL); undefined without a front door. */
+  readonly https: string | undefined;
+}
+
+export interface FabricUrls {
+  readonly global: EndpointUrls;
+  /** By region name, in the topology's order. */
+  readonly regions: Readonly<Record<string, EndpointUrls>>;
+}
+
 /** A running fabric: every PoP, their replication links and the control verbs of FabricControl. */
-export interface Fabric extends FabricControl {
+export interface Fabric extends FabricControl, AsyncDisposable {
   readonly topology: Topology;
   readonly regions: readonly RegionHandle[];
   region(name: string): RegionHandle;
@@ -65,5 +89,18 @@ export interface Fabric extends FabricControl {
   readonly credentials: DevCredentials;
   /** Whether requests need credentials (false with `auth: false`). */
   readonly auth: boolean;
+  /** Every region's URLs and the global ones, plain and over the front door. */
+  readonly urls: FabricUrls;
+  /**
+   * jsC8's options for the front door (`new jsc8({ ...fabric.jsc8() })`): the global name, or one
+   * region's; they carry the dev API key unless auth is off. Throws when the fabric runs no front door.
+   */
+  jsc8(region?: string): Jsc8Options;
+  /** setLink under its CLI name: `fabric.link('a', 'b', { rttMs: 400 })`. */
+  link(from: string, to: string, change: LinkChange, opts?: { bidirectional?: boolean }): Promise<void>;
+  /** waitForReplication under its CLI name. */
+  wait(opts?: { timeoutMs?: number }): Promise<{ skipped: string[] }>;
+  /** Stops every PoP and the global port; safe to call twice. `await using fabric = await startFabric()` calls it. */
   close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
 }

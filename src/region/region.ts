@@ -205,6 +205,7 @@ export function createRegion(opts: RegionOptions): Region {
         secret: opts.secret,
         state: () => state,
         replication: () => replicator.status(),
+        replicating: () => replicator.isRunning(),
         setLink: (peer, settings) => replicator.setLink(peer, settings),
         setReplication: (running) => (running ? replicator.start() : replicator.stop()),
         reset: () => {

@@ -94,10 +94,10 @@ describe('the run file is the data dir lock', () => {
     const dir = workdir();
     const first = await up(['--no-latency'], dir);
     const second = await runCli(['up', '--no-latency'], dir);
-    expect(second.code).toBe(1);
+    expect(second.code).toBe(5);
     expect(second.stderr).toContain(`data dir ${join(dir, '.fabric-emu')} is in use by a running fabric (pid ${first.child.pid}, ${first.globalUrl})`);
     const ephemeral = await runCli(['up', '--no-latency', '--ephemeral'], dir);
-    expect(ephemeral.code).toBe(1);
+    expect(ephemeral.code).toBe(5);
     expect(ephemeral.stderr).toContain(`pid ${first.child.pid}`);
     expect((await fetch(`${first.globalUrl}/_emu/health`)).status).toBe(200);
     expect(JSON.parse(readFileSync(join(dir, '.fabric-emu', 'run.json'), 'utf8')).pid).toBe(first.child.pid);
@@ -109,7 +109,7 @@ describe('a start that fails', () => {
     const port = await holdPort();
     const dir = workdir(port);
     const r = await runCli(['up', '--no-latency', ...mode], dir);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(4);
     expect(r.stderr).toContain(`cannot start: region r-two needs port ${port} on 127.0.0.1, which another program is using.`);
     expect(r.stderr).toContain(`give region r-two another port in ${join(dir, 'regions.yaml')} (port: 0 picks a free one)`);
     expect(readdirSync(dir)).toEqual(['regions.yaml']);
@@ -132,13 +132,27 @@ describe('a start that fails', () => {
     expect(readdirSync(join(dir, '.fabric-emu')).sort()).toEqual(before);
   });
 
+  it('on a damaged replica or a data dir that is a file says so and exits 6, keeping what was there', async () => {
+    const dir = workdir();
+    mkdirSync(join(dir, '.fabric-emu'));
+    writeFileSync(join(dir, '.fabric-emu', 'r-one.sqlite'), 'not a database, but long enough to have a header that SQLite reads and refuses'.repeat(20));
+    const damaged = await runCli(['up', '--no-latency'], dir);
+    expect(damaged.code).toBe(6);
+    expect(damaged.stderr).toContain(`fabric-emu: cannot start: data dir ${join(dir, '.fabric-emu')} cannot be used: region r-one cannot open its replica: file is not a database (SQLITE_NOTADB).`);
+    expect(readdirSync(join(dir, '.fabric-emu'))).toEqual(['r-one.sqlite']);
+    writeFileSync(join(dir, 'plain-file'), '');
+    const file = await runCli(['up', '--no-latency', '--data-dir', 'plain-file'], dir);
+    expect(file.code).toBe(6);
+    expect(file.stderr).toContain(`cannot start: data dir ${join(dir, 'plain-file')} cannot be used: ENOTDIR`);
+  });
+
   it('names another fabric-emu holding the port', async () => {
     const dir = workdir();
     const first = await up(['--no-latency', '--data-dir', 'one'], dir);
     const taken = Number(new URL(first.urls.get('r-two')!).port);
     writeFileSync(join(dir, 'regions.yaml'), topology(taken));
     const r = await runCli(['up', '--no-latency', '--data-dir', 'two'], dir);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(4);
     expect(r.stderr).toContain(`region r-two needs port ${taken} on 127.0.0.1, which another fabric-emu is using`);
     expect(existsSync(join(dir, 'two'))).toBe(false);
   });

@@ -97,17 +97,20 @@ describe('fabric-emu up', () => {
     await up.exited;
   });
 
-  it('names the file, line and key of a bad topology and exits 2', async () => {
+  it('names the file, line and key of a bad topology and exits 3', async () => {
     const dir = workdir();
     writeFileSync(join(dir, 'bad.yaml'), TOPOLOGY.replace('lon: 8.68', 'lon: 8.68, colour: red'));
     const r = await runCli(['up', '--config', 'bad.yaml'], dir);
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/bad\.yaml:6:\d+: regions\[1\]\.colour/);
   });
 
-  it('refuses an unknown preset with the known ones', async () => {
+  it('refuses an unknown preset with the known ones (a bad topology, 3), and --config with --preset (bad usage, 2)', async () => {
     const r = await runCli(['up', '--preset', 'nowhere']);
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(3);
+    const both = await runCli(['up', '--preset', 'seed-4', '--config', 'regions.yaml']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toBe('fabric-emu: use either --config or --preset, not both\n');
     expect(r.stderr).toContain('seed-4');
   });
 

@@ -102,6 +102,18 @@ describe('control verbs', () => {
     await f.waitForReplication();
   });
 
+  it('POST /_emu/reset keeps link settings unless asked with { links: true }, and refuses other bodies', async () => {
+    const f = (fabric = await startFabric({ topology: testTopology(), latency: false, https: false }));
+    const g = f.globalUrl();
+    await f.partition([['r-east'], ['r-eu']]);
+    await f.link('r-east', 'r-eu', { rttMs: 300 });
+    expect((await post(`${g}/_emu/reset`)).status).toBe(200);
+    expect(linkOf((await f.status()).links, 'r-east', 'r-eu')).toMatchObject({ cut: true, rttMs: 300 });
+    expect((await post(`${g}/_emu/reset`, { link: true })).status).toBe(400);
+    expect((await post(`${g}/_emu/reset`, { links: true })).status).toBe(200);
+    expect(linkOf((await f.status()).links, 'r-east', 'r-eu')).toMatchObject({ cut: false, rttMs: 100 });
+  });
+
   it('link settings are range-checked over HTTP and on the fabric object', async () => {
     const f = (fabric = await startFabric({ topology: testTopology(), latency: false }));
     useCredentials(f);

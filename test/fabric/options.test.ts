@@ -24,16 +24,16 @@ describe('startFabric() options', () => {
   it('names a misspelt option and lists the known ones', async () => {
     const e = await refused({ topology: testTopology(), latncy: false });
     expect(e.message).toBe(
-      'startFabric(): invalid options: latncy: unknown key "latncy" (allowed: topology, dataDir, latency, host, bodyLimit, logger, warn, clientRegion, clock, secret, allowedHosts, auth, threads, https)',
+      'startFabric(): invalid options: latncy: unknown key "latncy" (allowed: topology, ports, dataDir, latency, host, bodyLimit, logger, warn, clientRegion, clock, secret, allowedHosts, auth, threads, https)',
     );
   });
 
-  it('names a wrong type and a missing topology', async () => {
+  it('names a wrong type, and a value that is not an options object', async () => {
     expect((await refused({ topology: testTopology(), latency: 'yes' })).message).toBe(
       'startFabric(): invalid options: latency: Invalid input: expected boolean, received string',
     );
-    expect((await refused({ latency: false })).message).toContain('topology: missing required key "topology"');
-    expect((await refused(undefined)).message).toContain('(root): expected an options object');
+    expect((await refused({ topology: testTopology(), ports: 'any' })).message).toContain('ports: ');
+    expect((await refused(null)).message).toContain('(root): expected an options object (or none)');
     expect((await refused({ topology: testTopology(), bodyLimit: -1, warn: 'log', clock: Date, threads: 0 })).issues.map((i) => `${i.key}: ${i.reason}`)).toEqual([
       'bodyLimit: Too small: expected number to be >0',
       'warn: expected a function',

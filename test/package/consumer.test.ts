@@ -30,6 +30,17 @@ function consumerModules(dir: string): void {
 
 const CONSUMER = `
 import { startFabric, defaultTopology, FabricClock, GdnError, gdnConnection, type Fabric, type RegionHandle, type FabricStatus, type ClockState, type GdnConnection } from 'fabric-emu';
+import { useFabric, type UseFabricOptions } from 'fabric-emu/vitest';
+
+export function fixture(): Fabric {
+  const options: UseFabricOptions = { latency: false, isolate: 'reset' };
+  return useFabric(options);
+}
+
+export async function disposable(): Promise<string> {
+  await using fabric = await startFabric();
+  return fabric.urls.global.http + String(fabric.urls.regions['gdn-us-east']?.https) + fabric.jsc8('gdn-us-east').url;
+}
 
 export async function use(): Promise<number> {
   const clock = new FabricClock();
