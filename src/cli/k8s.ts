@@ -29,7 +29,8 @@ export function k8sManifests(topology: Topology, ref: TopologyRef, image = DEFAU
       apiVersion: 'v1',
       kind: 'Service',
       metadata: { name: r.name, labels },
-      spec: { selector: labels, ports: [{ name: 'gdn', port, targetPort: port }] },
+      // A PoP is ready only once its links to every peer are up, so peers must reach it before it is.
+      spec: { selector: labels, publishNotReadyAddresses: true, ports: [{ name: 'gdn', port, targetPort: port }] },
     });
     docs.push({
       apiVersion: 'apps/v1',

@@ -22,7 +22,7 @@ export interface StartedFabricNetwork extends AsyncDisposable {
 /**
  * One container per region (`fabric-emu region NAME`) on a Docker network of their own: each PoP
  * reaches its peers by their region names, all share one fresh fabric secret and the credentials,
- * and each is started once it serves.
+ * and each is started once its own health check passes.
  */
 export async function startFabricNetwork(o: FabricNetworkOptions = {}): Promise<StartedFabricNetwork> {
   const r = resolveOptions(o);
@@ -45,8 +45,8 @@ export async function startFabricNetwork(o: FabricNetworkOptions = {}): Promise<
           ...r.topology.regions.filter((p) => p.name !== region.name).flatMap((p) => ['--peer', `${p.name}=${p.name}:${p.port}`]),
           ...r.flags,
         ])
-        // Ready once it serves; its links come up as its peers do, in any order.
-        .withWaitStrategy(Wait.forLogMessage(/fabric-emu region \S+ ready/));
+        // The PoP's own /_emu/health, through the image's health check: up once its links are.
+        .withWaitStrategy(Wait.forHealthCheck());
       if (r.file !== undefined) c.withCopyContentToContainer([{ content: r.file, target: TOPOLOGY_PATH }]);
       return c.start();
     }),

@@ -59,6 +59,8 @@ describe('fabric-emu k8s', () => {
     const set = parseAllDocuments(text)[3]!.toJS() as { spec: { template: { spec: { containers: { readinessProbe: unknown; args: string[] }[]; volumes: unknown[] } } } };
     const pop = set.spec.template.spec.containers[0]!;
     expect(pop.readinessProbe).toMatchObject({ httpGet: { path: '/_emu/health', port: 8532 } });
+    // Ready means linked to every peer: the peers must reach a pod that is not ready yet.
+    expect((parseAllDocuments(text)[2]!.toJS() as { spec: { publishNotReadyAddresses: boolean } }).spec.publishNotReadyAddresses).toBe(true);
     expect(pop.args).toContain('gdn-eu-central=gdn-eu-central:8533');
     expect(set.spec.template.spec.volumes).toEqual([{ name: 'topology', configMap: { name: 'fabric-emu-topology' } }]);
   });
