@@ -1,13 +1,15 @@
 /**
- * Single-document insert and get over HTTP on one PoP (latency off, file-backed), and through the
- * HTTPS front door to the same kind of PoP (TLS alone: auth is not enforced yet), against the bare
+ * Single-document insert and get over HTTP on one PoP (latency off, file-backed, authentication
+ * off), through the HTTPS front door to the same kind of PoP (TLS alone), and through the front door
+ * with authentication on (every request carries the dev API key, as jsC8 sends it), against the bare
  * Fastify + SQLite baseline, driven by the same client with the same concurrency and bodies. Each
  * server runs in its own process (bench/serve.js). Two ratios per operation and target:
  * - requests/s, emulator / baseline: what the issue's target is stated in;
  * - server CPU per request, baseline / emulator: the same question asked of CPU time instead of
  *   wall time, which co-tenants of a shared machine disturb far less.
  * Rounds rotate which target goes first; each ratio is the median of the per-round ratios. The
- * HTTPS rows also give HTTPS / plain HTTP of the emulator: what TLS and the extra hop cost.
+ * HTTPS rows also give HTTPS / plain HTTP of the emulator: what TLS, the extra hop and (for
+ * emulator-https-auth) checking credentials cost, with its own target (at most 25% of throughput).
  */
 import { BASELINE_PATHS } from './http-baseline.js';
 import { runLoad } from './http-load.js';
@@ -19,6 +21,8 @@ const WARMUP = envInt('BENCH_WARMUP', 3_000);
 const CONCURRENCY = envInt('BENCH_CONCURRENCY', 32);
 const ROUNDS = envInt('BENCH_ROUNDS', 5);
 const TARGET_RATIO = 0.7;
+/** TLS and authentication together may cost at most a quarter of the plain PoP's throughput. */
+const TLS_AUTH_TARGET = 0.75;
 const BODIES = Array.from({ length: 1000 }, (_, i) => addressDocument(i));
 const COLLECTION = 'addresses';
 const DOC_PATH = `/_fabric/_system/_api/document/${COLLECTION}`;
@@ -27,7 +31,7 @@ const EMULATOR_PATHS = { insert: DOC_PATH, get: (key) => `${DOC_PATH}/${encodeUR
 /** One load run; returns its requests/s and the server's CPU µs per request. */
 async function measure(t, job, what) {
   const cpu0 = await t.cpu();
-  const r = await runLoad({ url: t.url, ca: t.ca, concurrency: CONCURRENCY, ...job });
+  const r = await runLoad({ url: t.url, ca: t.ca, authorization: t.authorization, concurrency: CONCURRENCY, ...job });
   const cpuUs = (await t.cpu()) - cpu0;
   expectAllOk(`${t.name} ${what}`, r);
   return { rps: (job.count * 1000) / r.ms, cpuPerReq: cpuUs / job.count, keys: r.keys };
@@ -55,8 +59,8 @@ function ratioOf(xs, target) {
   return { value: m.toFixed(2), verdict: target === null ? spread : `${m >= target ? 'PASS' : 'BELOW TARGET'} (target >= ${target}; ${spread})` };
 }
 
-/** Rows of one target against the baseline (and, given `plain`, against that target too). */
-function rowsFor(op, results, name, label, plain) {
+/** Rows of one target against the baseline (and, given `plain`, against that target too, with `plainTarget` if it has one). */
+function rowsFor(op, results, name, label, plain, plainTarget = null) {
   const pick = (n, f) => results[n].map((r) => r[op][f]);
   const rps = ratioOf(pick(name, 'rps').map((x, i) => x / pick('baseline', 'rps')[i]), TARGET_RATIO);
   const cpu = ratioOf(pick('baseline', 'cpuPerReq').map((x, i) => x / pick(name, 'cpuPerReq')[i]), TARGET_RATIO);
@@ -67,11 +71,12 @@ function rowsFor(op, results, name, label, plain) {
     { metric: `${op}: baseline / ${label}, CPU/req`, value: cpu.value, unit: 'ratio', note: cpu.verdict },
   ];
   if (plain) {
-    const vsPlain = ratioOf(pick(name, 'rps').map((x, i) => x / pick(plain, 'rps')[i]), null);
-    const cpuVsPlain = ratioOf(pick(plain, 'cpuPerReq').map((x, i) => x / pick(name, 'cpuPerReq')[i]), null);
+    const vsPlain = ratioOf(pick(name, 'rps').map((x, i) => x / pick(plain, 'rps')[i]), plainTarget);
+    const cpuVsPlain = ratioOf(pick(plain, 'cpuPerReq').map((x, i) => x / pick(name, 'cpuPerReq')[i]), plainTarget);
+    const what = name.endsWith('-auth') ? 'TLS, the front door and credentials' : 'TLS and the front door';
     rows.push(
-      { metric: `${op}: ${label} / ${plain}, req/s`, value: vsPlain.value, unit: 'ratio', note: `what TLS costs, the client's share included; ${vsPlain.verdict}` },
-      { metric: `${op}: ${plain} / ${label}, CPU/req`, value: cpuVsPlain.value, unit: 'ratio', note: `what TLS and the front door cost the server; ${cpuVsPlain.verdict}` },
+      { metric: `${op}: ${label} / ${plain}, req/s`, value: vsPlain.value, unit: 'ratio', note: `what ${what} cost, the client's share included; ${vsPlain.verdict}` },
+      { metric: `${op}: ${plain} / ${label}, CPU/req`, value: cpuVsPlain.value, unit: 'ratio', note: `what ${what} cost the server; ${cpuVsPlain.verdict}` },
     );
   }
   return rows;
@@ -83,7 +88,7 @@ function baselineRow(op, results) {
   return { metric: `${op}: baseline (Fastify+SQLite)`, value: rps.toFixed(0), unit: 'req/s', note: `server CPU ${us.toFixed(0)} µs/req; ${REQUESTS} req x ${ROUNDS} rounds, ${CONCURRENCY} in flight` };
 }
 
-const NAMES = ['baseline', 'emulator', 'emulator-https'];
+const NAMES = ['baseline', 'emulator', 'emulator-https', 'emulator-https-auth'];
 
 export async function run() {
   const dirs = NAMES.map((n) => tempDir(`crud-${n}`));
@@ -95,13 +100,17 @@ export async function run() {
     servers.push(emulator);
     const https = await startServer('emulator-https', EMULATOR_PATHS, dirs[2].path);
     servers.push(https);
+    const httpsAuth = await startServer('emulator-https-auth', EMULATOR_PATHS, dirs[3].path);
+    servers.push(httpsAuth);
     const body = JSON.stringify({ name: COLLECTION });
-    for (const t of [emulator, https]) {
-      const created = await runLoad({ url: t.url, ca: t.ca, method: 'POST', path: '/_fabric/_system/_api/collection', bodies: [body], count: 1, concurrency: 1 });
+    for (const t of [emulator, https, httpsAuth]) {
+      const created = await runLoad({ url: t.url, ca: t.ca, authorization: t.authorization, method: 'POST', path: '/_fabric/_system/_api/collection', bodies: [body], count: 1, concurrency: 1 });
       expectAllOk(`create collection at ${t.name}`, created);
     }
+    const refused = await runLoad({ url: httpsAuth.url, ca: httpsAuth.ca, method: 'GET', path: '/_fabric/_system/_api/collection', count: 1, concurrency: 1 });
+    if (refused.statuses[401] !== 1) throw new Error(`emulator-https-auth answered a request without credentials with ${JSON.stringify(refused.statuses)}, not 401`);
 
-    const targets = [baseline, emulator, https];
+    const targets = [baseline, emulator, https, httpsAuth];
     await round(targets, WARMUP);
     const results = Object.fromEntries(NAMES.map((n) => [n, []]));
     for (let i = 0; i < ROUNDS; i++) {
@@ -115,6 +124,7 @@ export async function run() {
       baselineRow(op, results),
       ...rowsFor(op, results, 'emulator', 'emulator PoP'),
       ...rowsFor(op, results, 'emulator-https', 'emulator-https', 'emulator'),
+      ...rowsFor(op, results, 'emulator-https-auth', 'emulator-https-auth', 'emulator', TLS_AUTH_TARGET),
     ]);
   } finally {
     for (const s of servers.reverse()) await s.close();

@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 const REQUEST_TIMEOUT_MS = 10_000;
 
 /**
- * job: { url, method, count, concurrency, path?, paths?, bodies?, collectKeys?, ca? }
+ * job: { url, method, count, concurrency, path?, paths?, bodies?, collectKeys?, ca?, authorization? }
  * An https:// url is called by its host name (e.g. api-<region>.localhost) over TLS trusting `ca`.
  * `paths` (cycled) overrides `path`; `bodies` (strings, cycled) are sent as JSON.
  * Resolves { ms, ok, failed, statuses, keys? } where keys[i] is the `_key` of reply i.
@@ -45,6 +45,7 @@ export function runLoad(job) {
       const i = sent++;
       const body = bodies?.[i % bodies.length];
       const headers = body ? { 'content-type': 'application/json', 'content-length': body.length } : {};
+      if (job.authorization) headers.authorization = job.authorization;
       const path = job.paths ? job.paths[i % job.paths.length] : job.path;
       let settled = false;
       const settle = (status, text) => {

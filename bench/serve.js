@@ -1,21 +1,22 @@
 /**
  * A server under test in its own process, so that its CPU time can be read apart from the client's.
- * Usage (forked with IPC): node bench/serve.js <baseline|emulator|emulator-https|miniflare> <dataDir>
+ * Usage (forked with IPC): node bench/serve.js <baseline|emulator|emulator-https|emulator-https-auth|miniflare> <dataDir>
  * (a Miniflare Worker runs in workerd, a process of its own: the CPU this one reports is not its).
- * Sends { url, ca? } once listening; answers 'cpu' with process.cpuUsage(); 'close' stops it.
+ * Sends { url, ca?, apiKey? } once listening (apiKey: the credentials a target that checks them needs); answers 'cpu' with process.cpuUsage(); 'close' stops it.
  * The process exits by itself if its parent goes away.
  */
+import { randomBytes } from 'node:crypto';
 import { defaultTopology, startFabric } from '../dist/index.js';
 import { createRegion } from '../dist/region/region.js';
 import { startHttpBaseline } from './http-baseline.js';
 
 const [kind, dataDir] = process.argv.slice(2);
 
-/** A lone PoP: a one-region topology, so no replication link is even attempted. */
+/** A lone PoP: a one-region topology, so no replication link is even attempted; authentication off, the bare PoP. */
 async function startEmulator() {
   const topology = defaultTopology();
   topology.regions = topology.regions.slice(0, 1).map((r) => ({ ...r, port: 0 }));
-  const region = createRegion({ topology, name: topology.regions[0].name, dataDir, latency: false, host: '127.0.0.1' });
+  const region = createRegion({ topology, name: topology.regions[0].name, dataDir, latency: false, host: '127.0.0.1', auth: false, secret: randomBytes(24).toString('hex') });
   await region.listen();
   return { url: region.url(), close: () => region.close() };
 }
@@ -43,21 +44,24 @@ async function startMiniflare() {
 
 /**
  * The same lone PoP behind the HTTPS front door, both in this process as `fabric-emu up` runs them;
- * clients call its API host name, as jsC8 does.
+ * clients call its API host name, as jsC8 does. With `auth`, every request must carry the fabric's
+ * dev API key, as `up` runs by default; without, TLS and the front door alone.
  */
-async function startEmulatorHttps() {
+async function startEmulatorHttps(auth) {
   const topology = defaultTopology();
   topology.regions = topology.regions.slice(0, 1).map((r) => ({ ...r, port: 0 }));
   topology.global = { port: 0 };
   // startFabric checks the whole topology: links to the regions dropped would be refused.
   topology.links = {};
-  const fabric = await startFabric({ topology, dataDir, latency: false, host: '127.0.0.1', https: { port: 0 } });
-  return { url: `https://api-${topology.regions[0].name}.localhost:${fabric.https.port}`, ca: fabric.https.ca, close: () => fabric.close() };
+  const fabric = await startFabric({ topology, dataDir, latency: false, host: '127.0.0.1', https: { port: 0 }, auth });
+  const url = `https://api-${topology.regions[0].name}.localhost:${fabric.https.port}`;
+  return { url, ca: fabric.https.ca, ...(auth ? { apiKey: fabric.credentials.apiKey } : {}), close: () => fabric.close() };
 }
 
 const starters = {
   emulator: startEmulator,
-  'emulator-https': startEmulatorHttps,
+  'emulator-https': () => startEmulatorHttps(false),
+  'emulator-https-auth': () => startEmulatorHttps(true),
   miniflare: startMiniflare,
   baseline: () => startHttpBaseline({ dbPath: `${dataDir}/baseline.sqlite` }),
 };
@@ -70,4 +74,4 @@ process.on('message', async (msg) => {
   }
 });
 process.on('disconnect', () => process.exit(0));
-process.send({ url: server.url, ca: server.ca });
+process.send({ url: server.url, ca: server.ca, apiKey: server.apiKey });

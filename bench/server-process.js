@@ -4,7 +4,10 @@ import { fileURLToPath } from 'node:url';
 
 const SERVE = fileURLToPath(new URL('./serve.js', import.meta.url));
 
-/** Forks bench/serve.js and resolves once it listens; `ca` is the certificate an HTTPS one is trusted by; `cpu()` reads its CPU time in µs. */
+/**
+ * Forks bench/serve.js and resolves once it listens; `ca` is the certificate an HTTPS one is trusted by,
+ * `authorization` the header a target that checks credentials needs; `cpu()` reads its CPU time in µs.
+ */
 export function startServer(name, paths, dataDir) {
   const child = fork(SERVE, [name, dataDir], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const reply = () =>
@@ -16,10 +19,11 @@ export function startServer(name, paths, dataDir) {
         resolve(m);
       });
     });
-  return reply().then(({ url, ca }) => ({
+  return reply().then(({ url, ca, apiKey }) => ({
     name,
     url,
     ca,
+    authorization: apiKey === undefined ? undefined : `apikey ${apiKey}`,
     paths,
     async cpu() {
       child.send('cpu');

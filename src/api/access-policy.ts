@@ -52,6 +52,8 @@ export function needOf(req: Req): Need {
       return { kind: 'collection', write: write && !(req.method === 'POST' && rest.endsWith('/values')), name: p['name'] };
     case 'document':
       return { kind: 'collection', write, name: p['collection'] ?? queryValue(req.query, 'collection') };
+    case 'edges':
+      return { kind: 'collection', write, name: p['collection'] };
     case 'index':
       if (second === ':collection') return { kind: 'collection', write, name: p['collection'] };
       return { kind: 'collection', write, name: queryValue(req.query, 'collection') };

@@ -13,6 +13,7 @@ import { cursorRoutes } from './cursor.js';
 import { CursorStore } from './cursor-store.js';
 import { datacenterRoutes } from './datacenter.js';
 import { documentRoutes } from './document.js';
+import { edgeRoutes } from './edges.js';
 import { registerEndpoints } from './endpoints.js';
 import { registerErrorHandler } from './error-handler.js';
 import { GDN_ENDPOINTS } from './gdn-endpoints.js';
@@ -115,6 +116,7 @@ export function buildApp(ctx: ApiContext, opts: AppOptions = {}): FastifyInstanc
   app.register(versionRoutes(ctx));
   app.register(collectionRoutes(ctx));
   app.register(documentRoutes(ctx));
+  app.register(edgeRoutes(ctx));
   // One cursor store per app: a killed PoP loses its open cursors, as a crashed server would.
   const cursors = new CursorStore(() => ctx.clock.now());
   app.register(cursorRoutes(ctx, cursors));

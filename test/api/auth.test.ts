@@ -181,6 +181,46 @@ describe('access levels', () => {
     expect((await blind.post('/_api/document/c', { _key: 'z' })).body.errorNum).toBe(1203);
   });
 
+  it('none on a collection hides it through every route that names one, writes included (404/1203, never 403)', async () => {
+    const blind = await keyWith('blind2', [['_system/collection/c', 'none']]);
+    const named = /^\/_fabric\/\{\}\/(collection|document|kv|edges|index)\/\{\}/;
+    const checked: string[] = [];
+    const wrong: string[] = [];
+    for (const r of routes()) {
+      if (!named.test(r.path) && r.path !== '/_fabric/{}/document' && r.path !== '/_fabric/{}/index') continue;
+      checked.push(`${r.method} ${r.path}`);
+      const res = await blind.request(r.method, concrete(r.path), r.method === 'GET' || r.method === 'HEAD' ? undefined : {}, { query: { collection: 'c', vertex: 'c/k' } });
+      if (res.status !== 404 || (r.method !== 'HEAD' && res.body?.errorNum !== 1203)) wrong.push(`${r.method} ${r.path}: ${res.status} ${res.body?.errorNum ?? ''}`);
+    }
+    expect(checked.length).toBeGreaterThan(20);
+    expect(wrong).toEqual([]);
+    expect((await root.get('/_api/document/c/k')).body.v).toBe(1);
+  });
+
+  it('none on a fabric hides it from every route of that fabric (404/1228) and from the fabric list', async () => {
+    expect((await root.post('/_api/database', { name: 'hidden', options: { dcList: t.region.spec.name } })).status).toBe(201);
+    const hidden = root.as(root.authorization, 'hidden');
+    expect((await hidden.post('/_api/collection', { name: 'c' })).status).toBe(200);
+    expect((await hidden.post('/_api/document/c', { _key: 'k', v: 'secret' })).status).toBe(202);
+    const blind = await keyWith('nofabric', [['hidden', 'none']]);
+    // Users, keys and the fabric list belong to the tenant: their path only names a fabric.
+    const tenantWide = /^\/_fabric\/\{\}\/(key|user|_admin|version)(\/|$)|^\/_fabric\/\{\}\/database(\/\{\}|\/user)?$/;
+    const checked: string[] = [];
+    const wrong: string[] = [];
+    for (const r of routes()) {
+      if (!r.path.startsWith('/_fabric/{}') || tenantWide.test(r.path)) continue;
+      checked.push(`${r.method} ${r.path}`);
+      const url = concrete(r.path).replace(/^\/_fabric\/_system/, '/_fabric/hidden');
+      const res = await blind.request(r.method, url, r.method === 'GET' || r.method === 'HEAD' ? undefined : {}, { query: { collection: 'c', vertex: 'c/k' } });
+      if (res.status !== 404 || (r.method !== 'HEAD' && res.body?.errorNum !== 1228)) wrong.push(`${r.method} ${r.path}: ${res.status} ${res.body?.errorNum ?? ''}`);
+    }
+    expect(checked.length).toBeGreaterThan(60);
+    expect(wrong).toEqual([]);
+    expect((await blind.get('/_api/database')).body.result).not.toContain('hidden');
+    expect((await root.get('/_api/database')).body.result).toContain('hidden');
+    expect((await hidden.get('/_api/document/c/k')).body.v).toBe('secret');
+  });
+
   it('grants read back as GDN shapes them, and a key never has more than its owner', async () => {
     const set = await root.put('/_api/key/blind/database/_system/collection/c', { grant: 'ro' });
     expect(set.body).toMatchObject({ error: false, code: 200, result: 'ro', '_system/c': 'ro' });

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
@@ -93,6 +93,30 @@ describe('the seed tutorial', () => {
       expect(keys.size).toBe(500);
     }
   }, 60_000);
+
+  it("the tutorial's bearer token from /_open/auth, then its curl for execute/showAddresses over HTTPS", async () => {
+    const caFile = join(tmp.dir(), 'ca.pem');
+    writeFileSync(caFile, fabric.https!.ca);
+    const base = `https://api-gdn.localhost:${fabric.https!.port}`;
+    const { tenant, username, password } = fabric.credentials;
+    const json = ['-H', 'Content-Type: application/json'];
+    const login = await curl(['--cacert', caFile, ...json, '-X', 'POST', '-d', JSON.stringify({ tenant, username, password }), `${base}/_open/auth`]);
+    expect(login.stderr).toBe('');
+    expect(login.status).toBe(200);
+    const jwt = login.body.jwt as string;
+    expect(jwt).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    // The URL the API explorer showed, with the tenant and fabric put in: no /_api segment.
+    const url = `${base}/_tenant/${tenant}/_fabric/_system/restql/execute/showAddresses`;
+    const page = await curl(['--cacert', caFile, ...json, '-H', `Authorization: bearer ${jwt}`, '-X', 'POST', '-d', '{}', url]);
+    expect(page.status).toBe(201);
+    expect(page.body.result).toHaveLength(100);
+    expect(page.body.result[0]).toHaveProperty('email');
+    expect(page.body.hasMore).toBe(true);
+    // The token is what let it in: the same call without it, or with it altered, is refused.
+    expect((await curl(['--cacert', caFile, ...json, '-X', 'POST', '-d', '{}', url])).status).toBe(401);
+    const tampered = `${jwt.slice(0, -2)}${jwt.at(-2) === 'A' ? 'B' : 'A'}${jwt.slice(-1)}`;
+    expect((await curl(['--cacert', caFile, ...json, '-H', `Authorization: bearer ${tampered}`, '-X', 'POST', '-d', '{}', url])).status).toBe(401);
+  });
 
   it('the Lambda example, as a CloudFront viewer-request function at every region, reads the addresses from that PoP', async () => {
     const dir = tmp.example('lambda-edge', devApiKey(fabric));
