@@ -1,6 +1,6 @@
 /**
  * The one-way layers of DESIGN.md, checked in CI. A layer may import only the layers below it:
- *   core <- topology <- latency <- storage | query <- auth | streams <- api <- replication <- control <- region <- fabric <- index <- cli | testing
+ *   core <- topology <- latency <- storage | query <- auth | streams <- api <- replication <- control <- region <- fabric <- index <- cli | testing | testcontainers
  * streams/ is the live side of the streams kept in storage (subscriptions, dispatch), used by the API.
  * tls/ (certificates) sits on core and serves fabric; client/ (the connection helper) sits on core
  * and tls and is exported by index; fabric/ uses it to hand out jsC8's options.
@@ -53,9 +53,9 @@ module.exports = {
     {
       name: 'cli-and-testing-use-the-public-api',
       severity: 'error',
-      comment: 'cli/ and testing/ go through src/index.ts only',
-      from: { path: '^src/(cli|testing)/' },
-      to: { path: '^src/', pathNot: ['^src/index\\.ts$', '^src/(cli|testing)/'] },
+      comment: 'cli/, testing/ and testcontainers/ go through src/index.ts only',
+      from: { path: '^src/(cli|testing|testcontainers)/' },
+      to: { path: '^src/', pathNot: ['^src/index\\.ts$', '^src/(cli|testing|testcontainers)/'] },
     },
     {
       name: 'no-circular',

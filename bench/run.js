@@ -16,6 +16,7 @@ const SECTIONS = [
   { name: 'streams', module: './streams.js' },
   { name: 'edge', module: './edge.js' },
   { name: 'snapshot', module: './snapshot.js' },
+  { name: 'containers', module: './containers.js' },
 ];
 
 /** Whatever a section leaves behind, the run ends: a stuck handle trips this, a clean exit never waits for it. */

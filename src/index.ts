@@ -5,7 +5,8 @@ export { isolateFabric } from './fabric/isolate.js';
 export type { EndpointUrls, FabricUrls, PortsOption } from './fabric/types.js';
 export { startProcessFabric, type ProcessFabric, type ProcessFabricOptions } from './fabric/process-fabric.js';
 export { startRegion } from './region/server.js';
-export { fabricSecret, SECRET_ENV } from './fabric/secret.js';
+export { existingFabricSecret, fabricSecret, SECRET_ENV } from './fabric/secret.js';
+export { popStatus } from './control/pop-status.js';
 // From credentials.js itself: auth/index.js would bring storage's better-sqlite3 types into the package's .d.ts.
 export { CredentialsError, DEV_ENV, devCredentials, type DevCredentials } from './auth/credentials.js';
 export { allowedHostsFromEnv, type AllowedHosts } from './api/host-guard.js';
@@ -28,6 +29,7 @@ export {
   presetTopology,
   parseTopology,
   PRESETS,
+  DEFAULT_PRESET,
   TopologyError,
   type Topology,
   type DatacenterInfo,

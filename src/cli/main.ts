@@ -1,10 +1,12 @@
 import { Command, CommanderError } from 'commander';
 import { CredentialsError, EdgeFabricError, FixtureError, FixtureLoadError, HandlerError, TopologyError, VERSION } from '../index.js';
 import { ControlError } from './client.js';
+import { registerCompose } from './compose.js';
 import { registerControl } from './control.js';
 import { registerDev } from './dev.js';
 import { EXIT, StartError, UsageError } from './errors.js';
 import { registerInvoke } from './invoke.js';
+import { registerK8s } from './k8s.js';
 import { registerLoad } from './load.js';
 import { registerRegion } from './region.js';
 import { registerSnapshot } from './snapshot.js';
@@ -23,6 +25,8 @@ export function buildProgram(): Command {
   registerLoad(program);
   registerInvoke(program);
   registerDev(program);
+  registerCompose(program);
+  registerK8s(program);
   return program;
 }
 

@@ -1,5 +1,6 @@
 import { Agent, request, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { dialHost } from '../core/dial-host.js';
 import { ERRORS } from '../core/errors.js';
 import { endSocket, finishSocket, writeError } from '../core/http-errors.js';
 import { gdnError } from '../core/errors.js';
@@ -66,8 +67,9 @@ export class PopProxy {
 
   private outgoing(req: IncomingMessage, target: ProxyTarget, drop: readonly string[], set: OutgoingHttpHeaders) {
     const url = new URL(target.url);
+    url.hostname = dialHost(url.hostname.replace(/^\[|\]$/g, ''));
     const headers = { ...copyHeaders(req.headers, drop), ...set, host: url.host };
-    return { hostname: url.hostname, port: url.port, method: req.method ?? 'GET', path: req.url ?? '/', headers };
+    return { hostname: url.hostname.replace(/^\[|\]$/g, ''), port: url.port, method: req.method ?? 'GET', path: req.url ?? '/', headers };
   }
 
   forward(req: IncomingMessage, res: ServerResponse, target: ProxyTarget, set: OutgoingHttpHeaders = {}): void {

@@ -25,6 +25,7 @@ export function combineStatus(reports: RegionReport[]): FabricStatus {
         rttMs: o.profile.rttMs,
         jitterMs: o.profile.jitterMs,
         lossRate: o.profile.lossRate,
+        networkRttMs: o.network === null ? null : Math.round(o.network.rttMs * 100) / 100,
         shipped: o.shipped,
         acked: o.acked,
         applied,

@@ -9,9 +9,15 @@ export interface LinkStatus {
   to: string;
   state: LinkState | 'unknown';
   cut: boolean;
+  /** The profile's round trip (the topology's, or an override): what the link gives in total. */
   rttMs: number;
   jitterMs: number;
   lossRate: number;
+  /**
+   * Round trip of the real network under the link, measured at its last handshake (null before
+   * one); the emulator injects only max(0, rttMs - networkRttMs).
+   */
+  networkRttMs: number | null;
   /** Last change of `from` sent on the link, acknowledged by `to`, and applied at `to`. */
   shipped: number;
   acked: number;

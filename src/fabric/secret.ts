@@ -35,6 +35,20 @@ export function fabricSecret(dataDir: string | undefined, env: NodeJS.ProcessEnv
 }
 
 /**
+ * The secret of an existing fabric, for a command that talks to its PoPs: FABRIC_EMU_SECRET, else
+ * the data dir's file; never makes one.
+ */
+export function existingFabricSecret(dataDir: string, env: NodeJS.ProcessEnv = process.env): string {
+  const given = env[SECRET_ENV];
+  if (given !== undefined && given !== '') return given;
+  try {
+    return readFileSync(join(dataDir, SECRET_FILE), 'utf8').trim();
+  } catch {
+    throw new Error(`no fabric secret: set ${SECRET_ENV} as the PoPs were started with, or give the --data-dir that holds ${SECRET_FILE}`);
+  }
+}
+
+/**
  * Creates `file` holding the secret unless it exists: written to a temporary file first and linked
  * into place, so a start interrupted at any moment leaves either no secret file or a whole one.
  */

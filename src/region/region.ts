@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { buildApp } from '../api/app.js';
 import { regionControlRoutes } from '../control/region-routes.js';
 import type { ApiContext, DatacenterInfo } from '../api/context.js';
+import { dialHost } from '../core/dial-host.js';
 import { endSocket } from '../core/http-errors.js';
 import { guardProblem, resolveAllowedHosts, type AllowedHosts } from '../api/host-guard.js';
 import { guardUpgrade } from '../api/server-guard.js';
@@ -150,7 +151,7 @@ export function createRegion(opts: RegionOptions): Region {
 
   const ws = new WsTransport((peer) => {
     const dc = datacenters().find((d) => d.name === peer);
-    return dc && dc.port !== 0 ? `ws://${dc.host}:${dc.port}${REPLICATION_PATH}` : undefined;
+    return dc && dc.port !== 0 ? `ws://${dialHost(dc.host)}:${dc.port}${REPLICATION_PATH}` : undefined;
   });
   const replicator = new Replicator({ self: name, topology, storage, latency: opts.latency, warn, clock, secret: opts.secret, transport: opts.transport ?? ws, applyElsewhere });
   // The live side of streams is memory only: a restart after a kill builds a new broker, as a crash would.

@@ -8,11 +8,12 @@ import { formatIssues } from '../core/zod-issues.js';
  * applied.
  *
  *   sender → receiver: hello {from, to, nonce, epoch}; auth {proof}; changes {after, through, entries, sentAt, readAt}
- *   receiver → sender: challenge {nonce, proof}; welcome {applied} (where to resume); ack {seq};
+ *   receiver → sender: challenge {nonce, proof, now}; welcome {applied} (where to resume); ack {seq};
  *                      refuse {reason}
  *
  * hello/challenge/auth is the mutual proof of fabric membership (handshake.ts); no change is taken
- * before it completes.
+ * before it completes. hello → challenge is also the round trip that measures the network under the
+ * link (network.ts): the sender stamps `readAt` on the receiver's clock.
  *
  * A changes frame covers the sender's log from `after` (exclusive) to `through` (inclusive) but
  * carries only the entries the receiver may hold: a geo-fabric's data goes only to the regions of
@@ -86,7 +87,8 @@ export const SenderFrame = z.discriminatedUnion('t', [
 ]);
 
 export const ReceiverFrame = z.discriminatedUnion('t', [
-  z.strictObject({ v, t: z.literal('challenge'), nonce, proof }),
+  // now: the receiver's clock when the hello came, so the sender can measure the network (network.ts).
+  z.strictObject({ v, t: z.literal('challenge'), nonce, proof, now: z.number().finite().optional() }),
   z.strictObject({ v, t: z.literal('welcome'), applied: z.number().int().nonnegative() }),
   z.strictObject({ v, t: z.literal('ack'), seq: z.number().int().nonnegative() }),
   z.strictObject({ v, t: z.literal('refuse'), reason: z.string() }),

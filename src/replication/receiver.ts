@@ -110,7 +110,7 @@ export class IncomingConnection {
       if (!this.o.peers.has(f.from)) return this.refuse(`unknown region ${f.from}`);
       this.claim = { from: f.from, senderNonce: f.nonce, receiverNonce: this.o.nonce(), epoch: f.epoch };
       const proof = proofOf(this.o.secret, 'receiver', f.from, this.o.self, f.nonce, this.claim.receiverNonce);
-      this.conn.send(encode({ v: PROTOCOL_VERSION, t: 'challenge', nonce: this.claim.receiverNonce, proof }));
+      this.conn.send(encode({ v: PROTOCOL_VERSION, t: 'challenge', nonce: this.claim.receiverNonce, proof, now: this.o.clock.now() }));
       return;
     }
     if (f.t === 'auth') {

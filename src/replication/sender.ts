@@ -9,7 +9,7 @@ export type { LinkState };
 import { decode, encode, PROTOCOL_VERSION, ReceiverFrame } from './protocol.js';
 import { proofMatches, proofOf } from './handshake.js';
 import type { Connection, Transport } from './transport.js';
-
+import { measureNetwork, type NetworkMeasurement } from './network.js';
 
 export interface OutgoingStatus {
   to: string;
@@ -20,6 +20,8 @@ export interface OutgoingStatus {
   queueDepth: number;
   settings: LinkSettings;
   profile: LinkProfile;
+  /** The network under the link, measured at the last handshake; null before the first one. */
+  network: NetworkMeasurement | null;
 }
 
 export interface SenderOptions {
@@ -53,7 +55,8 @@ const RECONNECT_MS = [50, 100, 250, 500, 1000];
  * One directed replication link, this region → a peer. It ships this region's own changes in seq
  * order, batched, never waiting for the peer: each frame is stamped with the time it may be read,
  * readAt = max(lastReadAt, sentAt + one-way delay), which keeps the link FIFO (the CockroachDB
- * pattern). A lost frame is retransmitted after a timeout, so loss shows up as delay, never as a
+ * pattern); readAt is on the receiver's clock and the network's own delay counts towards it
+ * (network.ts), so a link between machines never adds the profile on top of the real network. A lost frame is retransmitted after a timeout, so loss shows up as delay, never as a
  * lost change. After any reconnect it resumes from the peer's version vector.
  */
 export class OutgoingLink {
@@ -69,6 +72,8 @@ export class OutgoingLink {
   private attempts = 0;
   private pumpQueued = false;
   private retryTimer: Timer | undefined;
+  private helloAt = 0;
+  private network: NetworkMeasurement | null = null;
 
   constructor(private readonly o: SenderOptions) {}
 
@@ -125,6 +130,7 @@ export class OutgoingLink {
       queueDepth: Math.max(0, lastSeq - this.acked),
       settings: this.settings,
       profile: this.profile(),
+      network: this.network,
     };
   }
 
@@ -137,6 +143,7 @@ export class OutgoingLink {
       if (this.conn !== conn) return;
       this.opened = true;
       this.myNonce = this.o.nonce();
+      this.helloAt = this.o.clock.now();
       conn.send(encode({ v: PROTOCOL_VERSION, t: 'hello', from: this.o.self, to: this.o.peer, nonce: this.myNonce, epoch: this.o.epoch() }));
     });
     conn.onMessage((text) => this.onMessage(conn, text));
@@ -174,6 +181,9 @@ export class OutgoingLink {
         conn.close();
         return;
       }
+      if (f.now !== undefined) this.network = measureNetwork(this.helloAt, f.now, this.o.clock.now());
+      // Stamps of the last connection were on the old reading of the peer's clock; its frames are gone.
+      this.lastReadAt = 0;
       conn.send(encode({ v: PROTOCOL_VERSION, t: 'auth', proof: proofOf(secret, 'sender', self, peer, this.myNonce, f.nonce) }));
     } else if (f.t === 'welcome') {
       // Resume exactly where the peer's version vector says it stopped.
@@ -213,7 +223,8 @@ export class OutgoingLink {
     const entries = this.o.log.since(this.shipped, BATCH);
     if (entries.length === 0) return;
     const sentAt = this.o.clock.now();
-    const readAt = Math.max(this.lastReadAt, sentAt + this.oneWayDelay());
+    // On the receiver's clock: the frame reaches it after the network's own delay and waits only the rest.
+    const readAt = Math.max(this.lastReadAt, sentAt + (this.network?.offsetMs ?? 0) + this.oneWayDelay());
     this.lastReadAt = readAt;
     const after = this.shipped;
     const through = entries[entries.length - 1]!.seq;

@@ -17,10 +17,12 @@ export const DEFAULT_REGIONS_YAML = `# fabric-emu topology: the regions (PoPs) t
 #   access: {rttMs, jitterMs, source, distribution?, lossRate?}
 #                            client -> its nearest PoP (default: 20 ms, jitter 5 ms)
 #   regions:                 one entry per PoP, at least one
-#     - {name, city, country, countryName, lat, lon, port}
+#     - {name, city, country, countryName, lat, lon, port, host?}
 #                            name: lowercase letters, digits, inner hyphens (as in gdn-us-west);
 #                            country: ISO 3166-1 alpha-2; lat/lon: decimal degrees;
 #                            port: 0 = any free port, otherwise unique across regions and global
+#                            host: where peers reach the PoP when it runs on another machine
+#                            ('fabric-emu region NAME'); 'up' runs every PoP here and ignores it
 #   latency:                 round trips between two regions, at most one entry per pair (optional)
 #     - {between: [a, b], rttMs, jitterMs, source, distribution?, lossRate?}
 #                            rttMs: median round trip; one-way delay = rttMs / 2 + jitter

@@ -16,6 +16,12 @@ const regionName = z
 
 const port = z.int().min(0).max(65535);
 
+/** Where peers reach a PoP that runs elsewhere (`fabric-emu region`): a DNS name, IPv4 or IPv6 address. */
+export const peerHost = z
+  .string()
+  .max(253)
+  .regex(/^([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$|^[0-9a-fA-F:.]*:[0-9a-fA-F:.]*$/, 'expected a host name or an IP address (no scheme, no port)');
+
 /** The fields of a latency profile, shared by `access`, `latency[]` and a built topology's links. */
 export const ProfileFields = {
   rttMs: z.number().min(0),
@@ -33,6 +39,7 @@ export const RegionSchema = z.strictObject({
   lat: z.number().min(-90).max(90),
   lon: z.number().min(-180).max(180),
   port,
+  host: peerHost.optional(),
 });
 
 export const AccessSchema = z.strictObject(ProfileFields);

@@ -9,6 +9,11 @@ export interface RegionSpec {
   lon: number;
   /** 0 = any free port. */
   port: number;
+  /**
+   * Where peers reach this PoP when it runs on another machine or container (`fabric-emu region`);
+   * absent: on this machine. `up` runs every PoP here and ignores it.
+   */
+  host?: string | undefined;
 }
 
 /** A region of a running fabric: its spec with the host and port it is bound to now. */

@@ -48,7 +48,7 @@ describe('startFabric() options', () => {
     const name = await refused({ topology: edited((t) => (t.regions[0]!.name = 'R_East')) });
     expect(name.message).toContain('topology.regions[0].name: region names use lowercase letters, digits and inner hyphens');
     const extra = await refused({ topology: edited((t) => Object.assign(t.regions[2]!, { colour: 'red' })) });
-    expect(extra.message).toContain('topology.regions[2].colour: unknown key "colour" (allowed: name, city, country, countryName, lat, lon, port)');
+    expect(extra.message).toContain('topology.regions[2].colour: unknown key "colour" (allowed: name, city, country, countryName, lat, lon, port, host)');
   });
 
   it('checks the front door: its option and the topology port it takes', async () => {
