@@ -1,20 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, startUp } from '../helpers/cli.js';
+import { runCli, startUp, twoRegionYaml } from '../helpers/cli.js';
 import { get, post, useCredentials } from '../helpers/http.js';
 import { tempDir } from '../helpers/tmp.js';
 
-const TOPOLOGY = `
-name: cli-control
-global: { port: 0 }
-access: { rttMs: 0, jitterMs: 0, distribution: constant, source: test }
-regions:
-  - { name: r-one, city: Ashburn, country: US, countryName: United States, lat: 39.04, lon: -77.49, port: 0 }
-  - { name: r-two, city: Frankfurt, country: DE, countryName: Germany, lat: 50.11, lon: 8.68, port: 0 }
-latency:
-  - { between: [r-one, r-two], rttMs: 20, jitterMs: 0, distribution: constant, source: test }
-`;
+const TOPOLOGY = twoRegionYaml('cli-control');
 
 describe('control commands against a running fabric', () => {
   it('status, partition, heal, wait, kill and restart', async () => {

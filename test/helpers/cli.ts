@@ -57,3 +57,17 @@ export function startUp(args: string[], cwd?: string, timeoutMs = 20_000, env?: 
     });
   });
 }
+
+/** regions.yaml of two PoPs on free ports with a 20 ms link and no access delay, as the CLI control tests use. */
+export function twoRegionYaml(name: string): string {
+  return `
+name: ${name}
+global: { port: 0 }
+access: { rttMs: 0, jitterMs: 0, distribution: constant, source: test }
+regions:
+  - { name: r-one, city: Ashburn, country: US, countryName: United States, lat: 39.04, lon: -77.49, port: 0 }
+  - { name: r-two, city: Frankfurt, country: DE, countryName: Germany, lat: 50.11, lon: 8.68, port: 0 }
+latency:
+  - { between: [r-one, r-two], rttMs: 20, jitterMs: 0, distribution: constant, source: test }
+`;
+}
