@@ -10,6 +10,10 @@
  * Rounds rotate which target goes first; each ratio is the median of the per-round ratios. The
  * HTTPS rows also give HTTPS / plain HTTP of the emulator: what TLS, the extra hop and (for
  * emulator-https-auth) checking credentials cost, with its own target (at most 25% of throughput).
+ * The HTTPS targets call the PoP's own name (api-<region>.localhost), as jsC8 does: since the front
+ * door passes such connections to the PoP's thread by their TLS server name (control/pop-door.ts),
+ * TLS ends there and the front door only copies bytes. What is measured is unchanged (the same
+ * requests to the same URL), so figures before and after that change compare directly.
  */
 import { BASELINE_PATHS } from './http-baseline.js';
 import { runLoad } from './http-load.js';

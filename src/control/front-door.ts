@@ -1,10 +1,13 @@
-import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type OutgoingHttpHeaders, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
+import { connect, createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { guardProblem, hostName } from '../api/host-guard.js';
+import { guardProblem, hostName, type AllowedHosts } from '../api/host-guard.js';
 import { guardRequest, guardServer, guardUpgrade } from '../api/server-guard.js';
 import { ERRORS } from '../core/errors.js';
+import { dialHost } from '../core/dial-host.js';
 import { routeOfHost } from '../core/gdn-hosts.js';
+import { helloServerName } from './client-hello.js';
 import { GlobalForwarder } from './forward.js';
 import { envelope, NO_POP_ERRNUM, PopProxy, refuseUpgrade, type ProxyTarget } from './proxy.js';
 import type { GlobalRouting, RouteTarget } from './route-table.js';
@@ -27,6 +30,21 @@ function pathOf(req: IncomingMessage): string {
 
 const isControl = (path: string) => path === '/_emu' || path.startsWith('/_emu/');
 
+/** Answers a download of the CA certificate (true), which needs no credentials under any name. */
+export function caDownload(req: IncomingMessage, res: ServerResponse, ca: string, allowed: AllowedHosts): boolean {
+  const method = req.method ?? 'GET';
+  if (pathOf(req) !== CA_PATH || (method !== 'GET' && method !== 'HEAD') || guardProblem(method, req.headers, allowed)) return false;
+  req.resume();
+  res.writeHead(200, { 'content-type': 'application/x-pem-file', 'content-length': Buffer.byteLength(ca) });
+  res.end(method === 'HEAD' ? undefined : ca);
+  return true;
+}
+
+/** What a PoP may want to know of the hop it came through; a client's own claims are replaced. */
+export function forwardedBy(req: IncomingMessage): OutgoingHttpHeaders {
+  return { 'x-forwarded-proto': 'https', 'x-forwarded-host': req.headers.host ?? '' };
+}
+
 type Decision =
   | { to: 'global' }
   | { to: 'control'; target: ProxyTarget }
@@ -41,9 +59,21 @@ type Decision =
  * names it routes, after the same host guard as every port (a foreign Host or a cross-site write is
  * refused), and hands each PoP a Host that PoP accepts; credentials pass through untouched, since
  * each PoP checks them itself.
+ *
+ * A connection whose TLS ClientHello names a live PoP that has a door of its own (pop-door.ts, TLS
+ * on the PoP's thread) is passed to that door byte for byte: no TLS and no HTTP here, which was most
+ * of this thread's work per request (npm run bench). Every other connection (the global names, an
+ * IP address without a name, a PoP that is down or has no door) is terminated here as before, and
+ * so is whatever a PoP's door hands back (a Host that is not its own) over the loopback port.
  */
 export class FrontDoor {
+  /** TLS and HTTP for the connections this door terminates itself; fed by `listener`, never listening. */
   readonly server: Server;
+  /** The public port: reads each ClientHello's server name and passes the connection on. */
+  private readonly listener: NetServer;
+  /** Plain HTTP on loopback, for the requests PoP doors hand back; routed as those on `server`. */
+  private readonly back: HttpServer;
+  private readonly sockets = new Set<Socket>();
   private readonly global: GlobalForwarder;
   private readonly proxy: PopProxy;
 
@@ -55,6 +85,51 @@ export class FrontDoor {
     this.server = createServer({ cert: o.tls.cert, key: o.tls.key }, guardRequest((req, res) => this.handle(req, res)));
     this.server.on('upgrade', guardUpgrade((req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head)));
     guardServer(this.server, { clientErrors: true });
+    this.back = createHttpServer(guardRequest((req, res) => this.handle(req, res)));
+    this.back.on('upgrade', guardUpgrade((req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head)));
+    guardServer(this.back, { clientErrors: true });
+    this.listener = createNetServer({ noDelay: true }, (socket) => this.accept(socket));
+  }
+
+  /** Waits for the ClientHello's first record, then passes the connection to a PoP's door or terminates it here. */
+  private accept(socket: Socket): void {
+    this.sockets.add(socket);
+    socket.on('close', () => this.sockets.delete(socket));
+    let seen: Buffer = Buffer.alloc(0);
+    const onData = (chunk: Buffer) => {
+      seen = seen.length === 0 ? chunk : Buffer.concat([seen, chunk]);
+      const hello = helloServerName(seen);
+      if (hello.kind === 'more') return;
+      socket.off('data', onData);
+      socket.pause();
+      const door = hello.kind === 'name' ? this.doorOf(hello.name) : undefined;
+      if (door) return this.pipe(socket, seen, door);
+      socket.unshift(seen);
+      this.server.emit('connection', socket);
+    };
+    socket.on('data', onData);
+    socket.on('error', () => socket.destroy());
+  }
+
+  private doorOf(serverName: string): { host: string; port: number } | undefined {
+    const route = routeOfHost(serverName, this.o.routing.topology.regions.map((r) => r.name));
+    if (route.kind !== 'region') return undefined;
+    const target = this.o.routing.targets().find((t) => t.name === route.region);
+    return target?.live ? target.door : undefined;
+  }
+
+  private pipe(socket: Socket, hello: Buffer, door: { host: string; port: number }): void {
+    const upstream = connect({ host: door.host, port: door.port, noDelay: true });
+    this.sockets.add(upstream);
+    const end = () => {
+      socket.destroy();
+      upstream.destroy();
+      this.sockets.delete(upstream);
+    };
+    socket.on('close', end);
+    upstream.on('close', end).on('error', end);
+    upstream.write(hello);
+    socket.pipe(upstream).pipe(socket);
   }
 
   private decide(req: IncomingMessage): Decision {
@@ -78,18 +153,12 @@ export class FrontDoor {
     return { to: 'pop', target };
   }
 
-  /** What the PoP may want to know of the hop it came through; a client's own claims are replaced. */
   private forwarded(req: IncomingMessage): OutgoingHttpHeaders {
-    return { 'x-forwarded-proto': 'https', 'x-forwarded-host': req.headers.host ?? '' };
+    return forwardedBy(req);
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
-    const method = req.method ?? 'GET';
-    if (pathOf(req) === CA_PATH && (method === 'GET' || method === 'HEAD') && !guardProblem(method, req.headers, this.o.routing.allowedHosts)) {
-      req.resume();
-      res.writeHead(200, { 'content-type': 'application/x-pem-file', 'content-length': Buffer.byteLength(this.o.tls.ca) });
-      return void res.end(method === 'HEAD' ? undefined : this.o.tls.ca);
-    }
+    if (caDownload(req, res, this.o.tls.ca, this.o.routing.allowedHosts)) return;
     const d = this.decide(req);
     if ('refuse' in d) {
       req.resume();
@@ -107,28 +176,46 @@ export class FrontDoor {
     this.proxy.upgrade(req, socket, head, d.target, this.forwarded(req));
   }
 
-  listen(host: string, port: number): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, host, () => {
-        this.server.off('error', reject);
-        resolve(this.port());
-      });
-    });
+  /** Listens on `port` and, for the PoP doors, on a loopback port of its own (`backUrl`). */
+  async listen(host: string, port: number): Promise<number> {
+    await listenOn(this.back, dialHost(host).replace(/^\[|\]$/g, ''), 0);
+    await listenOn(this.listener, host, port);
+    return this.port();
   }
 
   port(): number {
-    const a = this.server.address();
-    return typeof a === 'object' && a ? a.port : 0;
+    return portOf(this.listener);
+  }
+
+  /** Where a PoP's door sends what is not its own, with the client's Host. */
+  backUrl(): string {
+    const a = this.back.address();
+    return `http://${dialHost(typeof a === 'object' && a ? a.address : '127.0.0.1')}:${portOf(this.back)}`;
   }
 
   async close(): Promise<void> {
     this.global.close();
     this.proxy.close();
-    if (!this.server.listening) return;
-    await new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    const closing = [this.listener, this.back].filter((s) => s.listening).map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
+    for (const s of this.sockets) s.destroy();
+    this.sockets.clear();
+    this.server.closeAllConnections();
+    this.back.closeAllConnections();
+    await Promise.all(closing);
   }
+}
+
+function listenOn(server: NetServer, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+function portOf(server: NetServer): number {
+  const a = server.address();
+  return typeof a === 'object' && a ? a.port : 0;
 }

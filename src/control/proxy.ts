@@ -21,6 +21,8 @@ export interface ProxyTarget {
   pop?: boolean;
   /** Set for a PoP in this process: the request is handed to its server, not sent to its port. */
   server?: () => LocalServer;
+  /** The target routes by the client's own Host (the HTTPS front door's loopback port), so it is sent unchanged. */
+  keepHost?: boolean;
 }
 
 const tooLarge = (limit: number) => gdnError('REQUEST_TOO_LARGE', `request body over ${limit} bytes`);
@@ -68,7 +70,8 @@ export class PopProxy {
   private outgoing(req: IncomingMessage, target: ProxyTarget, drop: readonly string[], set: OutgoingHttpHeaders) {
     const url = new URL(target.url);
     url.hostname = dialHost(url.hostname.replace(/^\[|\]$/g, ''));
-    const headers = { ...copyHeaders(req.headers, drop), ...set, host: url.host };
+    const host = target.keepHost && typeof req.headers.host === 'string' ? req.headers.host : url.host;
+    const headers = { ...copyHeaders(req.headers, drop), ...set, host };
     return { hostname: url.hostname.replace(/^\[|\]$/g, ''), port: url.port, method: req.method ?? 'GET', path: req.url ?? '/', headers };
   }
 

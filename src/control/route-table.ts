@@ -16,6 +16,11 @@ export interface RouteTarget {
    * a socket to its port (no second connection, no second HTTP parse).
    */
   server?: () => LocalServer;
+  /**
+   * The PoP's own TLS port with the front door's certificate (control/pop-door.ts), where the front
+   * door passes the connections whose ClientHello names this PoP, undecrypted.
+   */
+  door?: { host: string; port: number } | undefined;
 }
 
 /** What a PoP's HTTP server is to the proxy: the listeners of its 'request' and 'upgrade' events. */

@@ -7,7 +7,9 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { FabricClock } from '../core/clock.js';
-import { createRegion, type Region } from '../region/region.js';
+import { dialHost } from '../core/dial-host.js';
+import { PopDoor } from '../control/pop-door.js';
+import { createRegion, DEFAULT_BODY_LIMIT, type Region } from '../region/region.js';
 import type { DatacenterInfo } from '../topology/index.js';
 import type { PopMessage, PopReply, PopRequest, PopThreadData } from './thread-protocol.js';
 
@@ -17,6 +19,7 @@ const port = parentPort!;
 const clock = new FabricClock();
 let datacenters: DatacenterInfo[] | undefined;
 const regions = new Map<string, Region>();
+const doors = new Map<string, PopDoor>();
 /**
  * A failure to open a replica ends the thread; better-sqlite3's SqliteError does not survive the
  * structured clone to the parent (only its code does), so the parent gets a plain Error that says it.
@@ -51,6 +54,21 @@ for (const name of data.names) {
   regions.set(name, region);
 }
 
+async function openDoor(region: Region, tls: { cert: string; key: string; ca: string }, frontDoorUrl: string): Promise<number> {
+  await doors.get(region.name)?.close();
+  const door = new PopDoor({
+    region: region.name,
+    regions: data.topology.regions.map((r) => r.name),
+    tls,
+    local: () => (region.listening() ? region.app.server : undefined),
+    frontDoorUrl,
+    bodyLimit: data.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    allowedHosts: data.allowedHosts,
+  });
+  doors.set(region.name, door);
+  return door.listen(dialHost(data.host).replace(/^\[|\]$/g, ''));
+}
+
 async function handle(region: Region, r: PopRequest): Promise<unknown> {
   switch (r.op) {
     case 'start':
@@ -58,6 +76,7 @@ async function handle(region: Region, r: PopRequest): Promise<unknown> {
     case 'kill':
       return region.kill();
     case 'close':
+      await doors.get(region.name)?.close();
       return region.close();
     case 'replication':
       return region.state() === 'serving' ? region.replicator.status() : undefined;
@@ -79,6 +98,8 @@ async function handle(region: Region, r: PopRequest): Promise<unknown> {
       return region.prepareImage(r.file);
     case 'restore':
       return region.restore(r.file);
+    case 'openDoor':
+      return openDoor(region, r.tls, r.frontDoorUrl);
   }
 }
 

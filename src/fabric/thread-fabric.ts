@@ -81,7 +81,7 @@ export async function startThreadFabric(opts: CheckedFabricOptions): Promise<Fab
     clientRegion: opts.clientRegion,
     allowedHosts,
     bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
-    targets: () => regions.map((r) => ({ name: r.name, url: r.url(), live: r.listening() })),
+    targets: () => regions.map((r) => ({ name: r.name, url: r.url(), live: r.listening(), door: r.door() })),
   };
   const server: FastifyInstance = buildControlApp(control, routing, { https: () => door?.info, snapshotKey: auth ? credentials.apiKey : undefined });
   let closed = false;
@@ -102,7 +102,12 @@ export async function startThreadFabric(opts: CheckedFabricOptions): Promise<Fab
     await control.start();
     if (opts.fromSnapshot !== undefined) await control.loadSnapshot(opts.fromSnapshot);
     await server.listen({ host, port: topology.global.port });
-    if (tls && httpsPort !== undefined) door = await openFrontDoor({ host, port: httpsPort, tls, routing, controlUrl: () => `http://${dialAddress(host)}:${globalPort()}` });
+    if (tls && httpsPort !== undefined) {
+      door = await openFrontDoor({ host, port: httpsPort, tls, routing, controlUrl: () => `http://${dialAddress(host)}:${globalPort()}` });
+      // TLS for a PoP's own names then ends on its thread (control/pop-door.ts), not on this one.
+      const [material, backUrl] = [tls, door.door.backUrl()];
+      await Promise.all(regions.map((r) => r.openDoor(material, backUrl)));
+    }
   } catch (e) {
     await close();
     throw e;

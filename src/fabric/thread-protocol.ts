@@ -32,7 +32,9 @@ export type PopRequest =
   | { op: 'setClock'; state: ClockState }
   | { op: 'backup'; file: string }
   | { op: 'prepareImage'; file: string }
-  | { op: 'restore'; file: string };
+  | { op: 'restore'; file: string }
+  /** Opens the PoP's TLS door (control/pop-door.ts) on a loopback port; answers that port. */
+  | { op: 'openDoor'; tls: { cert: string; key: string; ca: string }; frontDoorUrl: string };
 
 export type PopMessage =
   | { id: number; region: string; request: PopRequest }

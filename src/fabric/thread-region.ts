@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ClockState } from '../core/clock.js';
+import { dialHost } from '../core/dial-host.js';
 import type { RegionAgent, ReplicaImageInfo } from '../control/agent.js';
 import type { RegionHandle, RegionState } from '../region/handle.js';
 import type { LinkSettings, ReplicationStatus } from '../replication/index.js';
@@ -71,6 +72,7 @@ export class PopThread {
 export class ThreadRegion implements RegionAgent, RegionHandle {
   private current: RegionState = 'created';
   private bound: number | undefined;
+  private doorPort: number | undefined;
 
   constructor(
     readonly spec: RegionSpec,
@@ -101,6 +103,16 @@ export class ThreadRegion implements RegionAgent, RegionHandle {
 
   listening(): boolean {
     return this.current === 'serving';
+  }
+
+  /** The PoP's TLS door on its thread, once opened (openDoor). */
+  door(): { host: string; port: number } | undefined {
+    return this.doorPort === undefined ? undefined : { host: dialHost(this.host).replace(/^\[|\]$/g, ''), port: this.doorPort };
+  }
+
+  /** TLS for this PoP's host names on its own thread; what is not its own goes back to `frontDoorUrl`. */
+  async openDoor(tls: { cert: string; key: string; ca: string }, frontDoorUrl: string): Promise<void> {
+    this.doorPort = await this.call<number>({ op: 'openDoor', tls: { cert: tls.cert, key: tls.key, ca: tls.ca }, frontDoorUrl });
   }
 
   replication(): Promise<ReplicationStatus | undefined> {

@@ -1,4 +1,4 @@
-import { request as httpsRequest } from 'node:https';
+import { Agent, request as httpsRequest } from 'node:https';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -144,12 +144,69 @@ describe('the HTTPS front door', () => {
   });
 
   /** Raw bytes over TLS to the front door: what neither fetch nor node:https would send. */
-  const rawTls = (bytes: string) => new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const s = connect({ host: '127.0.0.1', port, servername: 'gdn.localhost', ca: conn.ca }, () => s.write(bytes));
+  const rawTls = (bytes: string, servername = 'gdn.localhost') => new Promise<{ status: number; head: string; body: string }>((resolve, reject) => {
+    const s = connect({ host: '127.0.0.1', port, servername, ca: conn.ca }, () => s.write(bytes));
     let text = '';
     s.on('data', (d) => (text += String(d)));
-    s.on('end', () => resolve({ status: Number(/^HTTP\/1.1 (\d{3}) /.exec(text)?.[1] ?? 0), body: text.slice(text.indexOf('\r\n\r\n') + 4) }));
+    s.on('end', () => {
+      const at = text.indexOf('\r\n\r\n');
+      resolve({ status: Number(/^HTTP\/1.1 (\d{3}) /.exec(text)?.[1] ?? 0), head: text.slice(0, at).toLowerCase(), body: text.slice(at + 4) });
+    });
     s.on('error', reject);
+  });
+
+  it('routes by Host when the ClientHello names another PoP, or none (an IP address)', async () => {
+    const get = (host: string) => `GET /_api/version HTTP/1.1\r\nHost: ${host}:${port}\r\nConnection: close\r\n\r\n`;
+    const toAp = await rawTls(get('api-r-ap.localhost'), 'api-r-eu.localhost');
+    expect(toAp.status).toBe(200);
+    expect(toAp.head).toContain('x-gdn-region: r-ap');
+    const body = '{"name":"routed_by_host"}';
+    const post = `POST /_fabric/_system/_api/collection HTTP/1.1\r\nHost: api-r-east.localhost:${port}\r\nAuthorization: apikey ${fabric.credentials.apiKey}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`;
+    const created = await rawTls(post, 'r-ap.localhost');
+    expect(created.status).toBe(200);
+    expect(created.head).toContain('x-gdn-region: r-east');
+    const nowhere = await rawTls(get('api-r-mars.localhost'), 'api-r-eu.localhost');
+    expect(nowhere.status).toBe(404);
+    expect(JSON.parse(nowhere.body).errorMessage).toMatch(/routes nowhere/);
+    const byIp = await new Promise<number>((resolve, reject) => {
+      // No server name at all: the certificate is still valid for 127.0.0.1, and Host decides.
+      const req = httpsRequest({ host: '127.0.0.1', port, path: '/_api/version', ca: conn.ca, headers: { host: `api-r-eu.localhost:${port}` } }, (res) => {
+        res.resume();
+        expect(res.headers['x-gdn-region']).toBe('r-eu');
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(byIp).toBe(200);
+  });
+
+  it('answers 503 on a kept-alive connection to a PoP while it is killed, and reaches it again after the restart', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1, ca: conn.ca, lookup: conn.lookup });
+    const once = () => new Promise<{ status: number; region: unknown; reused: boolean; body: string }>((resolve, reject) => {
+      const req = httpsRequest(`https://api-r-eu.localhost:${port}/_api/version`, { agent }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, region: res.headers['x-gdn-region'], reused: req.reusedSocket, body: text }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    try {
+      expect(await once()).toMatchObject({ status: 200, region: 'r-eu' });
+      await fabric.kill('r-eu');
+      try {
+        const down = await once();
+        expect(down).toMatchObject({ status: 503, reused: true });
+        expect(JSON.parse(down.body).errorMessage).toMatch(/PoP r-eu is killed or stopped/);
+      } finally {
+        await fabric.restart('r-eu');
+      }
+      expect(await once()).toMatchObject({ status: 200, region: 'r-eu', reused: true });
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('answers what no handler sees (unparseable, oversized headers, CONNECT) with the envelope, and a HEAD without a body', async () => {
@@ -172,8 +229,10 @@ describe('the HTTPS front door', () => {
   });
 
   it('serves its CA certificate unauthenticated, on every name and on the plain global port', async () => {
-    const pem = await curl(['--cacert', caFile, `https://localhost:${port}/_emu/ca.pem`]);
-    expect(pem.body).toBe(fabric.https!.ca);
+    for (const name of ['localhost', 'api-r-eu.localhost', 'r-ap.localhost']) {
+      const pem = await curl(['--cacert', caFile, `https://${name}:${port}/_emu/ca.pem`]);
+      expect(pem.body, name).toBe(fabric.https!.ca);
+    }
     const plain = await fetch(`${fabric.globalUrl()}/_emu/ca.pem`);
     expect(await plain.text()).toBe(fabric.https!.ca);
     const info = (await (await fetch(`${fabric.globalUrl()}/_emu/https`)).json()) as { port: number; caFile: string };
