@@ -90,6 +90,9 @@ async function handle(region: Region, r: PopRequest): Promise<unknown> {
     case 'setClock':
       session!.clock.setState(r.state);
       return undefined;
+    case 'expectClock':
+      session!.clock.expect(r.state);
+      return undefined;
     case 'backup':
       return region.backup(r.file);
     case 'prepareImage':

@@ -30,6 +30,7 @@ export type PopRequest =
   | { op: 'setReplication'; running: boolean }
   | { op: 'reset' }
   | { op: 'setClock'; state: ClockState }
+  | { op: 'expectClock'; state: ClockState }
   | { op: 'backup'; file: string }
   | { op: 'prepareImage'; file: string }
   | { op: 'restore'; file: string };

@@ -164,6 +164,10 @@ export class ThreadRegion implements RegionAgent, RegionHandle {
     await this.call({ op: 'setClock', state });
   }
 
+  async expectClock(state: ClockState): Promise<void> {
+    await this.call({ op: 'expectClock', state });
+  }
+
   backup(file: string): Promise<ReplicaImageInfo> {
     return this.call({ op: 'backup', file });
   }
