@@ -11,6 +11,20 @@ const ENTRY = fileURLToPath(new URL('../../dist/fabric/pop-thread-entry.js', imp
  * after fabric; an empty thread costs about 40 MB and no CPU. At most this many are kept.
  */
 export const IDLE_THREADS = 8;
+/**
+ * An idle thread ends after this long unused, so a process that started fabrics once (or a test
+ * runner that loads this module afresh per file) does not keep them for good. Real time, not a
+ * fabric's clock: it is about this process's resources.
+ */
+export const IDLE_THREAD_MS = 30_000;
+let idleMs = IDLE_THREAD_MS;
+
+/** Sets how long a thread given back from now on stays idle (tests of the pool); returns the old value. */
+export function setIdleThreadMs(ms: number): number {
+  const old = idleMs;
+  idleMs = ms;
+  return old;
+}
 /** Each idle thread, and how to take off the listeners that drop it from the pool should it die. */
 const idle = new Map<Worker, () => void>();
 
@@ -33,9 +47,14 @@ export function giveBack(w: Worker): void {
   const forget = () => {
     idle.delete(w);
   };
+  const expiry = setTimeout(() => {
+    forget();
+    w.postMessage('end' satisfies PopMessage);
+  }, idleMs).unref();
   w.on('error', forget);
   w.on('exit', forget);
   idle.set(w, () => {
+    clearTimeout(expiry);
     w.off('error', forget);
     w.off('exit', forget);
   });

@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { startFabric, type Fabric } from '../../src/index.js';
-import { IDLE_THREADS, idleThreadCount } from '../../src/fabric/thread-pool.js';
+import { IDLE_THREADS, idleThreadCount, setIdleThreadMs } from '../../src/fabric/thread-pool.js';
 import { testTopology } from '../helpers/topology.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -57,5 +57,17 @@ describe('PoP threads kept for the next fabric of the process', () => {
     const many = await Promise.all(Array.from({ length: Math.ceil(IDLE_THREADS / 4) + 1 }, () => startFabric({ topology: testTopology({ regions: 4 }), latency: false })));
     await Promise.all(many.map((f) => f.close()));
     expect(idleThreadCount()).toBe(IDLE_THREADS);
+  });
+
+  it('ends a thread left idle for the idle time', async () => {
+    const old = setIdleThreadMs(200);
+    onTestFinished(() => void setIdleThreadMs(old));
+    const before = idleThreadCount();
+    fabric = await startFabric({ topology: testTopology({ regions: 2 }), latency: false });
+    const inUse = before - idleThreadCount();
+    await fabric.close();
+    fabric = undefined;
+    expect(idleThreadCount()).toBe(Math.min(IDLE_THREADS, before - inUse + 2));
+    await vi.waitFor(() => expect(idleThreadCount()).toBe(before - inUse), { timeout: 5_000 });
   });
 });
