@@ -4,8 +4,12 @@
  * drives each with PopRequest messages, the same verbs as the RegionAgent of an in-process or
  * child-process PoP. A kill stops serving and replicating and keeps the thread, so the replica
  * (in memory or in a temporary file) is there for the restart.
+ *
+ * A thread serves one fabric at a time: an `open` message starts its PoPs, and once the last of
+ * them is closed the thread is empty again and may be given the PoPs of a later fabric of the same
+ * process (thread-pool.ts), which then skips loading and compiling every module afresh.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { FabricClock } from '../core/clock.js';
 import { dialHost } from '../core/dial-host.js';
 import { PopDoor } from '../control/pop-door.js';
@@ -13,15 +17,20 @@ import { createRegion, DEFAULT_BODY_LIMIT, type Region } from '../region/region.
 import type { DatacenterInfo } from '../topology/index.js';
 import type { PopMessage, PopReply, PopRequest, PopThreadData } from './thread-protocol.js';
 
-const data = workerData as PopThreadData;
 const port = parentPort!;
-// One clock for the PoPs of this thread, a copy of the fabric's (setClock keeps it in step).
-const clock = new FabricClock();
-let datacenters: DatacenterInfo[] | undefined;
-const regions = new Map<string, Region>();
-const doors = new Map<string, PopDoor>();
+/** The fabric this thread serves now: its PoPs and their one clock, a copy of the fabric's (setClock keeps it in step). */
+interface Session {
+  clock: FabricClock;
+  datacenters: DatacenterInfo[] | undefined;
+  regions: Map<string, Region>;
+  data: PopThreadData;
+  /** The PoPs' TLS doors (control/pop-door.ts), once the fabric opens its front door. */
+  doors: Map<string, PopDoor>;
+}
+let session: Session | undefined;
+
 /**
- * A failure to open a replica ends the thread; better-sqlite3's SqliteError does not survive the
+ * A failure to open a replica fails the open; better-sqlite3's SqliteError does not survive the
  * structured clone to the parent (only its code does), so the parent gets a plain Error that says it.
  */
 function opened(name: string, make: () => Region): Region {
@@ -33,50 +42,60 @@ function opened(name: string, make: () => Region): Region {
   }
 }
 
-for (const name of data.names) {
-  const region: Region = opened(name, () => createRegion({
-    topology: data.topology,
-    name,
-    dataDir: data.dataDir,
-    latency: data.latency,
-    host: data.host,
-    secret: data.secret,
-    allowedHosts: data.allowedHosts,
-    auth: data.auth,
-    clock,
-    offload: true,
-    datacenters: () => datacenters ?? data.topology.regions.map((r) => ({ ...r, host: data.host, port: r.name === name ? region.port() : r.port })),
-    warn: (msg) => port.postMessage({ region: name, warn: msg } satisfies PopReply),
-    ...(data.bodyLimit !== undefined ? { bodyLimit: data.bodyLimit } : {}),
-    ...(data.logger !== undefined ? { logger: data.logger } : {}),
-    ...(data.httpsPort !== undefined ? { httpsPort: () => data.httpsPort } : {}),
-  }));
-  regions.set(name, region);
+/** The environment a new thread would have copied from the fabric's: what the PoPs read (dev credentials, ...). */
+function adoptEnv(env: Record<string, string | undefined>): void {
+  for (const k of Object.keys(process.env)) if (!(k in env)) delete process.env[k];
+  Object.assign(process.env, env);
 }
 
-async function openDoor(region: Region, tls: { cert: string; key: string; ca: string }, frontDoorUrl: string): Promise<number> {
-  await doors.get(region.name)?.close();
+function open(data: PopThreadData): Session {
+  const s: Session = { clock: new FabricClock(), datacenters: undefined, regions: new Map(), data, doors: new Map() };
+  for (const name of data.names) {
+    const region: Region = opened(name, () => createRegion({
+      topology: data.topology,
+      name,
+      dataDir: data.dataDir,
+      latency: data.latency,
+      host: data.host,
+      secret: data.secret,
+      allowedHosts: data.allowedHosts,
+      auth: data.auth,
+      clock: s.clock,
+      offload: true,
+      datacenters: () => s.datacenters ?? data.topology.regions.map((r) => ({ ...r, host: data.host, port: r.name === name ? region.port() : r.port })),
+      warn: (msg) => port.postMessage({ region: name, warn: msg } satisfies PopReply),
+      ...(data.bodyLimit !== undefined ? { bodyLimit: data.bodyLimit } : {}),
+      ...(data.logger !== undefined ? { logger: data.logger } : {}),
+      ...(data.httpsPort !== undefined ? { httpsPort: () => data.httpsPort } : {}),
+    }));
+    s.regions.set(name, region);
+  }
+  return s;
+}
+
+async function openDoor(s: Session, region: Region, tls: { cert: string; key: string; ca: string }, frontDoorUrl: string): Promise<number> {
+  await s.doors.get(region.name)?.close();
   const door = new PopDoor({
     region: region.name,
-    regions: data.topology.regions.map((r) => r.name),
+    regions: s.data.topology.regions.map((r) => r.name),
     tls,
     local: () => (region.listening() ? region.app.server : undefined),
     frontDoorUrl,
-    bodyLimit: data.bodyLimit ?? DEFAULT_BODY_LIMIT,
-    allowedHosts: data.allowedHosts,
+    bodyLimit: s.data.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    allowedHosts: s.data.allowedHosts,
   });
-  doors.set(region.name, door);
-  return door.listen(dialHost(data.host).replace(/^\[|\]$/g, ''));
+  s.doors.set(region.name, door);
+  return door.listen(dialHost(s.data.host).replace(/^\[|\]$/g, ''));
 }
 
-async function handle(region: Region, r: PopRequest): Promise<unknown> {
+async function handle(s: Session, region: Region, r: PopRequest): Promise<unknown> {
   switch (r.op) {
     case 'start':
       return region.listen({ replicate: false });
     case 'kill':
       return region.kill();
     case 'close':
-      await doors.get(region.name)?.close();
+      await s.doors.get(region.name)?.close();
       return region.close();
     case 'replication':
       return region.state() === 'serving' ? region.replicator.status() : undefined;
@@ -90,7 +109,10 @@ async function handle(region: Region, r: PopRequest): Promise<unknown> {
       region.replicator.resetStats();
       return undefined;
     case 'setClock':
-      clock.setState(r.state);
+      s.clock.setState(r.state);
+      return undefined;
+    case 'expectClock':
+      s.clock.expect(r.state);
       return undefined;
     case 'backup':
       return region.backup(r.file);
@@ -99,25 +121,44 @@ async function handle(region: Region, r: PopRequest): Promise<unknown> {
     case 'restore':
       return region.restore(r.file);
     case 'openDoor':
-      return openDoor(region, r.tls, r.frontDoorUrl);
+      return openDoor(s, region, r.tls, r.frontDoorUrl);
   }
 }
 
+const reply = (m: PopReply) => port.postMessage(m);
+const failed = (id: number, e: unknown) => reply({ id, ok: false, message: e instanceof Error ? e.message : String(e) });
+
 port.on('message', (m: PopMessage) => {
+  if (m === 'end') return port.close();
   if ('datacenters' in m) {
-    datacenters = m.datacenters;
+    if (session) session.datacenters = m.datacenters;
     return;
   }
-  const region = regions.get(m.region) as Region;
-  handle(region, m.request).then(
+  if ('open' in m) {
+    try {
+      if (session) throw new Error(`the thread still runs ${[...session.regions.keys()].join(', ')}`);
+      adoptEnv(m.env);
+      session = open(m.open);
+      reply({ id: m.id, ok: true, value: undefined });
+    } catch (e) {
+      // The parent ends a thread whose open failed: PoPs opened before the failure go with it.
+      failed(m.id, e);
+    }
+    return;
+  }
+  const s = session;
+  const region = s?.regions.get(m.region);
+  // After a failed open (the parent ends the thread then), or a message for a PoP not on it.
+  if (!s || !region) return failed(m.id, new Error(`region ${m.region} is not open on this thread`));
+  handle(s, region, m.request).then(
     (value) => {
-      port.postMessage({ id: m.id, ok: true, value } satisfies PopReply);
-      // The thread ends with its last PoP.
-      if (m.request.op === 'close' && [...regions.values()].every((r) => r.state() === 'closed')) {
-        clock.stop();
-        port.close();
+      // The session ends with its last PoP; the thread waits for the next one (or for `end`).
+      if (m.request.op === 'close' && [...s.regions.values()].every((r) => r.state() === 'closed') && session === s) {
+        s.clock.stop();
+        session = undefined;
       }
+      reply({ id: m.id, ok: true, value });
     },
-    (e: unknown) => port.postMessage({ id: m.id, ok: false, message: e instanceof Error ? e.message : String(e) } satisfies PopReply),
+    (e: unknown) => failed(m.id, e),
   );
 });
