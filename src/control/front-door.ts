@@ -104,8 +104,7 @@ export class FrontDoor {
       socket.pause();
       const door = hello.kind === 'name' ? this.doorOf(hello.name) : undefined;
       if (door) return this.pipe(socket, seen, door);
-      socket.unshift(seen);
-      this.server.emit('connection', socket);
+      this.terminate(socket, seen);
     };
     socket.on('data', onData);
     socket.on('error', () => socket.destroy());
@@ -118,18 +117,35 @@ export class FrontDoor {
     return target?.live ? target.door : undefined;
   }
 
+  /** Copies bytes both ways once the door answers; a door that cannot be reached leaves the connection to this one. */
   private pipe(socket: Socket, hello: Buffer, door: { host: string; port: number }): void {
     const upstream = connect({ host: door.host, port: door.port, noDelay: true });
     this.sockets.add(upstream);
-    const end = () => {
-      socket.destroy();
-      upstream.destroy();
+    const here = () => {
       this.sockets.delete(upstream);
+      this.terminate(socket, hello);
     };
-    socket.on('close', end);
-    upstream.on('close', end).on('error', end);
-    upstream.write(hello);
-    socket.pipe(upstream).pipe(socket);
+    upstream.once('error', here);
+    upstream.once('connect', () => {
+      upstream.off('error', here);
+      if (socket.destroyed) return void upstream.destroy();
+      const end = () => {
+        socket.destroy();
+        upstream.destroy();
+        this.sockets.delete(upstream);
+      };
+      socket.on('close', end);
+      upstream.on('close', end).on('error', end);
+      upstream.write(hello);
+      socket.pipe(upstream).pipe(socket);
+    });
+  }
+
+  /** TLS and HTTP here, from the first bytes on. */
+  private terminate(socket: Socket, seen: Buffer): void {
+    if (socket.destroyed) return;
+    socket.unshift(seen);
+    this.server.emit('connection', socket);
   }
 
   private decide(req: IncomingMessage): Decision {
