@@ -115,6 +115,20 @@ export class OutgoingLink {
     });
   }
 
+  /**
+   * Called right after a local commit: ships what it made shippable now rather than on the next
+   * turn (schedulePump), since under load the turn in between is most of a change's wait at its
+   * origin. A failure here is logged, never thrown into the commit that called it.
+   */
+  shipCommitted(): void {
+    try {
+      this.pump();
+    } catch (e) {
+      this.o.warn(`replication ${this.o.self}→${this.o.peer}: shipping after a commit failed, retrying on the next turn: ${(e as Error)?.message ?? String(e)}`);
+      this.schedulePump();
+    }
+  }
+
   profile(): LinkProfile {
     return effectiveProfile(this.o.profile, this.settings);
   }
