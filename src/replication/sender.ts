@@ -6,7 +6,7 @@ import type { LinkProfile } from '../topology/index.js';
 import { DEFAULT_LINK_SETTINGS, effectiveProfile, type LinkSettings, type LinkState } from './link-settings.js';
 
 export type { LinkState };
-import { decode, encode, PROTOCOL_VERSION, ReceiverFrame } from './protocol.js';
+import { decode, encode, encodeChanges, PROTOCOL_VERSION, ReceiverFrame } from './protocol.js';
 import { proofMatches, proofOf } from './handshake.js';
 import type { Connection, Transport } from './transport.js';
 import { measureNetwork, type NetworkMeasurement } from './network.js';
@@ -243,7 +243,9 @@ export class OutgoingLink {
     const after = this.shipped;
     const through = entries[entries.length - 1]!.seq;
     const ships = this.o.ships;
-    conn.send(encode({ v: PROTOCOL_VERSION, t: 'changes', sentAt, readAt, after, through, entries: ships ? entries.filter(ships) : entries }));
+    const shipped = ships ? entries.filter(ships) : entries;
+    // The unfiltered array when nothing was left out: its text is then shared with the other links.
+    conn.send(encodeChanges({ v: PROTOCOL_VERSION, t: 'changes', sentAt, readAt, after, through }, shipped.length === entries.length ? entries : shipped));
     this.shipped = through;
     if (this.shipped < this.o.log.lastSeq()) this.schedulePump();
   }
