@@ -46,11 +46,11 @@ export function requestError(schema: z.core.$ZodType, part: string, input: unkno
  * undefined the raw input already reads the same, and is left in place: assigning parsed headers
  * would make Fastify merge them into a fresh object on every later read of `req.headers`.
  */
-function absentKeysShortcut(schema: z.core.$ZodType): { keys: string[]; result: { value?: unknown } } | undefined {
+function absentKeysShortcut(schema: z.core.$ZodType): Shortcut | null {
   const def = schema._zod.def as { type: string; catchall?: unknown; shape?: Record<string, unknown> };
-  if (def.type !== 'object' || def.catchall !== undefined || !def.shape) return undefined;
+  if (def.type !== 'object' || def.catchall !== undefined || !def.shape) return null;
   const r = z.safeParse(schema, {});
-  if (!r.success) return undefined;
+  if (!r.success) return null;
   const asRaw = Object.values(r.data as object).every((v) => v === undefined);
   return { keys: Object.keys(def.shape), result: asRaw ? {} : { value: Object.freeze(r.data) } };
 }
@@ -95,13 +95,33 @@ function plainStringsCheck(schema: z.core.$ZodType): ((input: unknown) => boolea
   };
 }
 
+interface Shortcut {
+  keys: string[];
+  result: { value?: unknown };
+}
+
+/**
+ * Worked out on a schema's first request, and once per schema: a PoP's app compiles a validator for
+ * every route at start-up, and parsing even `{}` costs zod its first, compiling run of the schema,
+ * which then fell on every route of every PoP at start, used or not. Route schemas are shared
+ * module constants, so the PoPs of one thread share the answer too.
+ */
+const shortcuts = new WeakMap<z.core.$ZodType, Shortcut | null>();
+function shortcutOf(schema: z.core.$ZodType): Shortcut | null {
+  let s = shortcuts.get(schema);
+  if (s === undefined) shortcuts.set(schema, (s = absentKeysShortcut(schema)));
+  return s;
+}
+
 /** Fastify's schema compiler for zod schemas: the parsed value (with defaults and transforms) replaces the raw one. */
 export const validatorCompiler: FastifySchemaCompiler<z.core.$ZodType> = ({ schema, httpPart }) => {
   const part = httpPart ?? 'request';
-  const shortcut = absentKeysShortcut(schema);
+  // No zod run here (plainStringsCheck reads only the schema's definition), unlike the shortcut.
   const unchanged = asIs.get(schema)?.check ?? plainStringsCheck(schema);
+  let shortcut: Shortcut | null | undefined;
   return (data) => {
     if (unchanged?.(data)) return { value: data };
+    if (shortcut === undefined) shortcut = shortcutOf(schema);
     if (shortcut && typeof data === 'object' && data !== null && shortcut.keys.every((k) => (data as Record<string, unknown>)[k] === undefined)) {
       return shortcut.result;
     }

@@ -25,6 +25,8 @@ export interface RegionAgent {
   /** Wipes the replica and the link statistics; only while replication is stopped everywhere. */
   reset(): Promise<void>;
   setClock(state: ClockState): Promise<void>;
+  /** Before setClock on any PoP: this PoP's copy of the clock is about to take `state` (FabricClock.expect). */
+  expectClock(state: ClockState): Promise<void>;
   /** Writes a consistent copy of the replica to `file` (SQLite's online backup) while the PoP serves. */
   backup(file: string): Promise<ReplicaImageInfo>;
   /** Checks and migrates the image in `file`, in place, ready for restore(); rejects with why it cannot be loaded. */

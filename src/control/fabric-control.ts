@@ -40,6 +40,16 @@ export function checkGroups(names: readonly string[], groups: string[][]): void 
  * clock live here and are pushed to a region again whenever it (re)starts, before it replicates, so
  * a restarted PoP never ships across a cut link, whatever it forgot when it was killed.
  */
+/**
+ * Every PoP keeps its own copy of the clock (it may run in another thread or process). They take a
+ * new time one by one, so each is told first: none then refuses a peer's change for being stamped
+ * at a time it is about to take itself.
+ */
+export async function moveClocks(agents: readonly RegionAgent[], s: ClockState): Promise<void> {
+  await Promise.all(agents.map((a) => a.expectClock(s)));
+  await Promise.all(agents.map((a) => a.setClock(s)));
+}
+
 export function fabricControl(agents: readonly RegionAgent[], clock: FabricClock, opts: { topology?: string } = {}): FabricRuntime {
   const names = agents.map((a) => a.name);
   const settings = new Map<string, LinkSettings>();
@@ -65,9 +75,8 @@ export function fabricControl(agents: readonly RegionAgent[], clock: FabricClock
         return { name: a.name, url: a.url(), state: replication || a.state() !== 'serving' ? a.state() : 'killed', replication };
       }),
     );
-  // Every PoP keeps its own copy of the clock (it may run in another thread or process).
   const syncClock = async (s: ClockState) => {
-    await Promise.all(serving().map((a) => a.setClock(s)));
+    await moveClocks(serving(), s);
     return s;
   };
   /** What every (re)start of a listening region must go through: settings and clock, then replication. */

@@ -26,6 +26,7 @@ export interface RegionControlTarget {
   reset(): void;
   /** Takes the fabric's clock state (advance, freeze, resume reach every PoP this way). */
   setClock(s: ClockState): void;
+  expectClock(s: ClockState): void;
   /** As RegionAgent's: the image files are on the machine both processes run on. */
   backup(file: string): Promise<ReplicaImageInfo>;
   prepareImage(file: string): ReplicaImageInfo;
@@ -81,6 +82,10 @@ export function regionControlRoutes(target: RegionControlTarget): FastifyPluginA
     });
     app.put('/_emu/region/clock', { schema: { body: ClockBody } }, async (req) => {
       target.setClock(req.body);
+      return { ok: true };
+    });
+    app.put('/_emu/region/clock/expected', { schema: { body: ClockBody } }, async (req) => {
+      target.expectClock(req.body);
       return { ok: true };
     });
     app.post('/_emu/region/reset', async () => {

@@ -26,6 +26,11 @@ export interface Clock {
   defer(fn: () => void): void;
   /** Resolves once the clock has moved `ms` forward. */
   sleep(ms: number): Promise<void>;
+  /**
+   * How much further ahead than now() another PoP's clock may legitimately read: while a copy of
+   * the fabric's clock waits to take a jump its peers may have taken already (FabricClock.expect).
+   */
+  leeway?(): number;
 }
 
 export interface ClockState {
@@ -210,6 +215,7 @@ export class FabricClock extends QueueClock {
   private real: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
   private listeners = new Set<(s: ClockState) => void>();
+  private ahead = 0;
 
   constructor(private readonly source: () => number = () => performance.timeOrigin + performance.now()) {
     super();
@@ -257,11 +263,27 @@ export class FabricClock extends QueueClock {
 
   /** Takes another clock's state (a PoP in a worker or child process mirrors its fabric's clock). */
   setState(s: { offsetMs: number; frozen: boolean; now?: number }): ClockState {
+    this.ahead = 0;
     const target = s.frozen ? (s.now ?? this.source() + s.offsetMs) : undefined;
     if (target !== undefined && target < this.now()) return this.state();
     this.frozenAt = target;
     this.offset = s.offsetMs;
     return this.changed();
+  }
+
+  /**
+   * Told that this copy is about to take `s`, which its peers may take first: until setState, a
+   * peer's clock may read up to that much further ahead (leeway), so a change a peer stamps at the
+   * new time is not refused as from a clock running ahead. The fabric tells every PoP first, then
+   * moves them (fabric-control.ts).
+   */
+  expect(s: { offsetMs: number; frozen: boolean; now?: number }): void {
+    const target = s.frozen ? (s.now ?? this.source() + s.offsetMs) : this.source() + s.offsetMs;
+    this.ahead = Math.max(this.ahead, target - this.now());
+  }
+
+  leeway(): number {
+    return this.ahead;
   }
 
   /** Told of every advance, freeze and resume, e.g. to pass the state on to other PoPs. */

@@ -103,6 +103,10 @@ export class ChildRegion implements RegionAgent {
     await request(this.o.secret, 'PUT', `${this.url()}/_emu/region/clock`, s);
   }
 
+  async expectClock(s: ClockState): Promise<void> {
+    await request(this.o.secret, 'PUT', `${this.url()}/_emu/region/clock/expected`, s);
+  }
+
   backup(file: string): Promise<ReplicaImageInfo> {
     return request(this.o.secret, 'POST', `${this.url()}/_emu/region/backup`, { file }, IMAGE_TIMEOUT_MS);
   }

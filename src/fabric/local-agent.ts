@@ -19,6 +19,9 @@ export function localAgent(region: Region, clock: FabricClock): RegionAgent {
     setClock: async (s: ClockState) => {
       if (region.clock !== clock && region.clock instanceof FabricClock) region.clock.setState(s);
     },
+    expectClock: async (s: ClockState) => {
+      if (region.clock !== clock && region.clock instanceof FabricClock) region.clock.expect(s);
+    },
     backup: (file) => region.backup(file),
     prepareImage: async (file) => region.prepareImage(file),
     restore: (file) => region.restore(file),

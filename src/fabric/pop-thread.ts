@@ -4,21 +4,28 @@
  * drives each with PopRequest messages, the same verbs as the RegionAgent of an in-process or
  * child-process PoP. A kill stops serving and replicating and keeps the thread, so the replica
  * (in memory or in a temporary file) is there for the restart.
+ *
+ * A thread serves one fabric at a time: an `open` message starts its PoPs, and once the last of
+ * them is closed the thread is empty again and may be given the PoPs of a later fabric of the same
+ * process (thread-pool.ts), which then skips loading and compiling every module afresh.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { FabricClock } from '../core/clock.js';
 import { createRegion, type Region } from '../region/region.js';
 import type { DatacenterInfo } from '../topology/index.js';
 import type { PopMessage, PopReply, PopRequest, PopThreadData } from './thread-protocol.js';
 
-const data = workerData as PopThreadData;
 const port = parentPort!;
-// One clock for the PoPs of this thread, a copy of the fabric's (setClock keeps it in step).
-const clock = new FabricClock();
-let datacenters: DatacenterInfo[] | undefined;
-const regions = new Map<string, Region>();
+/** The fabric this thread serves now: its PoPs and their one clock, a copy of the fabric's (setClock keeps it in step). */
+interface Session {
+  clock: FabricClock;
+  datacenters: DatacenterInfo[] | undefined;
+  regions: Map<string, Region>;
+}
+let session: Session | undefined;
+
 /**
- * A failure to open a replica ends the thread; better-sqlite3's SqliteError does not survive the
+ * A failure to open a replica fails the open; better-sqlite3's SqliteError does not survive the
  * structured clone to the parent (only its code does), so the parent gets a plain Error that says it.
  */
 function opened(name: string, make: () => Region): Region {
@@ -30,25 +37,35 @@ function opened(name: string, make: () => Region): Region {
   }
 }
 
-for (const name of data.names) {
-  const region: Region = opened(name, () => createRegion({
-    topology: data.topology,
-    name,
-    dataDir: data.dataDir,
-    latency: data.latency,
-    host: data.host,
-    secret: data.secret,
-    allowedHosts: data.allowedHosts,
-    auth: data.auth,
-    clock,
-    offload: true,
-    datacenters: () => datacenters ?? data.topology.regions.map((r) => ({ ...r, host: data.host, port: r.name === name ? region.port() : r.port })),
-    warn: (msg) => port.postMessage({ region: name, warn: msg } satisfies PopReply),
-    ...(data.bodyLimit !== undefined ? { bodyLimit: data.bodyLimit } : {}),
-    ...(data.logger !== undefined ? { logger: data.logger } : {}),
-    ...(data.httpsPort !== undefined ? { httpsPort: () => data.httpsPort } : {}),
-  }));
-  regions.set(name, region);
+/** The environment a new thread would have copied from the fabric's: what the PoPs read (dev credentials, ...). */
+function adoptEnv(env: Record<string, string | undefined>): void {
+  for (const k of Object.keys(process.env)) if (!(k in env)) delete process.env[k];
+  Object.assign(process.env, env);
+}
+
+function open(data: PopThreadData): Session {
+  const s: Session = { clock: new FabricClock(), datacenters: undefined, regions: new Map() };
+  for (const name of data.names) {
+    const region: Region = opened(name, () => createRegion({
+      topology: data.topology,
+      name,
+      dataDir: data.dataDir,
+      latency: data.latency,
+      host: data.host,
+      secret: data.secret,
+      allowedHosts: data.allowedHosts,
+      auth: data.auth,
+      clock: s.clock,
+      offload: true,
+      datacenters: () => s.datacenters ?? data.topology.regions.map((r) => ({ ...r, host: data.host, port: r.name === name ? region.port() : r.port })),
+      warn: (msg) => port.postMessage({ region: name, warn: msg } satisfies PopReply),
+      ...(data.bodyLimit !== undefined ? { bodyLimit: data.bodyLimit } : {}),
+      ...(data.logger !== undefined ? { logger: data.logger } : {}),
+      ...(data.httpsPort !== undefined ? { httpsPort: () => data.httpsPort } : {}),
+    }));
+    s.regions.set(name, region);
+  }
+  return s;
 }
 
 async function handle(region: Region, r: PopRequest): Promise<unknown> {
@@ -71,7 +88,10 @@ async function handle(region: Region, r: PopRequest): Promise<unknown> {
       region.replicator.resetStats();
       return undefined;
     case 'setClock':
-      clock.setState(r.state);
+      session!.clock.setState(r.state);
+      return undefined;
+    case 'expectClock':
+      session!.clock.expect(r.state);
       return undefined;
     case 'backup':
       return region.backup(r.file);
@@ -82,21 +102,40 @@ async function handle(region: Region, r: PopRequest): Promise<unknown> {
   }
 }
 
+const reply = (m: PopReply) => port.postMessage(m);
+const failed = (id: number, e: unknown) => reply({ id, ok: false, message: e instanceof Error ? e.message : String(e) });
+
 port.on('message', (m: PopMessage) => {
+  if (m === 'end') return port.close();
   if ('datacenters' in m) {
-    datacenters = m.datacenters;
+    if (session) session.datacenters = m.datacenters;
     return;
   }
-  const region = regions.get(m.region) as Region;
+  if ('open' in m) {
+    try {
+      if (session) throw new Error(`the thread still runs ${[...session.regions.keys()].join(', ')}`);
+      adoptEnv(m.env);
+      session = open(m.open);
+      reply({ id: m.id, ok: true, value: undefined });
+    } catch (e) {
+      // The parent ends a thread whose open failed: PoPs opened before the failure go with it.
+      failed(m.id, e);
+    }
+    return;
+  }
+  const s = session;
+  const region = s?.regions.get(m.region);
+  // After a failed open (the parent ends the thread then), or a message for a PoP not on it.
+  if (!s || !region) return failed(m.id, new Error(`region ${m.region} is not open on this thread`));
   handle(region, m.request).then(
     (value) => {
-      port.postMessage({ id: m.id, ok: true, value } satisfies PopReply);
-      // The thread ends with its last PoP.
-      if (m.request.op === 'close' && [...regions.values()].every((r) => r.state() === 'closed')) {
-        clock.stop();
-        port.close();
+      // The session ends with its last PoP; the thread waits for the next one (or for `end`).
+      if (m.request.op === 'close' && [...s.regions.values()].every((r) => r.state() === 'closed') && session === s) {
+        s.clock.stop();
+        session = undefined;
       }
+      reply({ id: m.id, ok: true, value });
     },
-    (e: unknown) => port.postMessage({ id: m.id, ok: false, message: e instanceof Error ? e.message : String(e) } satisfies PopReply),
+    (e: unknown) => failed(m.id, e),
   );
 });

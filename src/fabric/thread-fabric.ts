@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { resolveAllowedHosts } from '../api/host-guard.js';
 import { devCredentials } from '../auth/index.js';
 import { FabricClock } from '../core/clock.js';
-import { fabricControl } from '../control/fabric-control.js';
+import { fabricControl, moveClocks } from '../control/fabric-control.js';
 import type { GlobalRouting } from '../control/route-table.js';
 import { buildControlApp } from '../control/server.js';
 import { DEFAULT_BODY_LIMIT } from '../region/region.js';
@@ -74,7 +74,7 @@ export async function startThreadFabric(opts: CheckedFabricOptions): Promise<Fab
   topology.regions.forEach((spec, j) => regions.push(new ThreadRegion(spec, threads[j % count] as PopThread, host, announce)));
   const control = fabricControl(regions, clock, { topology: topology.name });
   // Each PoP keeps its own copy of the clock: every change of the fabric's clock goes to all of them.
-  const unwatch = clock.onChange((s) => void Promise.all(regions.filter((r) => r.state() === 'serving').map((r) => r.setClock(s))).catch(() => undefined));
+  const unwatch = clock.onChange((s) => void moveClocks(regions.filter((r) => r.state() === 'serving'), s).catch(() => undefined));
   // PoPs on other threads are reached over their ports, by the global router and the front door alike.
   const routing: GlobalRouting = {
     topology,
@@ -97,7 +97,7 @@ export async function startThreadFabric(opts: CheckedFabricOptions): Promise<Fab
   };
   try {
     // Made here, once the PoP threads are loading their modules: the first certificate of a process
-    // (two RSA keys) then costs no start-up time of its own on a machine with a core to spare.
+    // (two EC keys and two signatures, about a millisecond) overlaps their loading.
     tls = plan && httpsMaterial(plan, topology, clock);
     await control.start();
     if (opts.fromSnapshot !== undefined) await control.loadSnapshot(opts.fromSnapshot);

@@ -2,7 +2,7 @@ import type { ClockState } from '../core/clock.js';
 import type { LinkSettings } from '../replication/index.js';
 import type { DatacenterInfo, Topology } from '../topology/index.js';
 
-/** What a PoP thread is started with (structured-cloned into the worker). */
+/** What a PoP thread's PoPs are opened with (structured-cloned into the worker). */
 export interface PopThreadData {
   topology: Topology;
   /** The PoPs this thread runs (one, unless the fabric has more PoPs than threads). */
@@ -30,12 +30,17 @@ export type PopRequest =
   | { op: 'setReplication'; running: boolean }
   | { op: 'reset' }
   | { op: 'setClock'; state: ClockState }
+  | { op: 'expectClock'; state: ClockState }
   | { op: 'backup'; file: string }
   | { op: 'prepareImage'; file: string }
   | { op: 'restore'; file: string };
 
 export type PopMessage =
+  /** Starts a fabric's PoPs on the thread, in the fabric's environment (process.env). */
+  | { id: number; open: PopThreadData; env: Record<string, string | undefined> }
   | { id: number; region: string; request: PopRequest }
+  /** The thread is not wanted again: it ends once its queue is empty. */
+  | 'end'
   /** Every PoP's port, whenever one becomes known: peers are dialled by it. No reply. */
   | { datacenters: DatacenterInfo[] };
 

@@ -1,53 +1,94 @@
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { ClockState } from '../core/clock.js';
 import type { RegionAgent, ReplicaImageInfo } from '../control/agent.js';
 import type { RegionHandle, RegionState } from '../region/handle.js';
 import type { LinkSettings, ReplicationStatus } from '../replication/index.js';
 import type { DatacenterInfo, RegionSpec } from '../topology/index.js';
 import type { PopMessage, PopReply, PopRequest, PopThreadData } from './thread-protocol.js';
-
-/** src/fabric and dist/fabric are both two levels below the package root; the thread runs the built file. */
-const ENTRY = fileURLToPath(new URL('../../dist/fabric/pop-thread.js', import.meta.url));
+import { giveBack, takeThread } from './thread-pool.js';
 
 interface Pending {
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
 }
 
-/** One worker thread running one or more PoPs (pop-thread.ts), and the requests waiting for its answers. */
+/**
+ * One worker thread running one or more PoPs of a fabric (pop-thread.ts), and the requests waiting
+ * for its answers. The thread comes from the pool and goes back to it once its PoPs are closed.
+ */
 export class PopThread {
   private readonly worker: Worker;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private failure: Error | undefined;
+  private readonly open = new Set<string>();
   exited = false;
   readonly done: Promise<void>;
+  private finish!: () => void;
+  private readonly detach: () => void;
+  private unclean = false;
 
   constructor(data: PopThreadData, warn: (region: string, msg: string) => void) {
-    this.worker = new Worker(ENTRY, { workerData: data });
-    this.worker.on('message', (m: PopReply) => {
+    this.worker = takeThread();
+    for (const name of data.names) this.open.add(name);
+    this.done = new Promise((resolve) => (this.finish = resolve));
+    const onMessage = (m: PopReply) => {
       if ('warn' in m) return warn(m.region, m.warn);
       const p = this.pending.get(m.id);
       if (!p) return;
       this.pending.delete(m.id);
       if (m.ok) p.resolve(m.value);
       else p.reject(new Error(m.message));
+    };
+    // What the thread threw, cloned: an Error keeps its message; anything else is described.
+    const onError = (e: unknown) =>
+      this.fail(e instanceof Error && e.message ? e : new Error(`the PoP thread of ${data.names.join(', ')} failed: ${JSON.stringify(e)}`), data.names, warn);
+    const onExit = () => this.ended(this.failure ?? new Error(`the thread of ${data.names.join(', ')} exited`));
+    this.worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+    this.detach = () => this.worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+    const id = this.nextId++;
+    this.pending.set(id, {
+      resolve: () => undefined,
+      // Whatever had opened before the failure goes with the thread; every later call fails with it.
+      reject: (e) => {
+        this.fail(e, data.names, warn);
+        this.ended(e);
+        void this.worker.terminate();
+      },
     });
-    this.worker.on('error', (e: unknown) => {
-      // What the thread threw, cloned: an Error keeps its message; anything else is described.
-      const failure = e instanceof Error && e.message ? e : new Error(`the PoP thread of ${data.names.join(', ')} failed: ${JSON.stringify(e)}`);
-      this.failure = failure;
-      for (const name of data.names) warn(name, `the PoP thread failed: ${failure.message}`);
-    });
-    this.done = new Promise((resolve) =>
-      this.worker.on('exit', () => {
-        this.exited = true;
-        for (const p of this.pending.values()) p.reject(this.failure ?? new Error(`the thread of ${data.names.join(', ')} exited`));
-        this.pending.clear();
-        resolve();
-      }),
-    );
+    this.worker.postMessage({ id, open: data, env: { ...process.env } } satisfies PopMessage);
+  }
+
+  private fail(failure: Error, names: string[], warn: (region: string, msg: string) => void): void {
+    if (this.failure) return;
+    this.failure = failure;
+    for (const name of names) warn(name, `the PoP thread failed: ${failure.message}`);
+  }
+
+  /** The thread is gone (or given back): whatever still waits for an answer gets `reason`. */
+  private ended(reason: Error): void {
+    if (this.exited) return;
+    this.exited = true;
+    for (const p of this.pending.values()) p.reject(reason);
+    this.pending.clear();
+    this.finish();
+  }
+
+  /**
+   * After a PoP's close: the last one gives the thread back to the pool, unless a close failed (a
+   * PoP may then still hold its port or replica, and the thread is ended instead).
+   */
+  closed(region: string, cleanly: boolean): void {
+    this.open.delete(region);
+    if (!cleanly) this.unclean = true;
+    if (this.open.size > 0 || this.exited || this.failure) return;
+    if (this.unclean) {
+      void this.worker.terminate();
+      return;
+    }
+    this.detach();
+    this.ended(new Error(`the PoPs of this thread are closed`));
+    giveBack(this.worker);
   }
 
   call<T>(region: string, request: PopRequest): Promise<T> {
@@ -123,6 +164,10 @@ export class ThreadRegion implements RegionAgent, RegionHandle {
     await this.call({ op: 'setClock', state });
   }
 
+  async expectClock(state: ClockState): Promise<void> {
+    await this.call({ op: 'expectClock', state });
+  }
+
   backup(file: string): Promise<ReplicaImageInfo> {
     return this.call({ op: 'backup', file });
   }
@@ -149,8 +194,9 @@ export class ThreadRegion implements RegionAgent, RegionHandle {
 
   async close(): Promise<void> {
     if (this.current === 'closed') return;
-    if (!this.thread.exited) await this.call({ op: 'close' }).catch(() => undefined);
+    const cleanly = this.thread.exited || (await this.call({ op: 'close' }).then(() => true, () => false));
     this.current = 'closed';
+    this.thread.closed(this.name, cleanly);
   }
 
   private call<T>(request: PopRequest): Promise<T> {

@@ -6,7 +6,7 @@ import type { Hlc } from '../core/hlc.js';
 import { deserializeError, type ExecutorData, type ExecutorJob, type JobReply } from './executor-protocol.js';
 
 /** src/region and dist/region are both two levels below the package root; the worker runs the built file. */
-const ENTRY = fileURLToPath(new URL('../../dist/region/executor-worker.js', import.meta.url));
+const ENTRY = fileURLToPath(new URL('../../dist/region/executor-entry.js', import.meta.url));
 
 /** The executor's heap: past it the worker dies and its query fails with 32 instead of the PoP running out of memory. */
 export const EXECUTOR_HEAP_MB = 1024;

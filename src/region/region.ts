@@ -230,6 +230,9 @@ export function createRegion(opts: RegionOptions): Region {
         setClock: (s) => {
           if (clock instanceof FabricClock) clock.setState(s);
         },
+        expectClock: (s) => {
+          if (clock instanceof FabricClock) clock.expect(s);
+        },
         backup: (file) => storage.backup(file),
         prepareImage: (file) => storage.prepareImage(file),
         restore,

@@ -135,7 +135,8 @@ export class IncomingConnection {
       return;
     }
     if (!this.origin) return this.refuse('changes before the handshake');
-    const now = this.o.clock.now();
+    // Bounds are on the peer's clock, which may already have taken a jump this PoP is about to take.
+    const now = this.o.clock.now() + (this.o.clock.leeway?.() ?? 0);
     if (f.readAt > now + MAX_READ_AHEAD_MS) return this.refuse(`a frame asked to be read ${Math.round(f.readAt - now)} ms from now`);
     if (f.through <= f.after) return this.refuse(`a frame covering changes after ${f.after} through ${f.through}`);
     for (const e of f.entries as ChangeEntry[]) {

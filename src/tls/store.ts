@@ -139,8 +139,10 @@ const inMemory = new Map<string, { ca: Issued; server: Issued }>();
  * The CA and server certificate for `names`, kept in `dir` (made on first use, private keys 0600) or,
  * without a dir, in this process's memory. What is missing, unreadable, expired (or about to),
  * mismatched or does not cover every name is made afresh: a bad server certificate alone is
- * reissued by the same CA, so clients that trust the CA go on trusting the fabric. Two first starts
- * racing on one dir agree on one CA: the first to link its file wins, the other reads it.
+ * reissued by the same CA, so clients that trust the CA go on trusting the fabric. What is kept is
+ * kept whatever its key type: an RSA CA or server certificate from before the switch to EC serves
+ * on until one of those rules renews it, and new certificates are EC. Two first starts racing on
+ * one dir agree on one CA: the first to link its file wins, the other reads it.
  */
 export function loadTls(opts: { dir: string | undefined; names: readonly string[]; now: number }): TlsMaterial {
   const { dir, names, now } = opts;

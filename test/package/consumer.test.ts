@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Packages a consumer of fabric-emu's types must not need: the raw internals stay private. */
-const WITHHELD = new Set(['better-sqlite3', 'ws', '@types/better-sqlite3', '@types/ws', 'node-forge', '@types/node-forge', 'undici', 'fabric-emu']);
+const WITHHELD = new Set(['better-sqlite3', 'ws', '@types/better-sqlite3', '@types/ws', '@peculiar', 'undici', 'fabric-emu']);
 
 const work = mkdtempSync(join(tmpdir(), 'fabric-emu-consumer-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));

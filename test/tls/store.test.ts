@@ -1,7 +1,8 @@
 import { X509Certificate } from 'node:crypto';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer, connect } from 'node:tls';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { certificateNames } from '../../src/core/gdn-hosts.js';
 import { issueServer } from '../../src/tls/issue.js';
@@ -14,6 +15,24 @@ const now = Date.now();
 
 function cert(pem: string): X509Certificate {
   return new X509Certificate(pem);
+}
+
+/** A TLS handshake with a server presenting `c`, by a client trusting only `ca`: 'ok' or the client's error. */
+function handshake(ca: string, c: { cert: string; key: string }, servername: string): Promise<string> {
+  return new Promise<string>((resolve) => {
+    const server = createServer(c, (s) => s.end()).listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      const socket = connect({ host: '127.0.0.1', port, servername, ca }, () => {
+        socket.end();
+        server.close();
+        resolve('ok');
+      });
+      socket.on('error', (e: NodeJS.ErrnoException) => {
+        server.close();
+        resolve(`${e.code}: ${e.message}`);
+      });
+    });
+  });
 }
 
 describe('the front door certificate', () => {
@@ -93,24 +112,51 @@ describe('the front door certificate', () => {
     const key = /-----BEGIN PRIVATE KEY-----[\s\S]+?-----END PRIVATE KEY-----\n/.exec(caPrivate)![0];
     // Even a certificate the CA's own key signs for a real site is refused by a client trusting the CA.
     const forged = issueServer({ cert: t.ca, key }, ['example.com'], now);
-    const handshake = (c: { cert: string; key: string }, servername: string) =>
-      new Promise<string>((resolve) => {
-        const server = createServer(c, (s) => s.end()).listen(0, '127.0.0.1', () => {
-          const { port } = server.address() as { port: number };
-          const socket = connect({ host: '127.0.0.1', port, servername, ca: t.ca }, () => {
-            socket.end();
-            server.close();
-            resolve('ok');
-          });
-          socket.on('error', (e: NodeJS.ErrnoException) => {
-            server.close();
-            resolve(`${e.code}: ${e.message}`);
-          });
-        });
-      });
-    expect(await handshake({ cert: t.cert, key: t.key }, 'api-r-eu.localhost')).toBe('ok');
+    expect(await handshake(t.ca, { cert: t.cert, key: t.key }, 'api-r-eu.localhost')).toBe('ok');
     // OpenSSL's check of RFC 5280 name constraints (Node has no code of its own for it).
-    expect(await handshake(forged, 'example.com')).toBe('UNSPECIFIED: permitted subtree violation');
+    expect(await handshake(t.ca, forged, 'example.com')).toBe('UNSPECIFIED: permitted subtree violation');
+  });
+});
+
+/**
+ * legacy-rsa/ holds a data dir's tls/ files as fabric-emu made them before its switch to EC: an
+ * RSA-2048 CA and server certificate issued with node-forge for r-east and r-eu. A dir like it on a
+ * user's disk keeps its CA, so whoever trusted that CA need not trust a new one. The CA is valid
+ * until November 2036.
+ */
+describe('a data dir whose CA is RSA, from before the switch to EC', () => {
+  const LEGACY = fileURLToPath(new URL('./legacy-rsa/', import.meta.url));
+  const FILES = ['ca-private.pem', 'server-private.pem'];
+  const legacyCa = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n/.exec(readFileSync(join(LEGACY, 'ca-private.pem'), 'utf8'))![0];
+  // A day after the fixture was made, so its server certificate is still valid whatever today is.
+  const then = new Date(cert(legacyCa).validFrom).getTime() + DAY;
+  const legacyDir = () => {
+    const dir = tempDir('tls');
+    for (const f of FILES) copyFileSync(join(LEGACY, f), join(dir, f));
+    return dir;
+  };
+
+  it('keeps serving with the RSA certificates it has, while they are good', () => {
+    const t = loadTls({ dir: legacyDir(), names: NAMES, now: then });
+    expect(t.made).toEqual([]);
+    expect(t.ca).toBe(legacyCa);
+    expect(cert(t.cert).publicKey.asymmetricKeyType).toBe('rsa');
+  });
+
+  it('signs the next server certificate, an EC one, with its RSA key: trusted by its clients, still only for localhost names', async () => {
+    const dir = legacyDir();
+    // Today, for the handshakes below check the dates against the real clock; the fixture's server
+    // certificate may have expired by then, but its missing names are what is reported first.
+    const t = loadTls({ dir, names: certificateNames(['r-east', 'r-eu', 'r-ap']), now });
+    expect(t.made).toEqual(['server certificate (does not cover r-ap.localhost, api-r-ap.localhost)']);
+    expect(t.ca).toBe(legacyCa);
+    expect(readFileSync(t.caFile!, 'utf8')).toBe(legacyCa);
+    const server = cert(t.cert);
+    expect(server.publicKey.asymmetricKeyType).toBe('ec');
+    expect(server.checkIssued(cert(legacyCa)) && server.verify(cert(legacyCa).publicKey)).toBe(true);
+    expect(await handshake(legacyCa, { cert: t.cert, key: t.key }, 'api-r-ap.localhost')).toBe('ok');
+    const key = /-----BEGIN PRIVATE KEY-----[\s\S]+?-----END PRIVATE KEY-----\n/.exec(readFileSync(join(dir, 'ca-private.pem'), 'utf8'))![0];
+    expect(await handshake(legacyCa, issueServer({ cert: legacyCa, key }, ['example.com'], now), 'example.com')).toBe('UNSPECIFIED: permitted subtree violation');
   });
 });
 

@@ -1,0 +1,8 @@
+/*
+ * A query executor thread's entry: the compile cache first, then the executor's code, bundled into
+ * one file at build time (scripts/bundle-threads.mjs) so the thread loads one module instead of hundreds.
+ */
+import { useCompileCache } from '../core/compile-cache.js';
+
+useCompileCache();
+await import(new URL('./executor-worker.bundle.mjs', import.meta.url).href);
