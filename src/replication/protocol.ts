@@ -116,3 +116,19 @@ export function decode<T>(schema: z.ZodType<T>, raw: string): { ok: true; frame:
 export function encode(frame: SenderFrame | ReceiverFrame): string {
   return JSON.stringify(frame);
 }
+
+type ChangesFrame = Extract<SenderFrame, { t: 'changes' }>;
+const entriesJson = new WeakMap<readonly ChangesFrame['entries'][number][], string>();
+
+/**
+ * The same text as encode() of a changes frame; the entries are stringified once however many
+ * links ship the very same array (the change log hands every link the one it read).
+ */
+export function encodeChanges(head: Omit<ChangesFrame, 'entries'>, entries: readonly ChangesFrame['entries'][number][]): string {
+  let json = entriesJson.get(entries);
+  if (json === undefined) {
+    json = JSON.stringify(entries);
+    entriesJson.set(entries, json);
+  }
+  return `${JSON.stringify(head).slice(0, -1)},"entries":${json}}`;
+}

@@ -148,12 +148,18 @@ export class IncomingConnection {
     if (this.queue.length === 1) this.schedule();
   }
 
-  /** Waits on the clock for the head frame's readAt (the clock itself is precise below a millisecond). */
+  /**
+   * Waits on the clock for the head frame's readAt (the clock itself is precise below a millisecond).
+   * A frame already due (latency off, or it arrived late) applies at once: a timer would hold it for
+   * a turn of the loop, and under load a turn of a busy PoP's loop is what made the delay's tail.
+   */
   private schedule(): void {
     const head = this.queue[0];
     if (!head || this.closed || this.waiting) return;
     this.o.clock.clearTimeout(this.timer);
-    this.timer = this.o.clock.setTimeout(() => this.deliver(), head.readAt - this.o.clock.now());
+    const wait = head.readAt - this.o.clock.now();
+    if (wait <= 0) return this.deliver();
+    this.timer = this.o.clock.setTimeout(() => this.deliver(), wait);
   }
 
   /** Waits for `p`, delivering nothing meanwhile, then carries on where it stopped. */

@@ -85,7 +85,10 @@ export class Replicator {
       this.incoming.set(peer, new IncomingState());
     }
     // The write path says when a commit made new entries shippable (the log shows committed ones only).
-    o.storage.onCommit(() => this.notify());
+    o.storage.onCommit(() => {
+      if (!this.running) return;
+      for (const link of this.outgoing.values()) link.shipCommitted();
+    });
   }
 
   start(): void {

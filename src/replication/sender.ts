@@ -6,7 +6,7 @@ import type { LinkProfile } from '../topology/index.js';
 import { DEFAULT_LINK_SETTINGS, effectiveProfile, type LinkSettings, type LinkState } from './link-settings.js';
 
 export type { LinkState };
-import { decode, encode, PROTOCOL_VERSION, ReceiverFrame } from './protocol.js';
+import { decode, encode, encodeChanges, PROTOCOL_VERSION, ReceiverFrame } from './protocol.js';
 import { proofMatches, proofOf } from './handshake.js';
 import type { Connection, Transport } from './transport.js';
 import { measureNetwork, type NetworkMeasurement } from './network.js';
@@ -113,6 +113,20 @@ export class OutgoingLink {
       this.pumpQueued = false;
       this.pump();
     });
+  }
+
+  /**
+   * Called right after a local commit: ships what it made shippable now rather than on the next
+   * turn (schedulePump), since under load the turn in between is most of a change's wait at its
+   * origin. A failure here is logged, never thrown into the commit that called it.
+   */
+  shipCommitted(): void {
+    try {
+      this.pump();
+    } catch (e) {
+      this.o.warn(`replication ${this.o.self}→${this.o.peer}: shipping after a commit failed, retrying on the next turn: ${(e as Error)?.message ?? String(e)}`);
+      this.schedulePump();
+    }
   }
 
   profile(): LinkProfile {
@@ -229,7 +243,9 @@ export class OutgoingLink {
     const after = this.shipped;
     const through = entries[entries.length - 1]!.seq;
     const ships = this.o.ships;
-    conn.send(encode({ v: PROTOCOL_VERSION, t: 'changes', sentAt, readAt, after, through, entries: ships ? entries.filter(ships) : entries }));
+    const shipped = ships ? entries.filter(ships) : entries;
+    // The unfiltered array when nothing was left out: its text is then shared with the other links.
+    conn.send(encodeChanges({ v: PROTOCOL_VERSION, t: 'changes', sentAt, readAt, after, through }, shipped.length === entries.length ? entries : shipped));
     this.shipped = through;
     if (this.shipped < this.o.log.lastSeq()) this.schedulePump();
   }

@@ -62,6 +62,8 @@ export class ChangeLog {
   private readonly sinceStmt;
   private readonly lastStmt;
   private committed: number;
+  /** The last range read: every link of a PoP asks for the same one after a commit. */
+  private lastRead: { seq: number; upto: number; entries: readonly ChangeEntry[] } | undefined;
 
   constructor(
     db: Db,
@@ -79,6 +81,7 @@ export class ChangeLog {
   /** Called by the write path after each commit (and after a reset emptied the log). */
   markCommitted(): void {
     this.committed = this.lastStmt.get() as number;
+    this.lastRead = undefined;
   }
 
   append(e: Omit<ChangeEntry, 'seq' | 'at'>): void {
@@ -88,10 +91,17 @@ export class ChangeLog {
   /**
    * Committed entries after `seq`, in order, at most `limit`. Seqs are dense (rows go only all at
    * once, by a reset, and a rollback frees the seqs it took), so the next `limit` of them are a range.
+   * Until the next commit the same range is read once, however many links ship it; the entries are
+   * shared between them, hence read-only.
    */
-  since(seq: number, limit: number): ChangeEntry[] {
+  since(seq: number, limit: number): readonly ChangeEntry[] {
     if (seq >= this.committed) return [];
-    return this.sinceStmt.all(seq, Math.min(this.committed, seq + limit)) as ChangeEntry[];
+    const upto = Math.min(this.committed, seq + limit);
+    const last = this.lastRead;
+    if (last && last.seq === seq && last.upto === upto) return last.entries;
+    const entries = this.sinceStmt.all(seq, upto) as ChangeEntry[];
+    this.lastRead = { seq, upto, entries };
+    return entries;
   }
 
   /** The committed high-water seq. */
