@@ -6,6 +6,7 @@ import type { Collection, WriteResult } from '../storage/index.js';
 import type { RequestScope } from './auth-hook.js';
 import type { ApiContext } from './context.js';
 import { bodyBool, FabricParams, queryBool, queryCount, queryOrder, queryString } from './fields.js';
+import { acceptedAsIs } from './validation.js';
 
 /** The most keys one `values` read and one `values` delete take (spec/gdn-api.md §8). */
 export const MAX_READ_KEYS = 100;
@@ -31,9 +32,16 @@ const CreateBody = z
 const GroupQuery = z.object({ groupID: queryString });
 const KeysQuery = z.object({ offset: queryCount(0), limit: queryCount(DEFAULT_LIMIT), order: queryOrder, groupID: queryString });
 const ValuesQuery = z.object({ offset: queryCount(0), limit: queryCount(), groupID: queryString });
+/** A pair as Pairs takes it, checked in place: what zod would parse to the very same value. */
+function isPlainPair(p: unknown): boolean {
+  if (typeof p !== 'object' || p === null || Array.isArray(p)) return false;
+  const { _key, value, expireAt, groupID } = p as Record<string, unknown>;
+  return typeof _key === 'string' && value !== undefined && (expireAt === undefined || Number.isFinite(expireAt)) && (groupID === undefined || typeof groupID === 'string');
+}
+
 /** Key rules, the group and expireAt's integer are storage's to check (1221, 10), so every writer meets them. */
-const Pairs = z
-  .array(
+const Pairs = acceptedAsIs(
+  z.array(
     z.looseObject({
       _key: z.string({ error: 'each pair needs a string _key' }),
       value: z.unknown(),
@@ -41,8 +49,9 @@ const Pairs = z
       groupID: z.string({ error: 'groupID must be a string' }).optional(),
     }),
     { error: 'expecting an array of pairs [{"_key", "value", "expireAt"}]' },
-  )
-  .meta({ example: [{ _key: 'session-1', value: { user: 'jane' }, expireAt: -1 }] });
+  ).meta({ example: [{ _key: 'session-1', value: { user: 'jane' }, expireAt: -1 }] }),
+  (body) => Array.isArray(body) && body.every(isPlainPair),
+);
 const keys = (max: number) => z.array(z.string({ error: 'keys are strings' }), { error: 'expecting an array of keys' }).max(max, `at most ${max} keys at once`);
 const ReadKeys = keys(MAX_READ_KEYS).nullish().meta({ example: ['session-1'] });
 const DeleteKeys = keys(MAX_DELETE_KEYS).meta({ example: ['session-1'] });

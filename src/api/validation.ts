@@ -55,6 +55,46 @@ function absentKeysShortcut(schema: z.core.$ZodType): Shortcut | null {
   return { keys: Object.keys(def.shape), result: asRaw ? {} : { value: Object.freeze(r.data) } };
 }
 
+const asIs = z.registry<{ check: (input: unknown) => boolean }>();
+
+/**
+ * Marks a schema whose parse of an input that passes `check` is that input, unchanged (no default,
+ * transform or stripped key applies to it), so the compiler answers such an input without zod: on
+ * the hottest bodies zod's copy of every element costs more than the write it guards. An input
+ * that fails `check` still goes to zod, which accepts it or explains why not, so `check` may be
+ * stricter than the schema but never looser.
+ */
+export function acceptedAsIs<T extends z.core.$ZodType>(schema: T, check: (input: unknown) => boolean): T {
+  asIs.add(schema, { check });
+  return schema;
+}
+
+/**
+ * An object of plain strings (path parameters: `{fabric, name}`) parses to a copy of itself when
+ * the input holds exactly those keys, all strings; every route has one, so it is checked in place.
+ */
+function plainStringsCheck(schema: z.core.$ZodType): ((input: unknown) => boolean) | undefined {
+  const def = schema._zod.def as { type: string; catchall?: unknown; shape?: Record<string, z.core.$ZodType> };
+  if (def.type !== 'object' || def.catchall !== undefined || !def.shape) return undefined;
+  const keys = Object.keys(def.shape);
+  const plain = (s: z.core.$ZodType) => {
+    const d = s._zod.def as { type: string; checks?: unknown[]; coerce?: boolean };
+    return d.type === 'string' && !d.coerce && (d.checks?.length ?? 0) === 0;
+  };
+  if (keys.length === 0 || !keys.every((k) => plain(def.shape![k]!))) return undefined;
+  return (input) => {
+    if (typeof input !== 'object' || input === null) return false;
+    const o = input as Record<string, unknown>;
+    let n = 0;
+    for (const k in o) {
+      if (!Object.prototype.hasOwnProperty.call(o, k)) continue;
+      if (typeof o[k] !== 'string' || !Object.prototype.hasOwnProperty.call(def.shape, k)) return false;
+      n++;
+    }
+    return n === keys.length;
+  };
+}
+
 interface Shortcut {
   keys: string[];
   result: { value?: unknown };
@@ -76,8 +116,11 @@ function shortcutOf(schema: z.core.$ZodType): Shortcut | null {
 /** Fastify's schema compiler for zod schemas: the parsed value (with defaults and transforms) replaces the raw one. */
 export const validatorCompiler: FastifySchemaCompiler<z.core.$ZodType> = ({ schema, httpPart }) => {
   const part = httpPart ?? 'request';
+  // No zod run here (plainStringsCheck reads only the schema's definition), unlike the shortcut.
+  const unchanged = asIs.get(schema)?.check ?? plainStringsCheck(schema);
   let shortcut: Shortcut | null | undefined;
   return (data) => {
+    if (unchanged?.(data)) return { value: data };
     if (shortcut === undefined) shortcut = shortcutOf(schema);
     if (shortcut && typeof data === 'object' && data !== null && shortcut.keys.every((k) => (data as Record<string, unknown>)[k] === undefined)) {
       return shortcut.result;

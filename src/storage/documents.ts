@@ -42,6 +42,7 @@ export interface DocumentFeed {
 export type ApplyOutcome = 'applied' | 'superseded' | 'discarded';
 
 interface Row {
+  rid: number;
   deleted: number;
   rev: string;
   body: string;
@@ -121,12 +122,14 @@ export class DocumentStore {
     private readonly merge: RegisterMerge = applyWrite,
   ) {
     this.s = {
-      row: db.prepare('SELECT deleted, rev, body, meta FROM documents WHERE cid = ? AND key = ?'),
+      row: db.prepare('SELECT rid, deleted, rev, body, meta FROM documents WHERE cid = ? AND key = ?'),
       live: db.prepare('SELECT rev, body FROM documents WHERE cid = ? AND key = ? AND deleted = 0'),
       upsert: db.prepare(
         'INSERT INTO documents (cid, key, deleted, rev, body, meta, ord) VALUES (?, ?, ?, ?, ?, ?, ?) ' +
           'ON CONFLICT (cid, key) DO UPDATE SET deleted = excluded.deleted, rev = excluded.rev, body = excluded.body, meta = excluded.meta, ord = excluded.ord',
       ),
+      // The row was read in the same savepoint, so its rid stands: no insert attempt, no probe of (cid, key).
+      update: db.prepare('UPDATE documents SET deleted = ?, rev = ?, body = ?, meta = ?, ord = ? WHERE rid = ?'),
       scan: db.prepare('SELECT body FROM documents WHERE cid = ? AND deleted = 0 ORDER BY ord').pluck(),
     };
   }
@@ -171,7 +174,7 @@ export class DocumentStore {
         if (mode === 'update') return this.update(c, key, input, { ...opts, ifMatch: undefined });
         return this.replace(c, key, input, { ...opts, ifMatch: undefined, ignoreRevs: true });
       }
-      const doc = this.write(c, key, row ? stateOf(row) : undefined, formatHlc(hlc), 'insert', { kind: 'put', body: userAttributes(input) });
+      const doc = this.write(c, key, row, row ? stateOf(row) : undefined, formatHlc(hlc), 'insert', { kind: 'put', body: userAttributes(input) });
       return { _id: doc['_id'] as string, _key: key, _rev: doc['_rev'] as string, new: doc };
     });
   }
@@ -179,29 +182,32 @@ export class DocumentStore {
   /**
    * Inserts `body` under `key` or replaces what is there, revisions ignored: an upsert as a KV set
    * makes it, in one read of the row (insert with overwriteMode replace reads it twice).
+   *
+   * The KV store's hot path, so it skips what its one caller already did: `body` passed
+   * core/json-rules.ts there (KvStore.checkPair builds it from checked parts), and it takes no
+   * savepoint of its own, since a set is all or none as a whole (its storage.write's savepoint
+   * undoes every pair of it when one fails). Call it inside storage.write.
    */
-  put(c: Collection, key: string, given: Doc): WriteResult {
+  put(c: Collection, key: string, body: Doc): WriteResult {
+    this.w.assertWriting();
     if (!isValidKey(key)) throw gdnError('DOCUMENT_KEY_BAD');
-    const body = checkedInput(given);
-    return this.w.atomic((): WriteResult => {
-      const row = this.s.row.get(c.id, key) as Row | undefined;
-      const prev = row ? stateOf(row) : undefined;
-      const live = row !== undefined && row.deleted === 0;
-      const doc = this.write(c, key, prev, formatHlc(this.clock.now()), live ? 'replace' : 'insert', { kind: 'put', body: userAttributes(body) });
-      const r: WriteResult = { _id: doc['_id'] as string, _key: key, _rev: doc['_rev'] as string, new: doc };
-      if (live) {
-        r._oldRev = row.rev;
-        r.old = { _key: key, _id: doc['_id'], _rev: row.rev, ...prev!.body };
-      }
-      return r;
-    });
+    const row = this.s.row.get(c.id, key) as Row | undefined;
+    const prev = row ? stateOf(row) : undefined;
+    const live = row !== undefined && row.deleted === 0;
+    const doc = this.write(c, key, row, prev, formatHlc(this.clock.now()), live ? 'replace' : 'insert', { kind: 'put', body: userAttributes(body) });
+    const r: WriteResult = { _id: doc['_id'] as string, _key: key, _rev: doc['_rev'] as string, new: doc };
+    if (live) {
+      r._oldRev = row.rev;
+      r.old = { _key: key, _id: doc['_id'], _rev: row.rev, ...prev!.body };
+    }
+    return r;
   }
 
   replace(c: Collection, key: string, given: unknown, opts: WriteOptions = {}): WriteResult {
     const input = checkedInput(given);
     return this.w.atomic((): WriteResult => {
       const { row, old } = this.requireMatching(c, key, input, opts);
-      const doc = this.write(c, key, stateOf(row), formatHlc(this.clock.now()), 'replace', { kind: 'put', body: userAttributes(input) });
+      const doc = this.write(c, key, row, stateOf(row), formatHlc(this.clock.now()), 'replace', { kind: 'put', body: userAttributes(input) });
       return { _id: doc['_id'] as string, _key: key, _rev: doc['_rev'] as string, _oldRev: row.rev, new: doc, old };
     });
   }
@@ -220,7 +226,7 @@ export class DocumentStore {
         if (v === null && !keepNull) unset.push(k);
         else set[k] = mergeValue(old[k], v, keepNull, mergeObjects);
       }
-      const doc = this.write(c, key, stateOf(row), formatHlc(this.clock.now()), 'update', { kind: 'patch', set, unset });
+      const doc = this.write(c, key, row, stateOf(row), formatHlc(this.clock.now()), 'update', { kind: 'patch', set, unset });
       return { _id: doc['_id'] as string, _key: key, _rev: doc['_rev'] as string, _oldRev: row.rev, new: doc, old };
     });
   }
@@ -228,7 +234,7 @@ export class DocumentStore {
   remove(c: Collection, key: string, opts: WriteOptions = {}, body?: unknown): WriteResult {
     return this.w.atomic((): WriteResult => {
       const { row, old } = this.requireMatching(c, key, isPlainObject(body) ? body : {}, opts);
-      this.write(c, key, stateOf(row), formatHlc(this.clock.now()), 'remove', { kind: 'delete' });
+      this.write(c, key, row, stateOf(row), formatHlc(this.clock.now()), 'remove', { kind: 'delete' });
       return { _id: old['_id'] as string, _key: key, _rev: row.rev, old };
     });
   }
@@ -249,7 +255,7 @@ export class DocumentStore {
       const version = newestClock(prev.meta);
       const next = this.merge(prev, justAfter(version), { kind: 'delete' });
       if (!next) return false;
-      this.store(c, key, next, prev);
+      this.store(c, key, row.rid, next, prev);
       if (!c.isLocal) {
         const hlc = formatHlc(this.clock.now());
         this.log.append({ origin: this.origin, hlc, op: 'remove', fabric: c.fabric, collection: c.name, key, payload: JSON.stringify({ expired: version }) });
@@ -265,20 +271,21 @@ export class DocumentStore {
     const row = this.s.row.get(c.id, key) as Row | undefined;
     const prev = row ? stateOf(row) : undefined;
     const next = this.merge(prev, clock, w);
-    const doc = next ? this.store(c, key, next, prev) : undefined;
+    const doc = next ? this.store(c, key, row?.rid, next, prev) : undefined;
     // A unique index is only checked at local write time: a replicated write may violate it. Both
     // documents stay stored and visible (spec/replication.md); the apply counts as a conflict.
     if (doc && !next?.deleted && this.indexes.violatesUnique(c, key, doc)) return 'superseded';
     return prev && newer(newestClock(prev.meta), clock) ? 'superseded' : 'applied';
   }
 
-  private write(c: Collection, key: string, prev: RegisterState | undefined, hlc: string, op: ChangeOp, w: RegisterWrite): Doc {
+  /** `row` is the document's row as read in this savepoint (undefined: none yet), `prev` its state. */
+  private write(c: Collection, key: string, row: Row | undefined, prev: RegisterState | undefined, hlc: string, op: ChangeOp, w: RegisterWrite): Doc {
     // A local write's clock is newer than every register here, so it takes effect unless it
     // touches no register at all (a PATCH with an empty body), which leaves the document as it is.
     const next = this.merge(prev, clockOf(hlc, this.origin), w);
     if (!next) return { _key: key, _id: `${c.name}/${key}`, _rev: revisionOf(prev!.meta), ...prev!.body };
     if (!next.deleted) this.indexes.checkUnique(c, key, { _key: key, _id: `${c.name}/${key}`, ...next.body });
-    const doc = this.store(c, key, next, prev);
+    const doc = this.store(c, key, row?.rid, next, prev);
     if (c.type === EDGE_COLLECTION && !next.deleted) this.checkEdge(doc);
     if (!c.isLocal) {
       const payload = w.kind === 'put' ? JSON.stringify(w.body) : w.kind === 'patch' ? JSON.stringify({ set: w.set, unset: w.unset }) : null;
@@ -288,10 +295,12 @@ export class DocumentStore {
   }
 
   /** Stores the state after a write; a change a reader can see (the document written, or removed) goes to the feed. */
-  private store(c: Collection, key: string, state: RegisterState, before: RegisterState | undefined): Doc {
+  private store(c: Collection, key: string, rid: number | undefined, state: RegisterState, before: RegisterState | undefined): Doc {
     const rev = revisionOf(state.meta);
     const doc: Doc = { _key: key, _id: `${c.name}/${key}`, _rev: rev, ...state.body };
-    this.s.upsert.run(c.id, key, state.deleted ? 1 : 0, rev, JSON.stringify(doc), JSON.stringify(state.meta), state.meta.b);
+    const deleted = state.deleted ? 1 : 0;
+    if (rid === undefined) this.s.upsert.run(c.id, key, deleted, rev, JSON.stringify(doc), JSON.stringify(state.meta), state.meta.b);
+    else this.s.update.run(deleted, rev, JSON.stringify(doc), JSON.stringify(state.meta), state.meta.b, rid);
     if (!state.deleted || (before && !before.deleted)) this.feed.documentWritten(c, doc, state.deleted);
     return doc;
   }

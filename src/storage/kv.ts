@@ -154,7 +154,11 @@ export class KvStore {
     return bodies.map((b) => pairOf(JSON.parse(b) as Doc));
   }
 
-  /** Inserts or replaces every pair, all or none (call inside storage.write). */
+  /**
+   * Inserts or replaces every pair, all or none (call inside storage.write: its savepoint is what
+   * undoes the pairs already written when a later one fails). Every pair is checked here, in full,
+   * before any is written; DocumentStore.put relies on it and does not check again.
+   */
   upsert(c: Collection, pairs: readonly KvPairInput[]): WriteResult[] {
     const docs = pairs.map((p, i) => this.checkPair(c, p, i));
     return docs.map((d) => {

@@ -94,11 +94,15 @@ describe('stream load', () => {
     producer = new WebSocket(streamUrl(base, 'producer', topic), { perMessageDeflate: false, headers: { authorization: authorizationFor(base) ?? '' } });
     await new Promise((resolve) => producer.once('open', resolve));
 
+    // Both heaps are taken at rest (every message delivered here and replicated): on a busy machine
+    // messages still on their way to the other region would count as growth.
     await publish(0, WARMUP_MESSAGES);
+    await f.waitForReplication();
     const warm = heapMb();
     const start = performance.now();
     await publish(WARMUP_MESSAGES, WARMUP_MESSAGES + RUN_MESSAGES);
     const seconds = (performance.now() - start) / 1000;
+    await f.waitForReplication();
     const after = heapMb();
     const deliveries = CONSUMERS * RUN_MESSAGES;
     console.log(
