@@ -3,7 +3,7 @@ import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { launchFabric, type LocalFabric } from '../../src/fabric/local-fabric.js';
-import { authorizationFor, post, useCredentials } from '../helpers/http.js';
+import { authorizationFor, get, post, useCredentials } from '../helpers/http.js';
 import { b64, streamUrl, unb64 } from '../helpers/streams.js';
 import { testTopology } from '../helpers/topology.js';
 
@@ -84,6 +84,25 @@ async function publish(from: number, to: number): Promise<void> {
   while (consumers.some((c) => c.next < to) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
 }
 
+/**
+ * Waits until the fabric is at rest: every message replicated, and the broker holds no message
+ * unacked or in a backlog. Consumers ack as they count, so right after the last delivery up to one
+ * message per consumer is still awaiting its ack, and those held copies are not growth.
+ */
+async function settle(base: string): Promise<void> {
+  await f.waitForReplication();
+  const deadline = performance.now() + 60_000;
+  for (;;) {
+    const stats = JSON.parse((await get(`${base}/_fabric/_system/_api/streams/load/stats`)).body.result as string) as {
+      subscriptions: Record<string, { msgBacklog: number; unackedMessages: number }>;
+    };
+    const busy = Object.values(stats.subscriptions).filter((s) => s.msgBacklog > 0 || s.unackedMessages > 0).length;
+    if (busy === 0) return;
+    if (performance.now() > deadline) throw new Error(`${busy} subscriptions still hold messages after 60 s`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 describe('stream load', () => {
   it(`${CONSUMERS} consumers and a steady publisher: no message lost or duplicated, memory steady`, async () => {
     const base = f.region('r-east').url();
@@ -94,15 +113,15 @@ describe('stream load', () => {
     producer = new WebSocket(streamUrl(base, 'producer', topic), { perMessageDeflate: false, headers: { authorization: authorizationFor(base) ?? '' } });
     await new Promise((resolve) => producer.once('open', resolve));
 
-    // Both heaps are taken at rest (every message delivered here and replicated): on a busy machine
-    // messages still on their way to the other region would count as growth.
+    // Both heaps are taken at rest (every message delivered, acked and replicated): on a busy machine
+    // acks and replication frames still on their way would otherwise count as growth.
     await publish(0, WARMUP_MESSAGES);
-    await f.waitForReplication();
+    await settle(base);
     const warm = heapMb();
     const start = performance.now();
     await publish(WARMUP_MESSAGES, WARMUP_MESSAGES + RUN_MESSAGES);
     const seconds = (performance.now() - start) / 1000;
-    await f.waitForReplication();
+    await settle(base);
     const after = heapMb();
     const deliveries = CONSUMERS * RUN_MESSAGES;
     console.log(
