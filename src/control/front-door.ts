@@ -17,11 +17,16 @@ export const CA_PATH = '/_emu/ca.pem';
 /** On the plain global port: the front door's port and CA, for clients that know only that URL. */
 export const HTTPS_INFO_PATH = '/_emu/https';
 
+/** Node's TLS handshake timeout (tls.createServer's handshakeTimeout default), applied to the wait for a ClientHello. */
+export const HELLO_TIMEOUT_MS = 120_000;
+
 export interface FrontDoorOptions {
   routing: GlobalRouting;
   /** The global server's plain URL: /_emu under the global names is its emulator control. */
   controlUrl: () => string;
   tls: { cert: string; key: string; ca: string };
+  /** How long a connection may take to send its ClientHello; HELLO_TIMEOUT_MS unless set. */
+  helloTimeoutMs?: number;
 }
 
 function pathOf(req: IncomingMessage): string {
@@ -96,10 +101,13 @@ export class FrontDoor {
     this.sockets.add(socket);
     socket.on('close', () => this.sockets.delete(socket));
     let seen: Buffer = Buffer.alloc(0);
+    // A client that never finishes its hello holds a socket no longer than TLS would let it.
+    socket.setTimeout(this.o.helloTimeoutMs ?? HELLO_TIMEOUT_MS, () => socket.destroy());
     const onData = (chunk: Buffer) => {
       seen = seen.length === 0 ? chunk : Buffer.concat([seen, chunk]);
       const hello = helloServerName(seen);
       if (hello.kind === 'more') return;
+      socket.setTimeout(0);
       socket.off('data', onData);
       socket.pause();
       const door = hello.kind === 'name' ? this.doorOf(hello.name) : undefined;
@@ -194,8 +202,9 @@ export class FrontDoor {
 
   /** Listens on `port` and, for the PoP doors, on a loopback port of its own (`backUrl`). */
   async listen(host: string, port: number): Promise<number> {
-    await listenOn(this.back, dialHost(host).replace(/^\[|\]$/g, ''), 0);
+    // The public port first: a port picked ahead (ports.ts) must not be taken by the back port's bind(0).
     await listenOn(this.listener, host, port);
+    await listenOn(this.back, dialHost(host).replace(/^\[|\]$/g, ''), 0);
     return this.port();
   }
 

@@ -74,18 +74,13 @@ export async function startProcessFabric(opts: ProcessFabricOptions): Promise<Pr
   const clock = new FabricClock();
   const plan = httpsPlan(topology, opts.https, opts.dataDir);
   const tls = plan && httpsMaterial(plan, topology, clock);
-  // Fixed up front like the PoPs' ports: every child reports it in /datacenter/*.
-  const httpsPort = plan && (plan.port === 0 ? await freePort(host) : plan.port);
   const args = topologyArgs(topology, opts.dataDir);
   // Made here before any child starts, so that all of them read the same one from the data dir.
   const secret = fabricSecret(opts.dataDir);
   const credentials = devCredentials(topology.dev, secret);
   const auth = opts.auth !== false;
   const allowedHosts = resolveAllowedHosts(host, opts.allowedHosts);
-  const children = topology.regions.map(
-    (r) => new ChildRegion({ name: r.name, topologyArgs: args, dataDir: opts.dataDir, latency: opts.latency ?? true, host, ports, log, secret, allowedHosts, auth, httpsPort }),
-  );
-  const control = fabricControl(children, clock, { topology: topology.name });
+  const children: ChildRegion[] = [];
   const routing: GlobalRouting = {
     topology,
     clientRegion: opts.clientRegion,
@@ -93,8 +88,16 @@ export async function startProcessFabric(opts: ProcessFabricOptions): Promise<Pr
     bodyLimit: DEFAULT_BODY_LIMIT,
     targets: () => children.map((c) => ({ name: c.name, url: c.url(), live: c.state() === 'serving' })),
   };
+  // Listening before any child starts: every child reports the port in /datacenter/*, and a port
+  // bound here cannot be taken by anyone else while the children load, as a port picked ahead could.
+  let controlPort = 0;
+  const door: OpenDoor | undefined = tls && plan ? await openFrontDoor({ host, port: plan.port, tls, routing, controlUrl: () => `http://${dialAddress(host)}:${controlPort}` }) : undefined;
+  const httpsPort = door?.info.port;
+  for (const r of topology.regions) {
+    children.push(new ChildRegion({ name: r.name, topologyArgs: args, dataDir: opts.dataDir, latency: opts.latency ?? true, host, ports, log, secret, allowedHosts, auth, httpsPort }));
+  }
+  const control = fabricControl(children, clock, { topology: topology.name });
   const server: FastifyInstance = buildControlApp(control, routing, { https: () => door?.info, snapshotKey: auth ? credentials.apiKey : undefined });
-  let door: OpenDoor | undefined;
   const close = async () => {
     await door?.door.close();
     await server.close();
@@ -105,12 +108,11 @@ export async function startProcessFabric(opts: ProcessFabricOptions): Promise<Pr
     await control.start();
     if (opts.fromSnapshot !== undefined) await control.loadSnapshot(opts.fromSnapshot);
     await server.listen({ host, port: topology.global.port });
-    if (tls && httpsPort !== undefined) door = await openFrontDoor({ host, port: httpsPort, tls, routing, controlUrl: () => `http://${dialAddress(host)}:${globalPort()}` });
+    controlPort = (server.server.address() as { port: number }).port;
   } catch (e) {
     await close();
     throw e;
   }
-  const globalPort = () => (server.server.address() as { port: number }).port;
   const { start: _start, close: _close, ...verbs } = control;
   const child = (name: string) => {
     const c = children.find((x) => x.name === name);
@@ -122,7 +124,7 @@ export async function startProcessFabric(opts: ProcessFabricOptions): Promise<Pr
     topology,
     https: door?.info,
     regionUrl: (name) => child(name).url(),
-    globalUrl: () => `http://${host}:${globalPort()}`,
+    globalUrl: () => `http://${host}:${controlPort}`,
     credentials,
     auth,
     close,

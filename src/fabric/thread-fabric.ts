@@ -9,7 +9,6 @@ import { DEFAULT_BODY_LIMIT } from '../region/region.js';
 import { dialAddress } from '../tls/index.js';
 import { checkClientRegion } from './client-region.js';
 import { httpsMaterial, httpsPlan, openFrontDoor, type OpenDoor } from './https.js';
-import { freePort } from './ports.js';
 import { fabricSecret } from './secret.js';
 import { PopThread, ThreadRegion } from './thread-region.js';
 import { fabricSurface } from './surface.js';
@@ -40,16 +39,27 @@ export async function startThreadFabric(opts: CheckedFabricOptions): Promise<Fab
   const auth = opts.auth !== false;
   const allowedHosts = resolveAllowedHosts(host, opts.allowedHosts);
   const plan = httpsPlan(topology, opts.https, opts.dataDir);
-  let tls: ReturnType<typeof httpsMaterial> | undefined;
-  // Fixed before the threads start, as for child processes: every PoP reports it in /datacenter/*.
-  const httpsPort = plan && (plan.port === 0 ? await freePort(host) : plan.port);
-  let door: OpenDoor | undefined;
   const regions: ThreadRegion[] = [];
   // A PoP dials its peers by port: each learns every port as soon as one is bound.
   const announce = () => {
     const datacenters = regions.map((r) => ({ ...r.spec, host, port: r.port() }));
     for (const t of threads) t.setDatacenters(datacenters);
   };
+  // PoPs on other threads are reached over their ports, by the global router and the front door alike.
+  const routing: GlobalRouting = {
+    topology,
+    clientRegion: opts.clientRegion,
+    allowedHosts,
+    bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    targets: () => regions.map((r) => ({ name: r.name, url: r.url(), live: r.listening(), door: r.door() })),
+  };
+  // The front door listens before the threads start: every PoP reports its port in /datacenter/*,
+  // and a port bound here cannot be taken by anyone else in the meantime, as a port picked ahead could.
+  // Until the global server listens, /_emu under the global names has nowhere to go (port 0 refuses).
+  let controlPort = 0;
+  const tls = plan && httpsMaterial(plan, topology, clock);
+  const door: OpenDoor | undefined = tls && plan ? await openFrontDoor({ host, port: plan.port, tls, routing, controlUrl: () => `http://${dialAddress(host)}:${controlPort}` }) : undefined;
+  const httpsPort = door?.info.port;
   const count = Math.max(1, Math.min(topology.regions.length, opts.threads ?? DEFAULT_POP_THREADS));
   const warn = (region: string, msg: string) => (opts.warn ?? ((m: string) => console.warn(`[${region}] ${m}`)))(msg);
   const threads = Array.from({ length: count }, (_v, i) => {
@@ -75,14 +85,6 @@ export async function startThreadFabric(opts: CheckedFabricOptions): Promise<Fab
   const control = fabricControl(regions, clock, { topology: topology.name });
   // Each PoP keeps its own copy of the clock: every change of the fabric's clock goes to all of them.
   const unwatch = clock.onChange((s) => void moveClocks(regions.filter((r) => r.state() === 'serving'), s).catch(() => undefined));
-  // PoPs on other threads are reached over their ports, by the global router and the front door alike.
-  const routing: GlobalRouting = {
-    topology,
-    clientRegion: opts.clientRegion,
-    allowedHosts,
-    bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
-    targets: () => regions.map((r) => ({ name: r.name, url: r.url(), live: r.listening(), door: r.door() })),
-  };
   const server: FastifyInstance = buildControlApp(control, routing, { https: () => door?.info, snapshotKey: auth ? credentials.apiKey : undefined });
   let closed = false;
   const close = async () => {
@@ -96,14 +98,11 @@ export async function startThreadFabric(opts: CheckedFabricOptions): Promise<Fab
     clock.stop();
   };
   try {
-    // Made here, once the PoP threads are loading their modules: the first certificate of a process
-    // (two EC keys and two signatures, about a millisecond) overlaps their loading.
-    tls = plan && httpsMaterial(plan, topology, clock);
     await control.start();
     if (opts.fromSnapshot !== undefined) await control.loadSnapshot(opts.fromSnapshot);
     await server.listen({ host, port: topology.global.port });
-    if (tls && httpsPort !== undefined) {
-      door = await openFrontDoor({ host, port: httpsPort, tls, routing, controlUrl: () => `http://${dialAddress(host)}:${globalPort()}` });
+    controlPort = (server.server.address() as { port: number }).port;
+    if (tls && door) {
       // TLS for a PoP's own names then ends on its thread (control/pop-door.ts), not on this one.
       const [material, backUrl] = [tls, door.door.backUrl()];
       await Promise.all(regions.map((r) => r.openDoor(material, backUrl)));
@@ -112,8 +111,7 @@ export async function startThreadFabric(opts: CheckedFabricOptions): Promise<Fab
     await close();
     throw e;
   }
-  const globalPort = () => (server.server.address() as { port: number }).port;
   const { start: _start, close: _close, ...verbs } = control;
-  const globalUrl = () => `http://${host}:${globalPort()}`;
+  const globalUrl = () => `http://${host}:${controlPort}`;
   return fabricSurface({ verbs, topology, regions, https: door?.info, globalUrl, credentials, auth, close });
 }

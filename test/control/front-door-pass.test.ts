@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { request } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FrontDoor } from '../../src/control/front-door.js';
@@ -28,6 +29,7 @@ beforeAll(async () => {
     },
     controlUrl: () => region.url(),
     tls,
+    helloTimeoutMs: 200,
   });
   port = await door.listen('127.0.0.1', 0);
 }, 30_000);
@@ -47,5 +49,28 @@ describe('the front door passing a connection to a PoP door', () => {
       req.end();
     });
     expect(r).toEqual({ status: 200, region: 'r-east' });
+  });
+});
+
+describe('a connection that never finishes its ClientHello', () => {
+  it('is closed after the hello timeout, and the door still serves', async () => {
+    const socket = connect({ host: '127.0.0.1', port });
+    await new Promise((resolve) => socket.once('connect', resolve));
+    // A handshake record header announcing 512 bytes, then nothing more.
+    socket.write(Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00, 0x01]));
+    const closed = await new Promise<boolean>((resolve) => {
+      socket.once('close', () => resolve(true));
+      socket.resume();
+    });
+    expect(closed).toBe(true);
+    const r = await new Promise<number>((resolve, reject) => {
+      const req = request(`https://api-r-east.localhost:${port}/_api/version`, { ca: tls.ca, lookup: localhostLookup('127.0.0.1') }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(r).toBe(200);
   });
 });
