@@ -11,6 +11,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { FabricClock } from '../core/clock.js';
+import { saveCodeCache } from '../core/code-cache.js';
 import { createRegion, type Region } from '../region/region.js';
 import type { DatacenterInfo } from '../topology/index.js';
 import type { PopMessage, PopReply, PopRequest, PopThreadData } from './thread-protocol.js';
@@ -135,6 +136,8 @@ port.on('message', (m: PopMessage) => {
         session = undefined;
       }
       reply({ id: m.id, ok: true, value });
+      // Once a PoP serves, the code its start compiled is what the next thread's start needs.
+      if (m.request.op === 'start') saveCodeCache();
     },
     (e: unknown) => failed(m.id, e),
   );
