@@ -5,22 +5,36 @@
 import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url).pathname;
-const ENTRIES = ['fabric/pop-thread', 'region/executor-worker'];
-
-await build({
+const common = {
   absWorkingDir: root,
-  entryPoints: Object.fromEntries(ENTRIES.map((e) => [`${e}.bundle`, `dist/${e}.js`])),
   outdir: 'dist',
-  outExtension: { '.js': '.mjs' },
   bundle: true,
   platform: 'node',
-  format: 'esm',
   target: 'node20',
   external: ['better-sqlite3'],
-  // Bundled CommonJS dependencies call require(); an ES module has none of its own.
-  banner: { js: "import { createRequire as __fabricRequire } from 'node:module'; const require = __fabricRequire(import.meta.url);" },
   // No source map: it would point into node_modules, which the package does not ship. The bundle
   // keeps every module's code as written, under a comment naming its file (dist/... of ours).
   sourcemap: false,
   logLevel: 'warning',
+};
+
+await build({
+  ...common,
+  entryPoints: { 'region/executor-worker.bundle': 'dist/region/executor-worker.js' },
+  outExtension: { '.js': '.mjs' },
+  format: 'esm',
+  // Bundled CommonJS dependencies call require(); an ES module has none of its own.
+  banner: { js: "import { createRequire as __fabricRequire } from 'node:module'; const require = __fabricRequire(import.meta.url);" },
+});
+
+// The PoP thread's bundle is a CommonJS script: on Node 20, which has no module compile cache, a
+// script is what V8 can keep a code cache for (src/core/code-cache.ts). Our modules' import.meta.url
+// becomes the bundle's own URL, which is where they were (dist/<dir>/, two levels below the root).
+await build({
+  ...common,
+  entryPoints: { 'fabric/pop-thread.bundle': 'dist/fabric/pop-thread.js' },
+  outExtension: { '.js': '.cjs' },
+  format: 'cjs',
+  define: { 'import.meta.url': '__fabricUrl' },
+  banner: { js: "var __fabricUrl = require('node:url').pathToFileURL(__filename).href;" },
 });

@@ -11,6 +11,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { FabricClock } from '../core/clock.js';
+import { saveCodeCache } from '../core/code-cache.js';
 import { dialHost } from '../core/dial-host.js';
 import { PopDoor } from '../control/pop-door.js';
 import { createRegion, DEFAULT_BODY_LIMIT, type Region } from '../region/region.js';
@@ -158,6 +159,8 @@ port.on('message', (m: PopMessage) => {
         session = undefined;
       }
       reply({ id: m.id, ok: true, value });
+      // Once a PoP serves, the code its start compiled is what the next thread's start needs.
+      if (m.request.op === 'start') saveCodeCache();
     },
     (e: unknown) => failed(m.id, e),
   );
