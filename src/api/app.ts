@@ -30,7 +30,7 @@ import { restqlRoutes } from './restql.js';
 import { runningQueryRoutes } from './running-queries.js';
 import { guardApp, guardedOptions } from './server-guard.js';
 import { streamRoutes } from './streams.js';
-import { validatorCompiler } from './validation.js';
+import { schemaController, validatorCompiler } from './validation.js';
 import { versionRoutes } from './version.js';
 
 /** Routes that write nothing, or whose query runner waits for the write lock itself: killing a running query must not wait for it. */
@@ -58,6 +58,7 @@ export function buildApp(ctx: ApiContext, opts: AppOptions = {}): FastifyInstanc
     bodyLimit: ctx.bodyLimit,
     ...guardedOptions((url) => normalizeUrl(url).url),
     return503OnClosing: true,
+    schemaController,
     forceCloseConnections: 'idle',
     ...(opts.https ? { https: opts.https } : {}),
   }) as unknown as FastifyInstance;

@@ -7,7 +7,7 @@ import { endSocket, writeError } from '../core/http-errors.js';
 import { guardProblem } from '../api/host-guard.js';
 import { registerOpenApi } from '../api/openapi.js';
 import { guardApp, guardedOptions, guardRequest, guardUpgrade } from '../api/server-guard.js';
-import { validatorCompiler } from '../api/validation.js';
+import { schemaController, validatorCompiler } from '../api/validation.js';
 import { GlobalForwarder } from './forward.js';
 import { gdnError } from '../core/errors.js';
 import { GLOBAL_LABEL, LOCAL_DOMAIN } from '../core/gdn-hosts.js';
@@ -48,6 +48,7 @@ export function buildControlApp(control: FabricControl, routing: GlobalRouting, 
   const app = Fastify({
     logger: false,
     return503OnClosing: true,
+    schemaController,
     forceCloseConnections: 'idle',
     ...guardedOptions(),
     serverFactory: (handler) => {

@@ -1,7 +1,7 @@
-import type { FastifySchema } from 'fastify';
+import Fastify, { type FastifySchema } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { acceptedAsIs, validatorCompiler } from '../../src/api/validation.js';
+import { acceptedAsIs, schemaController, validatorCompiler } from '../../src/api/validation.js';
 import { GdnError } from '../../src/core/errors.js';
 
 type Result = { value?: unknown; error?: unknown };
@@ -33,5 +33,22 @@ describe('request validation shortcuts', () => {
     const bad = body([{ _key: 7 }]).error as GdnError;
     expect(bad).toBeInstanceOf(GdnError);
     expect(bad.message).toContain('body[0]._key: each pair needs a string _key');
+  });
+});
+
+describe('the schema compilers every app is made with', () => {
+  it('validates with zod and refuses a response schema at start-up instead of ignoring it', async () => {
+    const app = Fastify({ schemaController });
+    app.post('/x', { schema: { body: z.object({ n: z.number() }) } }, async (req) => req.body);
+    await app.ready();
+    const bad = await app.inject({ method: 'POST', url: '/x', payload: { n: 'one' } });
+    expect(bad.statusCode).toBe(400);
+    expect((await app.inject({ method: 'POST', url: '/x', payload: { n: 1 } })).json()).toEqual({ n: 1 });
+    await app.close();
+
+    const withResponse = Fastify({ schemaController });
+    withResponse.get('/y', { schema: { response: { 200: z.object({ n: z.number() }) } } }, async () => ({ n: 1 }));
+    await expect(withResponse.ready()).rejects.toThrow('GET /y declares a response schema');
+    await withResponse.close();
   });
 });
