@@ -2,6 +2,8 @@
 // imports into one file. A worker thread loads its modules afresh: as ~270 separate ES modules,
 // resolving and compiling them took 0.6-1.4 s per thread; one file takes a third of that, which is
 // most of a fabric's start-up (issue 12). better-sqlite3 stays outside: it loads a native addon.
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -38,3 +40,7 @@ await build({
   define: { 'import.meta.url': '__fabricUrl' },
   banner: { js: "var __fabricUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
+
+// The bundle's hash names its code cache; hashing 3.6 MB took each new thread ~8 ms, so it is done once here.
+const bundle = `${root}dist/fabric/pop-thread.bundle.cjs`;
+writeFileSync(`${bundle}.sha256`, `${createHash('sha256').update(readFileSync(bundle)).digest('hex')}\n`);

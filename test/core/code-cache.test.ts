@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCached } from '../../src/core/code-cache.js';
@@ -75,4 +75,32 @@ describe('runCached', () => {
     runCached(file).save();
     expect(cacheFiles()).toHaveLength(2);
   });
+
+  it('names the cache by the hash file the build writes beside the bundle', () => {
+    const { file, cacheFiles } = setup();
+    writeFileSync(`${file}.sha256`, `${'a'.repeat(64)}\n`);
+    runCached(file).save();
+    const [byHashFile] = cacheFiles();
+    writeFileSync(`${file}.sha256`, `${'b'.repeat(64)}\n`);
+    runCached(file).save();
+    // Another hash is another build: its own cache, though the code is the same.
+    expect(cacheFiles()).toHaveLength(2);
+    expect(cacheFiles()).toContain(byHashFile);
+  });
+
+  it('hashes the code itself when the bundle was written after its hash file', () => {
+    const { file, cacheFiles } = setup();
+    writeFileSync(`${file}.sha256`, `${'a'.repeat(64)}\n`);
+    runCached(file).save();
+    const later = new Date(statSync(`${file}.sha256`).mtimeMs + 10_000);
+    writeFileSync(file, `${readFileSync(file, 'utf8')}\n// rebuilt without its hash file`);
+    utimesSync(file, later, later);
+    runCached(file).save();
+    writeFileSync(file, `${readFileSync(file, 'utf8')}\n// and again`);
+    utimesSync(file, later, later);
+    runCached(file).save();
+    // Each changed bundle got a cache of its own although the stale hash file stayed the same.
+    expect(cacheFiles()).toHaveLength(3);
+  });
 });
+
