@@ -6,10 +6,11 @@ import { fabricControl, moveClocks } from '../control/fabric-control.js';
 import type { GlobalRouting } from '../control/route-table.js';
 import { buildControlApp } from '../control/server.js';
 import { DEFAULT_BODY_LIMIT } from '../region/region.js';
-import { dialAddress } from '../tls/index.js';
+import { dialAddress, type TlsMaterial } from '../tls/index.js';
 import { checkClientRegion } from './client-region.js';
 import { httpsMaterial, httpsPlan, openFrontDoor, type OpenDoor } from './https.js';
 import { fabricSecret } from './secret.js';
+import { giveBack, takeThread } from './thread-pool.js';
 import { PopThread, ThreadRegion } from './thread-region.js';
 import { fabricSurface } from './surface.js';
 import type { Fabric } from './types.js';
@@ -57,10 +58,20 @@ export async function startThreadFabric(opts: CheckedFabricOptions): Promise<Fab
   // and a port bound here cannot be taken by anyone else in the meantime, as a port picked ahead could.
   // Until the global server listens, /_emu under the global names has nowhere to go (port 0 refuses).
   let controlPort = 0;
-  const tls = plan && httpsMaterial(plan, topology, clock);
-  const door: OpenDoor | undefined = tls && plan ? await openFrontDoor({ host, port: plan.port, tls, routing, controlUrl: () => `http://${dialAddress(host)}:${controlPort}` }) : undefined;
-  const httpsPort = door?.info.port;
   const count = Math.max(1, Math.min(topology.regions.length, opts.threads ?? DEFAULT_POP_THREADS));
+  // Taken first: a new thread spends most of a start loading its code, which then overlaps the
+  // certificate and the front door on this thread.
+  const workers = Array.from({ length: count }, () => takeThread());
+  let door: OpenDoor | undefined;
+  let tls: TlsMaterial | undefined;
+  try {
+    tls = plan && httpsMaterial(plan, topology, clock);
+    door = tls && plan ? await openFrontDoor({ host, port: plan.port, tls, routing, controlUrl: () => `http://${dialAddress(host)}:${controlPort}` }) : undefined;
+  } catch (e) {
+    for (const w of workers) giveBack(w);
+    throw e;
+  }
+  const httpsPort = door?.info.port;
   const warn = (region: string, msg: string) => (opts.warn ?? ((m: string) => console.warn(`[${region}] ${m}`)))(msg);
   const threads = Array.from({ length: count }, (_v, i) => {
     const names = topology.regions.filter((_r, j) => j % count === i).map((r) => r.name);
@@ -79,6 +90,7 @@ export async function startThreadFabric(opts: CheckedFabricOptions): Promise<Fab
         ...(httpsPort !== undefined ? { httpsPort } : {}),
       },
       warn,
+      workers[i],
     );
   });
   topology.regions.forEach((spec, j) => regions.push(new ThreadRegion(spec, threads[j % count] as PopThread, host, announce)));

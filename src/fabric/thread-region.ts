@@ -29,8 +29,9 @@ export class PopThread {
   private readonly detach: () => void;
   private unclean = false;
 
-  constructor(data: PopThreadData, warn: (region: string, msg: string) => void) {
-    this.worker = takeThread();
+  /** `worker` is a thread from the pool (takeThread), taken early so that it loads while the fabric sets up. */
+  constructor(data: PopThreadData, warn: (region: string, msg: string) => void, worker: Worker = takeThread()) {
+    this.worker = worker;
     for (const name of data.names) this.open.add(name);
     this.done = new Promise((resolve) => (this.finish = resolve));
     const onMessage = (m: PopReply) => {

@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { startFabric, type Fabric } from '../../src/index.js';
@@ -51,6 +52,20 @@ describe('PoP threads kept for the next fabric of the process', () => {
     await expect(startFabric({ topology: testTopology({ regions: 2 }), latency: false, dataDir: dir, warn: () => undefined })).rejects.toThrow(/r-east cannot open its replica: file is not a database/);
     // The failed start took two idle threads, ended the one whose PoP failed and gave back the other.
     expect(idleThreadCount()).toBe(idle - 1);
+  });
+
+  it('gives the threads a start took back when the front door cannot open', async () => {
+    fabric = await startFabric({ topology: testTopology({ regions: 2 }), latency: false });
+    await fabric.close();
+    fabric = undefined;
+    const idle = idleThreadCount();
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => new Promise<void>((resolve) => busy.close(() => resolve())));
+    const port = (busy.address() as AddressInfo).port;
+    await expect(startFabric({ topology: testTopology({ regions: 2 }), latency: false, https: { port } })).rejects.toThrow(/EADDRINUSE/);
+    // The threads were taken before the door failed to open; both are idle again, none was ended.
+    expect(idleThreadCount()).toBe(idle);
   });
 
   it('keeps at most IDLE_THREADS', async () => {
