@@ -15,6 +15,7 @@ import { datacenterRoutes } from './datacenter.js';
 import { documentRoutes } from './document.js';
 import { edgeRoutes } from './edges.js';
 import { registerEndpoints } from './endpoints.js';
+import { headPayload, restoreHead, routeHeadAsGet } from './head.js';
 import { registerErrorHandler } from './error-handler.js';
 import { GDN_ENDPOINTS } from './gdn-endpoints.js';
 import { guardProblem } from './host-guard.js';
@@ -56,16 +57,22 @@ export function buildApp(ctx: ApiContext, opts: AppOptions = {}): FastifyInstanc
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: ctx.bodyLimit,
-    ...guardedOptions((url) => normalizeUrl(url).url),
+    ...guardedOptions((url) => normalizeUrl(url).url, routeHeadAsGet),
+    // HEAD goes through the GET routes (head.ts).
+    exposeHeadRoutes: false,
     return503OnClosing: true,
     schemaController,
     forceCloseConnections: 'idle',
     ...(opts.https ? { https: opts.https } : {}),
   }) as unknown as FastifyInstance;
 
+  app.addHook('onRequest', (req, _reply, done) => {
+    restoreHead(req);
+    done();
+  });
   guardApp(app);
   registerErrorHandler(app);
-  registerEndpoints(app, GDN_ENDPOINTS);
+  registerEndpoints(app, GDN_ENDPOINTS, { headFromGet: true });
   registerBodyParser(app);
   app.setValidatorCompiler(validatorCompiler);
 
@@ -91,8 +98,8 @@ export function buildApp(ctx: ApiContext, opts: AppOptions = {}): FastifyInstanc
   });
 
   // Writes share a group commit (storage/write-path.ts): answer only once they are committed.
-  app.addHook('onSend', (_req, _reply, payload, done) => {
-    ctx.storage.whenCommitted((err) => (err === undefined ? done(null, payload) : done(err as Error)));
+  app.addHook('onSend', (req, reply, payload, done) => {
+    ctx.storage.whenCommitted((err) => (err === undefined ? done(null, headPayload(req, reply, payload)) : done(err as Error)));
   });
 
   registerAuth(app, ctx);

@@ -184,7 +184,7 @@ export function documentRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
 
   // Not async: an async handler that returns the reply makes Fastify wait on it as a thenable,
   // which costs a stream listener per request on the hottest path.
-  const read = (req: { params: z.output<typeof KeyParams>; headers: z.output<typeof ReadHeaders>; method: string; gdn: RequestScope }, reply: FastifyReply) => {
+  const read = (req: { params: z.output<typeof KeyParams>; headers: z.output<typeof ReadHeaders>; gdn: RequestScope }, reply: FastifyReply) => {
     const c = collectionOf(req.gdn.key, req.params.collection);
     const key = req.params.key;
     const row = documents.getRaw(c, key);
@@ -196,7 +196,6 @@ export function documentRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
     if (ifMatch !== undefined && ifMatch !== row.rev) {
       throw new GdnError('PRECONDITION_FAILED', undefined, { _id: `${c.name}/${key}`, _key: key, _rev: row.rev });
     }
-    if (req.method === 'HEAD') return reply.code(200).send();
     return reply.type('application/json; charset=utf-8').send(row.body);
   };
 
@@ -208,10 +207,8 @@ export function documentRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
     app.post('/_fabric/:fabric/document/:collection', { schema: { params: CollectionParams, ...writeParts, body: InsertBody } }, (req, reply) =>
       insert(req, reply, req.params.collection),
     );
-    // HEAD is registered explicitly so that its errors are status-only, as HTTP requires.
-    const readSchema = { params: KeyParams, headers: ReadHeaders };
-    app.get('/_fabric/:fabric/document/:collection/:key', { exposeHeadRoute: false, schema: readSchema }, read);
-    app.head('/_fabric/:fabric/document/:collection/:key', { schema: readSchema }, read);
+    // HEAD comes here too (head.ts), and gets the headers of the GET.
+    app.get('/_fabric/:fabric/document/:collection/:key', { schema: { params: KeyParams, headers: ReadHeaders } }, read);
     app.put('/_fabric/:fabric/document/:collection/:key', { schema: { params: KeyParams, ...writeParts, body: DocumentBody } }, one('replace'));
     app.patch('/_fabric/:fabric/document/:collection/:key', { schema: { params: KeyParams, ...writeParts, body: DocumentBody } }, one('update'));
     app.put('/_fabric/:fabric/document/:collection', { schema: { params: CollectionParams, ...writeParts, body: BatchBody } }, many('replace'));

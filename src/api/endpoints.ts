@@ -146,12 +146,18 @@ function notImplemented(e: GdnEndpoint): GdnError {
 
 /**
  * Records every route the app registers (call before registering routes) and answers the requests
- * no route serves. `catalogue` is GDN's endpoint list for a PoP, empty for the control server.
+ * no route serves. `catalogue` is GDN's endpoint list for a PoP, empty for the control server;
+ * `headFromGet` says the app routes HEAD as GET instead of registering HEAD routes.
  */
-export function registerEndpoints(app: FastifyInstance, catalogue: readonly GdnEndpoint[]): EndpointIndex {
+export function registerEndpoints(app: FastifyInstance, catalogue: readonly GdnEndpoint[], opts: { headFromGet?: boolean } = {}): EndpointIndex {
   const index = new EndpointIndex(catalogue);
   indexes.set(app, index);
-  app.addHook('onRoute', (route) => index.addRoute(route.method, route.url));
+  app.addHook('onRoute', (route) => {
+    index.addRoute(route.method, route.url);
+    // An app that answers HEAD through its GET routes (head.ts) serves HEAD wherever it serves GET.
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (opts.headFromGet && methods.includes('GET') && !methods.includes('HEAD')) index.addRoute('HEAD', route.url);
+  });
   app.addHook('onRequest', (req, _reply, done) => {
     const route = req.routeOptions.url;
     const shadow = route === undefined ? undefined : index.shadowing(req.method, route, pathOf(req.url));

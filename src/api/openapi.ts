@@ -9,7 +9,7 @@ export const OPENAPI_ROUTE = '/_fabric/:fabric/openapi.json';
 const DESCRIPTION =
   'Generated from the zod schemas the routes validate requests with. On a PoP, paths are canonical: every form of ' +
   'spec/gdn-api.md §1.2 reaches the same route (`/_fabric/{fabric}/_api/...`, `/_api/...` for the _system fabric, ' +
-  '`/_tenant/{tenant}/...`). Errors are `{error, code, errorNum, errorMessage}`.';
+  '`/_tenant/{tenant}/...`). Every GET path also answers HEAD. Errors are `{error, code, errorNum, errorMessage}`.';
 
 /**
  * Collects every route registered after it (so register it first) and documents it as OpenAPI 3.

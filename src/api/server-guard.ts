@@ -25,8 +25,9 @@ type MarkedRequest = IncomingMessage & { [BAD_URL]?: GdnError };
  * Wraps a URL rewrite so that it cannot throw: a URL it fails on is routed nowhere and answered 400
  * by the first onRequest hook (installed by guardApp).
  */
-function safeRewrite(rewrite: (url: string) => string): (req: IncomingMessage) => string {
+function safeRewrite(rewrite: (url: string) => string, before?: (req: IncomingMessage) => void): (req: IncomingMessage) => string {
   return (req) => {
+    before?.(req);
     try {
       return rewrite(req.url ?? '/');
     } catch (e) {
@@ -36,10 +37,13 @@ function safeRewrite(rewrite: (url: string) => string): (req: IncomingMessage) =
   };
 }
 
-/** The Fastify options every app takes: its own error paths answer the envelope, parameters fit every valid key. */
-export function guardedOptions(rewrite?: (url: string) => string): Partial<FastifyServerOptions> {
+/**
+ * The Fastify options every app takes: its own error paths answer the envelope, parameters fit every
+ * valid key. `beforeRouting` sees each raw request ahead of the rewrite (head.ts).
+ */
+export function guardedOptions(rewrite?: (url: string) => string, beforeRouting?: (req: IncomingMessage) => void): Partial<FastifyServerOptions> {
   return {
-    ...(rewrite ? { rewriteUrl: safeRewrite(rewrite) } : {}),
+    ...(rewrite ? { rewriteUrl: safeRewrite(rewrite, beforeRouting) } : {}),
     clientErrorHandler: onClientError,
     frameworkErrors: (err: Error, _req: FastifyRequest, reply: FastifyReply) => sendError(reply, asGdnError(err).error),
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
