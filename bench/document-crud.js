@@ -14,6 +14,8 @@
  * door passes such connections to the PoP's thread by their TLS server name (control/pop-door.ts),
  * TLS ends there and the front door only copies bytes. What is measured is unchanged (the same
  * requests to the same URL), so figures before and after that change compare directly.
+ * The bare baseline also runs over HTTPS (baseline-https, a certificate for localhost): its ratio
+ * to itself over HTTP is the TLS ceiling the emulator's HTTPS ratios are read against.
  */
 import { BASELINE_PATHS } from './http-baseline.js';
 import { runLoad } from './http-load.js';
@@ -92,7 +94,26 @@ function baselineRow(op, results) {
   return { metric: `${op}: baseline (Fastify+SQLite)`, value: rps.toFixed(0), unit: 'req/s', note: `server CPU ${us.toFixed(0)} µs/req; ${REQUESTS} req x ${ROUNDS} rounds, ${CONCURRENCY} in flight` };
 }
 
-const NAMES = ['baseline', 'emulator', 'emulator-https', 'emulator-https-auth'];
+/**
+ * The TLS ceiling: the bare baseline over HTTPS against itself over HTTP, with the same client. TLS
+ * costs the emulator at least what it costs the bare server, so the HTTPS / plain ratios of the
+ * emulator are read against this one: a target above the ceiling cannot be met on the machine.
+ */
+function ceilingRows(op, results) {
+  const pick = (n, f) => results[n].map((r) => r[op][f]);
+  const rps = pick('baseline-https', 'rps').map((x, i) => x / pick('baseline', 'rps')[i]);
+  const cpu = pick('baseline', 'cpuPerReq').map((x, i) => x / pick('baseline-https', 'cpuPerReq')[i]);
+  const authVsPlain = pick('emulator-https-auth', 'rps').map((x, i) => x / pick('emulator', 'rps')[i]);
+  const ceiling = median(rps);
+  const met = ceiling >= TLS_AUTH_TARGET ? 'the target is within it' : `the target (${TLS_AUTH_TARGET}) is above it: not reachable with this client on this machine`;
+  return [
+    { metric: `${op}: TLS ceiling, baseline over HTTPS / baseline, req/s`, value: ceiling.toFixed(2), unit: 'ratio', note: `what TLS alone costs a bare Fastify server, the client's share included; ${met}; ${ratioOf(rps, null).verdict}` },
+    { metric: `${op}: TLS ceiling, baseline / baseline over HTTPS, CPU/req`, value: median(cpu).toFixed(2), unit: 'ratio', note: `server CPU ${median(pick('baseline-https', 'cpuPerReq')).toFixed(0)} µs/req over HTTPS; ${ratioOf(cpu, null).verdict}` },
+    { metric: `${op}: emulator-https-auth / emulator, as a share of the TLS ceiling`, value: (median(authVsPlain) / ceiling).toFixed(2), unit: 'ratio', note: '1.00: TLS, the front door and credentials cost the emulator no more than TLS costs the bare server' },
+  ];
+}
+
+const NAMES = ['baseline', 'baseline-https', 'emulator', 'emulator-https', 'emulator-https-auth'];
 
 export async function run() {
   const dirs = NAMES.map((n) => tempDir(`crud-${n}`));
@@ -100,11 +121,13 @@ export async function run() {
   try {
     const baseline = await startServer('baseline', BASELINE_PATHS, dirs[0].path);
     servers.push(baseline);
-    const emulator = await startServer('emulator', EMULATOR_PATHS, dirs[1].path);
+    const baselineHttps = await startServer('baseline-https', BASELINE_PATHS, dirs[1].path);
+    servers.push(baselineHttps);
+    const emulator = await startServer('emulator', EMULATOR_PATHS, dirs[2].path);
     servers.push(emulator);
-    const https = await startServer('emulator-https', EMULATOR_PATHS, dirs[2].path);
+    const https = await startServer('emulator-https', EMULATOR_PATHS, dirs[3].path);
     servers.push(https);
-    const httpsAuth = await startServer('emulator-https-auth', EMULATOR_PATHS, dirs[3].path);
+    const httpsAuth = await startServer('emulator-https-auth', EMULATOR_PATHS, dirs[4].path);
     servers.push(httpsAuth);
     const body = JSON.stringify({ name: COLLECTION });
     for (const t of [emulator, https, httpsAuth]) {
@@ -114,7 +137,7 @@ export async function run() {
     const refused = await runLoad({ url: httpsAuth.url, ca: httpsAuth.ca, method: 'GET', path: '/_fabric/_system/_api/collection', count: 1, concurrency: 1 });
     if (refused.statuses[401] !== 1) throw new Error(`emulator-https-auth answered a request without credentials with ${JSON.stringify(refused.statuses)}, not 401`);
 
-    const targets = [baseline, emulator, https, httpsAuth];
+    const targets = [baseline, baselineHttps, emulator, https, httpsAuth];
     await round(targets, WARMUP);
     const results = Object.fromEntries(NAMES.map((n) => [n, []]));
     for (let i = 0; i < ROUNDS; i++) {
@@ -129,6 +152,7 @@ export async function run() {
       ...rowsFor(op, results, 'emulator', 'emulator PoP'),
       ...rowsFor(op, results, 'emulator-https', 'emulator-https', 'emulator'),
       ...rowsFor(op, results, 'emulator-https-auth', 'emulator-https-auth', 'emulator', TLS_AUTH_TARGET),
+      ...ceilingRows(op, results),
     ]);
   } finally {
     for (const s of servers.reverse()) await s.close();

@@ -10,8 +10,12 @@ export const BASELINE_PATHS = { insert: '/doc', get: (key) => `/doc/${encodeURIC
 /** A key-value set (upsert of the raw body) and get, the least a KV store over SQLite does. */
 export const BASELINE_KV_PATHS = { set: (key) => `/kv/${encodeURIComponent(key)}`, get: (key) => `/kv/${encodeURIComponent(key)}` };
 
-/** Starts listening on an ephemeral loopback port; `dbPath` undefined keeps the table in memory. */
-export async function startHttpBaseline({ dbPath } = {}) {
+/**
+ * Starts listening on an ephemeral loopback port; `dbPath` undefined keeps the table in memory.
+ * With `tls` ({ key, cert, ca }, a certificate for localhost) it serves HTTPS instead: what TLS alone
+ * costs a bare server, the ceiling of the emulator's HTTPS figures (bench/document-crud.js).
+ */
+export async function startHttpBaseline({ dbPath, tls } = {}) {
   const db = new Database(dbPath ?? ':memory:');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
@@ -23,7 +27,7 @@ export async function startHttpBaseline({ dbPath } = {}) {
   const kvGet = db.prepare('SELECT value FROM kv WHERE key = ?').pluck();
   let seq = 0;
 
-  const app = Fastify({ logger: false, forceCloseConnections: 'idle' });
+  const app = Fastify({ logger: false, forceCloseConnections: 'idle', ...(tls ? { https: { key: tls.key, cert: tls.cert } } : {}) });
   app.post('/doc', async (req) => {
     const key = `${Date.now()}${String(++seq).padStart(6, '0')}`;
     insert.run(key, JSON.stringify({ _key: key, ...req.body }));
@@ -47,5 +51,5 @@ export async function startHttpBaseline({ dbPath } = {}) {
 
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address();
-  return { url: `http://127.0.0.1:${port}`, close: () => app.close() };
+  return { url: tls ? `https://localhost:${port}` : `http://127.0.0.1:${port}`, ...(tls ? { ca: tls.ca } : {}), close: () => app.close() };
 }

@@ -1,6 +1,6 @@
 /**
  * A server under test in its own process, so that its CPU time can be read apart from the client's.
- * Usage (forked with IPC): node bench/serve.js <baseline|emulator|emulator-https|emulator-https-auth|miniflare> <dataDir>
+ * Usage (forked with IPC): node bench/serve.js <baseline|baseline-https|emulator|emulator-https|emulator-https-auth|miniflare> <dataDir>
  * (a Miniflare Worker runs in workerd, a process of its own: the CPU this one reports is not its).
  * Sends { url, ca?, apiKey? } once listening (apiKey: the credentials a target that checks them needs); answers 'cpu' with process.cpuUsage(); 'close' stops it.
  * The process exits by itself if its parent goes away.
@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { defaultTopology, startFabric } from '../dist/index.js';
 import { createRegion } from '../dist/region/region.js';
+import { loadTls } from '../dist/tls/index.js';
 import { startHttpBaseline } from './http-baseline.js';
 
 const [kind, dataDir] = process.argv.slice(2);
@@ -64,6 +65,7 @@ const starters = {
   'emulator-https-auth': () => startEmulatorHttps(true),
   miniflare: startMiniflare,
   baseline: () => startHttpBaseline({ dbPath: `${dataDir}/baseline.sqlite` }),
+  'baseline-https': () => startHttpBaseline({ dbPath: `${dataDir}/baseline.sqlite`, tls: loadTls({ dir: undefined, names: ['localhost'], now: Date.now() }) }),
 };
 const server = await starters[kind]();
 process.on('message', async (msg) => {
