@@ -8,13 +8,15 @@
  * Usage: node bench/child-floor.js <bundle.cjs> <apps> <threads>. Prints { firstAnswerMs }.
  */
 import { performance } from 'node:perf_hooks';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { endpointIndex } from '../dist/api/endpoints.js';
 import { presetTopology } from '../dist/index.js';
 import { createRegion } from '../dist/region/region.js';
 
-const [bundle, appsArg, threadsArg] = process.argv.slice(2);
+const [bundleArg, appsArg, threadsArg] = process.argv.slice(2);
+const bundle = resolve(bundleArg);
 const apps = Number(appsArg);
 const threads = Number(threadsArg);
 const ENTRY = fileURLToPath(new URL('./floor-entry.js', import.meta.url));

@@ -50,7 +50,8 @@ export interface FabricOptions {
   auth?: boolean;
   /**
    * Worker threads the PoPs of `startFabric()` run on: one per PoP up to this many, PoPs sharing
-   * threads beyond it (default 8). `launchFabric` ignores it (every PoP in the caller's thread).
+   * threads beyond it (default: the machine's cores, at least 4 and at most 8). `launchFabric`
+   * ignores it (every PoP in the caller's thread).
    */
   threads?: number;
   /**
