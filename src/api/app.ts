@@ -25,7 +25,7 @@ import { importExportRoutes } from './import-export.js';
 import { importLinesRoutes } from './import-lines.js';
 import { kvRoutes } from './kv.js';
 import { OPENAPI_ROUTE, registerOpenApi } from './openapi.js';
-import { normalizeUrl } from './paths.js';
+import { canonicalUrl } from './paths.js';
 import { queryRoutes } from './query.js';
 import { restqlRoutes } from './restql.js';
 import { runningQueryRoutes } from './running-queries.js';
@@ -57,7 +57,7 @@ export function buildApp(ctx: ApiContext, opts: AppOptions = {}): FastifyInstanc
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: ctx.bodyLimit,
-    ...guardedOptions((url) => normalizeUrl(url).url, routeHeadAsGet),
+    ...guardedOptions(canonicalUrl, routeHeadAsGet),
     // HEAD goes through the GET routes (head.ts).
     exposeHeadRoutes: false,
     return503OnClosing: true,
