@@ -24,7 +24,7 @@ import { importExportRoutes } from './import-export.js';
 import { importLinesRoutes } from './import-lines.js';
 import { kvRoutes } from './kv.js';
 import { OPENAPI_ROUTE, registerOpenApi } from './openapi.js';
-import { normalizeUrl } from './paths.js';
+import { canonicalUrl } from './paths.js';
 import { queryRoutes } from './query.js';
 import { restqlRoutes } from './restql.js';
 import { runningQueryRoutes } from './running-queries.js';
@@ -56,7 +56,7 @@ export function buildApp(ctx: ApiContext, opts: AppOptions = {}): FastifyInstanc
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: ctx.bodyLimit,
-    ...guardedOptions((url) => normalizeUrl(url).url),
+    ...guardedOptions(canonicalUrl),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     ...(opts.https ? { https: opts.https } : {}),

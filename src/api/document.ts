@@ -182,8 +182,8 @@ export function documentRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
     return batch(req, reply, c, req.body, (d) => documents[op](c, keyOf(c, d), d, opts), [201, 202]);
   };
 
-  // Not async: an async handler that returns the reply makes Fastify wait on it as a thenable,
-  // which costs a stream listener per request on the hottest path.
+  // Not async, and returns nothing: a handler that returns the reply (a thenable), async or not,
+  // makes Fastify wait on it, which costs a stream listener per request on the hottest path.
   const read = (req: { params: z.output<typeof KeyParams>; headers: z.output<typeof ReadHeaders>; method: string; gdn: RequestScope }, reply: FastifyReply) => {
     const c = collectionOf(req.gdn.key, req.params.collection);
     const key = req.params.key;
@@ -191,13 +191,16 @@ export function documentRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
     if (!row) throw gdnError('DOCUMENT_NOT_FOUND');
     reply.header('etag', `"${row.rev}"`);
     const ifNoneMatch = req.headers['if-none-match'];
-    if (ifNoneMatch !== undefined && ifNoneMatch === row.rev) return reply.code(304).send();
+    if (ifNoneMatch !== undefined && ifNoneMatch === row.rev) {
+      reply.code(304).send();
+      return;
+    }
     const ifMatch = req.headers['if-match'];
     if (ifMatch !== undefined && ifMatch !== row.rev) {
       throw new GdnError('PRECONDITION_FAILED', undefined, { _id: `${c.name}/${key}`, _key: key, _rev: row.rev });
     }
-    if (req.method === 'HEAD') return reply.code(200).send();
-    return reply.type('application/json; charset=utf-8').send(row.body);
+    if (req.method === 'HEAD') reply.code(200).send();
+    else reply.type('application/json; charset=utf-8').send(row.body);
   };
 
   const writeParts = { querystring: WriteQuery, headers: RevHeaders };

@@ -101,12 +101,12 @@ export function kvRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
       return ok({ result: kv.keys(coll(req), req.query) });
     });
 
-    // The get and the set are plain handlers, as the document read is (src/api/document.ts): an async one
-    // returning the reply costs a stream listener per request on the hottest KV paths.
+    // The get and the set are plain handlers that return nothing: an async one, or one returning the
+    // reply (a thenable to Fastify), costs a stream listener per request on the hottest KV paths.
     app.get('/_fabric/:fabric/kv/:name/value/:key', { schema: { params: KeyParams } }, (req, reply) => {
       const row = kv.getRaw(coll(req), req.params.key);
       if (!row) throw gdnError('DOCUMENT_NOT_FOUND', `no pair with key '${req.params.key}' in '${req.params.name}'`);
-      return reply.type('application/json; charset=utf-8').send(row.body);
+      reply.type('application/json; charset=utf-8').send(row.body);
     });
 
     app.delete('/_fabric/:fabric/kv/:name/value/:key', { schema: { params: KeyParams } }, async (req, reply) => {
@@ -117,7 +117,7 @@ export function kvRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
     app.put('/_fabric/:fabric/kv/:name/value', { schema: { params: NameParams, body: Pairs } }, (req, reply) => {
       const c = coll(req);
       const results = write(() => kv.upsert(c, req.body));
-      return reply.code(202).send(results.map((r) => (r._oldRev === undefined ? meta(r) : { ...meta(r), _oldrev: r._oldRev })));
+      reply.code(202).send(results.map((r) => (r._oldRev === undefined ? meta(r) : { ...meta(r), _oldrev: r._oldRev })));
     });
 
     app.post('/_fabric/:fabric/kv/:name/values', { schema: { params: NameParams, querystring: ValuesQuery, body: ReadKeys } }, async (req) => {

@@ -46,3 +46,21 @@ export function normalizeUrl(raw: string): NormalizedUrl {
   const canonical = ABSOLUTE.has(first) ? path : `/_fabric/${fabric ?? '_system'}${path === '/' ? '' : path}`;
   return { url: query ? `${canonical}?${query}` : canonical, tenant };
 }
+
+/** How many recent request URLs `canonicalUrl` remembers: clients call a few paths over and over. */
+const CANONICAL_CACHE_SIZE = 1024;
+/** Longer URLs (a long query string) are normalised each time, so the cache stays small. */
+const CANONICAL_CACHE_URL_LENGTH = 256;
+const recent = new Map<string, string>();
+
+/** normalizeUrl(raw).url, remembered for recent URLs (the rewrite runs before every request is routed). */
+export function canonicalUrl(raw: string): string {
+  let url = recent.get(raw);
+  if (url === undefined) {
+    url = normalizeUrl(raw).url;
+    if (raw.length > CANONICAL_CACHE_URL_LENGTH) return url;
+    if (recent.size >= CANONICAL_CACHE_SIZE) recent.clear();
+    recent.set(raw, url);
+  }
+  return url;
+}

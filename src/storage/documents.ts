@@ -38,6 +38,23 @@ export interface DocumentFeed {
   documentWritten(c: Collection, doc: Doc, removed: boolean): void;
 }
 
+/** A KV set's result: `oldExpireAt` is the replaced pair's `expireAt` when the caller asked for it. */
+export interface PutResult {
+  _id: string;
+  _key: string;
+  _rev: string;
+  _oldRev?: string;
+  oldExpireAt?: unknown;
+}
+
+interface PutRow {
+  rid: number;
+  deleted: number;
+  rev: string;
+  meta: string;
+  expireAt?: unknown;
+}
+
 /** What applying a replicated document change did, for metrics. */
 export type ApplyOutcome = 'applied' | 'superseded' | 'discarded';
 
@@ -124,6 +141,8 @@ export class DocumentStore {
     this.s = {
       row: db.prepare('SELECT rid, deleted, rev, body, meta FROM documents WHERE cid = ? AND key = ?'),
       live: db.prepare('SELECT rev, body FROM documents WHERE cid = ? AND key = ? AND deleted = 0'),
+      putRow: db.prepare('SELECT rid, deleted, rev, meta FROM documents WHERE cid = ? AND key = ?'),
+      putRowExpiry: db.prepare("SELECT rid, deleted, rev, meta, json_extract(body, '$.expireAt') AS expireAt FROM documents WHERE cid = ? AND key = ?"),
       upsert: db.prepare(
         'INSERT INTO documents (cid, key, deleted, rev, body, meta, ord) VALUES (?, ?, ?, ?, ?, ?, ?) ' +
           'ON CONFLICT (cid, key) DO UPDATE SET deleted = excluded.deleted, rev = excluded.rev, body = excluded.body, meta = excluded.meta, ord = excluded.ord',
@@ -180,25 +199,51 @@ export class DocumentStore {
   }
 
   /**
-   * Inserts `body` under `key` or replaces what is there, revisions ignored: an upsert as a KV set
-   * makes it, in one read of the row (insert with overwriteMode replace reads it twice).
+   * Inserts the pair's attributes under `key` or replaces what is there, revisions ignored: the KV
+   * set, in one read of the row (insert with overwriteMode replace reads it twice).
    *
-   * The KV store's hot path, so it skips what its one caller already did: `body` passed
-   * core/json-rules.ts there (KvStore.checkPair builds it from checked parts), and it takes no
-   * savepoint of its own, since a set is all or none as a whole (its storage.write's savepoint
-   * undoes every pair of it when one fails). Call it inside storage.write.
+   * The KV store's hot path, so it skips what its one caller already did: `attrs` passed
+   * core/json-rules.ts there and holds no system attribute (KvStore.checkPair builds it from
+   * checked parts), and it takes no savepoint of its own, since a set is all or none as a whole
+   * (its storage.write's savepoint undoes every pair of it when one fails). Call it inside
+   * storage.write. With `expiry`, the result says the replaced pair's `expireAt`.
    */
-  put(c: Collection, key: string, body: Doc): WriteResult {
+  put(c: Collection, key: string, attrs: Doc, expiry: boolean): PutResult {
     this.w.assertWriting();
     if (!isValidKey(key)) throw gdnError('DOCUMENT_KEY_BAD');
-    const row = this.s.row.get(c.id, key) as Row | undefined;
-    const prev = row ? stateOf(row) : undefined;
+    const row = (expiry ? this.s.putRowExpiry : this.s.putRow).get(c.id, key) as PutRow | undefined;
+    const hlc = formatHlc(this.clock.now());
+    const clock = clockOf(hlc, this.origin);
+    const meta = row ? (JSON.parse(row.meta) as Meta) : undefined;
     const live = row !== undefined && row.deleted === 0;
-    const doc = this.write(c, key, row, prev, formatHlc(this.clock.now()), live ? 'replace' : 'insert', { kind: 'put', body: userAttributes(body) });
-    const r: WriteResult = { _id: doc['_id'] as string, _key: key, _rev: doc['_rev'] as string, new: doc };
+    const op = live ? 'replace' : 'insert';
+    // What applyWrite makes of a put whose clock is newer than every register of a row no PATCH
+    // touched: the attributes as given under that one clock. Anything else takes the general merge.
+    if (this.merge !== applyWrite || c.type === EDGE_COLLECTION || (meta !== undefined && (meta.a !== undefined || !newer(clock, meta.b)))) {
+      const full = this.s.row.get(c.id, key) as Row | undefined;
+      const prev = full ? stateOf(full) : undefined;
+      const doc = this.write(c, key, full, prev, hlc, op, { kind: 'put', body: attrs });
+      const r: PutResult = { _id: doc['_id'] as string, _key: key, _rev: doc['_rev'] as string };
+      if (live) {
+        r._oldRev = row.rev;
+        r.oldExpireAt = prev?.body['expireAt'];
+      }
+      return r;
+    }
+    const id = `${c.name}/${key}`;
+    this.indexes.checkUnique(c, key, { _key: key, _id: id, ...attrs });
+    const attrsJson = JSON.stringify(attrs);
+    // JSON.stringify of { _key, _id, _rev, ...attrs }, with the attributes serialised once for the body and the change.
+    const body = `{"_key":${JSON.stringify(key)},"_id":${JSON.stringify(id)},"_rev":${JSON.stringify(hlc)}${attrsJson === '{}' ? '}' : `,${attrsJson.slice(1)}`}`;
+    const metaJson = JSON.stringify({ b: clock });
+    if (row === undefined) this.s.upsert.run(c.id, key, 0, hlc, body, metaJson, clock);
+    else this.s.update.run(0, hlc, body, metaJson, clock, row.rid);
+    if (c.props.hasStream) this.feed.documentWritten(c, { _key: key, _id: id, _rev: hlc, ...attrs }, false);
+    if (!c.isLocal) this.log.append({ origin: this.origin, hlc, op, fabric: c.fabric, collection: c.name, key, payload: attrsJson });
+    const r: PutResult = { _id: id, _key: key, _rev: hlc };
     if (live) {
       r._oldRev = row.rev;
-      r.old = { _key: key, _id: doc['_id'], _rev: row.rev, ...prev!.body };
+      r.oldExpireAt = row.expireAt;
     }
     return r;
   }

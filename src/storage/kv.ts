@@ -5,7 +5,7 @@ import { jsonProblem, MAX_JSON_DEPTH } from '../core/json-rules.js';
 import { isValidKey } from '../core/names.js';
 import type { Collection, CollectionStore, KvOptions } from './collections.js';
 import type { Db } from './database.js';
-import type { Doc, DocumentStore, WriteResult } from './documents.js';
+import type { Doc, DocumentStore, PutResult, WriteResult } from './documents.js';
 import { liveRows } from './json-sql.js';
 import { StatementCache } from './statements.js';
 import type { WritePath } from './write-path.js';
@@ -119,9 +119,12 @@ export class KvStore {
 
   /** Whether a pair read as a document is still there at the clock's now. */
   visible(c: Collection, doc: Doc): boolean {
-    if (!this.expires(c)) return true;
-    const at = doc['expireAt'];
-    return !(typeof at === 'number' && at > 0 && at <= this.nowSeconds());
+    return !this.expires(c) || !this.due(doc['expireAt']);
+  }
+
+  /** Whether an `expireAt` is due at the clock's now (read as a pair's, in a collection with expiration on). */
+  private due(at: unknown): boolean {
+    return typeof at === 'number' && at > 0 && at <= this.nowSeconds();
   }
 
   /** The stored JSON text of a visible pair (GET answers it as is, without re-serialising). */
@@ -159,12 +162,13 @@ export class KvStore {
    * undoes the pairs already written when a later one fails). Every pair is checked here, in full,
    * before any is written; DocumentStore.put relies on it and does not check again.
    */
-  upsert(c: Collection, pairs: readonly KvPairInput[]): WriteResult[] {
-    const docs = pairs.map((p, i) => this.checkPair(c, p, i));
-    return docs.map((d) => {
-      const r = this.documents.put(c, d['_key'] as string, d);
+  upsert(c: Collection, pairs: readonly KvPairInput[]): PutResult[] {
+    const attrs = pairs.map((p, i) => this.checkPair(c, p, i));
+    const expiry = this.expires(c);
+    return attrs.map((a, i) => {
+      const r = this.documents.put(c, pairs[i]!._key, a, expiry);
       // An expired pair still waiting for the sweep was never there for the client.
-      return r.old && !this.visible(c, r.old) ? { _id: r._id, _key: r._key, _rev: r._rev } : r;
+      return r._oldRev !== undefined && expiry && this.due(r.oldExpireAt) ? { _id: r._id, _key: r._key, _rev: r._rev } : r;
     });
   }
 
@@ -238,6 +242,7 @@ export class KvStore {
     if (groupID === '') throw gdnError('BAD_PARAMETER', 'groupID must not be empty');
   }
 
+  /** The pair's attributes as stored, each checked (the key too, though it is stored apart). */
   private checkPair(c: Collection, p: KvPairInput, i: number): Doc {
     const at = `pair ${i} ('${String(p._key)}')`;
     if (!isValidKey(p._key)) throw gdnError('DOCUMENT_KEY_BAD', `${at}: illegal key; keys are 1-254 characters of letters, digits and _-:.@()+,=;$!*'%`);
@@ -247,12 +252,12 @@ export class KvStore {
     if (problem) throw gdnError('DOCUMENT_TYPE_INVALID', `${at}: invalid value: ${problem}`);
     const expireAt = p.expireAt ?? -1;
     if (!Number.isSafeInteger(expireAt)) throw gdnError('BAD_PARAMETER', `${at}: expireAt must be an integer (unix seconds; -1 or 0 for never)`);
-    const doc: Doc = { _key: p._key, value: p.value, expireAt };
+    const attrs: Doc = { value: p.value, expireAt };
     if (p.groupID !== undefined) {
       this.checkGroup(c, p.groupID);
-      doc['groupID'] = p.groupID;
+      attrs['groupID'] = p.groupID;
     }
-    return doc;
+    return attrs;
   }
 
   private stmt(sql: string): Statement {

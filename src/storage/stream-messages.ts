@@ -40,6 +40,12 @@ export const MAX_TOPIC_BACKLOG = 100_000;
 /** Messages and subscriptions of the streams of one replica (every change inside storage.write). */
 export class StreamMessages {
   private readonly s;
+  /**
+   * Messages appended through this connection, ever (rolled back or not): while it stands still,
+   * a commit here brought no new message. Another connection's writes reach the broker through
+   * StreamStore.reload, which moves StreamStore.version instead.
+   */
+  appended = 0;
 
   constructor(
     db: Db,
@@ -74,6 +80,7 @@ export class StreamMessages {
     const key = m.key ?? null;
     const eventTime = m.eventTime ?? null;
     const seq = this.s.insert.get(sid, id, at, m.payload, properties, key, eventTime) as number;
+    this.appended++;
     return { seq, sid, id, at, payload: m.payload, properties, key, event_time: eventTime };
   }
 

@@ -44,6 +44,8 @@ export class StreamBroker implements SubscriptionHost {
   private readonly topics = new Map<number, Topic>();
   private lastSeen: number;
   private seenVersion = -1;
+  /** StreamMessages.appended when the broker last read what committed (-1: read at the next commit). */
+  private seenAppended = -1;
   private readonly runnable = new Set<{ dispatch(): void }>();
   private readonly dirtySubs = new Set<Subscription>();
   private flushWaiting = false;
@@ -171,6 +173,7 @@ export class StreamBroker implements SubscriptionHost {
     this.runnable.clear();
     this.dirtySubs.clear();
     this.lastSeen = this.storage.streams.messages.lastSeqOfAll();
+    this.seenAppended = -1;
   }
 
   close(): void {
@@ -230,7 +233,11 @@ export class StreamBroker implements SubscriptionHost {
   /** After every commit: what committed is handed to the topics in use; deleted streams let their clients go. */
   private committed(): void {
     const store = this.storage.streams;
-    if (store.version !== this.seenVersion) {
+    const reloaded = store.version !== this.seenVersion;
+    // Most commits (a KV set, a document write) hold no message: no query for them.
+    if (!reloaded && store.messages.appended === this.seenAppended) return;
+    this.seenAppended = store.messages.appended;
+    if (reloaded) {
       this.seenVersion = store.version;
       for (const [sid, t] of this.topics) {
         if (store.get(t.rec.fabric, t.rec.topic)?.id === sid) continue;

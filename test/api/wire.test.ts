@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { normalizeUrl } from '../../src/api/paths.js';
+import { canonicalUrl, normalizeUrl } from '../../src/api/paths.js';
 import { testRegion, type TestRegion } from '../helpers/client.js';
 
 let t: TestRegion;
@@ -30,6 +30,14 @@ describe('path forms (spec §1.2)', () => {
     expect(normalizeUrl('/_api/datacenter/all')).toEqual({ url: '/datacenter/all', tenant: undefined });
     expect(normalizeUrl('/_api/version')).toEqual({ url: '/_fabric/_system/version', tenant: undefined });
     expect(normalizeUrl('/datacenter/local/')).toEqual({ url: '/datacenter/local', tenant: undefined });
+  });
+
+  it('routes by the canonical form however often, and however long, a URL comes', () => {
+    const urls = ['/_api/kv/s/value', '/_fabric/f/_api/document/c/k?x=1', `/_api/document/c/k?q=${'a'.repeat(300)}`];
+    for (let round = 0; round < 3; round++) for (const u of urls) expect(canonicalUrl(u)).toBe(normalizeUrl(u).url);
+    // More distinct URLs than it remembers: the first ones are forgotten, not answered wrongly.
+    for (let i = 0; i < 1500; i++) expect(canonicalUrl(`/_api/document/c/k${i}`)).toBe(`/_fabric/_system/document/c/k${i}`);
+    expect(canonicalUrl('/_api/kv/s/value')).toBe('/_fabric/_system/kv/s/value');
   });
 });
 

@@ -175,6 +175,25 @@ describe('key-value collections in storage', () => {
     expect(s.kv.count(c)).toBe(1);
   });
 
+  it('a set stores the document and change the general write path makes, and a pair a PATCH touched takes the general merge', () => {
+    const { a, b, toB } = pair();
+    const c = kvCollection(a, 'kv', { group: true });
+    const value = { s: 'quote " and \\ ☃', n: [1, 2.5] };
+    const [first] = commit(a, () => a.kv.upsert(c, [{ _key: 'k', value, groupID: 'g' }]));
+    expect(a.kv.getRaw(c, 'k')!.body).toBe(JSON.stringify({ _key: 'k', _id: 'kv/k', _rev: first!._rev, value, expireAt: -1, groupID: 'g' }));
+    expect(a.changes.since(0, 100).at(-1)).toMatchObject({ op: 'insert', key: 'k', payload: JSON.stringify({ value, expireAt: -1, groupID: 'g' }) });
+    const patched = commit(a, () => a.documents.update(c, 'k', { extra: true }));
+    const [second] = commit(a, () => a.kv.upsert(c, [{ _key: 'k', value: 2 }]));
+    expect(second!._oldRev).toBe(patched._rev);
+    expect(JSON.parse(a.kv.getRaw(c, 'k')!.body)).toEqual({ _key: 'k', _id: 'kv/k', _rev: second!._rev, value: 2, expireAt: -1 });
+    const [third] = commit(a, () => a.kv.upsert(c, [{ _key: 'k', value: 3 }]));
+    expect(third!._oldRev).toBe(second!._rev);
+    expect(a.changes.since(0, 100).slice(-3).map((e) => e.op)).toEqual(['update', 'replace', 'replace']);
+    toB();
+    expect(stored(b)).toEqual(stored(a));
+    expect(b.kv.getRaw(b.kv.require(FABRIC, 'kv'), 'k')!.body).toBe(a.kv.getRaw(c, 'k')!.body);
+  });
+
   it('an expiry removes only the version it expired: a write made elsewhere after it survives everywhere', () => {
     const { clock, a, b, toA, toB } = pair();
     const ca = kvCollection(a);
