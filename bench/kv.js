@@ -26,7 +26,13 @@
  * guard is a callback, the rewrite is remembered and the set writes its row without the generic
  * merge (one row read without the body, the attributes serialised once): set 0.72 in requests/s
  * (rounds 0.50-0.86) and 0.52 in CPU per request (77 µs against 41), get 0.94 and 0.76 (36 µs
- * against 27).
+ * against 27). With the body parser named for application/json too (Fastify worked out the
+ * catch-all parser afresh per request), in a run at load average 6 (the baseline at 65 µs a set):
+ * set 0.76 and 0.51 (113 µs against 65), get 0.94 and 0.79. What is left of the set's gap, by the
+ * profile: the row read and the UPDATE (with the order and expiry indexes) about 25 µs against the
+ * baseline's one upsert, the change log insert 5, Fastify's hooks and content-type and reply work
+ * about twice the baseline's, and the socket writes about twice as long in the kernel as the
+ * baseline's: a set is answered after its group commit, so a turn's answers go out in one burst.
  */
 import { BASELINE_KV_PATHS } from './http-baseline.js';
 import { runLoad } from './http-load.js';

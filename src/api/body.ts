@@ -16,7 +16,7 @@ export function registerBodyParser(app: FastifyInstance): void {
     done();
   });
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
+  const parse = (_req: unknown, body: string | Buffer, done: (err: Error | null, value?: unknown) => void): void => {
     const text = body as string;
     if (text.trim() === '') return done(null, undefined);
     let value: unknown;
@@ -28,5 +28,8 @@ export function registerBodyParser(app: FastifyInstance): void {
     const problem = jsonProblem(value);
     if (problem) return done(gdnError('CORRUPTED_JSON', `invalid JSON object: ${problem}`), undefined);
     done(null, value);
-  });
+  };
+  // The same parser for every type; the named ones because Fastify remembers which parser a
+  // content-type takes only for those, and works out the catch-all's afresh on every request.
+  for (const type of ['application/json', 'text/plain', '*']) app.addContentTypeParser(type, { parseAs: 'string' }, parse);
 }

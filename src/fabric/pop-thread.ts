@@ -9,14 +9,15 @@
  * them is closed the thread is empty again and may be given the PoPs of a later fabric of the same
  * process (thread-pool.ts), which then skips loading and compiling every module afresh.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, type MessagePort } from 'node:worker_threads';
 import { FabricClock } from '../core/clock.js';
 import { saveCodeCache } from '../core/code-cache.js';
 import { dialHost } from '../core/dial-host.js';
 import { PopDoor } from '../control/pop-door.js';
 import { createRegion, DEFAULT_BODY_LIMIT, type Region } from '../region/region.js';
 import type { DatacenterInfo } from '../topology/index.js';
-import type { PopMessage, PopReply, PopRequest, PopThreadData } from './thread-protocol.js';
+import { PortNetwork } from '../replication/index.js';
+import type { PopMessage, PopReply, PopRequest, PopThreadData, Switchboard } from './thread-protocol.js';
 
 const port = parentPort!;
 /** The fabric this thread serves now: its PoPs and their one clock, a copy of the fabric's (setClock keeps it in step). */
@@ -27,6 +28,8 @@ interface Session {
   data: PopThreadData;
   /** The PoPs' TLS doors (control/pop-door.ts), once the fabric opens its front door. */
   doors: Map<string, PopDoor>;
+  /** Replication with the fabric's other PoP threads, over ports. */
+  ports: PortNetwork;
 }
 let session: Session | undefined;
 
@@ -49,8 +52,13 @@ function adoptEnv(env: Record<string, string | undefined>): void {
   Object.assign(process.env, env);
 }
 
-function open(data: PopThreadData): Session {
-  const s: Session = { clock: new FabricClock(), datacenters: undefined, regions: new Map(), data, doors: new Map() };
+/** Every PoP of the fabric, with the switchboard port to its thread (null: this thread). */
+function routes(sb: Switchboard): Map<string, MessagePort | null> {
+  return new Map(Object.entries(sb.threadOf).map(([name, t]) => [name, t === sb.thread ? null : (sb.ports[t] as MessagePort)]));
+}
+
+function open(data: PopThreadData, sb: Switchboard): Session {
+  const s: Session = { clock: new FabricClock(), datacenters: undefined, regions: new Map(), data, doors: new Map(), ports: new PortNetwork(routes(sb)) };
   for (const name of data.names) {
     const region: Region = opened(name, () => createRegion({
       topology: data.topology,
@@ -62,6 +70,7 @@ function open(data: PopThreadData): Session {
       allowedHosts: data.allowedHosts,
       auth: data.auth,
       clock: s.clock,
+      ports: s.ports,
       offload: true,
       datacenters: () => s.datacenters ?? data.topology.regions.map((r) => ({ ...r, host: data.host, port: r.name === name ? region.port() : r.port })),
       warn: (msg) => port.postMessage({ region: name, warn: msg } satisfies PopReply),
@@ -139,7 +148,7 @@ port.on('message', (m: PopMessage) => {
     try {
       if (session) throw new Error(`the thread still runs ${[...session.regions.keys()].join(', ')}`);
       adoptEnv(m.env);
-      session = open(m.open);
+      session = open(m.open, m.switchboard);
       reply({ id: m.id, ok: true, value: undefined });
     } catch (e) {
       // The parent ends a thread whose open failed: PoPs opened before the failure go with it.
@@ -156,6 +165,7 @@ port.on('message', (m: PopMessage) => {
       // The session ends with its last PoP; the thread waits for the next one (or for `end`).
       if (m.request.op === 'close' && [...s.regions.values()].every((r) => r.state() === 'closed') && session === s) {
         s.clock.stop();
+        s.ports.close();
         session = undefined;
       }
       reply({ id: m.id, ok: true, value });

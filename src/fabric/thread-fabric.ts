@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { MessageChannel } from 'node:worker_threads';
 import type { FastifyInstance } from 'fastify';
 import { resolveAllowedHosts } from '../api/host-guard.js';
 import { devCredentials } from '../auth/index.js';
@@ -16,6 +17,7 @@ import { PopThread, ThreadRegion } from './thread-region.js';
 import { fabricSurface } from './surface.js';
 import type { Fabric } from './types.js';
 import type { CheckedFabricOptions } from './options.js';
+import type { Switchboard } from './thread-protocol.js';
 
 /**
  * PoP threads a fabric starts unless told otherwise: one per PoP up to this many. A thread costs
@@ -27,6 +29,23 @@ import type { CheckedFabricOptions } from './options.js';
  * a PoP's loop anyway (its query executor).
  */
 export const DEFAULT_POP_THREADS = Math.max(4, Math.min(8, availableParallelism()));
+
+/**
+ * The PoP threads' switchboards: a MessageChannel between every two threads, so that their PoPs
+ * replicate over ports (replication/port-transport.ts) rather than over loopback sockets, with the
+ * kernel's wake-ups and WebSocket framing in between. PoP j runs on thread j mod count.
+ */
+function switchboard(names: string[], count: number): Switchboard[] {
+  const threadOf = Object.fromEntries(names.map((n, j) => [n, j % count]));
+  const boards: Switchboard[] = Array.from({ length: count }, (_v, thread) => ({ thread, threadOf, ports: {} }));
+  for (let i = 0; i < count; i++)
+    for (let j = i + 1; j < count; j++) {
+      const { port1, port2 } = new MessageChannel();
+      (boards[i] as Switchboard).ports[j] = port1;
+      (boards[j] as Switchboard).ports[i] = port2;
+    }
+  return boards;
+}
 
 /**
  * `startFabric()`: the PoPs on event loops of their own (worker threads, pop-thread.ts), so that
@@ -77,6 +96,7 @@ export async function startThreadFabric(opts: CheckedFabricOptions): Promise<Fab
   }
   const httpsPort = door?.info.port;
   const warn = (region: string, msg: string) => (opts.warn ?? ((m: string) => console.warn(`[${region}] ${m}`)))(msg);
+  const switchboards = switchboard(topology.regions.map((r) => r.name), count);
   const threads = Array.from({ length: count }, (_v, i) => {
     const names = topology.regions.filter((_r, j) => j % count === i).map((r) => r.name);
     return new PopThread(
@@ -93,6 +113,7 @@ export async function startThreadFabric(opts: CheckedFabricOptions): Promise<Fab
         ...(opts.logger !== undefined ? { logger: opts.logger } : {}),
         ...(httpsPort !== undefined ? { httpsPort } : {}),
       },
+      switchboards[i] as Switchboard,
       warn,
       workers[i],
     );

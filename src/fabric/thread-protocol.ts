@@ -1,3 +1,4 @@
+import type { MessagePort } from 'node:worker_threads';
 import type { ClockState } from '../core/clock.js';
 import type { LinkSettings } from '../replication/index.js';
 import type { DatacenterInfo, Topology } from '../topology/index.js';
@@ -20,6 +21,16 @@ export interface PopThreadData {
   httpsPort?: number;
 }
 
+/**
+ * A thread's end of the fabric's switchboard (replication/port-transport.ts): which thread runs
+ * each PoP, and a port to every other thread of the fabric, transferred with the open message.
+ */
+export interface Switchboard {
+  thread: number;
+  threadOf: Record<string, number>;
+  ports: Record<number, MessagePort>;
+}
+
 /** The control verbs, as messages to a PoP thread (RegionAgent, one message per method). */
 export type PopRequest =
   | { op: 'start' }
@@ -39,7 +50,7 @@ export type PopRequest =
 
 export type PopMessage =
   /** Starts a fabric's PoPs on the thread, in the fabric's environment (process.env). */
-  | { id: number; open: PopThreadData; env: Record<string, string | undefined> }
+  | { id: number; open: PopThreadData; env: Record<string, string | undefined>; switchboard: Switchboard }
   | { id: number; region: string; request: PopRequest }
   /** The thread is not wanted again: it ends once its queue is empty. */
   | 'end'

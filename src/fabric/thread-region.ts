@@ -5,7 +5,7 @@ import type { RegionAgent, ReplicaImageInfo } from '../control/agent.js';
 import type { RegionHandle, RegionState } from '../region/handle.js';
 import type { LinkSettings, ReplicationStatus } from '../replication/index.js';
 import type { DatacenterInfo, RegionSpec } from '../topology/index.js';
-import type { PopMessage, PopReply, PopRequest, PopThreadData } from './thread-protocol.js';
+import type { PopMessage, PopReply, PopRequest, PopThreadData, Switchboard } from './thread-protocol.js';
 import { giveBack, takeThread } from './thread-pool.js';
 
 interface Pending {
@@ -30,7 +30,7 @@ export class PopThread {
   private unclean = false;
 
   /** `worker` is a thread from the pool (takeThread), taken early so that it loads while the fabric sets up. */
-  constructor(data: PopThreadData, warn: (region: string, msg: string) => void, worker: Worker = takeThread()) {
+  constructor(data: PopThreadData, switchboard: Switchboard, warn: (region: string, msg: string) => void, worker: Worker = takeThread()) {
     this.worker = worker;
     for (const name of data.names) this.open.add(name);
     this.done = new Promise((resolve) => (this.finish = resolve));
@@ -58,7 +58,7 @@ export class PopThread {
         void this.worker.terminate();
       },
     });
-    this.worker.postMessage({ id, open: data, env: { ...process.env } } satisfies PopMessage);
+    this.worker.postMessage({ id, open: data, env: { ...process.env }, switchboard } satisfies PopMessage, Object.values(switchboard.ports));
   }
 
   private fail(failure: Error, names: string[], warn: (region: string, msg: string) => void): void {

@@ -16,7 +16,7 @@ import { gdnError } from '../core/errors.js';
 import { createRng } from '../core/rng.js';
 import { VERSION } from '../core/version.js';
 import { sampleRtt } from '../latency/sampler.js';
-import { Replicator, REPLICATION_PATH, WsTransport, type Transport } from '../replication/index.js';
+import { Replicator, REPLICATION_PATH, WsTransport, type PortNetwork, type Transport } from '../replication/index.js';
 import { openStorage, type ApplyStats, type BatchSpan, type ChangeEntry, type ImageInfo, type Storage } from '../storage/index.js';
 import { StreamBroker } from '../streams/index.js';
 import { linkProfile, type Topology } from '../topology/index.js';
@@ -60,6 +60,11 @@ export interface RegionOptions {
    * in-memory network's endpoint.
    */
   transport?: Transport;
+  /**
+   * The switchboard of the fabric's PoP threads (startFabric): peers on them are reached over
+   * MessagePorts, any other over WebSocket, and peers' WebSocket connections are still taken.
+   */
+  ports?: PortNetwork;
   /**
    * Run queries that outlive their slice on the PoP's loop, index builds over large collections
    * and replicated batches that build such indexes in a query executor (a worker thread with its
@@ -153,7 +158,7 @@ export function createRegion(opts: RegionOptions): Region {
     const dc = datacenters().find((d) => d.name === peer);
     return dc && dc.port !== 0 ? `ws://${dialHost(dc.host)}:${dc.port}${REPLICATION_PATH}` : undefined;
   });
-  const replicator = new Replicator({ self: name, topology, storage, latency: opts.latency, warn, clock, secret: opts.secret, transport: opts.transport ?? ws, applyElsewhere });
+  const replicator = new Replicator({ self: name, topology, storage, latency: opts.latency, warn, clock, secret: opts.secret, transport: opts.transport ?? opts.ports?.endpoint(name, ws, warn) ?? ws, applyElsewhere });
   // The live side of streams is memory only: a restart after a kill builds a new broker, as a crash would.
   let broker = new StreamBroker(storage, clock, warn);
   const upgrade = guardUpgrade((req: IncomingMessage, socket: Duplex, head: Buffer) => {

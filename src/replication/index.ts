@@ -5,5 +5,6 @@ export { PROTOCOL_VERSION, REPLICATION_PATH } from './protocol.js';
 export { LAG_BUCKETS_MS } from './stats.js';
 export type { Connection, Transport } from './transport.js';
 export { WsTransport } from './ws-transport.js';
+export { PortNetwork } from './port-transport.js';
 export { MemoryNetwork, type NetworkEvent } from './memory-transport.js';
 export { proofMatches, randomNonce } from './handshake.js';
