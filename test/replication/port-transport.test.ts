@@ -56,14 +56,20 @@ function accepting(net: PortNetwork, region: string, warnings: string[] = []) {
   return { conns, seen };
 }
 
+/** PoP a of `net` dials `to`; resolves the connection and what its end saw, once it is open. */
+async function dialled(net: PortNetwork, to: string): Promise<{ conn: Connection; a: Seen }> {
+  const conn = net.endpoint('a', nowhere(), () => undefined).connect(to)!;
+  const a = watch(conn);
+  await until(() => a.opened === 1);
+  return { conn, a };
+}
+
 describe('PortNetwork (replication between PoP threads of one process)', () => {
   it('opens a connection to a PoP on another thread and delivers both ways in order', async () => {
     const { first, second } = twoThreads();
     opened.push(first, second);
     const b = accepting(second, 'b');
-    const conn = first.endpoint('a', nowhere(), () => undefined).connect('b')!;
-    const a = watch(conn);
-    await until(() => a.opened === 1);
+    const { conn, a } = await dialled(first, 'b');
     conn.send('1');
     conn.send('2');
     await until(() => b.seen[0]?.got.length === 2);
@@ -78,9 +84,7 @@ describe('PortNetwork (replication between PoP threads of one process)', () => {
     const { first, second } = twoThreads();
     opened.push(first, second);
     const b = accepting(second, 'b');
-    const conn = first.endpoint('a', nowhere(), () => undefined).connect('b')!;
-    const a = watch(conn);
-    await until(() => a.opened === 1);
+    const { conn } = await dialled(first, 'b');
     conn.send('x'.repeat(1000));
     conn.send('y'.repeat(24));
     expect(conn.buffered()).toBe(1024);
@@ -113,9 +117,7 @@ describe('PortNetwork (replication between PoP threads of one process)', () => {
     opened.push(first, second);
     const b = accepting(second, 'b');
     for (const closer of ['dialler', 'acceptor'] as const) {
-      const conn = first.endpoint('a', nowhere(), () => undefined).connect('b')!;
-      const a = watch(conn);
-      await until(() => a.opened === 1);
+      const { conn, a } = await dialled(first, 'b');
       const far = b.seen.at(-1)!;
       (closer === 'dialler' ? conn : b.conns.at(-1)!).close();
       await until(() => a.closed === 1 && far.closed === 1);
@@ -135,9 +137,7 @@ describe('PortNetwork (replication between PoP threads of one process)', () => {
         throw new Error('bad frame');
       }),
     );
-    const conn = first.endpoint('a', nowhere(), () => undefined).connect('b')!;
-    const a = watch(conn);
-    await until(() => a.opened === 1);
+    const { conn, a } = await dialled(first, 'b');
     conn.send('{');
     await until(() => a.closed === 1);
     expect(warnings.join('\n')).toMatch(/could not be handled, closing the link: Error: bad frame/);
@@ -147,9 +147,7 @@ describe('PortNetwork (replication between PoP threads of one process)', () => {
     const { first, second } = twoThreads();
     opened.push(first, second);
     const a2 = accepting(first, 'a2');
-    const conn = first.endpoint('a', nowhere(), () => undefined).connect('a2')!;
-    const a = watch(conn);
-    await until(() => a.opened === 1);
+    const { conn } = await dialled(first, 'a2');
     conn.send('local');
     await until(() => a2.seen[0]?.got.length === 1);
     expect(a2.seen[0]!.got).toEqual(['local']);
