@@ -35,6 +35,5 @@ async function main() {
   });
 }
 
-main().catch((e) => {
-  throw e;
-});
+// A failure is the thread's uncaught error, which the parent's 'error' listener reports.
+void main();
