@@ -34,6 +34,14 @@ export function restoredClock(current: ClockState, saved: ClockState): { offsetM
   return saved.frozen ? { offsetMs, frozen: true, now: Math.max(current.now, saved.now) } : { offsetMs, frozen: false };
 }
 
+/** Every PoP's answer; the first failure only once all have answered, so none still uses the temp dir when it goes. */
+async function onAll<T>(agents: readonly RegionAgent[], fn: (a: RegionAgent) => Promise<T> | T): Promise<T[]> {
+  const settled = await Promise.allSettled(agents.map(async (a) => fn(a)));
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
+}
+
 async function inTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'fabric-emu-snapshot-'));
   try {
@@ -56,11 +64,11 @@ export function snapshotVerbs(o: SnapshotContext): Pick<FabricControl, 'saveSnap
     if (dead.length) throw gdnError('CONFLICT', `cannot ${verb} while ${dead.join(', ')} ${dead.length === 1 ? 'is' : 'are'} killed: restart first`);
   };
   const held = async <T>(fn: () => Promise<T>): Promise<T> => {
-    await Promise.all(agents.map((a) => a.setReplication(false)));
+    await onAll(agents, (a) => a.setReplication(false));
     try {
       return await fn();
     } finally {
-      await Promise.all(agents.map((a) => (a.state() === 'serving' ? a.setReplication(true) : undefined)));
+      await onAll(agents, (a) => (a.state() === 'serving' ? a.setReplication(true) : undefined));
     }
   };
   return {
@@ -70,7 +78,7 @@ export function snapshotVerbs(o: SnapshotContext): Pick<FabricControl, 'saveSnap
         const clock = o.clock.state();
         const createdAt = new Date(clock.now).toISOString();
         const files = new Map(agents.map((a, i) => [a.name, join(dir, `${i}.sqlite`)]));
-        const infos = await held(() => Promise.all(agents.map((a) => a.backup(files.get(a.name) as string))));
+        const infos = await held(() => onAll(agents, (a) => a.backup(files.get(a.name) as string)));
         const images = agents.map((a, i) => ({ region: a.name, bytes: 0, ...(infos[i] as { schemaVersion: number; lastSeq: number }) }));
         const header = await writeSnapshot(file, { fabricEmu: VERSION, createdAt, topology: o.topology, clock, images }, files);
         return summary(file, header);
@@ -89,7 +97,7 @@ export function snapshotVerbs(o: SnapshotContext): Pick<FabricControl, 'saveSnap
         checks.forEach((c, i) => {
           if (c.status === 'rejected') throw snapshotError(file, `the image of ${names[i]}: ${(c.reason as Error).message}`);
         });
-        await held(() => Promise.all(agents.map((a) => a.restore(files.get(a.name) as string))));
+        await held(() => onAll(agents, (a) => a.restore(files.get(a.name) as string)));
         await o.syncClock(o.clock.setState(restoredClock(o.clock.state(), header.clock)));
         return summary(file, header);
       });

@@ -1,6 +1,6 @@
 import type { Clock } from '../core/clock.js';
 import { isGdnError } from '../core/errors.js';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatHlc, HlcClock, parseHlc, type Hlc } from '../core/hlc.js';
@@ -289,9 +289,16 @@ export function openStorage(opts: StorageOptions): Storage {
       w.commitNow();
     },
     backup: async (file) => {
-      // The open group first: the backup copies committed pages, and reads none of a group still open.
-      w.commitNow();
-      await db.backup(file);
+      // A step of SQLite's online backup answers BUSY while this connection has a write
+      // transaction open, and better-sqlite3 takes a BUSY first step for a finished backup (and
+      // deletes the file). So no group stays open between the steps: writes commit one by one.
+      const release = w.ungroup();
+      try {
+        const progress = await db.backup(file);
+        if (progress.totalPages === 0 || !existsSync(file)) throw new Error(`storage: the backup to ${file} ended without writing it`);
+      } finally {
+        release();
+      }
       return imageInfo(file);
     },
     prepareImage: (file) => prepareImage(file, { legacyTenant: opts.legacyTenant ?? '_mm' }),

@@ -67,7 +67,8 @@ export class WritePath {
       return this.atomic(fn);
     } finally {
       this.depth--;
-      if (this.depth === 0 && this.commitAfterWrite) {
+      if (this.depth === 0 && this.ungrouped > 0) this.commit();
+      else if (this.depth === 0 && this.commitAfterWrite) {
         this.commitAfterWrite = false;
         this.clock.defer(() => this.commit());
       }
@@ -109,6 +110,23 @@ export class WritePath {
   /** Commits the open group now (before the database closes, or when a caller steps time by hand). */
   commitNow(): void {
     this.commit();
+  }
+
+  private ungrouped = 0;
+
+  /**
+   * Until the returned release is called, every write commits as soon as it returns instead of
+   * with its group on the next turn, so that no transaction of this connection stays open between
+   * turns. SQLite's online backup cannot step while one is (see Storage.backup).
+   */
+  ungroup(): () => void {
+    this.commit();
+    this.ungrouped++;
+    let released = false;
+    return () => {
+      if (!released) this.ungrouped--;
+      released = true;
+    };
   }
 
   /** While true, writes here are refused instead of blocking on the lock another connection holds. */

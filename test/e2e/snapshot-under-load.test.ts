@@ -6,7 +6,10 @@ import { tempDir } from '../helpers/tmp.js';
 import { testTopology } from '../helpers/topology.js';
 
 const fabrics: Fabric[] = [];
+/** Writers still running when a test fails part-way: they stop before the fabric closes under them. */
+const running: { stop: () => Promise<void> }[] = [];
 afterEach(async () => {
+  await Promise.allSettled(running.splice(0).map((w) => w.stop()));
   await Promise.all(fabrics.splice(0).map((f) => f.close()));
 }, 60_000);
 
@@ -25,13 +28,15 @@ function writer(f: Fabric, region: string, acked: Set<string>) {
     }
   };
   const done = Promise.all(Array.from({ length: WRITERS_PER_REGION }, (_v, w) => loop(w)));
-  return {
+  const w = {
     done,
     stop: async () => {
       stop = true;
       await done;
     },
   };
+  running.push(w);
+  return w;
 }
 
 /** Resolves once `cond` holds; rejects as soon as a writer fails (it would never hold then). */
