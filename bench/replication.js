@@ -8,7 +8,11 @@
  * as before, this machine printed one loop 1.72 ms, own loops 16.24 ms (ratio 0.11, rounds
  * 7.43-23.01), and the threads used 6.8 s of CPU per 4 s stream against 4.4 s on one loop; over
  * ports they use 4.3-5.0 s, and old and new builds measured alternately gave a median p99 of 36.8
- * against 25.2 ms (p50 1.55 against 0.87 ms). The figure is at the mercy of the 2 shared vCPUs.
+ * against 25.2 ms (p50 1.55 against 0.87 ms). The figure is at the mercy of the 2 shared vCPUs:
+ * on 2026-12-02 (load average 3-6 from other work) three runs of one build printed 68.50 ms
+ * (rounds 27.3-80.1), 7.75 ms (5.8-9.4) and 51.00 ms (38.7-172.0) for the threads, 6.01, 1.55 and
+ * 4.15 ms on one loop; the tail is the origin's and the peers' threads waiting for a CPU
+ * (docs/event-loops.md has the per-sample split and the run-queue figures), not a wait in the code.
  * Nothing here polls for arrival: each sample is taken by the receiving PoP as it applies a change
  * (its own thread), against the time the origin stamped at the insert (the origin's thread). Both
  * read performance.timeOrigin + now(), which worker threads share with the main thread (checked:
