@@ -6,6 +6,7 @@ import type { Db } from './database.js';
 import type { ChangeLog, ChangeOp } from './changelog.js';
 import { EDGE_COLLECTION, type Collection, type CollectionStore } from './collections.js';
 import type { IndexStore } from './indexes.js';
+import { expiryColumn } from './expiry-column.js';
 import { nextKey } from './keys.js';
 import { clockOf, justAfter, newer } from './clocks.js';
 import { applyWrite, newestClock, revisionOf, type Meta, type RegisterMerge, type RegisterState, type RegisterWrite } from './registers.js';
@@ -47,13 +48,8 @@ export interface PutResult {
   oldExpireAt?: unknown;
 }
 
-interface PutRow {
-  rid: number;
-  deleted: number;
-  rev: string;
-  meta: string;
-  expireAt?: unknown;
-}
+/** A put's read of the row, as an array (better-sqlite3's raw mode): an object per row costs a property transition per column. */
+type PutRow = [rid: number, deleted: number, rev: string, meta: string, expireAt?: unknown];
 
 /** What applying a replicated document change did, for metrics. */
 export type ApplyOutcome = 'applied' | 'superseded' | 'discarded';
@@ -141,14 +137,13 @@ export class DocumentStore {
     this.s = {
       row: db.prepare('SELECT rid, deleted, rev, body, meta FROM documents WHERE cid = ? AND key = ?'),
       live: db.prepare('SELECT rev, body FROM documents WHERE cid = ? AND key = ? AND deleted = 0'),
-      putRow: db.prepare('SELECT rid, deleted, rev, meta FROM documents WHERE cid = ? AND key = ?'),
-      putRowExpiry: db.prepare("SELECT rid, deleted, rev, meta, json_extract(body, '$.expireAt') AS expireAt FROM documents WHERE cid = ? AND key = ?"),
+      putRow: db.prepare('SELECT rid, deleted, rev, meta, expire_at FROM documents WHERE cid = ? AND key = ?').raw(),
       upsert: db.prepare(
-        'INSERT INTO documents (cid, key, deleted, rev, body, meta, ord) VALUES (?, ?, ?, ?, ?, ?, ?) ' +
-          'ON CONFLICT (cid, key) DO UPDATE SET deleted = excluded.deleted, rev = excluded.rev, body = excluded.body, meta = excluded.meta, ord = excluded.ord',
+        'INSERT INTO documents (cid, key, deleted, rev, body, meta, ord, expire_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ' +
+          'ON CONFLICT (cid, key) DO UPDATE SET deleted = excluded.deleted, rev = excluded.rev, body = excluded.body, meta = excluded.meta, ord = excluded.ord, expire_at = excluded.expire_at',
       ),
       // The row was read in the same savepoint, so its rid stands: no insert attempt, no probe of (cid, key).
-      update: db.prepare('UPDATE documents SET deleted = ?, rev = ?, body = ?, meta = ?, ord = ? WHERE rid = ?'),
+      update: db.prepare('UPDATE documents SET deleted = ?, rev = ?, body = ?, meta = ?, ord = ?, expire_at = ? WHERE rid = ?'),
       scan: db.prepare('SELECT body FROM documents WHERE cid = ? AND deleted = 0 ORDER BY ord').pluck(),
     };
   }
@@ -206,16 +201,16 @@ export class DocumentStore {
    * core/json-rules.ts there and holds no system attribute (KvStore.checkPair builds it from
    * checked parts), and it takes no savepoint of its own, since a set is all or none as a whole
    * (its storage.write's savepoint undoes every pair of it when one fails). Call it inside
-   * storage.write. With `expiry`, the result says the replaced pair's `expireAt`.
+   * storage.write. The result says the replaced pair's `expireAt`.
    */
-  put(c: Collection, key: string, attrs: Doc, expiry: boolean): PutResult {
+  put(c: Collection, key: string, attrs: Doc): PutResult {
     this.w.assertWriting();
     if (!isValidKey(key)) throw gdnError('DOCUMENT_KEY_BAD');
-    const row = (expiry ? this.s.putRowExpiry : this.s.putRow).get(c.id, key) as PutRow | undefined;
+    const row = this.s.putRow.get(c.id, key) as PutRow | undefined;
     const hlc = formatHlc(this.clock.now());
     const clock = clockOf(hlc, this.origin);
-    const meta = row ? (JSON.parse(row.meta) as Meta) : undefined;
-    const live = row !== undefined && row.deleted === 0;
+    const meta = row ? (JSON.parse(row[3]) as Meta) : undefined;
+    const live = row !== undefined && row[1] === 0;
     const op = live ? 'replace' : 'insert';
     // What applyWrite makes of a put whose clock is newer than every register of a row no PATCH
     // touched: the attributes as given under that one clock. Anything else takes the general merge.
@@ -225,7 +220,7 @@ export class DocumentStore {
       const doc = this.write(c, key, full, prev, hlc, op, { kind: 'put', body: attrs });
       const r: PutResult = { _id: doc['_id'] as string, _key: key, _rev: doc['_rev'] as string };
       if (live) {
-        r._oldRev = row.rev;
+        r._oldRev = row[2];
         r.oldExpireAt = prev?.body['expireAt'];
       }
       return r;
@@ -236,14 +231,15 @@ export class DocumentStore {
     // JSON.stringify of { _key, _id, _rev, ...attrs }, with the attributes serialised once for the body and the change.
     const body = `{"_key":${JSON.stringify(key)},"_id":${JSON.stringify(id)},"_rev":${JSON.stringify(hlc)}${attrsJson === '{}' ? '}' : `,${attrsJson.slice(1)}`}`;
     const metaJson = JSON.stringify({ b: clock });
-    if (row === undefined) this.s.upsert.run(c.id, key, 0, hlc, body, metaJson, clock);
-    else this.s.update.run(0, hlc, body, metaJson, clock, row.rid);
+    const expireAt = expiryColumn(attrs);
+    if (row === undefined) this.s.upsert.run(c.id, key, 0, hlc, body, metaJson, clock, expireAt);
+    else this.s.update.run(0, hlc, body, metaJson, clock, expireAt, row[0]);
     if (c.props.hasStream) this.feed.documentWritten(c, { _key: key, _id: id, _rev: hlc, ...attrs }, false);
     if (!c.isLocal) this.log.append({ origin: this.origin, hlc, op, fabric: c.fabric, collection: c.name, key, payload: attrsJson });
     const r: PutResult = { _id: id, _key: key, _rev: hlc };
     if (live) {
-      r._oldRev = row.rev;
-      r.oldExpireAt = row.expireAt;
+      r._oldRev = row[2];
+      r.oldExpireAt = row[4];
     }
     return r;
   }
@@ -344,8 +340,9 @@ export class DocumentStore {
     const rev = revisionOf(state.meta);
     const doc: Doc = { _key: key, _id: `${c.name}/${key}`, _rev: rev, ...state.body };
     const deleted = state.deleted ? 1 : 0;
-    if (rid === undefined) this.s.upsert.run(c.id, key, deleted, rev, JSON.stringify(doc), JSON.stringify(state.meta), state.meta.b);
-    else this.s.update.run(deleted, rev, JSON.stringify(doc), JSON.stringify(state.meta), state.meta.b, rid);
+    const expireAt = expiryColumn(state.body);
+    if (rid === undefined) this.s.upsert.run(c.id, key, deleted, rev, JSON.stringify(doc), JSON.stringify(state.meta), state.meta.b, expireAt);
+    else this.s.update.run(deleted, rev, JSON.stringify(doc), JSON.stringify(state.meta), state.meta.b, expireAt, rid);
     if (!state.deleted || (before && !before.deleted)) this.feed.documentWritten(c, doc, state.deleted);
     return doc;
   }

@@ -62,7 +62,8 @@ export function isKv(c: Collection): boolean {
   return c.props.kv !== undefined;
 }
 
-const EXPIRE_AT = "json_extract(body, '$.expireAt')";
+/** The pair's expireAt as DocumentStore keeps it beside the body (documents.ts expiryColumn): NULL unless a number. */
+const EXPIRE_AT = 'expire_at';
 /** Written exactly as the expiry index says (expiryIndex), so the sweep uses it. */
 const DUE = `${EXPIRE_AT} > 0 AND ${EXPIRE_AT} <= ?`;
 /** NOT DUE, with a missing expireAt (NULL in SQL) counting as never. */
@@ -166,7 +167,7 @@ export class KvStore {
     const attrs = pairs.map((p, i) => this.checkPair(c, p, i));
     const expiry = this.expires(c);
     return attrs.map((a, i) => {
-      const r = this.documents.put(c, pairs[i]!._key, a, expiry);
+      const r = this.documents.put(c, pairs[i]!._key, a);
       // An expired pair still waiting for the sweep was never there for the client.
       return r._oldRev !== undefined && expiry && this.due(r.oldExpireAt) ? { _id: r._id, _key: r._key, _rev: r._rev } : r;
     });

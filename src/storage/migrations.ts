@@ -171,6 +171,18 @@ const MIGRATIONS: readonly Migration[] = [
       db.prepare(`UPDATE ${t} SET fabric = ? || '/' || fabric WHERE instr(fabric, '/') = 0`).run(ctx.legacyTenant);
     }
   },
+  (db) => {
+    db.exec(`
+    -- A document's expireAt (a KV pair's expiry) as a column beside its body, NULL unless it is a
+    -- number: a KV set, get and sweep read and index it without parsing the body's JSON.
+    ALTER TABLE documents ADD COLUMN expire_at REAL;
+    UPDATE documents SET expire_at = json_extract(body, '$.expireAt') WHERE json_type(body, '$.expireAt') IN ('integer', 'real');
+    `);
+    // The expiry indexes were over the JSON; kv.ts makes them again, over the column, on its next sweep.
+    for (const name of db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'kvexp\\_%' ESCAPE '\\'").pluck().all() as string[]) {
+      db.exec(`DROP INDEX "${name}"`);
+    }
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,5 +1,6 @@
 import type { Db } from './database.js';
 import { newer } from './clocks.js';
+import { expiryColumn } from './expiry-column.js';
 import { applyWrite, newestClock, revisionOf, type Meta } from './registers.js';
 
 interface Row {
@@ -19,7 +20,7 @@ export function purgeBelow(db: Db, cid: number, clock: string): void {
   db.prepare("DELETE FROM documents WHERE cid = ? AND json_extract(meta, '$.a') IS NULL AND json_extract(meta, '$.b') < ?").run(cid, clock);
   const rows = db.prepare('SELECT key, deleted, body, meta FROM documents WHERE cid = ?').all(cid) as Row[];
   const del = db.prepare('DELETE FROM documents WHERE cid = ? AND key = ?');
-  const upd = db.prepare('UPDATE documents SET deleted = ?, rev = ?, body = ?, meta = ?, ord = ? WHERE cid = ? AND key = ?');
+  const upd = db.prepare('UPDATE documents SET deleted = ?, rev = ?, body = ?, meta = ?, ord = ?, expire_at = ? WHERE cid = ? AND key = ?');
   for (const row of rows) {
     const meta = JSON.parse(row.meta) as Meta;
     if (newer(clock, newestClock(meta))) {
@@ -30,6 +31,6 @@ export function purgeBelow(db: Db, cid: number, clock: string): void {
     const next = applyWrite({ deleted: row.deleted === 1, meta, body }, clock, { kind: 'delete' });
     if (!next) continue;
     const rev = revisionOf(next.meta);
-    upd.run(1, rev, JSON.stringify({ _key, _id, _rev: rev, ...next.body }), JSON.stringify(next.meta), next.meta.b, cid, row.key);
+    upd.run(1, rev, JSON.stringify({ _key, _id, _rev: rev, ...next.body }), JSON.stringify(next.meta), next.meta.b, expiryColumn(next.body), cid, row.key);
   }
 }

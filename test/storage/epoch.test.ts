@@ -24,7 +24,7 @@ describe('the epoch of a change log', () => {
     const s = openReplica('r1', 0, { path });
     commit(s, () => s.collections.create('_system', { name: 'c' }));
     // Schema version 2 had neither the epoch nor the applied columns of version 3.
-    s.db.exec("DROP TABLE registry; DROP TABLE fabric_floors; ALTER TABLE applied DROP COLUMN epoch; ALTER TABLE applied DROP COLUMN lost; DELETE FROM meta WHERE key = 'epoch'; " +
+    s.db.exec("ALTER TABLE documents DROP COLUMN expire_at; DROP TABLE registry; DROP TABLE fabric_floors; ALTER TABLE applied DROP COLUMN epoch; ALTER TABLE applied DROP COLUMN lost; DELETE FROM meta WHERE key = 'epoch'; " +
           "DROP TABLE streams; DROP TABLE stream_messages; DROP TABLE stream_subscriptions; DROP TABLE stream_settings; PRAGMA user_version = 2");
     s.close();
     const again = openReplica('r1', 0, { path });

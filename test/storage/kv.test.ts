@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import { GdnError } from '../../src/core/errors.js';
 import { entryProblem } from '../../src/replication/entry-check.js';
-import type { Collection, KvCreateOptions, Storage } from '../../src/storage/index.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EXPIRY_INDEX_PREFIX, SCHEMA_VERSION, type Collection, type KvCreateOptions, type Storage } from '../../src/storage/index.js';
 import { commit, openReplica, type Replica } from '../helpers/storage.js';
 import { fabricKey } from '../../src/core/scope.js';
 
@@ -145,6 +148,44 @@ describe('key-value collections in storage', () => {
     s.clock.advance(1_000_000_000);
     expect(s.sweepExpired()).toBe(1);
     expect(s.kv.keys(c, page)).toEqual(['never', 'zero']);
+  });
+
+  it("an old data dir's pairs keep their expiry: the migration moves expireAt beside the body and the sweep's index follows", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fabric-emu-kv-'));
+    try {
+      const path = join(dir, 'r1.sqlite');
+      const clock = new ManualClock();
+      let s = openReplica('r1', 0, { path, clock });
+      const c = kvCollection(s);
+      const now = nowSeconds(s);
+      commit(s, () => s.kv.upsert(c, [{ _key: 'soon', value: 1, expireAt: now + 10 }, { _key: 'never', value: 2 }]));
+      expect(s.sweepExpired()).toBe(0);
+      // The table and the sweep's index as the schema version before kept them: expireAt only in the body's JSON.
+      s.db.exec(
+        `DROP INDEX ${EXPIRY_INDEX_PREFIX}${c.id}; ALTER TABLE documents DROP COLUMN expire_at; ` +
+          `CREATE INDEX ${EXPIRY_INDEX_PREFIX}${c.id} ON documents (json_extract(body, '$.expireAt')) WHERE cid = ${c.id} AND deleted = 0 AND json_extract(body, '$.expireAt') > 0; ` +
+          `PRAGMA user_version = ${SCHEMA_VERSION - 1}`,
+      );
+      s.close();
+      s = openReplica('r1', 0, { path, clock });
+      expect(s.db.prepare('SELECT key, expire_at FROM documents WHERE cid = ? ORDER BY key').all(c.id)).toEqual([
+        { key: 'never', expire_at: -1 },
+        { key: 'soon', expire_at: now + 10 },
+      ]);
+      expect(s.db.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'kvexp%'").all()).toEqual([]);
+      clock.advance(10_000);
+      expect(s.kv.getRaw(c, 'soon')).toBeUndefined();
+      expect(s.sweepExpired()).toBe(1);
+      expect(s.kv.keys(c, page)).toEqual(['never']);
+      const index = s.db.prepare('SELECT sql FROM sqlite_master WHERE name = ?').pluck().get(`${EXPIRY_INDEX_PREFIX}${c.id}`) as string;
+      expect(index).toContain('expire_at');
+      expect(index).not.toContain('json_extract');
+      const plan = s.db.prepare(`EXPLAIN QUERY PLAN ${s.kv.dueStatement(c).source}`).all(0) as { detail: string }[];
+      expect(plan.map((p) => p.detail).join(' ')).toContain(`${EXPIRY_INDEX_PREFIX}${c.id}`);
+      s.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("reports sets, deletes and expiry removals, its own sweep's and replicated ones, in the change stream", () => {

@@ -97,7 +97,7 @@ describe('collection order', () => {
       ship(a, b);
       // The documents table as schema version 1 wrote it: no ord column, rows in arrival order.
       b.db.exec(
-        "DROP INDEX documents_order; ALTER TABLE documents DROP COLUMN ord; CREATE INDEX documents_scan ON documents (cid, rid) WHERE deleted = 0; " +
+        "DROP INDEX documents_order; ALTER TABLE documents DROP COLUMN ord; ALTER TABLE documents DROP COLUMN expire_at; CREATE INDEX documents_scan ON documents (cid, rid) WHERE deleted = 0; " +
           "DROP TABLE registry; DROP TABLE fabric_floors; ALTER TABLE applied DROP COLUMN epoch; ALTER TABLE applied DROP COLUMN lost; DELETE FROM meta WHERE key = 'epoch'; " +
           "DROP TABLE streams; DROP TABLE stream_messages; DROP TABLE stream_subscriptions; DROP TABLE stream_settings; PRAGMA user_version = 1",
       );
