@@ -33,14 +33,35 @@ function queryValue(q: Query | undefined, name: string): string | undefined {
   return v === '' ? undefined : v;
 }
 
+interface RouteShape {
+  /** The pattern after `/_fabric/:fabric/`, and its first two segments. */
+  rest: string;
+  head: string;
+  second: string | undefined;
+}
+
+/** A route pattern's shape, worked out once per pattern: the patterns are a fixed set, and this runs on every request. */
+const shapes = new Map<string, RouteShape | undefined>();
+
+function shapeOf(url: string): RouteShape | undefined {
+  if (shapes.has(url)) return shapes.get(url);
+  let shape: RouteShape | undefined;
+  if (url.startsWith('/_fabric/:fabric/')) {
+    const rest = url.slice('/_fabric/:fabric/'.length);
+    const [head, second] = rest.split('/');
+    shape = { rest, head: head as string, second };
+  }
+  shapes.set(url, shape);
+  return shape;
+}
+
 /** The access rule of one request, from its route pattern (`/_fabric/:fabric/document/:collection`). */
 export function needOf(req: Req): Need {
-  const url = req.routeOptions.url ?? '';
   const write = !READS.has(req.method);
   const p = req.params ?? {};
-  if (!url.startsWith('/_fabric/:fabric/')) return { kind: 'tenant' };
-  const rest = url.slice('/_fabric/:fabric/'.length);
-  const [head, second] = rest.split('/');
+  const shape = shapeOf(req.routeOptions.url ?? '');
+  if (shape === undefined) return { kind: 'tenant' };
+  const { head, second, rest } = shape;
   switch (head) {
     case 'version':
       return { kind: 'public' };

@@ -226,7 +226,7 @@ export class DocumentStore {
       return r;
     }
     const id = `${c.name}/${key}`;
-    this.indexes.checkUnique(c, key, { _key: key, _id: id, ...attrs });
+    if (this.indexes.hasUnique(c)) this.indexes.checkUnique(c, key, { _key: key, _id: id, ...attrs });
     const attrsJson = JSON.stringify(attrs);
     // JSON.stringify of { _key, _id, _rev, ...attrs }, with the attributes serialised once for the body and the change.
     const body = `{"_key":${JSON.stringify(key)},"_id":${JSON.stringify(id)},"_rev":${JSON.stringify(hlc)}${attrsJson === '{}' ? '}' : `,${attrsJson.slice(1)}`}`;

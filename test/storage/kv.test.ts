@@ -150,6 +150,18 @@ describe('key-value collections in storage', () => {
     expect(s.kv.keys(c, page)).toEqual(['never', 'zero']);
   });
 
+  it('a set meets a unique index on the collection, and one added after the first sets', () => {
+    const s = openReplica();
+    const c = kvCollection(s, 'kv', { group: true });
+    commit(s, () => s.kv.upsert(c, [{ _key: 'a', value: 'same' }, { _key: 'b', value: 'same' }]));
+    commit(s, () => s.indexes.ensure(c, { type: 'persistent', fields: ['groupID'], unique: true, sparse: true }));
+    commit(s, () => s.kv.upsert(c, [{ _key: 'a', value: 1, groupID: 'g' }]));
+    expect(error(() => commit(s, () => s.kv.upsert(c, [{ _key: 'b', value: 2, groupID: 'g' }])))).toMatchObject({ errorNum: 1210 });
+    expect(JSON.parse(s.kv.getRaw(c, 'b')!.body)).toMatchObject({ value: 'same' });
+    commit(s, () => s.kv.upsert(c, [{ _key: 'a', value: 3, groupID: 'g' }]));
+    expect(JSON.parse(s.kv.getRaw(c, 'a')!.body)).toMatchObject({ value: 3 });
+  });
+
   it("an old data dir's pairs keep their expiry: the migration moves expireAt beside the body and the sweep's index follows", () => {
     const dir = mkdtempSync(join(tmpdir(), 'fabric-emu-kv-'));
     try {
