@@ -315,7 +315,7 @@ export class DocumentStore {
     const doc = next ? this.store(c, key, row?.rid, next, prev) : undefined;
     // A unique index is only checked at local write time: a replicated write may violate it. Both
     // documents stay stored and visible (spec/replication.md); the apply counts as a conflict.
-    if (doc && !next?.deleted && this.indexes.violatesUnique(c, key, doc)) return 'superseded';
+    if (doc && !next?.deleted && this.indexes.hasUnique(c) && this.indexes.violatesUnique(c, key, doc)) return 'superseded';
     return prev && newer(newestClock(prev.meta), clock) ? 'superseded' : 'applied';
   }
 
@@ -325,7 +325,7 @@ export class DocumentStore {
     // touches no register at all (a PATCH with an empty body), which leaves the document as it is.
     const next = this.merge(prev, clockOf(hlc, this.origin), w);
     if (!next) return { _key: key, _id: `${c.name}/${key}`, _rev: revisionOf(prev!.meta), ...prev!.body };
-    if (!next.deleted) this.indexes.checkUnique(c, key, { _key: key, _id: `${c.name}/${key}`, ...next.body });
+    if (!next.deleted && this.indexes.hasUnique(c)) this.indexes.checkUnique(c, key, { _key: key, _id: `${c.name}/${key}`, ...next.body });
     const doc = this.store(c, key, row?.rid, next, prev);
     if (c.type === EDGE_COLLECTION && !next.deleted) this.checkEdge(doc);
     if (!c.isLocal) {

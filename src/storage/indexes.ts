@@ -182,7 +182,7 @@ export class IndexStore {
   // ---- unique constraints ----
 
   /** Throws 1210 if a local write would give `doc` the same unique-index values as another document. */
-  /** Whether `c` has a unique index, so a write must build the document checkUnique compares (a KV set skips it otherwise). */
+  /** Whether `c` has a unique index, so a write must build the document checkUnique compares (writes skip it otherwise). */
   hasUnique(c: Collection): boolean {
     const e = this.entries.get(c.id);
     return e !== undefined && e.size > 0 && this.list(c).some((def) => def.unique);
