@@ -36,6 +36,17 @@
  * The same code on a quiet machine (load average 2, 02:00 UTC the same day): set 0.47 in
  * requests/s (rounds 0.40-0.55) and 0.43 in CPU per request (106 µs against 49), get 0.78 and 0.72
  * (59 µs against 42): the loaded runs above flattered the set, whose baseline slowed more.
+ * On 2026-12-02 (load average under 1.3, `perf record` of the PoP for CPU, not wall, samples), the
+ * same code measured set 0.66 and 0.65 (110 µs against 71), get 0.94 and 0.82. The set's row read
+ * and UPDATE cost 36 µs of wall time under load against 9 µs alone: SQLite parsed the body's JSON
+ * three times per set (the read's json_extract of expireAt, and the expiry index's condition for
+ * the old and the new row), and every write built a copy of the document and listed the
+ * collection's indexes (arrays, a filter, a sort) for a unique check the collection had no index
+ * for. After expireAt moved to a column of its own (schema version 6), the row read became an
+ * array and the unique check went when there is no unique index: set 0.73 in requests/s (rounds
+ * 0.71-1.15) and 0.73 in CPU per request (101 µs against 74), get 0.94 and 0.85 (64 µs against
+ * 54). Still above the baseline's: the savepoint per write (about 3 µs), the change log insert,
+ * the order index's move of a replaced document, and Fastify's hooks.
  */
 import { BASELINE_KV_PATHS } from './http-baseline.js';
 import { runLoad } from './http-load.js';
