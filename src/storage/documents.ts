@@ -144,6 +144,9 @@ export class DocumentStore {
       ),
       // The row was read in the same savepoint, so its rid stands: no insert attempt, no probe of (cid, key).
       update: db.prepare('UPDATE documents SET deleted = ?, rev = ?, body = ?, meta = ?, ord = ?, expire_at = ? WHERE rid = ?'),
+      // A live row replaced with the same expireAt: SQLite updates only the indexes over the columns
+      // an UPDATE sets, so leaving `deleted` and `expire_at` out spares the scan and expiry indexes.
+      replaceLive: db.prepare('UPDATE documents SET rev = ?, body = ?, meta = ?, ord = ? WHERE rid = ?'),
       scan: db.prepare('SELECT body FROM documents WHERE cid = ? AND deleted = 0 ORDER BY ord').pluck(),
     };
   }
@@ -233,6 +236,7 @@ export class DocumentStore {
     const metaJson = JSON.stringify({ b: clock });
     const expireAt = expiryColumn(attrs);
     if (row === undefined) this.s.upsert.run(c.id, key, 0, hlc, body, metaJson, clock, expireAt);
+    else if (live && row[4] === expireAt) this.s.replaceLive.run(hlc, body, metaJson, clock, row[0]);
     else this.s.update.run(0, hlc, body, metaJson, clock, expireAt, row[0]);
     if (c.props.hasStream) this.feed.documentWritten(c, { _key: key, _id: id, _rev: hlc, ...attrs }, false);
     if (!c.isLocal) this.log.append({ origin: this.origin, hlc, op, fabric: c.fabric, collection: c.name, key, payload: attrsJson });

@@ -219,6 +219,29 @@ describe('key-value collections in storage', () => {
     }
   });
 
+  it('a replaced pair moves to the end of the order and expires at its new expireAt, whether that changed or not', () => {
+    const s = openReplica();
+    const c = kvCollection(s);
+    const now = nowSeconds(s);
+    commit(s, () => s.kv.upsert(c, [{ _key: 'same', value: 1, expireAt: now + 10 }, { _key: 'moved', value: 2 }, { _key: 'still', value: 3 }]));
+    const [kept] = commit(s, () => s.kv.upsert(c, [{ _key: 'same', value: 'x', expireAt: now + 10 }]));
+    commit(s, () => s.kv.upsert(c, [{ _key: 'moved', value: 'y', expireAt: now + 5 }]));
+    expect(stored(s).map((d) => [d['_key'], d['value'], d['expireAt']])).toEqual([['still', 3, -1], ['same', 'x', now + 10], ['moved', 'y', now + 5]]);
+    expect(kept!._oldRev).toBeDefined();
+    expect(s.kv.getRaw(c, 'same')?.rev).toBe(kept!._rev);
+    s.clock.advance(5_000);
+    expect(s.sweepExpired()).toBe(1);
+    expect(s.kv.keys(c, page)).toEqual(['same', 'still']);
+    s.clock.advance(5_000);
+    expect(s.sweepExpired()).toBe(1);
+    expect(s.kv.keys(c, page)).toEqual(['still']);
+    // A pair the sweep removed and set again is live again: an insert over its tombstone.
+    const [back] = commit(s, () => s.kv.upsert(c, [{ _key: 'same', value: 'again' }]));
+    expect(back!._oldRev).toBeUndefined();
+    expect(s.kv.getRaw(c, 'same')?.rev).toBe(back!._rev);
+    expect(s.kv.keys(c, page)).toEqual(['same', 'still']);
+  });
+
   it('never expires pairs of a collection created without expiration', () => {
     const s = openReplica();
     const c = kvCollection(s, 'kv', { expiration: false });
