@@ -104,6 +104,11 @@ function userAttributes(doc: Doc): Doc {
   return out;
 }
 
+/** A document's `ord`: its key in a key-value collection, else the clock of its last insert or replace (see DocumentStore). */
+export function orderOf(c: Collection, key: string, clock: string): string {
+  return c.props.kv !== undefined ? key : clock;
+}
+
 function stateOf(row: Row): RegisterState {
   return { deleted: row.deleted === 1, meta: JSON.parse(row.meta) as Meta, body: userAttributes(JSON.parse(row.body) as Doc) };
 }
@@ -118,6 +123,10 @@ function stateOf(row: Row): RegisterState {
  * `b` register, see registers.ts). That clock is converged state, so every replica iterates in the
  * same order; for local writes it is insertion order. A PATCH keeps the position, a replace moves
  * the document to the end, as a re-insert would.
+ *
+ * A key-value collection iterates by key instead (`orderOf`), the order GDN lists its keys in, also
+ * converged state: a set then leaves the pair where it is in the order index, where moving it cost
+ * a random index page per set.
  */
 export class DocumentStore {
   private readonly s;
@@ -144,9 +153,9 @@ export class DocumentStore {
       ),
       // The row was read in the same savepoint, so its rid stands: no insert attempt, no probe of (cid, key).
       update: db.prepare('UPDATE documents SET deleted = ?, rev = ?, body = ?, meta = ?, ord = ?, expire_at = ? WHERE rid = ?'),
-      // A live row replaced with the same expireAt: SQLite updates only the indexes over the columns
-      // an UPDATE sets, so leaving `deleted` and `expire_at` out spares the scan and expiry indexes.
-      replaceLive: db.prepare('UPDATE documents SET rev = ?, body = ?, meta = ?, ord = ? WHERE rid = ?'),
+      // A live pair replaced with the same expireAt: SQLite updates only the indexes over the columns
+      // an UPDATE sets, so leaving `deleted`, `ord` (its key) and `expire_at` out spares every index.
+      replaceLivePair: db.prepare('UPDATE documents SET rev = ?, body = ?, meta = ? WHERE rid = ?'),
       scan: db.prepare('SELECT body FROM documents WHERE cid = ? AND deleted = 0 ORDER BY ord').pluck(),
     };
   }
@@ -235,9 +244,10 @@ export class DocumentStore {
     const body = `{"_key":${JSON.stringify(key)},"_id":${JSON.stringify(id)},"_rev":${JSON.stringify(hlc)}${attrsJson === '{}' ? '}' : `,${attrsJson.slice(1)}`}`;
     const metaJson = JSON.stringify({ b: clock });
     const expireAt = expiryColumn(attrs);
-    if (row === undefined) this.s.upsert.run(c.id, key, 0, hlc, body, metaJson, clock, expireAt);
-    else if (live && row[4] === expireAt) this.s.replaceLive.run(hlc, body, metaJson, clock, row[0]);
-    else this.s.update.run(0, hlc, body, metaJson, clock, expireAt, row[0]);
+    const ord = orderOf(c, key, clock);
+    if (row === undefined) this.s.upsert.run(c.id, key, 0, hlc, body, metaJson, ord, expireAt);
+    else if (live && row[4] === expireAt && ord === key) this.s.replaceLivePair.run(hlc, body, metaJson, row[0]);
+    else this.s.update.run(0, hlc, body, metaJson, ord, expireAt, row[0]);
     if (c.props.hasStream) this.feed.documentWritten(c, { _key: key, _id: id, _rev: hlc, ...attrs }, false);
     if (!c.isLocal) this.log.append({ origin: this.origin, hlc, op, fabric: c.fabric, collection: c.name, key, payload: attrsJson });
     const r: PutResult = { _id: id, _key: key, _rev: hlc };
@@ -345,8 +355,9 @@ export class DocumentStore {
     const doc: Doc = { _key: key, _id: `${c.name}/${key}`, _rev: rev, ...state.body };
     const deleted = state.deleted ? 1 : 0;
     const expireAt = expiryColumn(state.body);
-    if (rid === undefined) this.s.upsert.run(c.id, key, deleted, rev, JSON.stringify(doc), JSON.stringify(state.meta), state.meta.b, expireAt);
-    else this.s.update.run(deleted, rev, JSON.stringify(doc), JSON.stringify(state.meta), state.meta.b, expireAt, rid);
+    const ord = orderOf(c, key, state.meta.b);
+    if (rid === undefined) this.s.upsert.run(c.id, key, deleted, rev, JSON.stringify(doc), JSON.stringify(state.meta), ord, expireAt);
+    else this.s.update.run(deleted, rev, JSON.stringify(doc), JSON.stringify(state.meta), ord, expireAt, rid);
     if (!state.deleted || (before && !before.deleted)) this.feed.documentWritten(c, doc, state.deleted);
     return doc;
   }

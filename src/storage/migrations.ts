@@ -183,6 +183,11 @@ const MIGRATIONS: readonly Migration[] = [
       db.exec(`DROP INDEX "${name}"`);
     }
   },
+  `
+  -- A key-value collection iterates by key (documents.ts orderOf): its pairs' positions, until now
+  -- the clock of their last set, become their keys, tombstones too, so that a revived pair has one.
+  UPDATE documents SET ord = key WHERE cid IN (SELECT id FROM collections WHERE json_extract(props, '$.kv') IS NOT NULL);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -176,7 +176,8 @@ describe('key-value collections in storage', () => {
       s.db.exec(
         `DROP INDEX ${EXPIRY_INDEX_PREFIX}${c.id}; ALTER TABLE documents DROP COLUMN expire_at; ` +
           `CREATE INDEX ${EXPIRY_INDEX_PREFIX}${c.id} ON documents (json_extract(body, '$.expireAt')) WHERE cid = ${c.id} AND deleted = 0 AND json_extract(body, '$.expireAt') > 0; ` +
-          `PRAGMA user_version = ${SCHEMA_VERSION - 1}`,
+          // Version 5: the last before expireAt had a column of its own.
+          'PRAGMA user_version = 5',
       );
       s.close();
       s = openReplica('r1', 0, { path, clock });
@@ -219,14 +220,14 @@ describe('key-value collections in storage', () => {
     }
   });
 
-  it('a replaced pair moves to the end of the order and expires at its new expireAt, whether that changed or not', () => {
+  it('iterates by key, and a replaced pair keeps its place and expires at its new expireAt, whether that changed or not', () => {
     const s = openReplica();
     const c = kvCollection(s);
     const now = nowSeconds(s);
-    commit(s, () => s.kv.upsert(c, [{ _key: 'same', value: 1, expireAt: now + 10 }, { _key: 'moved', value: 2 }, { _key: 'still', value: 3 }]));
+    commit(s, () => s.kv.upsert(c, [{ _key: 'still', value: 3 }, { _key: 'same', value: 1, expireAt: now + 10 }, { _key: 'moved', value: 2 }]));
     const [kept] = commit(s, () => s.kv.upsert(c, [{ _key: 'same', value: 'x', expireAt: now + 10 }]));
     commit(s, () => s.kv.upsert(c, [{ _key: 'moved', value: 'y', expireAt: now + 5 }]));
-    expect(stored(s).map((d) => [d['_key'], d['value'], d['expireAt']])).toEqual([['still', 3, -1], ['same', 'x', now + 10], ['moved', 'y', now + 5]]);
+    expect(stored(s).map((d) => [d['_key'], d['value'], d['expireAt']])).toEqual([['moved', 'y', now + 5], ['same', 'x', now + 10], ['still', 3, -1]]);
     expect(kept!._oldRev).toBeDefined();
     expect(s.kv.getRaw(c, 'same')?.rev).toBe(kept!._rev);
     s.clock.advance(5_000);
@@ -235,11 +236,49 @@ describe('key-value collections in storage', () => {
     s.clock.advance(5_000);
     expect(s.sweepExpired()).toBe(1);
     expect(s.kv.keys(c, page)).toEqual(['still']);
-    // A pair the sweep removed and set again is live again: an insert over its tombstone.
+    // A pair the sweep removed and set again is live again: an insert over its tombstone, in its key's place.
     const [back] = commit(s, () => s.kv.upsert(c, [{ _key: 'same', value: 'again' }]));
     expect(back!._oldRev).toBeUndefined();
     expect(s.kv.getRaw(c, 'same')?.rev).toBe(back!._rev);
-    expect(s.kv.keys(c, page)).toEqual(['same', 'still']);
+    expect(stored(s).map((d) => d['_key'])).toEqual(['same', 'still']);
+    // Written as a document (C8QL, REST) or replicated, a pair takes its key's place all the same.
+    commit(s, () => s.documents.insert(c, { _key: 'aa', value: 0, expireAt: -1 }));
+    expect(stored(s).map((d) => d['_key'])).toEqual(['aa', 'same', 'still']);
+  });
+
+  it('replicas iterate a key-value collection in the same key order, whatever order the sets arrived in', () => {
+    const { a, b, toB, toA } = pair();
+    const ca = kvCollection(a);
+    toB();
+    const cb = b.collections.require(FABRIC, 'kv');
+    commit(a, () => a.kv.upsert(ca, [{ _key: 'm', value: 'a' }, { _key: 'z', value: 'a' }]));
+    commit(b, () => b.kv.upsert(cb, [{ _key: 'b', value: 'b' }, { _key: 'm', value: 'b' }]));
+    toB();
+    toA();
+    expect(stored(a)).toEqual(stored(b));
+    expect(stored(a).map((d) => d['_key'])).toEqual(['b', 'm', 'z']);
+  });
+
+  it("an old data dir's key-value collections iterate by key after the migration; document collections keep their order", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fabric-emu-kv-'));
+    try {
+      const path = join(dir, 'r1.sqlite');
+      let s = openReplica('r1', 0, { path });
+      const c = kvCollection(s);
+      const docs = commit(s, () => s.collections.create(FABRIC, { name: 'docs' }));
+      commit(s, () => s.kv.upsert(c, [{ _key: 'b', value: 1 }, { _key: 'a', value: 2 }]));
+      commit(s, () => [{ _key: 'y' }, { _key: 'x' }].map((d) => s.documents.insert(docs, d)));
+      // As the version before kept them: every position the clock of the document's last set.
+      s.db.exec(`UPDATE documents SET ord = json_extract(meta, '$.b'); PRAGMA user_version = ${SCHEMA_VERSION - 1}`);
+      expect(stored(s).map((d) => d['_key'])).toEqual(['b', 'a']);
+      s.close();
+      s = openReplica('r1', 0, { path });
+      expect(stored(s).map((d) => d['_key'])).toEqual(['a', 'b']);
+      expect([...s.documents.scan(s.collections.require(FABRIC, 'docs'))].map((d) => d['_key'])).toEqual(['y', 'x']);
+      s.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('never expires pairs of a collection created without expiration', () => {
