@@ -47,6 +47,17 @@
  * 0.71-1.15) and 0.73 in CPU per request (101 µs against 74), get 0.94 and 0.85 (64 µs against
  * 54). Still above the baseline's: the savepoint per write (about 3 µs), the change log insert,
  * the order index's move of a replaced document, and Fastify's hooks.
+ * On a fresh machine the same evening (load under 1.5) that code measured set 0.65 and 0.56 (116
+ * µs against 75). `perf record` of both servers: SQLite 24 µs per set against the baseline's 13,
+ * the rest spread over Fastify, the PoP's hooks and the handler in pieces of 1 µs or less. Taking
+ * parts out of a copy of the build and measuring it against the real one (40 interleaved rounds
+ * of 1,500 sets, server and client pinned to a core each) priced them: the order index's move of
+ * the replaced pair 9% of the PoP's CPU per set (a random leaf page dirty at every commit), the
+ * change log insert 9%, the savepoint with the narrower UPDATE below 5%. After a key-value collection iterates by key (the pair
+ * stays in place; documents.ts orderOf) and a replace with the same expireAt sets only rev, body
+ * and meta: set 0.80, 0.80 and 0.84 in requests/s and 0.75, 0.74 and 0.84 in CPU per request in
+ * three runs (88-104 µs against 74-83), get 0.82, 0.83 and 0.70 and 0.75, 0.73 and 0.67 (its code
+ * unchanged: 0.97 of the old CPU per get, paired).
  */
 import { BASELINE_KV_PATHS } from './http-baseline.js';
 import { runLoad } from './http-load.js';
