@@ -24,6 +24,11 @@ export interface Clock {
   clearTimeout(t: Timer | undefined): void;
   /** Runs fn after the current turn (setImmediate for real time); never blocked by a freeze. */
   defer(fn: () => void): void;
+  /**
+   * Runs fn as soon as the current task's synchronous work is done (a microtask for real time),
+   * before any other I/O or timer; on a manual clock it is deferred work like defer's.
+   */
+  soon(fn: () => void): void;
   /** Resolves once the clock has moved `ms` forward. */
   sleep(ms: number): Promise<void>;
   /**
@@ -146,6 +151,7 @@ abstract class QueueClock implements Clock {
 
   abstract now(): number;
   abstract defer(fn: () => void): void;
+  abstract soon(fn: () => void): void;
   /** Called after the set of timers or the clock's rate changed. */
   protected abstract rearm(): void;
 
@@ -227,6 +233,16 @@ export class FabricClock extends QueueClock {
 
   defer(fn: () => void): void {
     setImmediate(() => {
+      try {
+        fn();
+      } catch (err) {
+        this.onError(err);
+      }
+    });
+  }
+
+  soon(fn: () => void): void {
+    queueMicrotask(() => {
       try {
         fn();
       } catch (err) {
@@ -348,6 +364,10 @@ export class ManualClock extends QueueClock {
 
   defer(fn: () => void): void {
     this.timers.add(this.t, new Handle(fn, undefined));
+  }
+
+  soon(fn: () => void): void {
+    this.defer(fn);
   }
 
   protected rearm(): void {}

@@ -90,6 +90,8 @@ export interface Storage {
   whenCommitted(done: (err?: unknown) => void): void;
   /** Commits the open group now instead of on the clock's next turn. */
   commitNow(): void;
+  /** Commits the open group once the current task is done instead of on the clock's next turn (WritePath.commitSoon). */
+  commitSoon(): void;
   /** Told after every commit; the change log's lastSeq() is then the committed high-water seq. */
   onCommit(listener: () => void): () => void;
   /** Rolls back what is not committed yet, as a crash of the process would; see WritePath.crash. */
@@ -254,6 +256,7 @@ export function openStorage(opts: StorageOptions): Storage {
     committed: () => w.committed(),
     whenCommitted: (done) => w.whenCommitted(done),
     commitNow: () => w.commitNow(),
+    commitSoon: () => w.commitSoon(),
     onCommit: (listener) => w.onCommit(listener),
     crash: () => w.crash(),
     sweepExpired: (nowMs = clock.now()) =>

@@ -107,6 +107,22 @@ export class WritePath {
     return new Promise((resolve, reject) => this.whenCommitted((err) => (err === undefined ? resolve() : reject(err))));
   }
 
+  private soonQueued = false;
+
+  /**
+   * Commits the open group once the current task's synchronous work is done (Clock.soon), not on
+   * the next turn: for a writer whose latency matters more than sharing the commit with the other
+   * connections' writes of the turn (a stream publish). Writes made in the same task still share it.
+   */
+  commitSoon(): void {
+    if (!this.pending || this.soonQueued) return;
+    this.soonQueued = true;
+    this.clock.soon(() => {
+      this.soonQueued = false;
+      this.commit();
+    });
+  }
+
   /** Commits the open group now (before the database closes, or when a caller steps time by hand). */
   commitNow(): void {
     this.commit();

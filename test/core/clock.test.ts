@@ -42,6 +42,16 @@ describe('ManualClock', () => {
     expect(c.pendingTimers()).toBe(0);
   });
 
+  it('runs soon work as deferred work: only when asked, in creation order with it', () => {
+    const c = new ManualClock();
+    const seen: string[] = [];
+    c.defer(() => seen.push('defer'));
+    c.soon(() => seen.push('soon'));
+    expect(seen).toEqual([]);
+    c.runDue();
+    expect(seen).toEqual(['defer', 'soon']);
+  });
+
   it('step jumps to the next timer; runUntilIdle stops within its bound', () => {
     const c = new ManualClock(0);
     let fired = 0;
@@ -132,6 +142,22 @@ describe('FabricClock', () => {
       throw new Error('boom');
     });
     await new Promise((ok) => c.defer(() => ok(undefined)));
+    expect(errors.map((e) => (e as Error).message)).toEqual(['boom']);
+  });
+
+  it('runs soon work once the current task is done, before an immediate queued ahead of it; a throw goes to onError', async () => {
+    const c = new FabricClock();
+    const errors: unknown[] = [];
+    c.onError = (e) => errors.push(e);
+    const seen: string[] = [];
+    const turn = new Promise((ok) => setImmediate(() => ok(seen.push('immediate'))));
+    c.soon(() => {
+      seen.push('soon');
+      throw new Error('boom');
+    });
+    seen.push('sync');
+    await turn;
+    expect(seen).toEqual(['sync', 'soon', 'immediate']);
     expect(errors.map((e) => (e as Error).message)).toEqual(['boom']);
   });
 });

@@ -18,6 +18,7 @@ function skewed(base: ManualClock, skewMs: number): Clock {
     setInterval: (fn, ms) => base.setInterval(fn, ms),
     clearTimeout: (t) => base.clearTimeout(t),
     defer: (fn) => base.defer(fn),
+    soon: (fn) => base.soon(fn),
     sleep: (ms) => base.sleep(ms),
   };
 }

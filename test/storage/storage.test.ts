@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GdnError } from '../../src/core/errors.js';
-import { SCHEMA_VERSION } from '../../src/storage/index.js';
+import { FabricClock } from '../../src/core/clock.js';
+import { openStorage, SCHEMA_VERSION } from '../../src/storage/index.js';
 import { commit, openReplica } from '../helpers/storage.js';
 
 const dirs: string[] = [];
@@ -132,6 +133,33 @@ describe('group commit', () => {
     expect(s.collections.count(c)).toBe(2);
     expect(s.changes.since(committedBefore, 100).map((e) => e.key)).toEqual(['a', 'b']);
     expect(s.changes.lastSeq()).toBe(committedBefore + 2);
+  });
+
+  it('commitSoon commits the open group once the task is done, before the turn that would have; later writes of the task share it', async () => {
+    const s = openStorage({ path: undefined, region: 'r1', regionOrdinal: 0, clock: new FabricClock() });
+    try {
+      const c = s.write(() => s.collections.create('_system', { name: 'c' }));
+      await s.committed();
+      const before = s.changes.lastSeq();
+      const commits: number[] = [];
+      const stop = s.onCommit(() => commits.push(s.changes.lastSeq()));
+      s.write(() => s.documents.insert(c, { _key: 'a' }));
+      s.commitSoon();
+      s.write(() => s.documents.insert(c, { _key: 'b' }));
+      expect(commits).toEqual([]);
+      await Promise.resolve();
+      expect(commits).toEqual([before + 2]);
+      // The turn's own commit, still scheduled, finds nothing left to commit.
+      await new Promise((ok) => setImmediate(ok));
+      stop();
+      expect(commits).toEqual([before + 2]);
+      // With nothing open it does nothing.
+      s.commitSoon();
+      await Promise.resolve();
+      expect(s.db.inTransaction).toBe(false);
+    } finally {
+      s.close();
+    }
   });
 
   it('whenCommitted answers at once when nothing is pending, after the commit otherwise', () => {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { FabricClock } from '../../src/core/clock.js';
 import { isGdnError } from '../../src/core/errors.js';
-import type { StreamRecord } from '../../src/storage/index.js';
+import { openStorage, type StreamRecord } from '../../src/storage/index.js';
 import { StreamBroker, type ConsumerOptions, type Sink } from '../../src/streams/index.js';
 import { commit, openReplica, type Replica } from '../helpers/storage.js';
 
@@ -75,6 +76,38 @@ describe('stream broker', () => {
     expect(code(() => b.subscribe(rec, 'sub', opts(), new Client()))).toBe('CONFLICT');
     expect(code(() => b.subscribe(rec, 'sub', opts({ type: 'Shared' }), new Client()))).toBe('CONFLICT');
     s.clock.runDue();
+  });
+
+  it('hands a message to its consumer in the task that committed it, not on a turn after', () => {
+    const { s, b, rec } = setup();
+    const c = new Client();
+    b.subscribe(rec, 'sub', opts(), c);
+    b.producer(rec, new Client(), 'p2').publish({ payload: 'a' }, (err) => expect(err).toBeUndefined());
+    expect(c.payloads).toEqual([]);
+    s.commitNow();
+    expect(c.payloads).toEqual(['a']);
+    s.clock.runDue();
+    expect(c.payloads).toEqual(['a']);
+  });
+
+  it('on real time a publish commits, and is acknowledged, once the task is done rather than on the next turn', async () => {
+    const s = openStorage({ path: undefined, region: 'r1', regionOrdinal: 0, clock: new FabricClock() });
+    const b = new StreamBroker(s, s.clock, (m) => {
+      throw new Error(m);
+    });
+    try {
+      const rec = s.write(() => s.streams.create(F, 'c8locals.s'));
+      await s.committed();
+      const acks: string[] = [];
+      b.producer(rec, new Client(), 'p').publish({ payload: 'a' }, (err, m) => acks.push(err === undefined ? m!.id : String(err)));
+      const turn = new Promise((ok) => setImmediate(() => ok(acks.length)));
+      await Promise.resolve();
+      expect(acks).toHaveLength(1);
+      expect(await turn).toBe(1);
+    } finally {
+      b.close();
+      s.close();
+    }
   });
 
   it('a new subscription starts after the newest message (Latest)', () => {
