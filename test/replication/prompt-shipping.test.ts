@@ -39,8 +39,8 @@ function observed(inner: Transport, busy: { handling: boolean }): Transport {
   };
 }
 
-/** r-east and r-eu replicating over an in-memory network with latency off, handshakes done. */
-function pair() {
+/** r-east and r-eu replicating over an in-memory network (latency off unless asked), handshakes done. */
+function pair(latency = false) {
   const clock = new ManualClock();
   const net = new MemoryNetwork(clock);
   net.tracing = true;
@@ -51,12 +51,12 @@ function pair() {
   const busy = { handling: false };
   const appliedInHandler: boolean[] = [];
   const secret = 'one-fabric-0123456789';
-  const a = new Replicator({ self: 'r-east', topology, storage: east, latency: false, transport: net.endpoint('r-east'), clock, secret, warn: () => undefined });
+  const a = new Replicator({ self: 'r-east', topology, storage: east, latency, transport: net.endpoint('r-east'), clock, secret, warn: () => undefined });
   const b = new Replicator({
     self: 'r-eu',
     topology,
     storage: eu,
-    latency: false,
+    latency,
     transport: observed(net.endpoint('r-eu'), busy),
     clock,
     secret,
@@ -92,5 +92,21 @@ describe('a change does not wait a turn of the loop on its way', () => {
     }
     expect(eu.collections.list('_mm/_system', false).map((c) => c.name)).toEqual(expect.arrayContaining(['c1', 'c2']));
     expect(appliedInHandler).toEqual([true, true]);
+  });
+
+  it('commits a batch that waited out the link delay as soon as it applied, before the other work due then', () => {
+    const { clock, east, eu } = pair(true);
+    east.write(() => east.collections.create('_mm/_system', { name: 'c' }));
+    east.commitNow();
+    clock.runDue();
+    // Due with the receiver's timer (50 ms one way, constant) and created after it, so it runs right after.
+    let seen: { applied: boolean; committed: boolean } | undefined;
+    clock.setTimeout(() => {
+      let committed = false;
+      eu.whenCommitted(() => (committed = true));
+      seen = { applied: eu.collections.get('_mm/_system', 'c') !== undefined, committed };
+    }, 50);
+    clock.advance(100);
+    expect(seen).toEqual({ applied: true, committed: true });
   });
 });
