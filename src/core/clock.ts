@@ -232,23 +232,20 @@ export class FabricClock extends QueueClock {
   }
 
   defer(fn: () => void): void {
-    setImmediate(() => {
-      try {
-        fn();
-      } catch (err) {
-        this.onError(err);
-      }
-    });
+    setImmediate(() => this.guarded(fn));
   }
 
   soon(fn: () => void): void {
-    queueMicrotask(() => {
-      try {
-        fn();
-      } catch (err) {
-        this.onError(err);
-      }
-    });
+    queueMicrotask(() => this.guarded(fn));
+  }
+
+  /** Deferred work that throws goes to onError: escaping, it would end the process. */
+  private guarded(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.onError(err);
+    }
   }
 
   state(): ClockState {
