@@ -12,14 +12,19 @@ const API_KEY = '_mm.popkey.abcdefghijklmnop0123';
 const env = { ...process.env, FABRIC_EMU_SECRET: SECRET, FABRIC_EMU_API_KEY: API_KEY };
 
 const started: ChildProcess[] = [];
+// SIGTERM, not SIGKILL: an --ephemeral PoP removes its temporary database only on a clean stop.
 afterEach(async () => {
   await Promise.all(
     started.splice(0).map(
       (c) =>
         new Promise<void>((resolve) => {
           if (c.exitCode !== null || c.signalCode !== null) return resolve();
-          c.on('exit', () => resolve());
-          c.kill('SIGKILL');
+          const stuck = setTimeout(() => c.kill('SIGKILL'), 10_000);
+          c.on('exit', () => {
+            clearTimeout(stuck);
+            resolve();
+          });
+          c.kill('SIGTERM');
         }),
     ),
   );
