@@ -1,8 +1,6 @@
 import type { Clock } from '../core/clock.js';
 import { isGdnError } from '../core/errors.js';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { formatHlc, HlcClock, parseHlc, type Hlc } from '../core/hlc.js';
 import { ChangeLog } from './changelog.js';
 import { CollectionStore } from './collections.js';
@@ -18,6 +16,7 @@ import { FabricFloors } from './fabric-floors.js';
 import { RegistryStore } from './registry.js';
 import { RestqlStore } from './restql.js';
 import { CollectionFeed } from './stream-feed.js';
+import { temporaryReplica } from './temp-replica.js';
 import { StreamStore } from './streams.js';
 import { WritePath } from './write-path.js';
 
@@ -133,14 +132,9 @@ export interface Storage {
   close(): void;
 }
 
-function temporaryPath(): { path: string; remove: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), 'fabric-emu-'));
-  return { path: join(dir, 'replica.sqlite'), remove: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
 export function openStorage(opts: StorageOptions): Storage {
   const { clock } = opts;
-  const temp = opts.path === undefined && opts.tempFile ? temporaryPath() : undefined;
+  const temp = opts.path === undefined && opts.tempFile ? temporaryReplica() : undefined;
   const path = opts.path ?? temp?.path;
   let db: Db;
   try {
