@@ -1,3 +1,4 @@
+import { GdnError } from '../../core/errors.js';
 import { isObject, toNumber } from '../types.js';
 import { def, typeMismatch, type FnDef } from './context.js';
 
@@ -26,11 +27,21 @@ function geometry(type: string, check: (v: unknown) => boolean, wrap = (v: unkno
   return def(1, 1, (ctx, a, name) => (check(a[0]) ? { type, coordinates: wrap(a[0]) } : typeMismatch(ctx, name)));
 }
 
+/** GeoJSON types GEO_DISTANCE measures from their centroid in ArangoDB: computing that is not built. */
+const SHAPES = new Set(['MultiPoint', 'LineString', 'MultiLineString', 'Polygon', 'MultiPolygon']);
+
+/** A null with a warning would make a FILTER on the distance keep every shape: refuse instead. */
+function notYet(feature: string): never {
+  throw new GdnError('NOT_IMPLEMENTED', `${feature} is not supported yet by fabric-emu; docs/compatibility.md lists the C8QL fabric-emu runs`);
+}
+
 const positions = (v: unknown): boolean => Array.isArray(v) && v.length > 0 && v.every(isPosition);
 
 export const GEO_FUNCTIONS: Record<string, FnDef> = {
   DISTANCE: def(4, 4, (_c, a) => haversine(toNumber(a[0]), toNumber(a[1]), toNumber(a[2]), toNumber(a[3]))),
   GEO_DISTANCE: def(2, 3, (ctx, a, name) => {
+    if (a[2] !== undefined && a[2] !== 'sphere') notYet(`${name}() on the ${JSON.stringify(a[2])} ellipsoid (only "sphere")`);
+    for (const v of [a[0], a[1]]) if (isObject(v) && typeof v.type === 'string' && SHAPES.has(v.type)) notYet(`${name}() of a GeoJSON ${v.type} (measured from its centroid; only points are)`);
     const p = pointOf(a[0]);
     const q = pointOf(a[1]);
     if (p === null || q === null) return typeMismatch(ctx, name);
@@ -41,6 +52,7 @@ export const GEO_FUNCTIONS: Record<string, FnDef> = {
   GEO_MULTIPOINT: geometry('MultiPoint', positions),
   GEO_LINESTRING: geometry('LineString', positions),
   GEO_MULTILINESTRING: geometry('MultiLineString', (v) => Array.isArray(v) && v.length > 0 && v.every(positions)),
+  GEO_MULTIPOLYGON: geometry('MultiPolygon', (v) => Array.isArray(v) && v.length > 0 && v.every((p) => Array.isArray(p) && p.length > 0 && p.every(positions))),
   GEO_POLYGON: geometry('Polygon', (v) => positions(v) || (Array.isArray(v) && v.length > 0 && v.every(positions)),
     (v) => (Array.isArray(v) && isPosition(v[0]) ? [v] : v)),
 };

@@ -1,4 +1,4 @@
-import { err, ret, type Feature } from './case.js';
+import { err, ret, warn, type Feature } from './case.js';
 
 const BERLIN_COLOGNE = 476918.89688380965;
 
@@ -47,10 +47,17 @@ export const miscFunctions: Feature[] = [
       ret('DISTANCE(52.5163, 13.3777, 50.9322, 6.94)', BERLIN_COLOGNE),
       ret('GEO_DISTANCE([13.3777, 52.5163], [6.94, 50.9322])', BERLIN_COLOGNE),
       ret('GEO_DISTANCE(GEO_POINT(0, 0), GEO_POINT(0, 1))', 6371000 * Math.PI / 180),
+      ret('GEO_DISTANCE([0, 0], [0, 1], "sphere")', 6371000 * Math.PI / 180),
+      err('RETURN GEO_DISTANCE([0, 0], [0, 1], "wgs84")', 9),
+      err('RETURN GEO_DISTANCE(GEO_POINT(102, 0), GEO_LINESTRING([[102, 0], [103, 1]]))', 9),
+      err('RETURN GEO_DISTANCE({ type: "Polygon", coordinates: [[[0, 0], [1, 0], [1, 1], [0, 0]]] }, [0, 0])', 9),
       ret('GEO_POINT(1, 2)', { type: 'Point', coordinates: [1, 2] }),
       ret('GEO_MULTIPOINT([[1, 2], [3, 4]])', { type: 'MultiPoint', coordinates: [[1, 2], [3, 4]] }),
       ret('GEO_LINESTRING([[1, 2], [3, 4]])', { type: 'LineString', coordinates: [[1, 2], [3, 4]] }),
       ret('GEO_MULTILINESTRING([[[1, 2], [3, 4]], [[5, 6], [7, 8]]])', { type: 'MultiLineString', coordinates: [[[1, 2], [3, 4]], [[5, 6], [7, 8]]] }),
+      ret('GEO_MULTIPOLYGON([[[[0, 0], [1, 0], [1, 1], [0, 0]]], [[[5, 5], [6, 5], [6, 6], [5, 5]], [[5.2, 5.1], [5.8, 5.1], [5.8, 5.7], [5.2, 5.1]]]])',
+        { type: 'MultiPolygon', coordinates: [[[[0, 0], [1, 0], [1, 1], [0, 0]]], [[[5, 5], [6, 5], [6, 6], [5, 5]], [[5.2, 5.1], [5.8, 5.1], [5.8, 5.7], [5.2, 5.1]]]] }),
+      warn('GEO_MULTIPOLYGON([[0, 0], [1, 0], [1, 1], [0, 0]])', null, [1542]),
       ret('GEO_POLYGON([[0, 0], [1, 0], [1, 1], [0, 0]])', { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 0]]] }),
     ],
   },
