@@ -33,16 +33,21 @@ interface KnownFailure {
   reason: string;
 }
 
-const known = JSON.parse(readFileSync(new URL('./known-failures.json', import.meta.url), 'utf8')) as KnownFailure[];
+type Listed = { query: string; bindVars?: Record<string, unknown> };
 
-/** The reason a case is listed as a known failure, or null when it must pass. */
-export function knownFailure(c: Case): string | null {
-  const k = known.find((f) => f.query === c.query && (f.bindVars === undefined || deepEqual(f.bindVars, c.bindVars)));
-  return k ? k.reason : null;
+/**
+ * A known-failures file beside this one: `reason` is why a case is listed (null when it must pass);
+ * `unmatched` names the entries that match no case of the corpus, so a stale entry fails the run too.
+ */
+export function knownFailures(file: string): { reason: (c: Listed) => string | null; unmatched: (cases: Listed[]) => string[] } {
+  const list = JSON.parse(readFileSync(new URL(file, import.meta.url), 'utf8')) as KnownFailure[];
+  const matches = (k: KnownFailure, c: Listed): boolean => k.query === c.query && (k.bindVars === undefined || deepEqual(k.bindVars, c.bindVars ?? {}));
+  return {
+    reason: (c) => list.find((k) => matches(k, c))?.reason ?? null,
+    unmatched: (cases) => list.filter((k) => !cases.some((c) => matches(k, c))).map((k) => k.query),
+  };
 }
 
-/** Known failures that match no case of the corpus: a stale entry fails the run too. */
-export function unmatchedKnownFailures(cases: Case[]): string[] {
-  return known.filter((k) => !cases.some((c) => c.query === k.query && (k.bindVars === undefined || deepEqual(k.bindVars, c.bindVars))))
-    .map((k) => k.query);
-}
+const c8ql = knownFailures('./known-failures.json');
+export const knownFailure = c8ql.reason;
+export const unmatchedKnownFailures = c8ql.unmatched;
