@@ -105,6 +105,13 @@ export interface WriteResult {
   readonly old: Document | null;
 }
 
+/** An index of a collection as the engine sees it: FULLTEXT() needs one on its attribute. */
+export interface IndexInfo {
+  readonly type: string;
+  readonly fields: readonly string[];
+  readonly minLength?: number;
+}
+
 export interface QueryDataSource {
   /** Whether a collection of that name exists (compile-time check, error 1203 otherwise). */
   hasCollection(name: string): boolean;
@@ -117,6 +124,8 @@ export interface QueryDataSource {
    * or null to decline, in which case the engine iterates `documents()` itself.
    */
   scan?(collection: string, spec: ScanSpec): ScanResult | null;
+  /** The collection's indexes; optional: without it, a function that needs an index finds none. */
+  indexes?(collection: string): readonly IndexInfo[];
   /** One document by `_key`, or null (DOCUMENT(), UPSERT lookups by key). */
   getDocument(collection: string, key: string): Document | null;
   /** Inserts `doc` (which may carry `_key`); generates `_key`, `_id`, `_rev`. */

@@ -13,11 +13,11 @@ function numberLiteral(p: ParserApi, text: string, value: number): Expr {
 }
 
 /**
- * C8QL functions fabric-emu has no implementation of: the geo and fulltext functions that need
- * their index types, and the ArangoSearch functions that only work inside SEARCH.
+ * C8QL functions fabric-emu has no implementation of: the geo functions that need a geo index or
+ * spherical geometry, and the ArangoSearch functions that only work inside SEARCH.
  */
 const UNSUPPORTED_FUNCTIONS: ReadonlySet<string> = new Set([
-  'NEAR', 'WITHIN', 'WITHIN_RECTANGLE', 'FULLTEXT', 'GEO_CONTAINS', 'GEO_INTERSECTS', 'GEO_EQUALS', 'IS_IN_POLYGON',
+  'NEAR', 'WITHIN', 'WITHIN_RECTANGLE', 'GEO_CONTAINS', 'GEO_INTERSECTS', 'GEO_EQUALS', 'IS_IN_POLYGON',
   'ANALYZER', 'BOOST', 'PHRASE', 'TOKENS', 'MIN_MATCH', 'BM25', 'TFIDF',
 ]);
 

@@ -30,6 +30,8 @@ export function restrictedSource(inner: QueryDataSource, levels: CollectionLevel
   };
   const collections = inner.collections;
   if (collections) src.collections = () => collections().filter(readable);
+  const indexes = inner.indexes;
+  if (indexes) src.indexes = (name) => (read(name), indexes(name));
   const scan = inner.scan;
   if (scan) src.scan = (name, spec) => (read(name), scan(name, spec));
   return src;

@@ -102,6 +102,7 @@ export function querySource(storage: Storage, fabric: string, options: QuerySour
       const c = coll(name);
       return kv.expires(c) ? visibleOnly(scanner.all(c), (d) => kv.visible(c, d)) : scanner.all(c);
     },
+    indexes: (name) => storage.indexes.list(coll(name)),
     getDocument: (name, key) => {
       const c = coll(name);
       const doc = documents.get(c, key) as Document | undefined;

@@ -2,6 +2,7 @@ import { ARRAY_FUNCTIONS } from './arrays.js';
 import type { FnDef } from './context.js';
 import { DATE_FUNCTIONS } from './dates.js';
 import { DOCUMENT_FUNCTIONS } from './documents.js';
+import { FULLTEXT_FUNCTIONS } from './fulltext.js';
 import { GEO_FUNCTIONS } from './geo.js';
 import { HASH_FUNCTIONS } from './hashes.js';
 import { NUMERIC_FUNCTIONS } from './numeric.js';
@@ -18,6 +19,7 @@ export const FUNCTIONS: ReadonlyMap<string, FnDef> = new Map(Object.entries({
   ...DOCUMENT_FUNCTIONS,
   ...DATE_FUNCTIONS,
   ...GEO_FUNCTIONS,
+  ...FULLTEXT_FUNCTIONS,
 }));
 
 /** Functions allowed in COLLECT ... AGGREGATE (spec §1.2). */
