@@ -60,6 +60,8 @@ export const ERRORS = {
   QUERY_FUNCTION_ARGUMENT_NUMBER_MISMATCH: spec(1541, 400, 'invalid number of arguments for function'),
   QUERY_FUNCTION_ARGUMENT_TYPE_MISMATCH: spec(1542, 400, 'invalid argument type in call to function'),
   QUERY_INVALID_REGEX: spec(1543, 400, 'invalid regex value'),
+  QUERY_INVALID_GEO_VALUE: spec(1505, 400, 'invalid geo coordinate value'),
+  QUERY_GEO_INDEX_MISSING: spec(1570, 400, 'no suitable geo index found for geo restriction'),
   QUERY_FULLTEXT_INDEX_MISSING: spec(1571, 400, 'no suitable fulltext index found for fulltext query'),
   QUERY_BIND_PARAMETERS_INVALID: spec(1550, 400, 'invalid structure of bind parameters'),
   QUERY_BIND_PARAMETER_MISSING: spec(1551, 400, 'no value specified for declared bind parameter'),

@@ -105,11 +105,12 @@ export interface WriteResult {
   readonly old: Document | null;
 }
 
-/** An index of a collection as the engine sees it: FULLTEXT() needs one on its attribute. */
+/** An index of a collection as the engine sees it: FULLTEXT(), NEAR() and WITHIN() need theirs. */
 export interface IndexInfo {
   readonly type: string;
   readonly fields: readonly string[];
   readonly minLength?: number;
+  readonly geoJson?: boolean;
 }
 
 export interface QueryDataSource {

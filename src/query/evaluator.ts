@@ -180,7 +180,7 @@ function objectLiteral(rt: Runtime, e: Extract<Expr, { type: 'object' }>, row: R
 }
 
 /** Functions whose first argument names a collection: a bare collection name is passed as a string. */
-const NAME_ARG_FUNCTIONS = new Set(['DOCUMENT', 'COLLECTION_COUNT', 'IS_SAME_COLLECTION', 'FULLTEXT']);
+const NAME_ARG_FUNCTIONS = new Set(['DOCUMENT', 'COLLECTION_COUNT', 'IS_SAME_COLLECTION', 'FULLTEXT', 'NEAR', 'WITHIN']);
 
 function collectionName(rt: Runtime, e: Expr, row: Row): unknown {
   if (e.type === 'collection') return e.name;

@@ -1,6 +1,7 @@
 import { GdnError } from '../../core/errors.js';
 import type { Document } from '../datasource.js';
 import { def, type FnContext, type FnDef } from './context.js';
+import { argumentMismatch, attributeAt, indexedCollection } from './index-lookup.js';
 
 /**
  * FULLTEXT(coll, attribute, query, limit), as AQL 3.4 with a fulltext index: it needs such an
@@ -23,8 +24,7 @@ function words(text: string, minLength: number): Set<string> {
 
 /** What an index keeps of the attribute: a string, the strings of an array, an object's string values. */
 function indexedText(doc: Document, path: string): string[] {
-  let v: unknown = doc;
-  for (const part of path.split('.')) v = v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>)[part] : undefined;
+  const v = attributeAt(doc, path);
   if (typeof v === 'string') return [v];
   if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string');
   if (v !== null && typeof v === 'object') return Object.values(v).filter((x): x is string => typeof x === 'string');
@@ -78,13 +78,10 @@ function selected(have: Set<string>, terms: Term[]): boolean {
 
 function fulltext(ctx: FnContext, a: unknown[], name: string): Document[] {
   const [coll, attribute, query, limit] = a;
-  const mismatch = () => new GdnError('QUERY_FUNCTION_ARGUMENT_TYPE_MISMATCH', `invalid argument type in call to function '${name}()'`);
-  if (typeof coll !== 'string' || typeof attribute !== 'string' || typeof query !== 'string') throw mismatch();
-  if (limit !== undefined && limit !== null && typeof limit !== 'number') throw mismatch();
-  const source = ctx.source;
-  if (!source?.hasCollection(coll)) throw new GdnError('DATA_SOURCE_NOT_FOUND', `collection or view not found: ${coll}`);
-  const index = source.indexes?.(coll).find((i) => i.type === 'fulltext' && i.fields.length === 1 && i.fields[0] === attribute);
-  if (!index) throw new GdnError('QUERY_FULLTEXT_INDEX_MISSING', `no suitable fulltext index found for fulltext query on '${coll}'`);
+  if (typeof coll !== 'string' || typeof attribute !== 'string' || typeof query !== 'string') throw argumentMismatch(name);
+  if (limit !== undefined && limit !== null && typeof limit !== 'number') throw argumentMismatch(name);
+  const { source, index } = indexedCollection(ctx, coll, (i) => i.type === 'fulltext' && i.fields.length === 1 && i.fields[0] === attribute,
+    () => new GdnError('QUERY_FULLTEXT_INDEX_MISSING', `no suitable fulltext index found for fulltext query on '${coll}'`));
   const terms = parse(query);
   const cap = typeof limit === 'number' && limit > 0 ? Math.floor(limit) : Infinity;
   const out: Document[] = [];

@@ -4,6 +4,7 @@ import { DATE_FUNCTIONS } from './dates.js';
 import { DOCUMENT_FUNCTIONS } from './documents.js';
 import { FULLTEXT_FUNCTIONS } from './fulltext.js';
 import { GEO_FUNCTIONS } from './geo.js';
+import { GEO_INDEX_FUNCTIONS } from './geo-near.js';
 import { HASH_FUNCTIONS } from './hashes.js';
 import { NUMERIC_FUNCTIONS } from './numeric.js';
 import { STRING_FUNCTIONS } from './strings.js';
@@ -20,6 +21,7 @@ export const FUNCTIONS: ReadonlyMap<string, FnDef> = new Map(Object.entries({
   ...DATE_FUNCTIONS,
   ...GEO_FUNCTIONS,
   ...FULLTEXT_FUNCTIONS,
+  ...GEO_INDEX_FUNCTIONS,
 }));
 
 /** Functions allowed in COLLECT ... AGGREGATE (spec §1.2). */
