@@ -17,7 +17,7 @@ function numberLiteral(p: ParserApi, text: string, value: number): Expr {
  * spherical geometry, and the ArangoSearch functions that only work inside SEARCH.
  */
 const UNSUPPORTED_FUNCTIONS: ReadonlySet<string> = new Set([
-  'WITHIN_RECTANGLE', 'GEO_CONTAINS', 'GEO_INTERSECTS', 'GEO_EQUALS', 'IS_IN_POLYGON',
+  'WITHIN_RECTANGLE', 'IS_IN_POLYGON',
   'ANALYZER', 'BOOST', 'PHRASE', 'TOKENS', 'MIN_MATCH', 'BM25', 'TFIDF',
 ]);
 

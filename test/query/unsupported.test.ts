@@ -23,7 +23,7 @@ describe('C8QL the engine cannot run yet', () => {
     ["WITH people\nFOR v IN ANY SHORTEST_PATH 'p/a' TO 'p/b' knows RETURN v", 'SHORTEST_PATH (ANY)', '2:14'],
     ["FOR p IN OUTBOUND K_SHORTEST_PATHS 'p/a' TO 'p/b' GRAPH @g LIMIT 3 RETURN p", 'K_SHORTEST_PATHS (OUTBOUND)', '1:19'],
     ['FOR d IN view SEARCH d.text == "x" RETURN d', 'SEARCH (ArangoSearch views)', '1:15'],
-    ['FOR d IN places FILTER d._key IN (FOR n IN GEO_CONTAINS(places, [0, 0]) RETURN n._key) RETURN d', 'function GEO_CONTAINS()', '1:44'],
+    ['FOR d IN places FILTER d._key IN (FOR n IN WITHIN_RECTANGLE(places, 0, 0, 1, 1) RETURN n._key) RETURN d', 'function WITHIN_RECTANGLE()', '1:44'],
     ['RETURN MY::DOUBLE(2)', 'user-defined function MY::DOUBLE()', '1:8'],
   ])('%s', (query, feature, position) => {
     const f = failure(query);

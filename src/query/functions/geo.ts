@@ -1,6 +1,7 @@
 import { GdnError } from '../../core/errors.js';
 import { isObject, toNumber } from '../types.js';
-import { def, typeMismatch, type FnDef } from './context.js';
+import { def, typeMismatch, type FnContext, type FnDef } from './context.js';
+import { contains, equals, intersects, shapeOf, type Shape } from './geo-shapes.js';
 
 const EARTH_RADIUS_M = 6371000;
 
@@ -37,7 +38,20 @@ function notYet(feature: string): never {
 
 const positions = (v: unknown): boolean => Array.isArray(v) && v.length > 0 && v.every(isPosition);
 
+/** Two shapes to a predicate; a bad geometry is a warning and null, as in ArangoDB. */
+function relation(test: (a: Shape, b: Shape) => boolean | null): FnDef {
+  return def(2, 2, (ctx: FnContext, args, name) => {
+    const [a, b] = [shapeOf(args[0]), shapeOf(args[1])];
+    if (a === null || b === null) return typeMismatch(ctx, name);
+    const r = test(a, b);
+    return r ?? notYet(`${name}() of shapes spread over more than a hemisphere, or whose first argument is not a polygon`);
+  });
+}
+
 export const GEO_FUNCTIONS: Record<string, FnDef> = {
+  GEO_CONTAINS: relation(contains),
+  GEO_INTERSECTS: relation(intersects),
+  GEO_EQUALS: relation(equals),
   DISTANCE: def(4, 4, (_c, a) => haversine(toNumber(a[0]), toNumber(a[1]), toNumber(a[2]), toNumber(a[3]))),
   GEO_DISTANCE: def(2, 3, (ctx, a, name) => {
     if (a[2] !== undefined && a[2] !== 'sphere') notYet(`${name}() on the ${JSON.stringify(a[2])} ellipsoid (only "sphere")`);

@@ -1,6 +1,8 @@
 import { err, ret, warn, type Feature } from './case.js';
 
 const BERLIN_COLOGNE = 476918.89688380965;
+const SQUARE = 'GEO_POLYGON([[0, 0], [2, 0], [2, 2], [0, 2], [0, 0]])';
+const HOLED = 'GEO_POLYGON([[[0, 0], [3, 0], [3, 3], [0, 3], [0, 0]], [[1, 1], [2, 1], [2, 2], [1, 2], [1, 1]]])';
 
 export const miscFunctions: Feature[] = [
   {
@@ -58,6 +60,29 @@ export const miscFunctions: Feature[] = [
       ret('GEO_MULTIPOLYGON([[[[0, 0], [1, 0], [1, 1], [0, 0]]], [[[5, 5], [6, 5], [6, 6], [5, 5]], [[5.2, 5.1], [5.8, 5.1], [5.8, 5.7], [5.2, 5.1]]]])',
         { type: 'MultiPolygon', coordinates: [[[[0, 0], [1, 0], [1, 1], [0, 0]]], [[[5, 5], [6, 5], [6, 6], [5, 5]], [[5.2, 5.1], [5.8, 5.1], [5.8, 5.7], [5.2, 5.1]]]] }),
       warn('GEO_MULTIPOLYGON([[0, 0], [1, 0], [1, 1], [0, 0]])', null, [1542]),
+      ret(`GEO_CONTAINS(${SQUARE}, [1, 1])`, true),
+      ret(`GEO_CONTAINS(${SQUARE}, [3, 1])`, false),
+      ret(`GEO_CONTAINS(${SQUARE}, [2, 2])`, true),
+      ret(`GEO_CONTAINS(${HOLED}, [0.5, 0.5])`, true),
+      ret(`GEO_CONTAINS(${HOLED}, [1.5, 1.5])`, false),
+      ret(`GEO_CONTAINS(${SQUARE}, GEO_LINESTRING([[0.5, 0.5], [1.5, 1.5]]))`, true),
+      ret(`GEO_CONTAINS(${SQUARE}, GEO_LINESTRING([[0.5, 0.5], [2.5, 1.5]]))`, false),
+      ret(`GEO_CONTAINS(${SQUARE}, ${SQUARE})`, true),
+      ret(`GEO_CONTAINS(${SQUARE}, GEO_POLYGON([[1, 1], [3, 1], [3, 3], [1, 1]]))`, false),
+      // The top edge is a great circle from 60°E to 60°W along 60°N: it bulges to about 73.9°N.
+      ret('GEO_CONTAINS(GEO_POLYGON([[-60, 0], [60, 0], [60, 60], [-60, 60], [-60, 0]]), [0, 70])', true),
+      ret('GEO_CONTAINS(GEO_POLYGON([[-60, 0], [60, 0], [60, 60], [-60, 60], [-60, 0]]), [0, 75])', false),
+      ret('GEO_INTERSECTS(GEO_LINESTRING([[0, 0], [2, 2]]), GEO_LINESTRING([[0, 2], [2, 0]]))', true),
+      ret('GEO_INTERSECTS(GEO_LINESTRING([[0, 0], [1, 0]]), GEO_LINESTRING([[0, 1], [1, 1]]))', false),
+      ret(`GEO_INTERSECTS(${SQUARE}, GEO_POLYGON([[1, 1], [3, 1], [3, 3], [1, 1]]))`, true),
+      ret(`GEO_INTERSECTS(${SQUARE}, GEO_MULTIPOINT([[5, 5], [1, 1]]))`, true),
+      ret(`GEO_INTERSECTS(${SQUARE}, [5, 5])`, false),
+      ret(`GEO_EQUALS(${SQUARE}, ${SQUARE})`, true),
+      ret(`GEO_EQUALS(${SQUARE}, GEO_POLYGON([[0, 0], [2, 0], [2, 3], [0, 2], [0, 0]]))`, false),
+      ret('GEO_EQUALS([1, 2], GEO_POINT(1, 2))', true),
+      warn(`GEO_CONTAINS(${SQUARE}, "here")`, null, [1542]),
+      err('RETURN GEO_CONTAINS(GEO_POLYGON([[-170, 0], [-50, 0], [70, 0], [-170, 0]]), [0, 10])', 9),
+      err('RETURN GEO_CONTAINS(GEO_LINESTRING([[0, 0], [1, 1]]), [0, 0])', 9),
       ret('GEO_POLYGON([[0, 0], [1, 0], [1, 1], [0, 0]])', { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 0]]] }),
     ],
   },
