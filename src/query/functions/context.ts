@@ -1,3 +1,4 @@
+import { GdnError } from '../../core/errors.js';
 import type { QueryDataSource } from '../datasource.js';
 
 /** What a function implementation may use besides its arguments. */
@@ -34,6 +35,11 @@ export function def(min: number, max: number, impl: FnImpl): FnDef {
 }
 
 /** 1542 warning + null, the usual reaction to an argument of the wrong type. */
+/** 501 / errorNum 9: a case of a function fabric-emu cannot compute, refused rather than guessed. */
+export function notSupportedYet(feature: string): never {
+  throw new GdnError('NOT_IMPLEMENTED', `${feature} is not supported yet by fabric-emu; docs/compatibility.md lists the C8QL fabric-emu runs`);
+}
+
 export function typeMismatch(ctx: FnContext, name: string): null {
   ctx.warn(1542, `invalid argument type in call to function '${name}()'`);
   return null;

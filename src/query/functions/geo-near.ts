@@ -1,6 +1,7 @@
 import { GdnError } from '../../core/errors.js';
 import type { Document, IndexInfo } from '../datasource.js';
-import { def, type FnContext, type FnDef } from './context.js';
+import { def, notSupportedYet, type FnContext, type FnDef } from './context.js';
+import { cross, dot, EARTH_RADIUS_M, unitVector, type Vec } from './geo-shapes.js';
 import { argumentMismatch, attributeAt, indexedCollection } from './index-lookup.js';
 
 /**
@@ -9,20 +10,10 @@ import { argumentMismatch, attributeAt, indexedCollection } from './index-lookup
  * holds (valid coordinates in its fields), nearest first. They read the collection rather than an
  * S2 index, and measure as S2 does: the angle between unit vectors times 6,371 km.
  */
-const EARTH_RADIUS_M = 6371000;
 const DEFAULT_NEAR_LIMIT = 100;
 
-type Vec = [number, number, number];
-
-function unit(lat: number, lon: number): Vec {
-  const phi = lat * (Math.PI / 180);
-  const theta = lon * (Math.PI / 180);
-  return [Math.cos(theta) * Math.cos(phi), Math.sin(theta) * Math.cos(phi), Math.sin(phi)];
-}
-
 function meters(a: Vec, b: Vec): number {
-  const cross = Math.hypot(a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]);
-  return Math.atan2(cross, a[0] * b[0] + a[1] * b[1] + a[2] * b[2]) * EARTH_RADIUS_M;
+  return Math.atan2(Math.hypot(...cross(a, b)), dot(a, b)) * EARTH_RADIUS_M;
 }
 
 const valid = (lat: unknown, lon: unknown): lat is number =>
@@ -38,7 +29,7 @@ function position(doc: Document, index: IndexInfo): [number, number] | null {
   if (index.geoJson && v !== null && typeof v === 'object' && !Array.isArray(v)) {
     const g = v as { type?: unknown; coordinates?: unknown };
     if (g.type !== 'Point') {
-      if (typeof g.type === 'string') throw new GdnError('NOT_IMPLEMENTED', `NEAR() and WITHIN() over a GeoJSON ${g.type} (measured from its centroid) are not supported yet by fabric-emu; only points are`);
+      if (typeof g.type === 'string') notSupportedYet(`NEAR() and WITHIN() over a GeoJSON ${g.type} (measured from its centroid; only points are)`);
       return null;
     }
     return Array.isArray(g.coordinates) && valid(g.coordinates[1], g.coordinates[0]) ? [g.coordinates[1], g.coordinates[0] as number] : null;
@@ -59,7 +50,7 @@ function args(a: unknown[], name: string): Args {
   if (typeof coll !== 'string' || typeof lat !== 'number' || typeof lon !== 'number') throw argumentMismatch(name);
   if (distanceName !== undefined && distanceName !== null && typeof distanceName !== 'string') throw argumentMismatch(name);
   if (!valid(lat, lon)) throw new GdnError('QUERY_INVALID_GEO_VALUE', 'invalid geo coordinate value');
-  return { coll, origin: unit(lat, lon), distanceName: typeof distanceName === 'string' ? distanceName : null };
+  return { coll, origin: unitVector([lon, lat]), distanceName: typeof distanceName === 'string' ? distanceName : null };
 }
 
 /** The documents of the collection's geo index with their distance from the origin, nearest first. */
@@ -70,7 +61,7 @@ function byDistance(ctx: FnContext, { coll, origin }: Args): { doc: Document; d:
   for (const doc of source.documents(coll)) {
     ctx.work(1);
     const p = position(doc, index);
-    if (p) out.push({ doc, d: meters(origin, unit(p[0], p[1])) });
+    if (p) out.push({ doc, d: meters(origin, unitVector([p[1], p[0]])) });
   }
   // Array.prototype.sort is stable: equal distances keep the collection's order.
   return out.sort((x, y) => x.d - y.d);

@@ -8,7 +8,10 @@
  * within a quarter turn of that direction; shapes spread wider are refused (null), not guessed.
  */
 type Pos = [number, number];
-type Vec = [number, number, number];
+
+/** The earth radius S2 and AQL's DISTANCE() use, in meters. */
+export const EARTH_RADIUS_M = 6371000;
+export type Vec = [number, number, number];
 
 export interface Shape {
   points: Pos[];
@@ -37,14 +40,15 @@ export function shapeOf(v: unknown): Shape | null {
   return null;
 }
 
-function unit([lon, lat]: Pos): Vec {
+/** The unit vector of a [lon, lat] position (S2LatLng::ToPoint). */
+export function unitVector([lon, lat]: Pos): Vec {
   const phi = lat * (Math.PI / 180);
   const theta = lon * (Math.PI / 180);
   return [Math.cos(theta) * Math.cos(phi), Math.sin(theta) * Math.cos(phi), Math.sin(phi)];
 }
 
-const dot = (a: Vec, b: Vec): number => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
-const cross = (a: Vec, b: Vec): Vec => [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
+export const dot = (a: Vec, b: Vec): number => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+export const cross = (a: Vec, b: Vec): Vec => [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
 
 function vertices(s: Shape): Pos[] {
   return [...s.points, ...s.lines.flat(), ...s.polygons.flat(2)];
@@ -54,7 +58,7 @@ type Plane = (p: Pos) => [number, number];
 
 /** The gnomonic projection about the shapes' mean direction, or null when they are spread too wide. */
 function projection(shapes: Shape[]): Plane | null {
-  const all = shapes.flatMap(vertices).map(unit);
+  const all = shapes.flatMap(vertices).map(unitVector);
   const sum = all.reduce<Vec>((m, v) => [m[0] + v[0], m[1] + v[1], m[2] + v[2]], [0, 0, 0]);
   const n = Math.hypot(...sum);
   if (n === 0) return null;
@@ -66,7 +70,7 @@ function projection(shapes: Shape[]): Plane | null {
   const u: Vec = [e1[0] / l1, e1[1] / l1, e1[2] / l1];
   const w = cross(c, u);
   return (p) => {
-    const v = unit(p);
+    const v = unitVector(p);
     const d = dot(v, c);
     return [dot(v, u) / d, dot(v, w) / d];
   };

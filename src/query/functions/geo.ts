@@ -1,9 +1,6 @@
-import { GdnError } from '../../core/errors.js';
 import { isObject, toNumber } from '../types.js';
-import { def, typeMismatch, type FnContext, type FnDef } from './context.js';
-import { contains, equals, intersects, shapeOf, type Shape } from './geo-shapes.js';
-
-const EARTH_RADIUS_M = 6371000;
+import { def, notSupportedYet, typeMismatch, type FnContext, type FnDef } from './context.js';
+import { contains, EARTH_RADIUS_M, equals, intersects, shapeOf, type Shape } from './geo-shapes.js';
 
 function haversine(lat1: number, lon1: number, lat2: number, lon2: number): number {
   const rad = Math.PI / 180;
@@ -28,13 +25,11 @@ function geometry(type: string, check: (v: unknown) => boolean, wrap = (v: unkno
   return def(1, 1, (ctx, a, name) => (check(a[0]) ? { type, coordinates: wrap(a[0]) } : typeMismatch(ctx, name)));
 }
 
-/** GeoJSON types GEO_DISTANCE measures from their centroid in ArangoDB: computing that is not built. */
+/**
+ * GeoJSON types GEO_DISTANCE measures from their centroid in ArangoDB: computing that is not built,
+ * and a null with a warning would make a FILTER on the distance keep every shape, so it is refused.
+ */
 const SHAPES = new Set(['MultiPoint', 'LineString', 'MultiLineString', 'Polygon', 'MultiPolygon']);
-
-/** A null with a warning would make a FILTER on the distance keep every shape: refuse instead. */
-function notYet(feature: string): never {
-  throw new GdnError('NOT_IMPLEMENTED', `${feature} is not supported yet by fabric-emu; docs/compatibility.md lists the C8QL fabric-emu runs`);
-}
 
 const positions = (v: unknown): boolean => Array.isArray(v) && v.length > 0 && v.every(isPosition);
 
@@ -44,7 +39,7 @@ function relation(test: (a: Shape, b: Shape) => boolean | null): FnDef {
     const [a, b] = [shapeOf(args[0]), shapeOf(args[1])];
     if (a === null || b === null) return typeMismatch(ctx, name);
     const r = test(a, b);
-    return r ?? notYet(`${name}() of shapes spread over more than a hemisphere, or whose first argument is not a polygon`);
+    return r ?? notSupportedYet(`${name}() of shapes spread over more than a hemisphere, or whose first argument is not a polygon`);
   });
 }
 
@@ -54,8 +49,8 @@ export const GEO_FUNCTIONS: Record<string, FnDef> = {
   GEO_EQUALS: relation(equals),
   DISTANCE: def(4, 4, (_c, a) => haversine(toNumber(a[0]), toNumber(a[1]), toNumber(a[2]), toNumber(a[3]))),
   GEO_DISTANCE: def(2, 3, (ctx, a, name) => {
-    if (a[2] !== undefined && a[2] !== 'sphere') notYet(`${name}() on the ${JSON.stringify(a[2])} ellipsoid (only "sphere")`);
-    for (const v of [a[0], a[1]]) if (isObject(v) && typeof v.type === 'string' && SHAPES.has(v.type)) notYet(`${name}() of a GeoJSON ${v.type} (measured from its centroid; only points are)`);
+    if (a[2] !== undefined && a[2] !== 'sphere') notSupportedYet(`${name}() on the ${JSON.stringify(a[2])} ellipsoid (only "sphere")`);
+    for (const v of [a[0], a[1]]) if (isObject(v) && typeof v.type === 'string' && SHAPES.has(v.type)) notSupportedYet(`${name}() of a GeoJSON ${v.type} (measured from its centroid; only points are)`);
     const p = pointOf(a[0]);
     const q = pointOf(a[1]);
     if (p === null || q === null) return typeMismatch(ctx, name);
